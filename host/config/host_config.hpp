@@ -1,0 +1,110 @@
+#pragma once
+// The validated host configuration: plain values with defaults, produced by
+// load_host_config() from one JSON file plus MDP_* environment variables.
+// docs/configuration.md documents every field; docs/config.schema.json is its JSON Schema.
+
+#include "config/json_node.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdp::config {
+
+enum class OverflowPolicy { block, drop_oldest, drop_newest };
+
+// A section whose fields the owning component validates itself (sinks, provider configs):
+// the raw JSON plus where it came from, so errors still name file and path.
+struct RawSection {
+    nlohmann::json value = nlohmann::json::object();
+    std::string path;  // JSON path of `value`, e.g. "store.sinks[0]"
+    std::shared_ptr<const ConfigOrigin> origin = std::make_shared<ConfigOrigin>();
+
+    [[nodiscard]] JsonNode node() const { return {value, path, origin}; }
+};
+
+struct SinkConfig {
+    std::string name;  // unique among sinks; defaults to the type
+    std::string type;  // "null", "jsonl", "sqlite", "postgres"
+    RawSection settings;  // the whole sink object, type-specific keys included
+};
+
+struct StoreConfig {
+    std::size_t queue_capacity = 10000;
+    std::size_t batch_size = 500;
+    std::int64_t flush_interval_ms = 250;
+    OverflowPolicy overflow_policy = OverflowPolicy::block;
+    // How long a shutdown may spend draining into a failing sink before giving up (and
+    // reporting what was not stored).
+    std::int64_t shutdown_drain_timeout_ms = 30000;
+    std::int64_t retry_initial_backoff_ms = 100;
+    std::int64_t retry_max_backoff_ms = 5000;
+    std::vector<SinkConfig> sinks;
+};
+
+struct LevelScales {
+    double ok = 1.0;
+    double soft = 0.5;
+    double hard = 0.0;
+};
+
+struct BackpressureConfig {
+    bool feedback_enabled = true;     // MDP_FB_ENABLE_FEEDBACK
+    double low_watermark_pct = 0.5;   // MDP_LOW_WATERMARK_PCT, fraction of capacity
+    double high_watermark_pct = 0.8;  // MDP_HIGH_WATERMARK_PCT
+    LevelScales scales;               // MDP_FB_SCALE_OK/SOFT/HARD
+    std::int64_t recovery_ramp_ms = 0;  // 0 = jump straight back to the OK scale
+    std::string coordinator_id = "store_coordinator";
+    std::vector<std::string> feedback_urls;  // optional cross-process delivery (HTTP POST)
+    std::int64_t feedback_timeout_ms = 1000;
+    std::int64_t feedback_max_retries = 3;
+};
+
+struct HttpConfig {
+    bool enabled = true;
+    std::string bind_address = "0.0.0.0";
+    std::uint16_t port = 8000;
+    bool metrics_enabled = true;  // MDP_METRICS_ENABLE
+    std::size_t max_connections = 256;
+    std::size_t max_header_bytes = 16384;
+    std::size_t max_body_bytes = 65536;
+    std::int64_t read_timeout_ms = 10000;
+    std::int64_t idle_timeout_ms = 60000;
+    std::string admin_token;  // MDP_ADMIN_TOKEN; empty = control endpoints absent
+};
+
+struct LoggingConfig {
+    std::string level = "info";  // trace, debug, info, warn, error, critical, off
+    std::string format = "text"; // text or json (one JSON object per line)
+    std::string file;            // empty = stderr
+};
+
+struct ProviderConfig {
+    std::string name;    // instance name; the `provider` metric label
+    std::string plugin;  // plugin id, or a file name inside a plugin directory
+    bool enabled = true;
+    bool required = false;
+    RawSection config;   // passed to the plugin as JSON text
+    // Per-provider override of the level -> rate scale mapping (unset = global).
+    std::optional<double> scale_ok;
+    std::optional<double> scale_soft;
+    std::optional<double> scale_hard;
+};
+
+struct HostConfig {
+    std::string source_file;                 // the config file as given
+    std::vector<std::string> plugin_path;    // absolute, resolved against the config file's dir
+    StoreConfig store;
+    BackpressureConfig backpressure;
+    HttpConfig http;
+    LoggingConfig logging;
+    std::vector<ProviderConfig> providers;
+    std::vector<std::string> notices;  // accepted-but-ignored settings, logged at start
+};
+
+}  // namespace mdp::config

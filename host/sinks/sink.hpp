@@ -1,0 +1,48 @@
+#pragma once
+// The internal store sink interface. A sink receives batches from the store coordinator's
+// single thread; it never sees concurrent calls.
+
+#include "pipeline/store_event.hpp"
+
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mdp::sinks {
+
+// What every sink may need to know about the run it stores for.
+struct SinkContext {
+    std::string run_id;                       // unique per host run (hex), for idempotent keys
+    std::vector<std::string> provider_names;  // index = StoreEvent::provider_id
+};
+
+// Thrown by a sink when it cannot open or write; the message says why (never secrets).
+class SinkError : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+};
+
+class Sink {
+   public:
+    virtual ~Sink() = default;
+
+    // Instance name from the config (unique among sinks) and the sink type ("sqlite", ...).
+    [[nodiscard]] virtual const std::string& name() const = 0;
+    [[nodiscard]] virtual const std::string& type() const = 0;
+
+    // [coordinator thread, may block] Prepare for writing (open files, create tables).
+    // Throws SinkError with a reason that names what failed.
+    virtual void open(const SinkContext& context) = 0;
+
+    // [coordinator thread, may block] Store one batch, all or nothing: on SinkError nothing
+    // of the batch may be considered stored, and the coordinator retries the same batch.
+    // Writing a batch twice must not store its events twice (idempotent sinks) or, for
+    // sinks that cannot promise that, is documented as at-least-once.
+    virtual void write(std::span<const pipeline::StoreEvent> batch) = 0;
+
+    // [coordinator thread] Flush buffered output and release resources. Idempotent.
+    virtual void close() = 0;
+};
+
+}  // namespace mdp::sinks

@@ -1,0 +1,302 @@
+/*
+ * mdp plugin ABI — the stable C contract between mdp-host and provider plugins.
+ *
+ * Rules of this header (they are what keeps third-party plugins loading for years):
+ *  - Only C types cross the boundary: fixed-width integers, doubles, fixed-size char
+ *    arrays, `const char*` with a stated lifetime, opaque `void*` user pointers and
+ *    function pointers. No C++ type, exception or allocator crosses. Whoever allocates
+ *    frees.
+ *  - Every struct that crosses starts with `uint32_t size` (sizeof as the writer was
+ *    compiled). Readers use min(their sizeof, size) and treat missing tail fields as
+ *    zero. Structs only ever grow at their end; fields are never reordered or removed.
+ *  - Further factories and extensions are found by versioned string id
+ *    ("mdp.provider-factory/1"), so the ABI grows by adding ids, not by changing
+ *    structs.
+ *  - Every function states the thread that calls it, whether it may block, and who
+ *    owns each pointer for how long:
+ *      [control-thread]   the host's single control thread (load, start, stop, destroy)
+ *      [feedback-thread]  the host's backpressure thread
+ *      [provider-thread]  any thread the provider created
+ *      [any-thread]       any thread, concurrently
+ *
+ * Versioning: the host loads a plugin whose ABI major equals the host's major and whose
+ * minor is <= the host's minor (mdp_abi_is_compatible). Minor versions only append.
+ */
+#ifndef MDP_PLUGIN_API_H
+#define MDP_PLUGIN_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- versioning */
+
+#define MDP_ABI_VERSION_MAJOR 1
+#define MDP_ABI_VERSION_MINOR 0
+#define MDP_ABI_VERSION_PATCH 0
+
+typedef struct mdp_abi_version {
+    uint32_t major;
+    uint32_t minor;
+    uint32_t patch;
+} mdp_abi_version_t;
+
+#define MDP_ABI_VERSION_INIT {MDP_ABI_VERSION_MAJOR, MDP_ABI_VERSION_MINOR, MDP_ABI_VERSION_PATCH}
+
+/* True when a host built against `host` can load a plugin built against `plugin`:
+ * same major, plugin minor not newer than the host's. Patch never matters. */
+static inline int mdp_abi_is_compatible(mdp_abi_version_t host, mdp_abi_version_t plugin) {
+    return host.major == plugin.major && plugin.minor <= host.minor;
+}
+
+/* ---------------------------------------------------------------- common enums
+ * Enumerations cross the boundary as int32_t; new values may be appended. */
+
+/* Backpressure level of the shared store queue. */
+#define MDP_LEVEL_OK 0
+#define MDP_LEVEL_SOFT 1
+#define MDP_LEVEL_HARD 2
+
+/* Provider lifecycle states, as shown on the status page. A provider reports
+ * RUNNING, DEGRADED or FAILED itself; the host sets the others. */
+#define MDP_STATE_LOADED 0
+#define MDP_STATE_STARTING 1
+#define MDP_STATE_RUNNING 2
+#define MDP_STATE_DEGRADED 3
+#define MDP_STATE_STOPPING 4
+#define MDP_STATE_STOPPED 5
+#define MDP_STATE_FAILED 6
+
+/* Log levels for mdp_host_t.log. */
+#define MDP_LOG_TRACE 0
+#define MDP_LOG_DEBUG 1
+#define MDP_LOG_INFO 2
+#define MDP_LOG_WARN 3
+#define MDP_LOG_ERROR 4
+
+/* Result codes. */
+#define MDP_OK 0
+#define MDP_ERROR (-1)
+
+/* ---------------------------------------------------------------- event records
+ * Fixed layout, no pointers: a batch of events is a plain array that the host copies
+ * into its store queue. `size` is first so a record can grow; within one publish call
+ * every record has the same size and the array stride is events[0].size. */
+
+/* Symbol capacity including the terminating NUL. Longer symbols must be shortened by
+ * the provider (the host truncates and always terminates). */
+#define MDP_SYMBOL_CAPACITY 32
+#define MDP_EXCHANGE_CAPACITY 16
+#define MDP_CONDITIONS_CAPACITY 16
+
+#define MDP_EVENT_QUOTE 1
+#define MDP_EVENT_TRADE 2
+#define MDP_EVENT_BAR 3
+
+/* Bit flags in mdp_event_t.flags. */
+#define MDP_EVENT_FLAG_DELAYED 0x0001u  /* delayed (not real-time) market data */
+#define MDP_EVENT_FLAG_SNAPSHOT 0x0002u /* snapshot rather than a streaming update */
+
+/* Prices are in the instrument's currency; sizes and volumes are in shares/contracts
+ * and may be fractional. NaN means "not known" for any double field. */
+typedef struct mdp_quote {
+    double bid;
+    double ask;
+    double bid_size;
+    double ask_size;
+    double last;
+} mdp_quote_t;
+
+typedef struct mdp_trade {
+    double price;
+    double size;
+    char exchange[MDP_EXCHANGE_CAPACITY];     /* NUL-terminated, may be empty */
+    char conditions[MDP_CONDITIONS_CAPACITY]; /* NUL-terminated, may be empty */
+} mdp_trade_t;
+
+typedef struct mdp_bar {
+    int64_t interval_ns; /* bar length; event_time_ns is the bar's start */
+    double open;
+    double high;
+    double low;
+    double close;
+    double volume;
+    double vwap;
+    int64_t trade_count;
+} mdp_bar_t;
+
+typedef struct mdp_event {
+    uint32_t size;            /* sizeof(mdp_event_t) as the publisher was compiled */
+    uint16_t type;            /* MDP_EVENT_QUOTE / _TRADE / _BAR */
+    uint16_t flags;           /* MDP_EVENT_FLAG_* */
+    int64_t event_time_ns;    /* exchange/source time, UTC nanoseconds since the epoch */
+    int64_t receive_time_ns;  /* when the provider received it, UTC ns (mdp_host_t.now_ns) */
+    char symbol[MDP_SYMBOL_CAPACITY]; /* NUL-terminated display symbol */
+    union {
+        mdp_quote_t quote;
+        mdp_trade_t trade;
+        mdp_bar_t bar;
+        uint8_t reserved[64]; /* fixes the body size so new event types fit without growth */
+    } body;
+} mdp_event_t;
+
+/* ---------------------------------------------------------------- feedback */
+
+/* What the host tells a provider when the store queue's backpressure changes. */
+typedef struct mdp_feedback {
+    uint32_t size;
+    int32_t level;          /* MDP_LEVEL_* */
+    double rate_scale;      /* 0.0..1.0: run at this fraction of the configured rate; 0 = pause */
+    uint64_t queue_size;    /* store queue depth when the level changed (events) */
+    uint64_t queue_capacity;/* store queue capacity (events) */
+    int64_t timestamp_ns;   /* UTC ns */
+} mdp_feedback_t;
+
+/* ---------------------------------------------------------------- host services */
+
+typedef struct mdp_publish_result {
+    uint32_t size;
+    uint32_t accepted; /* records the store queue took; the rest were dropped (counted) */
+    int32_t level;     /* MDP_LEVEL_* right after this call */
+    double rate_scale; /* the provider's current rate scale right after this call */
+} mdp_publish_result_t;
+
+/* Services the host hands to each provider instance. The table and everything it points
+ * to stay valid from create() until destroy() returns. */
+typedef struct mdp_host {
+    uint32_t size;
+    mdp_abi_version_t abi_version; /* the host's ABI version */
+    void* host_data;               /* owned by the host; do not touch */
+
+    /* [any-thread] Publish `count` records (stride events[0].size). The host copies them
+     * before returning; the caller keeps ownership of `events`. Under the `block` overflow
+     * policy this blocks while the queue is full (until space frees or the host shuts
+     * down); otherwise it never blocks. `result` (may be NULL) receives how many were
+     * accepted and the level and scale right after the call. Returns MDP_OK, or MDP_ERROR
+     * for malformed input (NULL events, size smaller than the ABI 1.0 record). */
+    int32_t (*publish)(const struct mdp_host* host, const mdp_event_t* events, uint32_t count,
+                       mdp_publish_result_t* result);
+
+    /* [any-thread, non-blocking] The rate scale this provider should run at now
+     * (0.0..1.0). 0.0 means pause: publish nothing until it rises again. */
+    double (*rate_scale)(const struct mdp_host* host);
+
+    /* [any-thread, non-blocking] Log through the host's logger. `message` is copied. */
+    void (*log)(const struct mdp_host* host, int32_t level, const char* message);
+
+    /* [any-thread, non-blocking] Report the provider's state (MDP_STATE_RUNNING, _DEGRADED,
+     * _FAILED) and a human-readable detail shown on the status page (may be NULL; copied,
+     * at most 511 bytes kept). */
+    void (*report_state)(const struct mdp_host* host, int32_t state, const char* detail);
+
+    /* [any-thread, non-blocking] Wall clock, UTC nanoseconds since the epoch. */
+    int64_t (*now_ns)(const struct mdp_host* host);
+
+    /* [any-thread, non-blocking] Host extension by versioned id, or NULL when the host does
+     * not offer it. The result lives as long as this table. */
+    const void* (*get_extension)(const struct mdp_host* host, const char* extension_id);
+} mdp_host_t;
+
+/* ---------------------------------------------------------------- provider instance */
+
+/* One running instance of a provider, created by a factory. Owned by the plugin: the
+ * host never frees it except through destroy(). */
+typedef struct mdp_provider {
+    uint32_t size;
+    void* provider_data; /* owned by the plugin */
+
+    /* [control-thread, may block briefly] Begin producing: start threads, open
+     * connections. Returns MDP_OK, or MDP_ERROR after writing a NUL-terminated reason into
+     * `error` (capacity `error_capacity` bytes, owned by the host, valid during the call).
+     * A connection that will come later is not an error: report DEGRADED and retry. */
+    int32_t (*start)(struct mdp_provider* provider, char* error, size_t error_capacity);
+
+    /* [control-thread] Stop producing and join every thread the provider created. Must
+     * return promptly (a publish blocked on a full queue is released by the host before
+     * this call). After stop() the provider makes no more host calls. */
+    void (*stop)(struct mdp_provider* provider);
+
+    /* [control-thread] Free the instance. Called once, after stop() (or instead of
+     * start() when start was never called). */
+    void (*destroy)(struct mdp_provider* provider);
+
+    /* [feedback-thread, must not block] The store queue's backpressure changed. `feedback`
+     * is owned by the host and valid during the call only. May be NULL in the table. */
+    void (*on_feedback)(struct mdp_provider* provider, const mdp_feedback_t* feedback);
+} mdp_provider_t;
+
+/* ---------------------------------------------------------------- factories */
+
+#define MDP_PROVIDER_FACTORY_ID "mdp.provider-factory/1"
+
+typedef struct mdp_provider_factory {
+    uint32_t size;
+
+    /* [control-thread, may block briefly] Create a provider instance.
+     *   host           services for this instance; valid until destroy() returns
+     *   instance_name  the instance's name from the config; valid during the call (copy it)
+     *   config_json    the instance's "config" object as JSON text; valid during the call
+     *   error          on failure, a NUL-terminated reason (host-owned, `error_capacity`)
+     * Returns the instance (owned by the plugin until destroy()), or NULL with `error`
+     * set. Several instances of one plugin may exist at once. */
+    mdp_provider_t* (*create)(const struct mdp_provider_factory* factory, const mdp_host_t* host,
+                              const char* instance_name, const char* config_json, char* error,
+                              size_t error_capacity);
+} mdp_provider_factory_t;
+
+/* ---------------------------------------------------------------- plugin entry */
+
+/* Static strings describing a plugin; valid while the library is loaded. */
+typedef struct mdp_plugin_descriptor {
+    uint32_t size;
+    const char* id;          /* stable, unique, lowercase, e.g. "synthetic", "ibkr" */
+    const char* name;        /* human-readable name */
+    const char* version;     /* the plugin's own version, e.g. "1.2.0" */
+    const char* vendor;
+    const char* description;
+} mdp_plugin_descriptor_t;
+
+/* The one symbol a plugin exports: a data object named MDP_PLUGIN_ENTRY_SYMBOL. */
+#define MDP_PLUGIN_ENTRY_SYMBOL "mdp_plugin_entry"
+
+typedef struct mdp_plugin_entry {
+    uint32_t size;                  /* sizeof(mdp_plugin_entry_t) as the plugin was compiled */
+    mdp_abi_version_t abi_version;  /* MDP_ABI_VERSION_INIT as the plugin was compiled */
+    mdp_plugin_descriptor_t descriptor;
+
+    /* [control-thread] Optional (may be NULL). Called once after loading, before any
+     * other function; `plugin_path` is the library's path (valid during the call).
+     * Returns MDP_OK or MDP_ERROR (the plugin is then unloaded). */
+    int32_t (*init)(const char* plugin_path);
+
+    /* [control-thread] Optional (may be NULL). Called once before unloading, after every
+     * instance was destroyed. */
+    void (*deinit)(void);
+
+    /* [control-thread, non-blocking] Factory or extension by versioned id, e.g.
+     * MDP_PROVIDER_FACTORY_ID → const mdp_provider_factory_t*. NULL when unknown.
+     * The result lives while the library is loaded. */
+    const void* (*get_factory)(const char* factory_id);
+} mdp_plugin_entry_t;
+
+/* Declares the exported entry object. Use once in one translation unit:
+ *   MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t mdp_plugin_entry = { ... }; */
+#if defined(_WIN32)
+#define MDP_PLUGIN_VISIBILITY __declspec(dllexport)
+#else
+#define MDP_PLUGIN_VISIBILITY __attribute__((visibility("default")))
+#endif
+#ifdef __cplusplus
+#define MDP_EXPORT_PLUGIN_ENTRY extern "C" MDP_PLUGIN_VISIBILITY
+#else
+#define MDP_EXPORT_PLUGIN_ENTRY MDP_PLUGIN_VISIBILITY
+#endif
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MDP_PLUGIN_API_H */
