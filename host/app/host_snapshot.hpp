@@ -1,0 +1,89 @@
+#pragma once
+// A point-in-time copy of everything the host reports: the single input of /metrics, the
+// JSON status API, the status page and readiness. Built by HostApplication::snapshot() on
+// the caller's thread from atomics and short locks; plain values, no references inside.
+
+#include "metrics/histogram.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mdp::app {
+
+struct FeedbackEventRecord {
+    std::string coordinator_id;
+    std::uint64_t queue_size = 0;
+    std::uint64_t capacity = 0;
+    std::string level;   // "ok", "soft", "hard"
+    std::string reason;  // e.g. "depth 8000 >= high watermark 8000"
+    double utilization = 0.0;  // queue_size / capacity
+    std::int64_t timestamp_ns = 0;
+};
+
+struct ProviderSnapshot {
+    std::string name;            // instance name (the `provider` label)
+    std::string plugin_id;
+    std::string plugin_version;
+    std::string plugin_file;
+    std::string abi_version;     // the plugin's, "1.0.0"
+    bool enabled = true;
+    bool required = false;
+    std::string state;           // loaded, starting, running, degraded, stopping, stopped, failed
+    std::string detail;          // last human-readable detail
+    std::string last_error;      // last failure reason ("" if none)
+    std::int64_t state_since_ns = 0;
+    std::int64_t started_at_ns = 0;  // 0 when never started
+    std::uint64_t restarts = 0;
+    double rate_scale = 1.0;
+    int level = 0;  // backpressure level as seen by this provider (0 ok, 1 soft, 2 hard)
+    // Events accepted into the queue, by type ("quote", "trade", "bar").
+    std::map<std::string, std::uint64_t> published_by_type;
+    // Events dropped, by reason ("queue_full_newest", "queue_full_oldest", "shutdown", "invalid").
+    std::map<std::string, std::uint64_t> dropped_by_reason;
+    // Feedback events applied to this provider, by level ("ok", "soft", "hard").
+    std::map<std::string, std::uint64_t> feedback_by_level;
+    double events_per_second = 0.0;  // accepted, over the last few seconds
+};
+
+struct SinkSnapshot {
+    std::string name;
+    std::string type;
+    std::uint64_t events_stored = 0;
+    std::uint64_t batches_written = 0;
+    std::uint64_t write_errors = 0;
+    std::uint64_t retries = 0;
+    bool healthy = true;           // last write succeeded (or none failed yet)
+    std::string last_error;
+    double last_write_seconds = 0.0;
+    std::int64_t last_success_ns = 0;
+    metrics::HistogramSnapshot write_duration_seconds;
+};
+
+struct QueueSnapshot {
+    std::uint64_t depth = 0;
+    std::uint64_t capacity = 0;
+    std::uint64_t low_watermark = 0;   // events
+    std::uint64_t high_watermark = 0;  // events
+    std::string level;                 // ok / soft / hard
+    int level_value = 0;
+    std::string overflow_policy;
+    bool feedback_enabled = true;
+};
+
+struct HostSnapshot {
+    std::string version;
+    std::string abi_version;
+    std::string run_id;
+    std::int64_t started_at_ns = 0;
+    std::int64_t now_ns = 0;
+    QueueSnapshot queue;
+    std::vector<ProviderSnapshot> providers;
+    std::vector<SinkSnapshot> sinks;
+    std::vector<FeedbackEventRecord> recent_feedback;  // newest last, at most 50
+    metrics::HistogramSnapshot event_latency_seconds;  // receive time -> stored
+    bool shutting_down = false;
+};
+
+}  // namespace mdp::app
