@@ -4,6 +4,7 @@
 // the caller's thread from atomics and short locks; plain values, no references inside.
 
 #include "metrics/histogram.hpp"
+#include "pipeline/feedback_event.hpp"
 
 #include <cstdint>
 #include <map>
@@ -12,15 +13,8 @@
 
 namespace mdp::app {
 
-struct FeedbackEventRecord {
-    std::string coordinator_id;
-    std::uint64_t queue_size = 0;
-    std::uint64_t capacity = 0;
-    std::string level;   // "ok", "soft", "hard"
-    std::string reason;  // e.g. "depth 8000 >= high watermark 8000"
-    double utilization = 0.0;  // queue_size / capacity
-    std::int64_t timestamp_ns = 0;
-};
+// Backpressure transitions, as the pipeline publishes them.
+using FeedbackEventRecord = pipeline::FeedbackEvent;
 
 struct ProviderSnapshot {
     std::string name;            // instance name (the `provider` label)

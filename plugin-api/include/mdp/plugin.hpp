@@ -249,6 +249,9 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
 // scope in one .cpp file. The strings must be literals (they live as long as the library).
 #define MDP_PLUGIN(ProviderType, plugin_id, plugin_name, plugin_version, plugin_vendor, plugin_description) \
     namespace {                                                                                          \
+    const mdp_plugin_descriptor_t mdp_sdk_descriptor = {sizeof(mdp_plugin_descriptor_t), plugin_id,      \
+                                                        plugin_name,  plugin_version,                    \
+                                                        plugin_vendor, plugin_description, nullptr};     \
     const mdp_provider_factory_t mdp_sdk_provider_factory = {                                            \
         sizeof(mdp_provider_factory_t), &::mdp::sdk::detail::create_adapter<ProviderType>};               \
     const void* mdp_sdk_get_factory(const char* factory_id) {                                            \
@@ -259,8 +262,7 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
     MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t mdp_plugin_entry = {                                \
         sizeof(mdp_plugin_entry_t),                                                                      \
         MDP_ABI_VERSION_INIT,                                                                            \
-        {sizeof(mdp_plugin_descriptor_t), plugin_id, plugin_name, plugin_version, plugin_vendor,         \
-         plugin_description},                                                                            \
+        &mdp_sdk_descriptor,                                                                             \
         nullptr,                                                                                         \
         nullptr,                                                                                         \
         &mdp_sdk_get_factory};

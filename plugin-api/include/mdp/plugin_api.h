@@ -35,8 +35,12 @@ extern "C" {
 /* ---------------------------------------------------------------- versioning */
 
 #define MDP_ABI_VERSION_MAJOR 1
-#define MDP_ABI_VERSION_MINOR 0
+#define MDP_ABI_VERSION_MINOR 1
 #define MDP_ABI_VERSION_PATCH 0
+
+/* History (each minor only appends):
+ *   1.0  initial contract.
+ *   1.1  mdp_plugin_descriptor_t gained `url` (hosts show "" for 1.0 plugins). */
 
 typedef struct mdp_abi_version {
     uint32_t major;
@@ -257,7 +261,12 @@ typedef struct mdp_plugin_descriptor {
     const char* version;     /* the plugin's own version, e.g. "1.2.0" */
     const char* vendor;
     const char* description;
+    /* --- 1.1 --- */
+    const char* url;         /* documentation or support URL; may be NULL */
 } mdp_plugin_descriptor_t;
+
+/* Size of mdp_plugin_descriptor_t in ABI 1.0: the smallest a host accepts. */
+#define MDP_PLUGIN_DESCRIPTOR_SIZE_1_0 (offsetof(mdp_plugin_descriptor_t, url))
 
 /* The one symbol a plugin exports: a data object named MDP_PLUGIN_ENTRY_SYMBOL. */
 #define MDP_PLUGIN_ENTRY_SYMBOL "mdp_plugin_entry"
@@ -265,7 +274,9 @@ typedef struct mdp_plugin_descriptor {
 typedef struct mdp_plugin_entry {
     uint32_t size;                  /* sizeof(mdp_plugin_entry_t) as the plugin was compiled */
     mdp_abi_version_t abi_version;  /* MDP_ABI_VERSION_INIT as the plugin was compiled */
-    mdp_plugin_descriptor_t descriptor;
+    /* Static, valid while the library is loaded. A pointer (not inline) so the descriptor
+     * can grow without moving the fields below. */
+    const mdp_plugin_descriptor_t* descriptor;
 
     /* [control-thread] Optional (may be NULL). Called once after loading, before any
      * other function; `plugin_path` is the library's path (valid during the call).

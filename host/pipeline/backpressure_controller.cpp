@@ -1,0 +1,144 @@
+#include "pipeline/backpressure_controller.hpp"
+
+#include "common/clock.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace mdp::pipeline {
+
+namespace {
+// Transitions waiting for the feedback thread are few; a bound keeps a pathological
+// oscillation from growing memory. The newest transition always survives.
+constexpr std::size_t kMaxPending = 1024;
+}  // namespace
+
+BackpressureController::BackpressureController(std::size_t capacity, Watermarks marks, std::string coordinator_id,
+                                               DepthSource depth_source)
+    : capacity_(capacity), marks_(marks), coordinator_id_(std::move(coordinator_id)),
+      depth_source_(std::move(depth_source)) {}
+
+BackpressureController::~BackpressureController() { stop(); }
+
+void BackpressureController::subscribe(Subscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }
+
+void BackpressureController::on_tick(Ticker ticker) { tickers_.push_back(std::move(ticker)); }
+
+Level BackpressureController::observe(std::size_t depth) {
+    Level current = level_.load(std::memory_order_acquire);
+    if (next_level(current, depth, marks_) == current) {
+        return current;
+    }
+    Level next = current;
+    {
+        std::lock_guard lock(events_mutex_);
+        current = level_.load(std::memory_order_relaxed);
+        next = next_level(current, depth, marks_);
+        if (next == current) {
+            return current;
+        }
+        level_.store(next, std::memory_order_release);
+        FeedbackEvent event = make_event(current, next, depth);
+        if (pending_.size() == kMaxPending) {
+            pending_.pop_front();
+        }
+        pending_.push_back(event);
+        if (recent_.size() == kRecentEvents) {
+            recent_.pop_front();
+        }
+        recent_.push_back(std::move(event));
+    }
+    // Outside events_mutex_: the feedback thread's wait predicate takes it under the
+    // wakeup's own mutex, so notifying while holding it would invert the lock order.
+    wakeup_.notify_all();
+    return next;
+}
+
+FeedbackEvent BackpressureController::make_event(Level from, Level to, std::size_t depth) const {
+    FeedbackEvent event;
+    event.coordinator_id = coordinator_id_;
+    event.queue_size = depth;
+    event.capacity = capacity_;
+    event.level = std::string(to_string(to));
+    event.level_value = static_cast<int>(to);
+    event.utilization = capacity_ == 0 ? 0.0 : static_cast<double>(depth) / static_cast<double>(capacity_);
+    event.timestamp_ns = common::utc_now_ns();
+    const std::string depth_text = "depth " + std::to_string(depth);
+    switch (to) {
+        case Level::hard:
+            event.reason = depth_text + " >= high watermark " + std::to_string(marks_.high);
+            break;
+        case Level::soft:
+            event.reason = depth_text + " > low watermark " + std::to_string(marks_.low);
+            break;
+        case Level::ok:
+            event.reason = depth_text + " <= low watermark " + std::to_string(marks_.low) + " (was " +
+                           std::string(to_string(from)) + ")";
+            break;
+    }
+    return event;
+}
+
+std::vector<FeedbackEvent> BackpressureController::recent_events() const {
+    std::lock_guard lock(events_mutex_);
+    return {recent_.begin(), recent_.end()};
+}
+
+void BackpressureController::start() {
+    if (running_.exchange(true)) {
+        return;
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+void BackpressureController::stop() {
+    if (!running_.exchange(false)) {
+        return;
+    }
+    wakeup_.notify_all();
+    thread_.join();
+    deliver_pending();
+}
+
+void BackpressureController::deliver_pending() {
+    std::deque<FeedbackEvent> batch;
+    {
+        std::lock_guard lock(events_mutex_);
+        batch.swap(pending_);
+    }
+    for (const auto& event : batch) {
+        if (event.level_value == static_cast<int>(Level::ok)) {
+            spdlog::info("backpressure {}: {} (utilization {:.2f})", event.level, event.reason, event.utilization);
+        } else {
+            spdlog::warn("backpressure {}: {} (utilization {:.2f})", event.level, event.reason, event.utilization);
+        }
+        for (const auto& subscriber : subscribers_) {
+            subscriber(event);
+        }
+    }
+}
+
+void BackpressureController::run() {
+    auto next_tick = std::chrono::steady_clock::now() + kTickInterval;
+    while (running_.load(std::memory_order_acquire)) {
+        wakeup_.wait_until(
+            [this] {
+                std::lock_guard lock(events_mutex_);
+                return !pending_.empty() || !running_.load(std::memory_order_relaxed);
+            },
+            next_tick);
+        deliver_pending();
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_tick) {
+            // Re-reading the depth here corrects a level decided on a stale reading by a
+            // producer racing the consumer, and notices a queue that nobody touches.
+            observe(depth_source_());
+            deliver_pending();
+            for (const auto& ticker : tickers_) {
+                ticker(now);
+            }
+            next_tick = now + kTickInterval;
+        }
+    }
+}
+
+}  // namespace mdp::pipeline

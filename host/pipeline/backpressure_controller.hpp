@@ -1,0 +1,78 @@
+#pragma once
+// Watches the store queue depth and turns it into OK / SOFT / HARD with hysteresis
+// (backpressure_level.hpp). Every transition becomes a FeedbackEvent delivered, in order, to
+// the subscribers on the controller's own feedback thread, so slow subscribers never slow the
+// publish path.
+
+#include "common/wakeup.hpp"
+#include "pipeline/backpressure_level.hpp"
+#include "pipeline/feedback_event.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mdp::pipeline {
+
+class BackpressureController {
+   public:
+    using Subscriber = std::function<void(const FeedbackEvent&)>;
+    using Ticker = std::function<void(std::chrono::steady_clock::time_point)>;
+    using DepthSource = std::function<std::size_t()>;
+
+    static constexpr std::size_t kRecentEvents = 50;
+    static constexpr std::chrono::milliseconds kTickInterval{100};
+
+    BackpressureController(std::size_t capacity, Watermarks marks, std::string coordinator_id,
+                           DepthSource depth_source);
+    ~BackpressureController();
+    BackpressureController(const BackpressureController&) = delete;
+    BackpressureController& operator=(const BackpressureController&) = delete;
+
+    // [control-thread, before start()] Called for every transition, on the feedback thread.
+    void subscribe(Subscriber subscriber);
+    // [control-thread, before start()] Called every kTickInterval on the feedback thread
+    // (after the tick re-reads the depth), e.g. for gradual recovery.
+    void on_tick(Ticker ticker);
+
+    void start();  // [control-thread] starts the feedback thread
+    void stop();   // [control-thread] delivers what is pending, joins; idempotent
+
+    // [any-thread] Evaluates `depth`; returns the level after it. Lock-free unless the level
+    // changes.
+    Level observe(std::size_t depth);
+    [[nodiscard]] Level level() const { return level_.load(std::memory_order_acquire); }
+    [[nodiscard]] Watermarks watermarks() const { return marks_; }
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+    [[nodiscard]] const std::string& coordinator_id() const { return coordinator_id_; }
+    // [any-thread] The most recent transitions, oldest first.
+    [[nodiscard]] std::vector<FeedbackEvent> recent_events() const;
+
+   private:
+    FeedbackEvent make_event(Level from, Level to, std::size_t depth) const;
+    void run();
+    void deliver_pending();
+
+    const std::size_t capacity_;
+    const Watermarks marks_;
+    const std::string coordinator_id_;
+    const DepthSource depth_source_;
+    std::atomic<Level> level_{Level::ok};
+
+    mutable std::mutex events_mutex_;  // guards pending_ and recent_; taken on transitions only
+    std::deque<FeedbackEvent> pending_;
+    std::deque<FeedbackEvent> recent_;
+
+    std::vector<Subscriber> subscribers_;
+    std::vector<Ticker> tickers_;
+    common::Wakeup wakeup_;
+    std::atomic<bool> running_{false};
+    std::thread thread_;
+};
+
+}  // namespace mdp::pipeline

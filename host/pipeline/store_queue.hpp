@@ -1,0 +1,135 @@
+#pragma once
+// The one shared, bounded store queue: many producers (provider threads), one consumer
+// (the store coordinator).
+//
+// Design: a ring of slots addressed by ever-increasing 64-bit positions. A producer claims a
+// contiguous range of free positions with one CAS on `tail_` (free = capacity - (tail -
+// head)), copies its records in without any lock, then marks each slot ready by storing its
+// position + 1 into the slot's sequence (release). The consumer reads ready slots in order
+// and publishes the new `head_` (release) once per batch, which frees those slots. So a
+// batch costs one CAS and one head store, whatever its size, and producers never wait for
+// each other's copies.
+//
+// Overflow (queue full): `block` waits for space (until close()), `drop_newest` rejects
+// what does not fit, `drop_oldest` evicts the oldest queued events to make room. Eviction
+// consumes from the head, so consumers (the coordinator and evicting producers) serialise
+// on `consumer_mutex_`, uncontended unless drop_oldest actually evicts.
+
+#include "common/wakeup.hpp"
+#include "pipeline/overflow_policy.hpp"
+#include "pipeline/store_event.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+
+namespace mdp::pipeline {
+
+class StoreQueue {
+   public:
+    // Called once per evicted event under drop_oldest (provider id of the evicted event);
+    // [producer thread that evicts]. Must be cheap and must not touch the queue.
+    using EvictionObserver = std::function<void(std::uint32_t provider_id)>;
+
+    StoreQueue(std::size_t capacity, OverflowPolicy policy);
+    StoreQueue(const StoreQueue&) = delete;
+    StoreQueue& operator=(const StoreQueue&) = delete;
+
+    void set_eviction_observer(EvictionObserver observer) { on_evict_ = std::move(observer); }
+
+    // [any-thread] Pushes `count` records, written in place by `fill(slot, index)` for
+    // index 0..count-1 (in order, possibly across several calls). Returns how many were
+    // accepted; the rest (returned count < count) were rejected by drop_newest or by
+    // close(). `fill` must not throw.
+    template <typename Fill>
+    std::size_t push(std::size_t count, Fill&& fill);
+
+    // [consumer thread] Moves up to `max` ready records into `out`; returns how many.
+    std::size_t pop(std::span<StoreEvent> out);
+
+    // [consumer thread] Waits until at least `min_depth` records are queued, the deadline
+    // passes, or the queue is closed. Returns the depth seen.
+    std::size_t wait_for_depth(std::size_t min_depth, std::chrono::steady_clock::time_point deadline);
+
+    // [any-thread] Stops accepting: blocked and future pushes return at once with what they
+    // had pushed. Queued records stay for the consumer to drain.
+    void close();
+    [[nodiscard]] bool closed() const { return closed_.load(std::memory_order_acquire); }
+
+    [[nodiscard]] std::size_t depth() const;
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+    [[nodiscard]] OverflowPolicy policy() const { return policy_; }
+
+   private:
+    struct Slot {
+        std::atomic<std::uint64_t> ready_position{0};  // position + 1 once written
+        StoreEvent event;
+    };
+
+    // Claims up to `wanted` free positions; returns the first and sets `claimed`.
+    std::uint64_t claim(std::size_t wanted, std::size_t& claimed);
+    // Makes room for at least `needed` records by evicting the oldest (drop_oldest).
+    void evict_oldest(std::size_t needed);
+    // Waits until there is free space or the queue closes (block policy).
+    void wait_for_space();
+    [[nodiscard]] std::size_t index_of(std::uint64_t position) const {
+        return static_cast<std::size_t>(position % capacity_);
+    }
+
+    const std::size_t capacity_;
+    const OverflowPolicy policy_;
+    std::unique_ptr<Slot[]> slots_;
+    alignas(64) std::atomic<std::uint64_t> tail_{0};
+    alignas(64) std::atomic<std::uint64_t> head_{0};
+    alignas(64) std::atomic<bool> closed_{false};
+    std::mutex consumer_mutex_;
+    common::Wakeup space_freed_;
+    common::Wakeup records_added_;
+    std::atomic<std::size_t> consumer_wants_{0};  // depth the sleeping consumer waits for
+    EvictionObserver on_evict_;
+};
+
+template <typename Fill>
+std::size_t StoreQueue::push(std::size_t count, Fill&& fill) {
+    std::size_t pushed = 0;
+    while (pushed < count && !closed_.load(std::memory_order_relaxed)) {
+        std::size_t claimed = 0;
+        const std::uint64_t first = claim(count - pushed, claimed);
+        if (claimed == 0) {
+            if (policy_ == OverflowPolicy::drop_newest) {
+                break;
+            }
+            if (policy_ == OverflowPolicy::drop_oldest) {
+                evict_oldest(count - pushed);
+            } else {
+                wait_for_space();
+            }
+            continue;
+        }
+        std::size_t index = index_of(first);
+        for (std::size_t offset = 0; offset < claimed; ++offset) {
+            Slot& slot = slots_[index];
+            fill(slot.event, pushed + offset);
+            slot.ready_position.store(first + offset + 1, std::memory_order_release);
+            if (++index == capacity_) {
+                index = 0;
+            }
+        }
+        pushed += claimed;
+        // Pairs with the fence in Wakeup::wait_until: either we see the consumer's wish or
+        // the consumer sees our records.
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        const std::size_t wanted = consumer_wants_.load(std::memory_order_relaxed);
+        if (wanted != 0 && depth() >= wanted) {
+            records_added_.notify_all();
+        }
+    }
+    return pushed;
+}
+
+}  // namespace mdp::pipeline
