@@ -56,6 +56,8 @@ struct SinkSnapshot {
 };
 
 struct QueueSnapshot {
+    // The `source` label of pipeline_feedback_queue_depth (BackpressureConfig::coordinator_id).
+    std::string coordinator_id = "store_coordinator";
     std::uint64_t depth = 0;
     std::uint64_t capacity = 0;
     std::uint64_t low_watermark = 0;   // events
