@@ -4,6 +4,8 @@
 
 #include "pipeline/store_event.hpp"
 
+#include <cstdint>
+#include <map>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -21,6 +23,16 @@ struct SinkContext {
 class SinkError : public std::runtime_error {
    public:
     using std::runtime_error::runtime_error;
+};
+
+// What a sink reports about itself beyond what the coordinator counts (events stored,
+// batches, write durations). Plain values; empty maps / "" when a sink has nothing to say.
+struct SinkStats {
+    std::map<std::string, std::uint64_t> rows_by_table;   // rows inserted or updated, per table
+    std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by kind ("connect", "locked", ...)
+    std::uint64_t retries = 0;          // attempts repeated inside write() before it succeeded or threw
+    std::uint64_t events_skipped = 0;   // events of a type this sink cannot store (unknown type id)
+    std::string circuit_state;          // "closed", "open", "half_open"; "" for sinks without one
 };
 
 class Sink {
@@ -43,6 +55,9 @@ class Sink {
 
     // [coordinator thread] Flush buffered output and release resources. Idempotent.
     virtual void close() = 0;
+
+    // [any thread, non-blocking] A copy of this sink's own counters (see SinkStats).
+    [[nodiscard]] virtual SinkStats stats() const { return {}; }
 };
 
 }  // namespace mdp::sinks

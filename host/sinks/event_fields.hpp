@@ -1,0 +1,55 @@
+#pragma once
+// Read-only views of the fields every sink stores, so all sinks name event types, flags and
+// providers the same way. All functions are pure and allocation-free.
+
+#include "pipeline/store_event.hpp"
+#include "sinks/sink.hpp"
+
+#include <mdp/plugin_api.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+namespace mdp::sinks {
+
+// "quote", "trade", "bar", or "" for a type this host does not know.
+[[nodiscard]] constexpr std::string_view event_type_name(std::uint16_t type) noexcept {
+    switch (type) {
+        case MDP_EVENT_QUOTE: return "quote";
+        case MDP_EVENT_TRADE: return "trade";
+        case MDP_EVENT_BAR: return "bar";
+        default: return "";
+    }
+}
+
+[[nodiscard]] constexpr bool is_delayed(const mdp_event_t& event) noexcept {
+    return (event.flags & MDP_EVENT_FLAG_DELAYED) != 0;
+}
+
+[[nodiscard]] constexpr bool is_snapshot(const mdp_event_t& event) noexcept {
+    return (event.flags & MDP_EVENT_FLAG_SNAPSHOT) != 0;
+}
+
+// The text of a fixed-size C char array up to its first NUL (or its full size when a writer
+// forgot the terminator; the host normalises symbols, but exchange/conditions come verbatim).
+template <std::size_t Capacity>
+[[nodiscard]] std::string_view fixed_text(const char (&text)[Capacity]) noexcept {
+    const void* terminator = std::memchr(text, '\0', Capacity);
+    const std::size_t length =
+        terminator == nullptr ? Capacity : static_cast<std::size_t>(static_cast<const char*>(terminator) - text);
+    return {text, length};
+}
+
+// The provider instance name for an event; the host guarantees provider_id is in range, and
+// an out-of-range id (a host bug) maps to "" rather than reading out of bounds.
+[[nodiscard]] inline std::string_view provider_name(const SinkContext& context, std::uint32_t provider_id) noexcept {
+    return provider_id < context.provider_names.size() ? std::string_view(context.provider_names[provider_id])
+                                                       : std::string_view();
+}
+
+// NaN means "not known" in the ABI; sinks store it as NULL / null.
+[[nodiscard]] inline bool is_known(double value) noexcept { return std::isfinite(value); }
+
+}  // namespace mdp::sinks

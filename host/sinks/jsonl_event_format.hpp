@@ -1,0 +1,24 @@
+#pragma once
+// The jsonl sink's line format: one JSON object per event, terminated by '\n'.
+//
+//   {"provider":"synthetic","run_id":"5f0c...","seq":1,"type":"quote","symbol":"AAPL",
+//    "event_time_ns":1700000000000000000,"receive_time_ns":1700000000000100000,
+//    "flags":{"delayed":false,"snapshot":false},
+//    "bid":189.1,"ask":189.12,"bid_size":100,"ask_size":200,"last":189.11}
+//
+// trade adds price, size, exchange, conditions; bar adds interval_ns, open, high, low, close,
+// volume, vwap, trade_count. Unknown numbers (NaN) are null. An event type this host does
+// not know is written with "type":"unknown" and its numeric "type_id", without body fields.
+
+#include "pipeline/store_event.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace mdp::sinks {
+
+// Appends the event's line (with its '\n') to `out`; allocates only when `out` must grow.
+void append_event_line(std::string& out, const pipeline::StoreEvent& record, std::string_view provider,
+                       std::string_view run_id);
+
+}  // namespace mdp::sinks

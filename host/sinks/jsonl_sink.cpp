@@ -1,0 +1,65 @@
+#include "sinks/jsonl_sink.hpp"
+
+#include "config/host_config.hpp"
+#include "sinks/event_fields.hpp"
+#include "sinks/jsonl_event_format.hpp"
+#include "sinks/sink_path.hpp"
+
+#include <array>
+#include <limits>
+
+namespace mdp::sinks {
+
+JsonlSinkOptions read_jsonl_sink_options(config::JsonNode& node, const config::RawSection& settings) {
+    JsonlSinkOptions options;
+    const std::string path = node.get_string("path");
+    if (path.empty()) {
+        node.fail_at("path", "expected a file path or \"-\" for stdout, found an empty string");
+    }
+    options.file.path = resolve_sink_path(settings, path);
+    options.file.max_file_bytes = static_cast<std::uint64_t>(
+        node.get_int("max_file_bytes", 0, std::numeric_limits<std::int64_t>::max(), 0));
+    options.file.max_files = static_cast<std::uint32_t>(node.get_int("max_files", 1, 10000, 5));
+    const std::string fsync = node.get_enum("fsync", {"none", "batch"}, std::string("none"));
+    options.file.fsync = fsync == "batch" ? FsyncPolicy::batch : FsyncPolicy::none;
+    if (path == "-" && options.file.max_file_bytes > 0) {
+        node.fail_at("max_file_bytes", "expected 0 (no rotation) when path is \"-\" (stdout)");
+    }
+    return options;
+}
+
+JsonlSink::JsonlSink(std::string name, JsonlSinkOptions options)
+    : name_(std::move(name)), file_(std::move(options.file)) {}
+
+void JsonlSink::open(const SinkContext& context) {
+    context_ = context;
+    file_.open();
+}
+
+void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
+    buffer_.clear();
+    std::array<std::uint64_t, 4> by_type{};  // index 0: unknown types
+    for (const auto& record : batch) {
+        append_event_line(buffer_, record, provider_name(context_, record.provider_id), context_.run_id);
+        const std::uint16_t type = record.event.type;
+        ++by_type[type <= MDP_EVENT_BAR ? type : 0];
+    }
+    try {
+        file_.append_lines(buffer_);
+    } catch (const SinkError&) {
+        stats_.add_error("io");
+        throw;
+    }
+    for (std::uint16_t type = MDP_EVENT_QUOTE; type <= MDP_EVENT_BAR; ++type) {
+        if (by_type[type] > 0) {
+            stats_.add_rows(std::string(event_type_name(type)), by_type[type]);
+        }
+    }
+    if (by_type[0] > 0) {
+        stats_.add_rows("unknown", by_type[0]);
+    }
+}
+
+void JsonlSink::close() { file_.close(); }
+
+}  // namespace mdp::sinks

@@ -1,0 +1,37 @@
+#pragma once
+// The `null` sink: stores nothing and counts what it was given (per event type), for
+// benchmarks and for runs that only need the metrics. Keys: type, name.
+
+#include "sinks/sink.hpp"
+#include "sinks/sink_stats_recorder.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace mdp::sinks {
+
+class NullSink final : public Sink {
+   public:
+    explicit NullSink(std::string name);
+
+    [[nodiscard]] const std::string& name() const override { return name_; }
+    [[nodiscard]] const std::string& type() const override { return type_; }
+    void open(const SinkContext& context) override;
+    void write(std::span<const pipeline::StoreEvent> batch) override;
+    void close() override;
+    [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
+
+    // [any thread] Events and batches accepted so far.
+    [[nodiscard]] std::uint64_t events_written() const { return events_written_.load(); }
+    [[nodiscard]] std::uint64_t batches_written() const { return batches_written_.load(); }
+
+   private:
+    std::string name_;
+    std::string type_ = "null";
+    std::atomic<std::uint64_t> events_written_{0};
+    std::atomic<std::uint64_t> batches_written_{0};
+    SinkStatsRecorder stats_;  // rows_by_table is keyed by event type: quote, trade, bar
+};
+
+}  // namespace mdp::sinks

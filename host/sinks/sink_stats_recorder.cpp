@@ -1,0 +1,35 @@
+#include "sinks/sink_stats_recorder.hpp"
+
+namespace mdp::sinks {
+
+void SinkStatsRecorder::add_rows(const std::string& table, std::uint64_t rows) {
+    const std::lock_guard lock(mutex_);
+    stats_.rows_by_table[table] += rows;
+}
+
+void SinkStatsRecorder::add_error(const std::string& kind) {
+    const std::lock_guard lock(mutex_);
+    ++stats_.errors_by_kind[kind];
+}
+
+void SinkStatsRecorder::add_retry() {
+    const std::lock_guard lock(mutex_);
+    ++stats_.retries;
+}
+
+void SinkStatsRecorder::add_skipped(std::uint64_t events) {
+    const std::lock_guard lock(mutex_);
+    stats_.events_skipped += events;
+}
+
+void SinkStatsRecorder::set_circuit_state(const std::string& state) {
+    const std::lock_guard lock(mutex_);
+    stats_.circuit_state = state;
+}
+
+SinkStats SinkStatsRecorder::snapshot() const {
+    const std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+}  // namespace mdp::sinks

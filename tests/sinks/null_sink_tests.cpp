@@ -1,0 +1,23 @@
+#include "sink_test_events.hpp"
+#include "sinks/null_sink.hpp"
+
+#include <catch2/catch.hpp>
+
+TEST_CASE("null sink counts events and batches by type", "[sinks][null]") {
+    mdp::sinks::NullSink sink("discard");
+    sink.open(mdp::test::make_context());
+    sink.write(mdp::test::make_mixed_batch(5, 4, 3));
+    auto odd = mdp::test::make_quote(13);
+    odd.event.type = 99;
+    sink.write(std::vector{odd});
+    sink.close();
+    CHECK(sink.name() == "discard");
+    CHECK(sink.type() == "null");
+    CHECK(sink.events_written() == 13);
+    CHECK(sink.batches_written() == 2);
+    const auto stats = sink.stats();
+    CHECK(stats.rows_by_table.at("quote") == 5);
+    CHECK(stats.rows_by_table.at("trade") == 4);
+    CHECK(stats.rows_by_table.at("bar") == 3);
+    CHECK(stats.events_skipped == 1);
+}

@@ -1,0 +1,74 @@
+// create_sink(): every type's keys validated, errors naming file and JSON path.
+
+#include "sink_test_events.hpp"
+#include "sinks/sink_factory.hpp"
+#include "sinks/sqlite_sink.hpp"
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using mdp::config::ConfigError;
+using mdp::sinks::create_sink;
+using mdp::test::make_sink_config;
+using nlohmann::json;
+
+TEST_CASE("sink factory creates each known type", "[sinks][factory]") {
+    mdp::test::TempDir dir;
+    const std::string config_file = (dir / "config.json").string();
+    for (const std::string type : {"null", "jsonl", "sqlite"}) {
+        json object = {{"type", type}, {"name", "s-" + type}};
+        if (type != "null") {
+            object["path"] = "data/out." + type;
+        }
+        const auto sink = create_sink(make_sink_config(object, config_file));
+        REQUIRE(sink != nullptr);
+        CHECK(sink->type() == type);
+        CHECK(sink->name() == "s-" + type);
+    }
+    const auto types = mdp::sinks::sink_types();
+    CHECK(std::find(types.begin(), types.end(), "sqlite") != types.end());
+}
+
+TEST_CASE("sink factory resolves relative paths against the config file's directory", "[sinks][factory]") {
+    mdp::test::TempDir dir;
+    const auto config_file = dir / "conf/config.json";
+    auto sink = create_sink(make_sink_config({{"type", "sqlite"}, {"path", "../data/mdp.sqlite"}}, config_file.string()));
+    sink->open(mdp::test::make_context());
+    sink->close();
+    CHECK(std::filesystem::exists(dir / "data/mdp.sqlite"));
+
+    auto jsonl = create_sink(make_sink_config({{"type", "jsonl"}, {"path", "events.jsonl"}}, config_file.string()));
+    jsonl->open(mdp::test::make_context());
+    jsonl->write(mdp::test::make_mixed_batch(1, 0, 0));
+    jsonl->close();
+    CHECK(std::filesystem::exists(dir / "conf/events.jsonl"));
+}
+
+TEST_CASE("sink factory errors name the file and JSON path", "[sinks][factory]") {
+    const auto error_of = [](const json& object, std::size_t index = 2) {
+        try {
+            (void)create_sink(make_sink_config(object, "etc/mdp.json", index));
+        } catch (const ConfigError& error) {
+            return std::string(error.what());
+        }
+        return std::string("(no error)");
+    };
+    CHECK(error_of({{"type", "sqlite"}, {"path", "x.sqlite"}, {"jurnal_mode", "WAL"}}) ==
+          "etc/mdp.json: store.sinks[2].jurnal_mode: unknown key; expected one of \"busy_timeout_ms\", "
+          "\"journal_mode\", \"name\", \"path\", \"synchronous\", \"type\"");
+    CHECK_THAT(error_of({{"type", "sqlite"}}), Catch::StartsWith("etc/mdp.json: store.sinks[2].path: required"));
+    CHECK_THAT(error_of({{"type", "sqlite"}, {"path", "x"}, {"busy_timeout_ms", "soon"}}),
+               Catch::StartsWith("etc/mdp.json: store.sinks[2].busy_timeout_ms: expected an integer"));
+    CHECK_THAT(error_of({{"type", "sqlite"}, {"path", "x"}, {"journal_mode", "wal2"}}),
+               Catch::Contains("store.sinks[2].journal_mode: expected one of \"WAL\""));
+    CHECK_THAT(error_of({{"type", "jsonl"}, {"path", "-"}, {"max_file_bytes", 100}}),
+               Catch::Contains("store.sinks[2].max_file_bytes: expected 0"));
+    CHECK_THAT(error_of({{"type", "jsonl"}, {"path", "x"}, {"fsync", "always"}}),
+               Catch::Contains("store.sinks[2].fsync: expected one of \"none\", \"batch\""));
+    CHECK_THAT(error_of({{"type", "jsonl"}, {"path", "x"}, {"max_files", 0}}),
+               Catch::Contains("store.sinks[2].max_files: expected an integer from 1"));
+    CHECK_THAT(error_of({{"type", "null"}, {"path", "x"}}, 0),
+               Catch::StartsWith("etc/mdp.json: store.sinks[0].path: unknown key"));
+    CHECK_THAT(error_of({{"type", "mongodb"}}),
+               Catch::StartsWith("etc/mdp.json: store.sinks[2].type: expected one of \"null\", \"jsonl\", \"sqlite\""));
+}

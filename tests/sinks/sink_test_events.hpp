@@ -1,0 +1,32 @@
+#pragma once
+// Builders for StoreEvents and sink configs used by the sink tests.
+
+#include "config/host_config.hpp"
+#include "pipeline/store_event.hpp"
+#include "sinks/sink.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mdp::test {
+
+// provider_id 0, sequence `sequence`, event time derived from the sequence.
+pipeline::StoreEvent make_quote(std::uint64_t sequence, const std::string& symbol = "AAPL", double bid = 100.0);
+pipeline::StoreEvent make_trade(std::uint64_t sequence, const std::string& symbol = "MSFT", double price = 200.0);
+// A bar starting at `start_ns` (its natural key is provider, symbol, interval, start).
+pipeline::StoreEvent make_bar(std::uint64_t sequence, std::int64_t start_ns, double close = 50.0,
+                              const std::string& symbol = "AAPL", std::int64_t interval_ns = 5'000'000'000);
+
+// `quotes` quotes, `trades` trades and `bars` bars (distinct bar keys), sequences 1..N in that order.
+std::vector<pipeline::StoreEvent> make_mixed_batch(int quotes, int trades, int bars, std::uint64_t first_sequence = 1);
+
+sinks::SinkContext make_context(const std::string& run_id = "run-1", std::vector<std::string> providers = {"synthetic"});
+
+// A sink config as the host would hand it over, as if read from `config_file` at store.sinks[index].
+config::SinkConfig make_sink_config(const nlohmann::json& object, const std::string& config_file = "config.json",
+                                    std::size_t index = 0);
+
+}  // namespace mdp::test
