@@ -1,0 +1,229 @@
+#include "app/host_application.hpp"
+
+#include "build_info.hpp"
+#include "common/clock.hpp"
+#include "config/config_error.hpp"
+#include "http/http_server.hpp"
+#include "sinks/sink_factory.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace mdp::app {
+
+namespace {
+
+constexpr auto kControlPollInterval = std::chrono::milliseconds(200);
+
+std::vector<std::unique_ptr<sinks::Sink>> create_sinks(const config::StoreConfig& store) {
+    std::vector<std::unique_ptr<sinks::Sink>> result;
+    for (const auto& sink : store.sinks) {
+        result.push_back(sinks::create_sink(sink));
+    }
+    return result;
+}
+
+std::vector<std::filesystem::path> to_paths(const std::vector<std::string>& directories) {
+    return {directories.begin(), directories.end()};
+}
+
+pipeline::ScaleOverrides overrides_of(const config::ProviderConfig& provider) {
+    return {provider.scale_ok, provider.scale_soft, provider.scale_hard};
+}
+
+}  // namespace
+
+std::string make_run_id() {
+    std::random_device device;
+    std::uniform_int_distribution<std::uint64_t> bits;
+    char text[33];
+    std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(bits(device)),
+                  static_cast<unsigned long long>(bits(device)));
+    return text;
+}
+
+HostApplication::HostApplication(config::HostConfig config)
+    : config_(std::move(config)),
+      run_id_(make_run_id()),
+      queue_(config_.store.queue_capacity, config_.store.overflow_policy),
+      controller_(config_.store.queue_capacity,
+                  pipeline::watermarks_for(config_.store.queue_capacity, config_.backpressure.low_watermark_pct,
+                                           config_.backpressure.high_watermark_pct),
+                  config_.backpressure.coordinator_id, [this] { return queue_.depth(); }),
+      rate_control_(config_.backpressure),
+      coordinator_(std::make_unique<pipeline::StoreCoordinator>(queue_, controller_, create_sinks(config_.store),
+                                                                config_.store)),
+      catalog_(to_paths(config_.plugin_path)),
+      providers_(config_, plugins::PublishTarget{&queue_, &controller_}) {
+    queue_.set_eviction_observer([this](std::uint32_t provider_id) {
+        if (auto* instance = providers_.find(provider_id)) {
+            instance->count_evicted();
+        }
+    });
+    controller_.subscribe([this](const pipeline::FeedbackEvent& event) { rate_control_.on_feedback(event); });
+    controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
+    for (auto& instance : providers_.instances()) {
+        rate_control_.add_receiver(instance.get(), overrides_of(instance->config()));
+    }
+}
+
+HostApplication::~HostApplication() {
+    if (http_server_) {
+        http_server_->stop();
+    }
+}
+
+int HostApplication::run(ShutdownSignal& shutdown) {
+    started_at_ns_ = common::utc_now_ns();
+    for (const auto& notice : config_.notices) {
+        spdlog::warn("{}", notice);
+    }
+    const int start_result = start_or_fail();
+    if (start_result != 0) {
+        return shut_down(start_result);
+    }
+    log_started();
+    while (!shutdown.wait_for(kControlPollInterval)) {
+        const std::string failure = providers_.required_failure();
+        if (!failure.empty()) {
+            spdlog::critical("{}; shutting down", failure);
+            return shut_down(1);
+        }
+    }
+    if (shutdown.received_signal() != 0) {
+        spdlog::info("received signal {}; stopping providers and draining the store queue",
+                     shutdown.received_signal());
+    }
+    return shut_down(0);
+}
+
+int HostApplication::start_or_fail() {
+    sinks::SinkContext context{run_id_, providers_.names()};
+    try {
+        coordinator_->open_sinks(context);
+    } catch (const std::exception& error) {
+        spdlog::critical("{}", error.what());
+        return 1;
+    }
+    std::string failure = providers_.create_all(catalog_);
+    if (!failure.empty()) {
+        spdlog::critical("{}", failure);
+        return 1;
+    }
+    if (config_.http.enabled) {
+        try {
+            http_server_ = std::make_unique<http::HttpServer>(config_.http, [this] { return snapshot(); });
+            http_server_->start();
+        } catch (const std::exception& error) {
+            spdlog::critical("http: {}", error.what());
+            return 1;
+        }
+    }
+    controller_.start();
+    coordinator_->start();
+    coordinator_started_ = true;
+    failure = providers_.start_all();
+    if (!failure.empty()) {
+        spdlog::critical("{}", failure);
+        return 1;
+    }
+    return 0;
+}
+
+int HostApplication::shut_down(int exit_code) {
+    shutting_down_.store(true, std::memory_order_release);
+    // Closing first releases any provider blocked in publish on a full queue, so stop()
+    // returns promptly; what the queue already accepted is drained below.
+    queue_.close();
+    providers_.stop_all();
+    std::uint64_t not_stored = 0;
+    if (coordinator_started_) {
+        not_stored = coordinator_->drain_and_stop();
+    }
+    controller_.stop();
+    if (http_server_) {
+        http_server_->stop();
+    }
+    log_summary();
+    providers_.destroy_all();
+    if (not_stored != 0) {
+        spdlog::critical("{} accepted events could not be stored before the drain deadline", not_stored);
+        return exit_code == 0 ? 1 : exit_code;
+    }
+    spdlog::info("mdp-host stopped (exit code {})", exit_code);
+    return exit_code;
+}
+
+void HostApplication::log_started() const {
+    std::string sink_text;
+    for (const auto& sink : config_.store.sinks) {
+        const auto& settings = sink.settings.value;
+        const std::string where = settings.contains("path") && settings["path"].is_string()
+                                      ? " -> " + settings["path"].get<std::string>()
+                                      : "";
+        sink_text += (sink_text.empty() ? "" : ", ") + sink.name + " (" + sink.type + where + ")";
+    }
+    spdlog::info("mdp-host {} running: {} provider(s), sinks: {}", kVersion, config_.providers.size(),
+                 sink_text.empty() ? "none" : sink_text);
+    if (http_server_) {
+        const std::string host = config_.http.bind_address == "0.0.0.0" ? "localhost" : config_.http.bind_address;
+        spdlog::info("status page: http://{}:{}/  metrics: http://{}:{}/metrics", host, http_server_->port(), host,
+                     http_server_->port());
+    }
+}
+
+HostSnapshot HostApplication::snapshot() const {
+    HostSnapshot result;
+    result.version = kVersion;
+    result.abi_version = plugins::to_string(plugins::host_abi_version());
+    result.run_id = run_id_;
+    result.started_at_ns = started_at_ns_;
+    result.now_ns = common::utc_now_ns();
+    const auto marks = controller_.watermarks();
+    result.queue.depth = queue_.depth();
+    result.queue.capacity = queue_.capacity();
+    result.queue.low_watermark = marks.low;
+    result.queue.high_watermark = marks.high;
+    result.queue.level_value = static_cast<int>(controller_.level());
+    result.queue.level = std::string(pipeline::to_string(controller_.level()));
+    result.queue.overflow_policy = std::string(pipeline::to_string(queue_.policy()));
+    result.queue.feedback_enabled = config_.backpressure.feedback_enabled;
+    result.providers = providers_.snapshots();
+    result.sinks = coordinator_->sink_snapshots();
+    result.recent_feedback = controller_.recent_events();
+    result.event_latency_seconds = coordinator_->latency_snapshot();
+    result.shutting_down = shutting_down_.load(std::memory_order_acquire);
+    return result;
+}
+
+void HostApplication::log_summary() const {
+    const HostSnapshot state = snapshot();
+    nlohmann::json summary;
+    summary["run_id"] = state.run_id;
+    summary["providers"] = nlohmann::json::object();
+    for (const auto& provider : state.providers) {
+        std::uint64_t published = 0;
+        std::uint64_t dropped = 0;
+        for (const auto& [type, count] : provider.published_by_type) {
+            published += count;
+        }
+        for (const auto& [reason, count] : provider.dropped_by_reason) {
+            dropped += count;
+        }
+        summary["providers"][provider.name] = {{"published", published},
+                                               {"dropped", dropped},
+                                               {"by_type", provider.published_by_type},
+                                               {"dropped_by_reason", provider.dropped_by_reason},
+                                               {"state", provider.state}};
+    }
+    summary["sinks"] = nlohmann::json::object();
+    for (const auto& sink : state.sinks) {
+        summary["sinks"][sink.name] = {{"stored", sink.events_stored}, {"errors", sink.write_errors}};
+    }
+    summary["not_stored"] = coordinator_->not_stored();
+    spdlog::info("mdp-summary {}", summary.dump());
+}
+
+}  // namespace mdp::app

@@ -1,0 +1,68 @@
+#pragma once
+// Wires the host together for one run: store queue, backpressure controller and rate control,
+// store coordinator with its sinks, provider registry, HTTP server. Owns them all; the order
+// of members is the order of construction, and shutdown runs in the reverse order of start:
+//   start:    sinks open -> providers created -> HTTP -> feedback + coordinator -> providers start
+//   shutdown: queue closed -> providers stopped -> queue drained into sinks -> HTTP stopped
+//             -> providers destroyed, plugins unloaded -> summary logged
+
+#include "app/host_snapshot.hpp"
+#include "app/shutdown_signal.hpp"
+#include "config/host_config.hpp"
+#include "pipeline/backpressure_controller.hpp"
+#include "pipeline/rate_control.hpp"
+#include "pipeline/store_coordinator.hpp"
+#include "pipeline/store_queue.hpp"
+#include "plugins/plugin_catalog.hpp"
+#include "plugins/provider_registry.hpp"
+
+#include <memory>
+#include <string>
+
+namespace mdp::http {
+class HttpServer;
+}
+
+namespace mdp::app {
+
+class HostApplication {
+   public:
+    // Builds every component from a validated config (sinks are created but not opened).
+    // Throws config::ConfigError for sink settings that do not validate.
+    explicit HostApplication(config::HostConfig config);
+    ~HostApplication();
+    HostApplication(const HostApplication&) = delete;
+    HostApplication& operator=(const HostApplication&) = delete;
+
+    // [control-thread] Runs until `shutdown` fires or a required provider fails; returns the
+    // process exit code (0 clean; 1 a required provider failed, a sink could not open, the
+    // HTTP port could not be bound, or accepted events could not be stored).
+    int run(ShutdownSignal& shutdown);
+
+    // [any-thread] Everything the host reports, for HTTP and the summary.
+    [[nodiscard]] HostSnapshot snapshot() const;
+
+   private:
+    int start_or_fail();
+    int shut_down(int exit_code);
+    void log_summary() const;
+    void log_started() const;
+
+    config::HostConfig config_;
+    std::string run_id_;
+    std::int64_t started_at_ns_ = 0;
+    pipeline::StoreQueue queue_;
+    pipeline::BackpressureController controller_;
+    pipeline::RateControl rate_control_;
+    std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
+    plugins::PluginCatalog catalog_;
+    plugins::ProviderRegistry providers_;
+    std::unique_ptr<http::HttpServer> http_server_;
+    std::atomic<bool> shutting_down_{false};
+    bool coordinator_started_ = false;
+};
+
+// A random 128-bit run id in hex.
+std::string make_run_id();
+
+}  // namespace mdp::app

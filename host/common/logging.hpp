@@ -1,0 +1,16 @@
+#pragma once
+// Configures spdlog's default logger from the logging config: text or JSON lines, to
+// stderr or a file.
+
+#include "config/host_config.hpp"
+
+namespace mdp::common {
+
+// [control-thread, before other threads start] Throws std::runtime_error when the log file
+// cannot be opened.
+void configure_logging(const config::LoggingConfig& config);
+
+// Escapes `text` for inclusion inside a JSON string literal.
+std::string json_escape(std::string_view text);
+
+}  // namespace mdp::common

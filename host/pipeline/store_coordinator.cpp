@@ -1,0 +1,202 @@
+#include "pipeline/store_coordinator.hpp"
+
+#include "common/clock.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+namespace mdp::pipeline {
+
+namespace {
+
+std::int64_t steady_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// A write in progress for longer than this makes the sink unhealthy (stalled), even before
+// it fails: readiness must notice a store that hangs, not only one that errors.
+constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
+
+}  // namespace
+
+StoreCoordinator::StoreCoordinator(StoreQueue& queue, BackpressureController& controller,
+                                   std::vector<std::unique_ptr<sinks::Sink>> sinks, const config::StoreConfig& config)
+    : queue_(queue), controller_(controller), config_(config), buffer_(config.batch_size) {
+    for (auto& sink : sinks) {
+        auto state = std::make_unique<SinkState>();
+        state->sink = std::move(sink);
+        sinks_.push_back(std::move(state));
+    }
+}
+
+StoreCoordinator::~StoreCoordinator() {
+    if (thread_.joinable()) {
+        queue_.close();
+        drain_and_stop();
+    }
+}
+
+void StoreCoordinator::open_sinks(const sinks::SinkContext& context) {
+    for (auto& state : sinks_) {
+        try {
+            state->sink->open(context);
+        } catch (const std::exception& error) {
+            throw sinks::SinkError("sink " + state->sink->name() + " (" + state->sink->type() + "): " + error.what());
+        }
+    }
+}
+
+void StoreCoordinator::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+std::uint64_t StoreCoordinator::drain_and_stop() {
+    if (!thread_.joinable()) {
+        return not_stored();
+    }
+    give_up_at_ns_.store(steady_now_ns() + config_.shutdown_drain_timeout_ms * 1'000'000, std::memory_order_relaxed);
+    stopping_.store(true, std::memory_order_release);
+    thread_.join();
+    for (auto& state : sinks_) {
+        try {
+            state->sink->close();
+        } catch (const std::exception& error) {
+            spdlog::error("sink {}: close failed: {}", state->sink->name(), error.what());
+        }
+    }
+    return not_stored();
+}
+
+bool StoreCoordinator::give_up_now() const {
+    const std::int64_t deadline = give_up_at_ns_.load(std::memory_order_relaxed);
+    return deadline != 0 && steady_now_ns() >= deadline;
+}
+
+void StoreCoordinator::run() {
+    const auto flush_interval = std::chrono::milliseconds(config_.flush_interval_ms);
+    auto next_flush = std::chrono::steady_clock::now() + flush_interval;
+    while (true) {
+        const bool draining = stopping_.load(std::memory_order_acquire) && queue_.closed();
+        if (!draining) {
+            queue_.wait_for_depth(config_.batch_size, next_flush);
+        }
+        const std::size_t taken = queue_.pop(buffer_);
+        controller_.observe(queue_.depth());
+        if (taken == 0) {
+            if (draining && queue_.depth() == 0) {
+                break;
+            }
+            if (std::chrono::steady_clock::now() >= next_flush) {
+                next_flush = std::chrono::steady_clock::now() + flush_interval;
+            }
+            if (draining) {
+                std::this_thread::yield();  // a producer is still copying into a claimed slot
+            }
+            continue;
+        }
+        store_batch(std::span<const StoreEvent>(buffer_.data(), taken));
+        next_flush = std::chrono::steady_clock::now() + flush_interval;
+    }
+}
+
+void StoreCoordinator::store_batch(std::span<const StoreEvent> batch) {
+    bool stored_everywhere = true;
+    for (auto& state : sinks_) {
+        stored_everywhere = write_with_retry(*state, batch) && stored_everywhere;
+    }
+    if (stored_everywhere) {
+        record_latency(batch);
+    } else {
+        not_stored_.fetch_add(batch.size(), std::memory_order_relaxed);
+    }
+}
+
+bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreEvent> batch) {
+    std::mt19937_64 jitter_source(std::random_device{}());
+    auto backoff = std::chrono::milliseconds(config_.retry_initial_backoff_ms);
+    while (true) {
+        const auto started = std::chrono::steady_clock::now();
+        state.write_started_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
+        try {
+            state.sink->write(batch);
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            state.write_started_ns.store(0, std::memory_order_relaxed);
+            state.write_duration_seconds.observe(seconds);
+            state.last_write_seconds.store(seconds, std::memory_order_relaxed);
+            state.events_stored.fetch_add(batch.size(), std::memory_order_relaxed);
+            state.batches_written.fetch_add(1, std::memory_order_relaxed);
+            state.last_success_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
+            if (!state.healthy.exchange(true)) {
+                spdlog::info("sink {}: writing again", state.sink->name());
+            }
+            return true;
+        } catch (const std::exception& error) {
+            state.write_started_ns.store(0, std::memory_order_relaxed);
+            state.write_errors.fetch_add(1, std::memory_order_relaxed);
+            {
+                std::lock_guard lock(state.error_mutex);
+                state.last_error = error.what();
+            }
+            if (state.healthy.exchange(false)) {
+                spdlog::error("sink {}: write failed, retrying the batch of {} events: {}", state.sink->name(),
+                              batch.size(), error.what());
+            }
+        }
+        if (give_up_now()) {
+            spdlog::error("sink {}: giving up on a batch of {} events at the shutdown drain deadline",
+                          state.sink->name(), batch.size());
+            return false;
+        }
+        // The queue keeps filling meanwhile; the controller must see it even with providers
+        // paused, so observe here too.
+        controller_.observe(queue_.depth());
+        std::uniform_int_distribution<std::int64_t> jitter(0, backoff.count() / 4 + 1);
+        std::this_thread::sleep_for(backoff + std::chrono::milliseconds(jitter(jitter_source)));
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(config_.retry_max_backoff_ms));
+        state.retries.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void StoreCoordinator::record_latency(std::span<const StoreEvent> batch) {
+    std::vector<std::uint64_t> counts(latency_seconds_.bucket_count(), 0);
+    const std::int64_t now_ns = common::utc_now_ns();
+    double sum_seconds = 0.0;
+    for (const auto& record : batch) {
+        const double seconds =
+            static_cast<double>(std::max<std::int64_t>(0, now_ns - record.event.receive_time_ns)) / 1e9;
+        ++counts[latency_seconds_.bucket_index(seconds)];
+        sum_seconds += seconds;
+    }
+    latency_seconds_.observe_bucketed(counts, sum_seconds);
+}
+
+std::vector<app::SinkSnapshot> StoreCoordinator::sink_snapshots() const {
+    std::vector<app::SinkSnapshot> result;
+    const std::int64_t now_ns = common::utc_now_ns();
+    for (const auto& state : sinks_) {
+        app::SinkSnapshot sink;
+        sink.name = state->sink->name();
+        sink.type = state->sink->type();
+        sink.events_stored = state->events_stored.load(std::memory_order_relaxed);
+        sink.batches_written = state->batches_written.load(std::memory_order_relaxed);
+        sink.write_errors = state->write_errors.load(std::memory_order_relaxed);
+        sink.retries = state->retries.load(std::memory_order_relaxed);
+        sink.last_write_seconds = state->last_write_seconds.load(std::memory_order_relaxed);
+        sink.last_success_ns = state->last_success_ns.load(std::memory_order_relaxed);
+        sink.write_duration_seconds = state->write_duration_seconds.snapshot();
+        const std::int64_t write_started = state->write_started_ns.load(std::memory_order_relaxed);
+        const bool stalled = write_started != 0 && now_ns - write_started > kStalledWriteNs;
+        sink.healthy = state->healthy.load(std::memory_order_relaxed) && !stalled;
+        {
+            std::lock_guard lock(state->error_mutex);
+            sink.last_error = stalled ? "write in progress for more than 5 s" : state->last_error;
+        }
+        result.push_back(std::move(sink));
+    }
+    return result;
+}
+
+}  // namespace mdp::pipeline

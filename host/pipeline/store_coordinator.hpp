@@ -1,0 +1,81 @@
+#pragma once
+// The store coordinator: the single consumer of the store queue. It drains the queue in
+// batches (batch_size events, or whatever is there every flush_interval) and writes each batch
+// to every sink. A failing sink is retried with capped exponential backoff — the batch is
+// never skipped, so under the `block` policy the queue fills, backpressure rises, and nothing
+// is lost. Only a shutdown whose drain deadline passes gives up, and says how much.
+
+#include "app/host_snapshot.hpp"
+#include "config/host_config.hpp"
+#include "metrics/histogram.hpp"
+#include "pipeline/backpressure_controller.hpp"
+#include "pipeline/store_queue.hpp"
+#include "sinks/sink.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mdp::pipeline {
+
+class StoreCoordinator {
+   public:
+    StoreCoordinator(StoreQueue& queue, BackpressureController& controller,
+                     std::vector<std::unique_ptr<sinks::Sink>> sinks, const config::StoreConfig& config);
+    ~StoreCoordinator();
+    StoreCoordinator(const StoreCoordinator&) = delete;
+    StoreCoordinator& operator=(const StoreCoordinator&) = delete;
+
+    // [control-thread] Opens every sink; throws sinks::SinkError("sink <name>: <reason>").
+    void open_sinks(const sinks::SinkContext& context);
+    // [control-thread] Starts the coordinator thread.
+    void start();
+    // [control-thread] After the queue was closed: drains what is queued into the sinks
+    // (giving up on a failing sink after shutdown_drain_timeout_ms), closes the sinks, joins.
+    // Returns how many queued events could not be stored (0 on a clean drain).
+    std::uint64_t drain_and_stop();
+
+    [[nodiscard]] std::vector<app::SinkSnapshot> sink_snapshots() const;
+    [[nodiscard]] metrics::HistogramSnapshot latency_snapshot() const { return latency_seconds_.snapshot(); }
+    [[nodiscard]] std::uint64_t not_stored() const { return not_stored_.load(std::memory_order_relaxed); }
+
+   private:
+    struct SinkState {
+        std::unique_ptr<sinks::Sink> sink;
+        metrics::Histogram write_duration_seconds{metrics::Histogram::duration_bounds_seconds()};
+        std::atomic<std::uint64_t> events_stored{0};
+        std::atomic<std::uint64_t> batches_written{0};
+        std::atomic<std::uint64_t> write_errors{0};
+        std::atomic<std::uint64_t> retries{0};
+        std::atomic<bool> healthy{true};
+        std::atomic<std::int64_t> last_success_ns{0};
+        std::atomic<std::int64_t> write_started_ns{0};  // 0 when no write is in progress
+        std::atomic<double> last_write_seconds{0.0};
+        mutable std::mutex error_mutex;
+        std::string last_error;
+    };
+
+    void run();
+    void store_batch(std::span<const StoreEvent> batch);
+    // Writes to one sink until it succeeds; false when the shutdown deadline gave up.
+    bool write_with_retry(SinkState& state, std::span<const StoreEvent> batch);
+    void record_latency(std::span<const StoreEvent> batch);
+    bool give_up_now() const;
+
+    StoreQueue& queue_;
+    BackpressureController& controller_;
+    const config::StoreConfig config_;
+    std::vector<std::unique_ptr<SinkState>> sinks_;
+    std::vector<StoreEvent> buffer_;
+    metrics::Histogram latency_seconds_{metrics::Histogram::duration_bounds_seconds()};
+    std::atomic<std::uint64_t> not_stored_{0};
+    std::atomic<bool> stopping_{false};
+    std::atomic<std::int64_t> give_up_at_ns_{0};  // steady-clock ns; 0 = never
+    std::thread thread_;
+};
+
+}  // namespace mdp::pipeline

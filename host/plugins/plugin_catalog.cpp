@@ -1,0 +1,113 @@
+#include "plugins/plugin_catalog.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace mdp::plugins {
+
+namespace {
+
+bool is_inside(const std::filesystem::path& file, const std::filesystem::path& directory) {
+    const auto relative = file.lexically_relative(directory);
+    return !relative.empty() && *relative.begin() != "..";
+}
+
+std::string describe_directories(const std::vector<std::filesystem::path>& directories) {
+    std::string text;
+    for (const auto& directory : directories) {
+        text += (text.empty() ? "" : ", ") + directory.string();
+    }
+    return "[" + text + "]";
+}
+
+}  // namespace
+
+PluginCatalog::PluginCatalog(std::vector<std::filesystem::path> directories) : directories_(std::move(directories)) {}
+
+std::shared_ptr<PluginLibrary> PluginCatalog::load_cached(const std::filesystem::path& file) {
+    const auto found = loaded_.find(file);
+    if (found != loaded_.end()) {
+        return found->second;
+    }
+    auto library = PluginLibrary::load(file);
+    loaded_.emplace(file, library);
+    return library;
+}
+
+const std::vector<CatalogEntry>& PluginCatalog::scan() {
+    if (scanned_) {
+        return entries_;
+    }
+    scanned_ = true;
+    for (const auto& directory : directories_) {
+        std::error_code error;
+        if (!std::filesystem::is_directory(directory, error)) {
+            directory_errors_.push_back(directory.string() + ": plugin directory does not exist");
+            continue;
+        }
+        std::vector<std::filesystem::path> files;
+        for (const auto& item : std::filesystem::directory_iterator(directory, error)) {
+            if (item.path().extension() == ".so") {
+                files.push_back(item.path());
+            }
+        }
+        std::sort(files.begin(), files.end());
+        for (const auto& file : files) {
+            CatalogEntry entry{file, nullptr, ""};
+            try {
+                entry.library = load_cached(file);
+            } catch (const PluginLoadError& failure) {
+                entry.error = failure.what();
+            }
+            entries_.push_back(std::move(entry));
+        }
+    }
+    return entries_;
+}
+
+std::shared_ptr<PluginLibrary> PluginCatalog::resolve(const std::string& reference) {
+    const bool names_file = reference.find('/') != std::string::npos ||
+                            (reference.size() > 3 && reference.ends_with(".so"));
+    return names_file ? resolve_file(reference) : resolve_id(reference);
+}
+
+std::shared_ptr<PluginLibrary> PluginCatalog::resolve_file(const std::string& reference) {
+    for (const auto& directory : directories_) {
+        const auto candidate = (directory / reference).lexically_normal();
+        if (!is_inside(candidate, directory.lexically_normal())) {
+            throw PluginLoadError(reference + ": plugin file must be inside a plugin directory " +
+                                  describe_directories(directories_));
+        }
+        std::error_code error;
+        if (std::filesystem::exists(candidate, error)) {
+            return load_cached(candidate);
+        }
+    }
+    throw PluginLoadError(reference + ": no such plugin file in " + describe_directories(directories_));
+}
+
+std::shared_ptr<PluginLibrary> PluginCatalog::resolve_id(const std::string& id) {
+    std::shared_ptr<PluginLibrary> match;
+    for (const auto& entry : scan()) {
+        if (!entry.library || entry.library->info().id != id) {
+            continue;
+        }
+        if (!match) {
+            match = entry.library;
+        } else {
+            spdlog::warn("plugin id \"{}\" is provided by both {} and {}; using the first", id, match->info().file,
+                         entry.file.string());
+        }
+    }
+    if (!match) {
+        std::string message = "no plugin with id \"" + id + "\" in " + describe_directories(directories_);
+        for (const auto& error : directory_errors_) {
+            message += "; " + error;
+        }
+        throw PluginLoadError(message);
+    }
+    return match;
+}
+
+}  // namespace mdp::plugins

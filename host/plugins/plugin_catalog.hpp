@@ -1,0 +1,50 @@
+#pragma once
+// The plugins found in the configured plugin directories, and resolution of a provider's
+// "plugin" reference (an id, or a file name inside one of the directories).
+
+#include "plugins/plugin_library.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mdp::plugins {
+
+struct CatalogEntry {
+    std::filesystem::path file;
+    std::shared_ptr<PluginLibrary> library;  // null when it failed to load
+    std::string error;                       // why it failed ("" when loaded)
+};
+
+class PluginCatalog {
+   public:
+    explicit PluginCatalog(std::vector<std::filesystem::path> directories);
+
+    // [control-thread] Loads every `*.so` in the directories (each directory sorted by name).
+    // Files that fail are kept with their error; missing directories are reported as errors.
+    const std::vector<CatalogEntry>& scan();
+
+    // [control-thread] The library a provider's "plugin" value names. A value containing '/'
+    // or ending in ".so" is a file inside a plugin directory (never outside one); anything
+    // else is a plugin id, searched in directory order. Throws PluginLoadError naming the
+    // file and reason, or what was searched when nothing matches.
+    std::shared_ptr<PluginLibrary> resolve(const std::string& reference);
+
+    [[nodiscard]] const std::vector<std::filesystem::path>& directories() const { return directories_; }
+    [[nodiscard]] const std::vector<std::string>& directory_errors() const { return directory_errors_; }
+
+   private:
+    std::shared_ptr<PluginLibrary> load_cached(const std::filesystem::path& file);
+    std::shared_ptr<PluginLibrary> resolve_file(const std::string& reference);
+    std::shared_ptr<PluginLibrary> resolve_id(const std::string& id);
+
+    std::vector<std::filesystem::path> directories_;
+    std::vector<CatalogEntry> entries_;
+    std::vector<std::string> directory_errors_;
+    std::map<std::filesystem::path, std::shared_ptr<PluginLibrary>> loaded_;
+    bool scanned_ = false;
+};
+
+}  // namespace mdp::plugins

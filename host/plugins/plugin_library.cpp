@@ -1,0 +1,157 @@
+#include "plugins/plugin_library.hpp"
+
+#include <dlfcn.h>
+
+#include <array>
+#include <cstring>
+#include <fstream>
+
+namespace mdp::plugins {
+
+namespace {
+
+[[noreturn]] void refuse(const std::filesystem::path& file, const std::string& reason) {
+    throw PluginLoadError(file.string() + ": " + reason);
+}
+
+bool has_elf_magic(const std::filesystem::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    std::array<char, 4> magic{};
+    stream.read(magic.data(), magic.size());
+    return stream.gcount() == 4 && magic == std::array<char, 4>{'\x7f', 'E', 'L', 'F'};
+}
+
+// Boost.DLL clears dlerror(); ask the loader once more, only to explain the failure.
+std::string loader_diagnosis(const std::filesystem::path& file) {
+    void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle != nullptr) {
+        ::dlclose(handle);
+        return "the dynamic loader refused it";
+    }
+    const char* message = ::dlerror();
+    return message != nullptr ? message : "the dynamic loader refused it";
+}
+
+std::string copy_text(const char* text) { return text != nullptr ? std::string(text) : std::string(); }
+
+bool valid_plugin_id(const std::string& id) {
+    if (id.empty() || id.size() > 64) {
+        return false;
+    }
+    for (const char character : id) {
+        const bool allowed = (character >= 'a' && character <= 'z') || (character >= '0' && character <= '9') ||
+                             character == '-' || character == '_' || character == '.';
+        if (!allowed) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The descriptor, read up to the size the plugin declared (1.0 plugins lack `url`).
+PluginInfo read_descriptor(const std::filesystem::path& file, const mdp_plugin_descriptor_t* descriptor) {
+    if (descriptor == nullptr) {
+        refuse(file, "malformed plugin entry: descriptor is NULL");
+    }
+    if (descriptor->size < MDP_PLUGIN_DESCRIPTOR_SIZE_1_0) {
+        refuse(file, "malformed plugin entry: descriptor size " + std::to_string(descriptor->size) +
+                         " is smaller than ABI 1.0's " + std::to_string(MDP_PLUGIN_DESCRIPTOR_SIZE_1_0));
+    }
+    mdp_plugin_descriptor_t copy{};
+    std::memcpy(&copy, descriptor, std::min<std::size_t>(descriptor->size, sizeof(copy)));
+    PluginInfo info;
+    info.file = file.string();
+    info.id = copy_text(copy.id);
+    info.name = copy_text(copy.name);
+    info.version = copy_text(copy.version);
+    info.vendor = copy_text(copy.vendor);
+    info.description = copy_text(copy.description);
+    info.url = copy_text(copy.url);
+    if (!valid_plugin_id(info.id)) {
+        refuse(file, "malformed plugin entry: plugin id \"" + info.id +
+                         "\" must be 1-64 characters of a-z, 0-9, '-', '_' or '.'");
+    }
+    return info;
+}
+
+const mdp_provider_factory_t* find_provider_factory(const std::filesystem::path& file, const mdp_plugin_entry_t& entry) {
+    if (entry.get_factory == nullptr) {
+        refuse(file, "malformed plugin entry: get_factory is NULL");
+    }
+    const auto* factory = static_cast<const mdp_provider_factory_t*>(entry.get_factory(MDP_PROVIDER_FACTORY_ID));
+    if (factory == nullptr) {
+        refuse(file, std::string("the plugin offers no \"") + MDP_PROVIDER_FACTORY_ID + "\" factory");
+    }
+    if (factory->size < sizeof(mdp_provider_factory_t) || factory->create == nullptr) {
+        refuse(file, "malformed provider factory (size " + std::to_string(factory->size) + ", create " +
+                         (factory->create == nullptr ? "NULL" : "set") + ")");
+    }
+    return factory;
+}
+
+}  // namespace
+
+std::string to_string(const mdp_abi_version_t& version) {
+    return std::to_string(version.major) + "." + std::to_string(version.minor) + "." + std::to_string(version.patch);
+}
+
+mdp_abi_version_t host_abi_version() { return MDP_ABI_VERSION_INIT; }
+
+std::string PluginInfo::abi_version_text() const { return to_string(abi_version); }
+
+PluginLibrary::PluginLibrary(boost::dll::shared_library library, PluginInfo info, void (*deinit)(),
+                             const mdp_provider_factory_t* factory)
+    : library_(std::move(library)), info_(std::move(info)), deinit_(deinit), factory_(factory) {}
+
+PluginLibrary::~PluginLibrary() {
+    if (deinit_ != nullptr) {
+        deinit_();
+    }
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file) {
+    std::error_code status_error;
+    if (!std::filesystem::is_regular_file(file, status_error)) {
+        refuse(file, "no such plugin file");
+    }
+    if (!has_elf_magic(file)) {
+        refuse(file, "not a shared object (no ELF header)");
+    }
+    boost::dll::fs::error_code load_error;
+    boost::dll::shared_library library(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+                                       load_error);
+    if (load_error) {
+        refuse(file, "cannot load: " + loader_diagnosis(file));
+    }
+    if (!library.has(MDP_PLUGIN_ENTRY_SYMBOL)) {
+        refuse(file, std::string("no entry symbol \"") + MDP_PLUGIN_ENTRY_SYMBOL + "\" (not an mdp plugin?)");
+    }
+    const auto& exported = library.get<const mdp_plugin_entry_t>(MDP_PLUGIN_ENTRY_SYMBOL);
+    if (exported.size < sizeof(mdp_plugin_entry_t)) {
+        refuse(file, "malformed plugin entry: size " + std::to_string(exported.size) + ", expected at least " +
+                         std::to_string(sizeof(mdp_plugin_entry_t)));
+    }
+    const mdp_plugin_entry_t entry = exported;  // fields beyond ours (newer ABI) are never read
+    if (!mdp_abi_is_compatible(host_abi_version(), entry.abi_version)) {
+        refuse(file, "incompatible plugin ABI " + to_string(entry.abi_version) + "; this host implements ABI " +
+                         to_string(host_abi_version()) + " and loads plugins of ABI " +
+                         std::to_string(MDP_ABI_VERSION_MAJOR) + ".0 to " + std::to_string(MDP_ABI_VERSION_MAJOR) +
+                         "." + std::to_string(MDP_ABI_VERSION_MINOR));
+    }
+    PluginInfo info = read_descriptor(file, entry.descriptor);
+    info.abi_version = entry.abi_version;
+    if (entry.init != nullptr && entry.init(file.c_str()) != MDP_OK) {
+        refuse(file, "the plugin's init() failed");
+    }
+    try {
+        const mdp_provider_factory_t* factory = find_provider_factory(file, entry);
+        return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(library), std::move(info), entry.deinit, factory));
+    } catch (...) {
+        if (entry.deinit != nullptr) {
+            entry.deinit();
+        }
+        throw;
+    }
+}
+
+}  // namespace mdp::plugins

@@ -1,0 +1,65 @@
+#pragma once
+// One loaded plugin shared object: loaded with Boost.DLL, its entry symbol validated against
+// this host's ABI, kept loaded while any provider instance of it lives (shared_ptr).
+
+#include <mdp/plugin_api.h>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace mdp::plugins {
+
+// Why a plugin file cannot be used. The message names the file and the reason.
+class PluginLoadError : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+};
+
+// What a plugin says about itself, copied out of the library (owned strings).
+struct PluginInfo {
+    std::string file;  // absolute path
+    std::string id;
+    std::string name;
+    std::string version;
+    std::string vendor;
+    std::string description;
+    std::string url;
+    mdp_abi_version_t abi_version{};
+    [[nodiscard]] std::string abi_version_text() const;
+};
+
+std::string to_string(const mdp_abi_version_t& version);
+// This host's ABI version.
+mdp_abi_version_t host_abi_version();
+
+class PluginLibrary {
+   public:
+    // [control-thread] Loads `file`, validates the entry, calls the plugin's init().
+    // Throws PluginLoadError("<file>: <reason>") for: missing file, not a shared object,
+    // unresolved symbols, no entry symbol, malformed entry, incompatible ABI, init failure,
+    // no provider factory.
+    static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file);
+
+    ~PluginLibrary();  // calls deinit(), then unloads
+    PluginLibrary(const PluginLibrary&) = delete;
+    PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+    [[nodiscard]] const PluginInfo& info() const { return info_; }
+    // Valid while this object lives.
+    [[nodiscard]] const mdp_provider_factory_t* provider_factory() const { return factory_; }
+
+   private:
+    PluginLibrary(boost::dll::shared_library library, PluginInfo info, void (*deinit)(),
+                  const mdp_provider_factory_t* factory);
+
+    boost::dll::shared_library library_;
+    PluginInfo info_;
+    void (*deinit_)() = nullptr;
+    const mdp_provider_factory_t* factory_ = nullptr;
+};
+
+}  // namespace mdp::plugins

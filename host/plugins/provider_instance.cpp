@@ -1,0 +1,336 @@
+#include "plugins/provider_instance.hpp"
+
+#include "common/clock.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace mdp::plugins {
+
+namespace {
+
+constexpr std::size_t kErrorCapacity = 1024;
+constexpr std::size_t kDetailMaxBytes = 511;
+
+std::string bounded_text(const char* text) {
+    if (text == nullptr) {
+        return {};
+    }
+    return std::string(text, ::strnlen(text, kDetailMaxBytes));
+}
+
+spdlog::level::level_enum to_spdlog_level(int32_t level) {
+    switch (level) {
+        case MDP_LOG_TRACE: return spdlog::level::trace;
+        case MDP_LOG_DEBUG: return spdlog::level::debug;
+        case MDP_LOG_INFO: return spdlog::level::info;
+        case MDP_LOG_WARN: return spdlog::level::warn;
+        default: return spdlog::level::err;
+    }
+}
+
+bool valid_event_type(std::uint16_t type) {
+    return type == MDP_EVENT_QUOTE || type == MDP_EVENT_TRADE || type == MDP_EVENT_BAR;
+}
+
+}  // namespace
+
+ProviderInstance::ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target)
+    : id_(id), config_(std::move(config)), target_(target), state_since_ns_(common::utc_now_ns()) {
+    host_table_.size = sizeof(mdp_host_t);
+    host_table_.abi_version = host_abi_version();
+    host_table_.host_data = this;
+    host_table_.publish = &publish_entry;
+    host_table_.rate_scale = &rate_scale_entry;
+    host_table_.log = &log_entry;
+    host_table_.report_state = &report_state_entry;
+    host_table_.now_ns = &now_ns_entry;
+    host_table_.get_extension = &get_extension_entry;
+    rate_sample_time_ = std::chrono::steady_clock::now();
+}
+
+ProviderInstance::~ProviderInstance() {
+    stop();
+    destroy();
+}
+
+ProviderState ProviderInstance::state() const {
+    std::lock_guard lock(state_mutex_);
+    return state_;
+}
+
+void ProviderInstance::set_state(ProviderState state, const std::string& detail) {
+    std::lock_guard lock(state_mutex_);
+    if (state != state_) {
+        spdlog::log(state == ProviderState::failed ? spdlog::level::err : spdlog::level::info,
+                    "provider {}: {} -> {}{}{}", config_.name, to_string(state_), to_string(state),
+                    detail.empty() ? "" : ": ", detail);
+        state_since_ns_ = common::utc_now_ns();
+    }
+    state_ = state;
+    detail_ = detail;
+    if (state == ProviderState::failed) {
+        last_error_ = detail;
+    }
+}
+
+void ProviderInstance::fail(const std::string& reason) { set_state(ProviderState::failed, reason); }
+
+void ProviderInstance::mark_disabled() { set_state(ProviderState::stopped, "disabled in the config"); }
+
+void ProviderInstance::attach(std::shared_ptr<PluginLibrary> library) {
+    library_ = std::move(library);
+    set_state(ProviderState::loaded, "plugin " + library_->info().id + " " + library_->info().version);
+}
+
+bool ProviderInstance::create(std::string& error) {
+    std::array<char, kErrorCapacity> buffer{};
+    const std::string config_json = config_.config.value.dump();
+    const auto* factory = library_->provider_factory();
+    mdp_provider_t* created =
+        factory->create(factory, &host_table_, config_.name.c_str(), config_json.c_str(), buffer.data(), buffer.size());
+    if (created == nullptr || created->size < sizeof(mdp_provider_t) || created->start == nullptr ||
+        created->stop == nullptr || created->destroy == nullptr) {
+        buffer.back() = '\0';
+        error = created == nullptr ? std::string(buffer.data()) : "the plugin returned a malformed provider table";
+        if (created != nullptr && created->destroy != nullptr) {
+            created->destroy(created);
+        }
+        if (error.empty()) {
+            error = "the plugin's factory failed without a reason";
+        }
+        fail("create failed: " + error);
+        return false;
+    }
+    provider_ = created;
+    return true;
+}
+
+bool ProviderInstance::start(std::string& error) {
+    std::unique_lock lifecycle(lifecycle_mutex_);
+    set_state(ProviderState::starting, "");
+    std::array<char, kErrorCapacity> buffer{};
+    const int32_t result = provider_->start(provider_, buffer.data(), buffer.size());
+    if (result != MDP_OK) {
+        buffer.back() = '\0';
+        error = buffer[0] != '\0' ? std::string(buffer.data()) : "start failed without a reason";
+        // A failed start may have left threads; stop() must be safe to call then.
+        provider_->stop(provider_);
+        fail("start failed: " + error);
+        return false;
+    }
+    started_ = true;
+    {
+        std::lock_guard lock(state_mutex_);
+        started_at_ns_ = common::utc_now_ns();
+    }
+    if (state() == ProviderState::starting) {
+        set_state(ProviderState::running, "");
+    }
+    return true;
+}
+
+void ProviderInstance::stop() {
+    std::unique_lock lifecycle(lifecycle_mutex_);
+    if (!started_ || provider_ == nullptr) {
+        return;
+    }
+    const bool was_failed = state() == ProviderState::failed;
+    set_state(ProviderState::stopping, "");
+    provider_->stop(provider_);
+    started_ = false;
+    if (!was_failed) {
+        set_state(ProviderState::stopped, "");
+    } else {
+        std::lock_guard lock(state_mutex_);
+        state_ = ProviderState::failed;
+        detail_ = last_error_;
+    }
+}
+
+void ProviderInstance::destroy() {
+    std::unique_lock lifecycle(lifecycle_mutex_);
+    if (provider_ != nullptr) {
+        provider_->destroy(provider_);
+        provider_ = nullptr;
+    }
+}
+
+void ProviderInstance::apply_feedback(pipeline::Level level, double rate_scale, std::size_t queue_size,
+                                      std::size_t capacity, bool notify) {
+    rate_scale_.store(rate_scale, std::memory_order_relaxed);
+    level_.store(static_cast<int>(level), std::memory_order_relaxed);
+    if (!notify) {
+        return;
+    }
+    feedback_by_level_[static_cast<std::size_t>(level)].fetch_add(1, std::memory_order_relaxed);
+    std::shared_lock lifecycle(lifecycle_mutex_);
+    if (!started_ || provider_ == nullptr || provider_->on_feedback == nullptr) {
+        return;
+    }
+    mdp_feedback_t feedback{};
+    feedback.size = sizeof(feedback);
+    feedback.level = static_cast<int32_t>(level);
+    feedback.rate_scale = rate_scale;
+    feedback.queue_size = queue_size;
+    feedback.queue_capacity = capacity;
+    feedback.timestamp_ns = common::utc_now_ns();
+    provider_->on_feedback(provider_, &feedback);
+}
+
+void ProviderInstance::count_drop(pipeline::DropReason reason, std::uint64_t count) {
+    dropped_[static_cast<std::size_t>(reason)].fetch_add(count, std::memory_order_relaxed);
+}
+
+// ---------------------------------------------------------------- the publish path
+
+std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t count) {
+    const std::size_t stride = events[0].size;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(events);
+    for (std::uint32_t index = 0; index < count; ++index) {
+        const auto* event = reinterpret_cast<const mdp_event_t*>(bytes + index * stride);
+        if (!valid_event_type(event->type)) {
+            count_drop(pipeline::DropReason::invalid, count);
+            return 0;
+        }
+    }
+    std::array<std::uint64_t, 4> by_type{};
+    const std::uint64_t first_sequence = next_sequence_.fetch_add(count, std::memory_order_relaxed) + 1;
+    const std::size_t copy_bytes = std::min(stride, sizeof(mdp_event_t));
+    const std::size_t accepted = target_.queue->push(count, [&](pipeline::StoreEvent& slot, std::size_t index) {
+        const unsigned char* source = bytes + index * stride;
+        std::memcpy(&slot.event, source, copy_bytes);
+        slot.event.size = sizeof(mdp_event_t);
+        slot.event.symbol[MDP_SYMBOL_CAPACITY - 1] = '\0';
+        slot.sequence = first_sequence + index;
+        slot.provider_id = id_;
+        slot.reserved = 0;
+        ++by_type[slot.event.type];
+    });
+    for (std::size_t type = 1; type < by_type.size(); ++type) {
+        if (by_type[type] != 0) {
+            published_by_type_[type].fetch_add(by_type[type], std::memory_order_relaxed);
+        }
+    }
+    if (accepted < count) {
+        count_drop(target_.queue->closed() ? pipeline::DropReason::shutdown : pipeline::DropReason::queue_full_newest,
+                   count - accepted);
+    }
+    return static_cast<std::uint32_t>(accepted);
+}
+
+ProviderInstance& ProviderInstance::self(const mdp_host_t* host) {
+    return *static_cast<ProviderInstance*>(host->host_data);
+}
+
+int32_t ProviderInstance::publish_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
+                                        mdp_publish_result_t* result) {
+    ProviderInstance& instance = self(host);
+    int32_t status = MDP_OK;
+    std::uint32_t accepted = 0;
+    if (count != 0 && (events == nullptr || events[0].size < sizeof(mdp_event_t))) {
+        // 1.0 is the smallest record layout; anything shorter is not a record at all.
+        instance.count_drop(pipeline::DropReason::invalid, count);
+        status = MDP_ERROR;
+    } else if (count != 0) {
+        accepted = instance.publish(events, count);
+    }
+    const pipeline::Level level = instance.target_.controller->observe(instance.target_.queue->depth());
+    if (result != nullptr && result->size >= sizeof(mdp_publish_result_t)) {
+        result->accepted = accepted;
+        result->level = static_cast<int32_t>(level);
+        result->rate_scale = instance.rate_scale();
+    }
+    return status;
+}
+
+double ProviderInstance::rate_scale_entry(const mdp_host_t* host) { return self(host).rate_scale(); }
+
+void ProviderInstance::log_entry(const mdp_host_t* host, int32_t level, const char* message) {
+    spdlog::log(to_spdlog_level(level), "[{}] {}", self(host).config_.name, message != nullptr ? message : "");
+}
+
+void ProviderInstance::report_state_entry(const mdp_host_t* host, int32_t state, const char* detail) {
+    ProviderInstance& instance = self(host);
+    const auto reported = reportable_state(state);
+    if (!reported) {
+        spdlog::warn("provider {}: ignored report of state {} (plugins report running, degraded or failed)",
+                     instance.config_.name, state);
+        return;
+    }
+    const ProviderState current = instance.state();
+    if (current == ProviderState::stopping || current == ProviderState::stopped) {
+        return;  // late reports from a stopping provider must not resurrect it
+    }
+    instance.set_state(*reported, bounded_text(detail));
+}
+
+int64_t ProviderInstance::now_ns_entry(const mdp_host_t* /*host*/) { return common::utc_now_ns(); }
+
+const void* ProviderInstance::get_extension_entry(const mdp_host_t* /*host*/, const char* /*extension_id*/) {
+    return nullptr;  // no host extensions in ABI 1.x yet
+}
+
+// ---------------------------------------------------------------- reporting
+
+double ProviderInstance::events_per_second() const {
+    std::uint64_t total = 0;
+    for (const auto& count : published_by_type_) {
+        total += count.load(std::memory_order_relaxed);
+    }
+    std::lock_guard lock(rate_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed_seconds = std::chrono::duration<double>(now - rate_sample_time_).count();
+    // Re-sample at most once a second so frequent readers do not shorten the window.
+    if (elapsed_seconds >= 1.0) {
+        rate_per_second_ = static_cast<double>(total - rate_sample_total_) / elapsed_seconds;
+        rate_sample_total_ = total;
+        rate_sample_time_ = now;
+    }
+    return rate_per_second_;
+}
+
+app::ProviderSnapshot ProviderInstance::snapshot() const {
+    app::ProviderSnapshot result;
+    result.name = config_.name;
+    result.enabled = config_.enabled;
+    result.required = config_.required;
+    if (library_) {
+        const PluginInfo& info = library_->info();
+        result.plugin_id = info.id;
+        result.plugin_version = info.version;
+        result.plugin_file = info.file;
+        result.abi_version = info.abi_version_text();
+    } else {
+        result.plugin_id = config_.plugin;
+    }
+    {
+        std::lock_guard lock(state_mutex_);
+        result.state = std::string(to_string(state_));
+        result.detail = detail_;
+        result.last_error = last_error_;
+        result.state_since_ns = state_since_ns_;
+        result.started_at_ns = started_at_ns_;
+        result.restarts = restarts_;
+    }
+    result.rate_scale = rate_scale();
+    result.level = level_.load(std::memory_order_relaxed);
+    static constexpr const char* kTypeNames[] = {"", "quote", "trade", "bar"};
+    for (std::size_t type = 1; type < published_by_type_.size(); ++type) {
+        result.published_by_type[kTypeNames[type]] = published_by_type_[type].load(std::memory_order_relaxed);
+    }
+    for (std::size_t reason = 0; reason < dropped_.size(); ++reason) {
+        result.dropped_by_reason[std::string(to_string(static_cast<pipeline::DropReason>(reason)))] =
+            dropped_[reason].load(std::memory_order_relaxed);
+    }
+    for (std::size_t level = 0; level < feedback_by_level_.size(); ++level) {
+        result.feedback_by_level[std::string(to_string(static_cast<pipeline::Level>(level)))] =
+            feedback_by_level_[level].load(std::memory_order_relaxed);
+    }
+    result.events_per_second = events_per_second();
+    return result;
+}
+
+}  // namespace mdp::plugins

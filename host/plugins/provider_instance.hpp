@@ -1,0 +1,114 @@
+#pragma once
+// One configured provider instance: its plugin, the C services table handed to it, its
+// lifecycle state, and its counters. The host's single source of truth about a provider;
+// the status page, metrics and readiness read it through snapshot().
+
+#include "app/host_snapshot.hpp"
+#include "config/host_config.hpp"
+#include "pipeline/backpressure_controller.hpp"
+#include "pipeline/overflow_policy.hpp"
+#include "pipeline/rate_receiver.hpp"
+#include "pipeline/store_queue.hpp"
+#include "plugins/plugin_library.hpp"
+#include "plugins/provider_state.hpp"
+
+#include <mdp/plugin_api.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+namespace mdp::plugins {
+
+// Where published events go; shared by every provider instance.
+struct PublishTarget {
+    pipeline::StoreQueue* queue = nullptr;
+    pipeline::BackpressureController* controller = nullptr;
+};
+
+class ProviderInstance final : public pipeline::RateReceiver {
+   public:
+    ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target);
+    ~ProviderInstance() override;
+    ProviderInstance(const ProviderInstance&) = delete;
+    ProviderInstance& operator=(const ProviderInstance&) = delete;
+
+    [[nodiscard]] std::uint32_t id() const { return id_; }
+    [[nodiscard]] const config::ProviderConfig& config() const { return config_; }
+    [[nodiscard]] const std::string& name() const { return config_.name; }
+    [[nodiscard]] ProviderState state() const;
+    [[nodiscard]] bool has_instance() const { return provider_ != nullptr; }
+
+    // [control-thread] Lifecycle. create() and start() return false after recording the
+    // reason as the failed state's detail (also returned in `error`).
+    void attach(std::shared_ptr<PluginLibrary> library);
+    bool create(std::string& error);
+    bool start(std::string& error);
+    void stop();     // stop() then state stopped; no-op unless started
+    void destroy();  // destroy() the plugin instance; releases the library reference
+    void fail(const std::string& reason);
+    void mark_disabled();  // state stopped with a detail saying so; never created
+
+    // pipeline::RateReceiver
+    void apply_feedback(pipeline::Level level, double rate_scale, std::size_t queue_size, std::size_t capacity,
+                        bool notify) override;
+    [[nodiscard]] double current_rate_scale() const override { return rate_scale(); }
+    [[nodiscard]] double rate_scale() const { return rate_scale_.load(std::memory_order_relaxed); }
+
+    // [any-thread] Counts an event evicted from the queue under drop_oldest.
+    void count_evicted() { count_drop(pipeline::DropReason::queue_full_oldest, 1); }
+
+    [[nodiscard]] app::ProviderSnapshot snapshot() const;
+
+   private:
+    static ProviderInstance& self(const mdp_host_t* host);
+    static int32_t publish_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
+                                 mdp_publish_result_t* result);
+    static double rate_scale_entry(const mdp_host_t* host);
+    static void log_entry(const mdp_host_t* host, int32_t level, const char* message);
+    static void report_state_entry(const mdp_host_t* host, int32_t state, const char* detail);
+    static int64_t now_ns_entry(const mdp_host_t* host);
+    static const void* get_extension_entry(const mdp_host_t* host, const char* extension_id);
+
+    std::uint32_t publish(const mdp_event_t* events, std::uint32_t count);
+    void set_state(ProviderState state, const std::string& detail);
+    void count_drop(pipeline::DropReason reason, std::uint64_t count);
+    [[nodiscard]] double events_per_second() const;
+
+    const std::uint32_t id_;
+    const config::ProviderConfig config_;
+    const PublishTarget target_;
+    mdp_host_t host_table_{};
+    std::shared_ptr<PluginLibrary> library_;
+    mdp_provider_t* provider_ = nullptr;
+    bool started_ = false;
+    // Feedback delivery holds it shared; stop/destroy hold it exclusively, so on_feedback
+    // never runs concurrently with or after stop().
+    std::shared_mutex lifecycle_mutex_;
+
+    mutable std::mutex state_mutex_;
+    ProviderState state_ = ProviderState::loaded;
+    std::string detail_;
+    std::string last_error_;
+    std::int64_t state_since_ns_ = 0;
+    std::int64_t started_at_ns_ = 0;
+    std::uint64_t restarts_ = 0;
+
+    std::atomic<double> rate_scale_{1.0};
+    std::atomic<int> level_{0};
+    std::atomic<std::uint64_t> next_sequence_{0};
+    std::array<std::atomic<std::uint64_t>, 4> published_by_type_{};  // index = MDP_EVENT_* (0 unused)
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(pipeline::DropReason::count_)> dropped_{};
+    std::array<std::atomic<std::uint64_t>, 3> feedback_by_level_{};
+
+    mutable std::mutex rate_mutex_;  // guards the events/s sampling below
+    mutable std::uint64_t rate_sample_total_ = 0;
+    mutable std::chrono::steady_clock::time_point rate_sample_time_{};
+    mutable double rate_per_second_ = 0.0;
+};
+
+}  // namespace mdp::plugins

@@ -1,0 +1,131 @@
+#include "plugins/provider_registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace mdp::plugins {
+
+namespace {
+
+// True when `message` starts with "<key path>: ", e.g. "symbols[2]: expected a string".
+bool starts_with_key_path(const std::string& message) {
+    const auto colon = message.find(": ");
+    if (colon == std::string::npos || colon == 0) {
+        return false;
+    }
+    return std::all_of(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(colon), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '_' || c == '.' || c == '[' || c == ']' || c == '-';
+    });
+}
+
+std::string failure_message(const ProviderInstance& instance, const std::string& what) {
+    return "required provider " + instance.name() + " failed: " + what;
+}
+
+}  // namespace
+
+ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarget target) {
+    std::uint32_t id = 0;
+    for (const auto& provider : config.providers) {
+        instances_.push_back(std::make_unique<ProviderInstance>(id++, provider, target));
+    }
+}
+
+ProviderRegistry::~ProviderRegistry() {
+    stop_all();
+    destroy_all();
+}
+
+std::string ProviderRegistry::describe_config_error(const config::ProviderConfig& provider, const std::string& error) {
+    const std::string& file = provider.config.origin->file;
+    if (starts_with_key_path(error)) {
+        return file + ": " + provider.config.path + "." + error;
+    }
+    return file + ": " + provider.config.path + ": " + error;
+}
+
+std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
+    std::string required_failure_message;
+    for (auto& instance : instances_) {
+        if (!instance->config().enabled) {
+            instance->mark_disabled();
+            continue;
+        }
+        std::string error;
+        try {
+            instance->attach(catalog.resolve(instance->config().plugin));
+        } catch (const PluginLoadError& failure) {
+            error = failure.what();
+            instance->fail(error);
+        }
+        if (error.empty() && !instance->create(error)) {
+            error = describe_config_error(instance->config(), error);
+        }
+        if (!error.empty()) {
+            spdlog::error("provider {}: {}", instance->name(), error);
+            if (instance->config().required && required_failure_message.empty()) {
+                required_failure_message = failure_message(*instance, error);
+            }
+        }
+    }
+    return required_failure_message;
+}
+
+std::string ProviderRegistry::start_all() {
+    std::string required_failure_message;
+    for (auto& instance : instances_) {
+        if (!instance->has_instance()) {
+            continue;
+        }
+        std::string error;
+        if (!instance->start(error) && instance->config().required && required_failure_message.empty()) {
+            required_failure_message = failure_message(*instance, "start failed: " + error);
+        }
+    }
+    return required_failure_message;
+}
+
+void ProviderRegistry::stop_all() {
+    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+        (*it)->stop();
+    }
+}
+
+void ProviderRegistry::destroy_all() {
+    for (auto& instance : instances_) {
+        instance->destroy();
+    }
+}
+
+std::string ProviderRegistry::required_failure() const {
+    for (const auto& instance : instances_) {
+        if (instance->config().required && instance->state() == ProviderState::failed) {
+            return failure_message(*instance, instance->snapshot().last_error);
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> ProviderRegistry::names() const {
+    std::vector<std::string> result;
+    for (const auto& instance : instances_) {
+        result.push_back(instance->name());
+    }
+    return result;
+}
+
+std::vector<app::ProviderSnapshot> ProviderRegistry::snapshots() const {
+    std::vector<app::ProviderSnapshot> result;
+    for (const auto& instance : instances_) {
+        result.push_back(instance->snapshot());
+    }
+    return result;
+}
+
+ProviderInstance* ProviderRegistry::find(std::uint32_t id) const {
+    return id < instances_.size() ? instances_[id].get() : nullptr;
+}
+
+}  // namespace mdp::plugins
