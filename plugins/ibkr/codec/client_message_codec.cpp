@@ -1,0 +1,123 @@
+#include "client_message_codec.hpp"
+
+#include "field_writer.hpp"
+
+namespace mdp::ibkr {
+
+namespace {
+
+template <typename Message>
+void encode_with_id(std::string& out, int message_id, const Message& message, int server_version) {
+    const std::size_t original_size = out.size();
+    try {
+        append_frame(out, [&](FieldWriter& fields) {
+            fields.integer(message_id);
+            EncodeArchive archive(fields, server_version);
+            layout(archive, message);
+        });
+    } catch (...) {
+        out.resize(original_size);
+        throw;
+    }
+}
+
+template <typename Message>
+Message decode_layout(FieldReader& reader, int server_version) {
+    Message message{};
+    DecodeArchive archive(reader, server_version);
+    layout(archive, message);
+    return message;
+}
+
+void dispatch(int message_id, FieldReader& reader, int server_version, ClientMessageHandler& handler) {
+    switch (message_id) {
+        case outgoing::kStartApi:
+            handler.on_start_api(decode_layout<StartApi>(reader, server_version));
+            return;
+        case outgoing::kReqMktData:
+            handler.on_req_mkt_data(decode_layout<ReqMktData>(reader, server_version));
+            return;
+        case outgoing::kCancelMktData:
+            handler.on_cancel_mkt_data(decode_layout<CancelMktData>(reader, server_version));
+            return;
+        case outgoing::kReqMarketDataType:
+            handler.on_req_market_data_type(decode_layout<ReqMarketDataType>(reader, server_version));
+            return;
+        case outgoing::kReqRealTimeBars:
+            handler.on_req_real_time_bars(decode_layout<ReqRealTimeBars>(reader, server_version));
+            return;
+        case outgoing::kCancelRealTimeBars:
+            handler.on_cancel_real_time_bars(decode_layout<CancelRealTimeBars>(reader, server_version));
+            return;
+        case outgoing::kReqTickByTickData:
+            handler.on_req_tick_by_tick_data(decode_layout<ReqTickByTickData>(reader, server_version));
+            return;
+        case outgoing::kCancelTickByTickData:
+            handler.on_cancel_tick_by_tick_data(decode_layout<CancelTickByTickData>(reader, server_version));
+            return;
+        case outgoing::kReqCurrentTime:
+            handler.on_req_current_time(decode_layout<ReqCurrentTime>(reader, server_version));
+            return;
+        default:
+            handler.on_unknown_request(message_id);
+            return;
+    }
+}
+
+}  // namespace
+
+void encode(std::string& out, const StartApi& message, int server_version) {
+    encode_with_id(out, outgoing::kStartApi, message, server_version);
+}
+void encode(std::string& out, const ReqMktData& message, int server_version) {
+    encode_with_id(out, outgoing::kReqMktData, message, server_version);
+}
+void encode(std::string& out, const CancelMktData& message, int server_version) {
+    encode_with_id(out, outgoing::kCancelMktData, message, server_version);
+}
+void encode(std::string& out, const ReqMarketDataType& message, int server_version) {
+    encode_with_id(out, outgoing::kReqMarketDataType, message, server_version);
+}
+void encode(std::string& out, const ReqRealTimeBars& message, int server_version) {
+    encode_with_id(out, outgoing::kReqRealTimeBars, message, server_version);
+}
+void encode(std::string& out, const CancelRealTimeBars& message, int server_version) {
+    encode_with_id(out, outgoing::kCancelRealTimeBars, message, server_version);
+}
+void encode(std::string& out, const ReqTickByTickData& message, int server_version) {
+    encode_with_id(out, outgoing::kReqTickByTickData, message, server_version);
+}
+void encode(std::string& out, const CancelTickByTickData& message, int server_version) {
+    encode_with_id(out, outgoing::kCancelTickByTickData, message, server_version);
+}
+void encode(std::string& out, const ReqCurrentTime& message, int server_version) {
+    encode_with_id(out, outgoing::kReqCurrentTime, message, server_version);
+}
+
+void decode_client_message(std::string_view payload, int server_version, ClientMessageHandler& handler) {
+    int message_id = 0;
+    try {
+        FieldReader reader(payload);
+        message_id = static_cast<int>(reader.integer());
+        dispatch(message_id, reader, server_version, handler);
+    } catch (const DecodeError& error) {
+        throw DecodeError(client_message_name(message_id) + ": " + error.what());
+    }
+}
+
+std::string client_message_name(int message_id) {
+    switch (message_id) {
+        case outgoing::kStartApi: return "startApi";
+        case outgoing::kReqMktData: return "reqMktData";
+        case outgoing::kCancelMktData: return "cancelMktData";
+        case outgoing::kReqMarketDataType: return "reqMarketDataType";
+        case outgoing::kReqRealTimeBars: return "reqRealTimeBars";
+        case outgoing::kCancelRealTimeBars: return "cancelRealTimeBars";
+        case outgoing::kReqTickByTickData: return "reqTickByTickData";
+        case outgoing::kCancelTickByTickData: return "cancelTickByTickData";
+        case outgoing::kReqCurrentTime: return "reqCurrentTime";
+        default: return "message " + std::to_string(message_id);
+    }
+}
+
+}  // namespace mdp::ibkr

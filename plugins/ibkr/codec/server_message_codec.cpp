@@ -1,0 +1,152 @@
+#include "server_message_codec.hpp"
+
+#include "field_writer.hpp"
+
+namespace mdp::ibkr {
+
+namespace {
+
+template <typename Message>
+void encode_with_id(std::string& out, int message_id, const Message& message, int server_version) {
+    const std::size_t original_size = out.size();
+    try {
+        append_frame(out, [&](FieldWriter& fields) {
+            fields.integer(message_id);
+            EncodeArchive archive(fields, server_version);
+            layout(archive, message);
+        });
+    } catch (...) {
+        out.resize(original_size);
+        throw;
+    }
+}
+
+template <typename Message>
+Message decode_layout(FieldReader& reader, int server_version) {
+    Message message{};
+    DecodeArchive archive(reader, server_version);
+    layout(archive, message);
+    return message;
+}
+
+// Ordered by how often each arrives on a market data connection.
+void dispatch(int message_id, FieldReader& reader, int server_version, ServerMessageHandler& handler) {
+    switch (message_id) {
+        case incoming::kTickPrice:
+            handler.on_tick_price(decode_layout<TickPrice>(reader, server_version));
+            return;
+        case incoming::kTickSize:
+            handler.on_tick_size(decode_layout<TickSize>(reader, server_version));
+            return;
+        case incoming::kTickString:
+            handler.on_tick_string(decode_layout<TickString>(reader, server_version));
+            return;
+        case incoming::kTickGeneric:
+            handler.on_tick_generic(decode_layout<TickGeneric>(reader, server_version));
+            return;
+        case incoming::kRealTimeBar:
+            handler.on_real_time_bar(decode_layout<RealTimeBar>(reader, server_version));
+            return;
+        case incoming::kTickByTick:
+            handler.on_tick_by_tick(decode_layout<TickByTick>(reader, server_version));
+            return;
+        case incoming::kError:
+            handler.on_error(decode_layout<ErrorMessage>(reader, server_version));
+            return;
+        case incoming::kTickReqParams:
+            handler.on_tick_req_params(decode_layout<TickReqParams>(reader, server_version));
+            return;
+        case incoming::kMarketDataType:
+            handler.on_market_data_type(decode_layout<MarketDataTypeMessage>(reader, server_version));
+            return;
+        case incoming::kTickSnapshotEnd:
+            handler.on_tick_snapshot_end(decode_layout<TickSnapshotEnd>(reader, server_version));
+            return;
+        case incoming::kNextValidId:
+            handler.on_next_valid_id(decode_layout<NextValidId>(reader, server_version));
+            return;
+        case incoming::kManagedAccounts:
+            handler.on_managed_accounts(decode_layout<ManagedAccounts>(reader, server_version));
+            return;
+        case incoming::kCurrentTime:
+            handler.on_current_time(decode_layout<CurrentTime>(reader, server_version));
+            return;
+        default:
+            handler.on_unknown_message(message_id);
+            return;
+    }
+}
+
+}  // namespace
+
+void encode(std::string& out, const ManagedAccounts& message, int server_version) {
+    encode_with_id(out, incoming::kManagedAccounts, message, server_version);
+}
+void encode(std::string& out, const NextValidId& message, int server_version) {
+    encode_with_id(out, incoming::kNextValidId, message, server_version);
+}
+void encode(std::string& out, const ErrorMessage& message, int server_version) {
+    encode_with_id(out, incoming::kError, message, server_version);
+}
+void encode(std::string& out, const TickPrice& message, int server_version) {
+    encode_with_id(out, incoming::kTickPrice, message, server_version);
+}
+void encode(std::string& out, const TickSize& message, int server_version) {
+    encode_with_id(out, incoming::kTickSize, message, server_version);
+}
+void encode(std::string& out, const TickGeneric& message, int server_version) {
+    encode_with_id(out, incoming::kTickGeneric, message, server_version);
+}
+void encode(std::string& out, const TickString& message, int server_version) {
+    encode_with_id(out, incoming::kTickString, message, server_version);
+}
+void encode(std::string& out, const TickSnapshotEnd& message, int server_version) {
+    encode_with_id(out, incoming::kTickSnapshotEnd, message, server_version);
+}
+void encode(std::string& out, const MarketDataTypeMessage& message, int server_version) {
+    encode_with_id(out, incoming::kMarketDataType, message, server_version);
+}
+void encode(std::string& out, const TickReqParams& message, int server_version) {
+    encode_with_id(out, incoming::kTickReqParams, message, server_version);
+}
+void encode(std::string& out, const RealTimeBar& message, int server_version) {
+    encode_with_id(out, incoming::kRealTimeBar, message, server_version);
+}
+void encode(std::string& out, const TickByTick& message, int server_version) {
+    encode_with_id(out, incoming::kTickByTick, message, server_version);
+}
+void encode(std::string& out, const CurrentTime& message, int server_version) {
+    encode_with_id(out, incoming::kCurrentTime, message, server_version);
+}
+
+void decode_server_message(std::string_view payload, int server_version, ServerMessageHandler& handler) {
+    int message_id = 0;
+    try {
+        FieldReader reader(payload);
+        message_id = static_cast<int>(reader.integer());
+        dispatch(message_id, reader, server_version, handler);
+    } catch (const DecodeError& error) {
+        throw DecodeError(server_message_name(message_id) + ": " + error.what());
+    }
+}
+
+std::string server_message_name(int message_id) {
+    switch (message_id) {
+        case incoming::kTickPrice: return "tickPrice";
+        case incoming::kTickSize: return "tickSize";
+        case incoming::kError: return "error";
+        case incoming::kNextValidId: return "nextValidId";
+        case incoming::kManagedAccounts: return "managedAccounts";
+        case incoming::kTickGeneric: return "tickGeneric";
+        case incoming::kTickString: return "tickString";
+        case incoming::kCurrentTime: return "currentTime";
+        case incoming::kRealTimeBar: return "realtimeBar";
+        case incoming::kTickSnapshotEnd: return "tickSnapshotEnd";
+        case incoming::kMarketDataType: return "marketDataType";
+        case incoming::kTickReqParams: return "tickReqParams";
+        case incoming::kTickByTick: return "tickByTick";
+        default: return "message " + std::to_string(message_id);
+    }
+}
+
+}  // namespace mdp::ibkr
