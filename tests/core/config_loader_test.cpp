@@ -1,0 +1,104 @@
+// Config loading: defaults, every kind of bad input answered with file + location + expectation.
+
+#include "config/config_loader.hpp"
+
+#include <catch2/catch.hpp>
+
+using mdp::config::ConfigError;
+using mdp::config::parse_host_config;
+
+namespace {
+
+std::string error_of(const std::string& text, const std::map<std::string, std::string>& environment = {}) {
+    try {
+        parse_host_config(text, "/etc/mdp/test.json", environment);
+    } catch (const ConfigError& error) {
+        return error.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("an empty object gives the documented defaults", "[config]") {
+    const auto config = parse_host_config("{}", "/etc/mdp/test.json", {});
+    CHECK(config.store.queue_capacity == 10000);
+    CHECK(config.store.batch_size == 500);
+    CHECK(config.store.flush_interval_ms == 250);
+    CHECK(config.store.overflow_policy == mdp::config::OverflowPolicy::block);
+    CHECK(config.backpressure.low_watermark_pct == 0.5);
+    CHECK(config.backpressure.high_watermark_pct == 0.8);
+    CHECK(config.backpressure.scales.hard == 0.0);
+    CHECK(config.http.port == 8000);
+    CHECK(config.http.metrics_enabled);
+    CHECK(config.providers.empty());
+}
+
+TEST_CASE("relative plugin paths resolve against the config file's directory", "[config]") {
+    const auto config = parse_host_config(R"({"plugin_path": ["plugins", "/opt/mdp"]})", "/etc/mdp/test.json", {});
+    REQUIRE(config.plugin_path.size() == 2);
+    CHECK(config.plugin_path[0] == "/etc/mdp/plugins");
+    CHECK(config.plugin_path[1] == "/opt/mdp");
+}
+
+TEST_CASE("malformed JSON names the file, line and column", "[config]") {
+    const auto message = error_of("{\n  \"store\": {\n    \"queue_capacity\": 10,,\n  }\n}");
+    CHECK_THAT(message, Catch::Contains("/etc/mdp/test.json: line 3, column"));
+    CHECK_THAT(message, Catch::Contains("invalid JSON"));
+}
+
+TEST_CASE("a wrong type names the JSON path and what was expected", "[config]") {
+    CHECK_THAT(error_of(R"({"store": {"queue_capacity": "big"}})"),
+               Catch::Contains("store.queue_capacity: expected an integer from 1 to") &&
+                   Catch::Contains("found a string"));
+    CHECK_THAT(error_of(R"({"http": {"port": 70000}})"),
+               Catch::Contains("http.port: expected an integer from 0 to 65535, found 70000"));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x"}, {"name": "b", "plugin": 5}]})"),
+               Catch::Contains("providers[1].plugin: expected a string, found an integer"));
+}
+
+TEST_CASE("an unknown key is rejected with the keys that are allowed", "[config]") {
+    CHECK_THAT(error_of(R"({"store": {"queue_capacty": 5}})"),
+               Catch::Contains("store.queue_capacty: unknown key; expected one of") &&
+                   Catch::Contains("\"queue_capacity\""));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "enable": true}]})"),
+               Catch::Contains("providers[0].enable: unknown key"));
+}
+
+TEST_CASE("enumerations list their allowed values", "[config]") {
+    CHECK_THAT(error_of(R"({"store": {"overflow_policy": "drop_random"}})"),
+               Catch::Contains("store.overflow_policy: expected one of \"block\", \"drop_oldest\", \"drop_newest\""));
+}
+
+TEST_CASE("cross-field rules are checked", "[config]") {
+    CHECK_THAT(error_of(R"({"backpressure": {"low_watermark_pct": 0.9, "high_watermark_pct": 0.8}})"),
+               Catch::Contains("backpressure.low_watermark_pct: expected less than high_watermark_pct"));
+    CHECK_THAT(error_of(R"({"store": {"queue_capacity": 100, "batch_size": 500}})"),
+               Catch::Contains("store.batch_size: expected at most queue_capacity (100)"));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x"}, {"name": "a", "plugin": "y"}]})"),
+               Catch::Contains("providers[1].name: duplicate provider name \"a\""));
+}
+
+TEST_CASE("providers keep their config object and overrides", "[config]") {
+    const auto config = parse_host_config(
+        R"({"providers": [{"name": "ibkr", "plugin": "ibkr", "required": true,
+            "config": {"port": 4002}, "rate_scale": {"soft": 0.8}}]})",
+        "/etc/mdp/test.json", {});
+    REQUIRE(config.providers.size() == 1);
+    const auto& provider = config.providers[0];
+    CHECK(provider.required);
+    CHECK(provider.enabled);
+    CHECK(provider.config.value["port"] == 4002);
+    CHECK(provider.config.path == "providers[0].config");
+    CHECK(provider.scale_soft == 0.8);
+    CHECK_FALSE(provider.scale_hard.has_value());
+}
+
+TEST_CASE("a missing config file is a clear error", "[config]") {
+    try {
+        mdp::config::load_host_config("/nonexistent/mdp.json", {});
+        FAIL("expected an error");
+    } catch (const ConfigError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("/nonexistent/mdp.json: cannot read the config file"));
+    }
+}

@@ -1,0 +1,70 @@
+// MDP_* environment variables: the contract names, the general rule, and errors that name
+// the variable.
+
+#include "config/config_loader.hpp"
+
+#include <catch2/catch.hpp>
+
+using mdp::config::parse_host_config;
+
+TEST_CASE("the compatibility variables override their config keys", "[config][env]") {
+    const auto config = parse_host_config(R"({"backpressure": {"high_watermark_pct": 0.9}})", "/etc/mdp/c.json",
+                                          {{"MDP_METRICS_ENABLE", "false"},
+                                           {"MDP_FB_ENABLE_FEEDBACK", "0"},
+                                           {"MDP_FB_SCALE_OK", "1.0"},
+                                           {"MDP_FB_SCALE_SOFT", "0.25"},
+                                           {"MDP_FB_SCALE_HARD", "0.0"},
+                                           {"MDP_HIGH_WATERMARK_PCT", "0.7"},
+                                           {"MDP_LOW_WATERMARK_PCT", "0.3"},
+                                           {"MDP_LOG_LEVEL", "debug"},
+                                           {"MDP_HTTP_PORT", "9100"}});
+    CHECK_FALSE(config.http.metrics_enabled);
+    CHECK_FALSE(config.backpressure.feedback_enabled);
+    CHECK(config.backpressure.scales.soft == 0.25);
+    CHECK(config.backpressure.high_watermark_pct == 0.7);
+    CHECK(config.backpressure.low_watermark_pct == 0.3);
+    CHECK(config.logging.level == "debug");
+    CHECK(config.http.port == 9100);
+}
+
+TEST_CASE("MDP_FB_ENABLE_FEEDBACK=0 reads as false (the original's boolean style)", "[config][env]") {
+    // "0" parses as the JSON number 0, which is not a boolean: it must still be accepted.
+    const auto config = parse_host_config("{}", "c.json", {{"MDP_FB_ENABLE_FEEDBACK", "false"}});
+    CHECK_FALSE(config.backpressure.feedback_enabled);
+}
+
+TEST_CASE("the general rule MDP__SECTION__KEY reaches any key", "[config][env]") {
+    const auto config = parse_host_config("{}", "c.json",
+                                          {{"MDP__STORE__QUEUE_CAPACITY", "20000"},
+                                           {"MDP__STORE__OVERFLOW_POLICY", "drop_oldest"},
+                                           {"MDP__BACKPRESSURE__SCALE__SOFT", "0.6"}});
+    CHECK(config.store.queue_capacity == 20000);
+    CHECK(config.store.overflow_policy == mdp::config::OverflowPolicy::drop_oldest);
+    CHECK(config.backpressure.scales.soft == 0.6);
+}
+
+TEST_CASE("a bad override names the variable and the key", "[config][env]") {
+    try {
+        parse_host_config("{}", "c.json", {{"MDP_HTTP_PORT", "eighty"}});
+        FAIL("expected an error");
+    } catch (const mdp::config::ConfigError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("http.port (from environment variable MDP_HTTP_PORT)") &&
+                                     Catch::Contains("expected an integer"));
+    }
+    try {
+        parse_host_config("{}", "c.json", {{"MDP__STORE__NO_SUCH_KEY", "1"}});
+        FAIL("expected an error");
+    } catch (const mdp::config::ConfigError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("store.no_such_key (from environment variable "
+                                                 "MDP__STORE__NO_SUCH_KEY): unknown key"));
+    }
+}
+
+TEST_CASE("legacy and foreign MDP_ variables are accepted with a notice, not an error", "[config][env]") {
+    const auto config = parse_host_config("{}", "c.json",
+                                          {{"MDP_MODE", "live"},
+                                           {"MDP_FB_PROVIDER_NAME", "ibkr"},
+                                           {"MDP_PIPELINE_SERVICE_HOST", "10.0.0.1"}});
+    REQUIRE(config.notices.size() == 3);
+    CHECK_THAT(config.notices[0], Catch::Contains("MDP_FB_PROVIDER_NAME"));
+}

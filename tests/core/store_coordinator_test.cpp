@@ -1,0 +1,171 @@
+// The store coordinator: batching by size and by time, retrying a failing sink without
+// losing or reordering a batch, and draining on shutdown.
+
+#include "pipeline/store_coordinator.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <mutex>
+#include <thread>
+
+using namespace mdp;
+using pipeline::StoreEvent;
+
+namespace {
+
+// A real Sink implementation that keeps what it stores in memory and can be told to fail.
+class RecordingSink final : public sinks::Sink {
+   public:
+    const std::string& name() const override { return name_; }
+    const std::string& type() const override { return type_; }
+    void open(const sinks::SinkContext&) override {}
+    void write(std::span<const StoreEvent> batch) override {
+        std::lock_guard lock(mutex_);
+        if (failures_left_ > 0) {
+            --failures_left_;
+            throw sinks::SinkError("deliberate failure");
+        }
+        batch_sizes_.push_back(batch.size());
+        for (const auto& record : batch) {
+            sequences_.push_back(record.sequence);
+        }
+    }
+    void close() override { closed_ = true; }
+
+    void fail_next(int count) {
+        std::lock_guard lock(mutex_);
+        failures_left_ = count;
+    }
+    std::vector<std::size_t> batch_sizes() const {
+        std::lock_guard lock(mutex_);
+        return batch_sizes_;
+    }
+    std::vector<std::uint64_t> sequences() const {
+        std::lock_guard lock(mutex_);
+        return sequences_;
+    }
+    bool closed() const { return closed_; }
+
+   private:
+    std::string name_ = "memory";
+    std::string type_ = "memory";
+    mutable std::mutex mutex_;
+    int failures_left_ = 0;
+    std::vector<std::size_t> batch_sizes_;
+    std::vector<std::uint64_t> sequences_;
+    std::atomic<bool> closed_{false};
+};
+
+struct Pipeline {
+    explicit Pipeline(config::StoreConfig store_config, std::size_t capacity = 1000)
+        : queue(capacity, config::OverflowPolicy::block),
+          controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8), "store_coordinator",
+                     [this] { return queue.depth(); }) {
+        auto owned = std::make_unique<RecordingSink>();
+        sink = owned.get();
+        std::vector<std::unique_ptr<sinks::Sink>> sinks;
+        sinks.push_back(std::move(owned));
+        coordinator = std::make_unique<pipeline::StoreCoordinator>(queue, controller, std::move(sinks), store_config);
+        coordinator->open_sinks({"run", {"p"}});
+        coordinator->start();
+    }
+    void push(std::size_t count) {
+        queue.push(count, [&](StoreEvent& slot, std::size_t) {
+            slot = StoreEvent{};
+            slot.sequence = ++next_sequence;
+            slot.event.type = MDP_EVENT_TRADE;
+        });
+    }
+    std::uint64_t stop() {
+        queue.close();
+        return coordinator->drain_and_stop();
+    }
+
+    pipeline::StoreQueue queue;
+    pipeline::BackpressureController controller;
+    RecordingSink* sink = nullptr;
+    std::unique_ptr<pipeline::StoreCoordinator> coordinator;
+    std::uint64_t next_sequence = 0;
+};
+
+config::StoreConfig store_config(std::size_t batch_size, std::int64_t flush_interval_ms) {
+    config::StoreConfig config;
+    config.batch_size = batch_size;
+    config.flush_interval_ms = flush_interval_ms;
+    config.retry_initial_backoff_ms = 5;
+    config.retry_max_backoff_ms = 20;
+    config.shutdown_drain_timeout_ms = 2000;
+    return config;
+}
+
+bool wait_until(const std::function<bool()>& condition) {
+    for (int attempt = 0; attempt < 400; ++attempt) {
+        if (condition()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return condition();
+}
+
+}  // namespace
+
+TEST_CASE("coordinator writes full batches as soon as batch_size events are queued", "[coordinator]") {
+    // A flush interval far longer than the test: only the size trigger can write.
+    Pipeline pipeline(store_config(100, 600000));
+    pipeline.push(350);
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() >= 300; }));
+    const auto sizes = pipeline.sink->batch_sizes();
+    REQUIRE(sizes.size() >= 3);
+    CHECK(sizes[0] == 100);
+    CHECK(sizes[1] == 100);
+    CHECK(sizes[2] == 100);
+    CHECK(pipeline.stop() == 0);
+    CHECK(pipeline.sink->sequences().size() == 350);  // the remainder is drained on stop
+}
+
+TEST_CASE("coordinator flushes a partial batch when the flush interval passes", "[coordinator]") {
+    Pipeline pipeline(store_config(500, 50));
+    pipeline.push(7);
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 7; }));
+    CHECK(pipeline.sink->batch_sizes().front() == 7);
+    pipeline.stop();
+}
+
+TEST_CASE("a failing sink is retried with the same batch: nothing lost, order kept", "[coordinator]") {
+    Pipeline pipeline(store_config(50, 20));
+    pipeline.sink->fail_next(5);
+    pipeline.push(120);
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 120; }));
+    const auto sequences = pipeline.sink->sequences();
+    for (std::size_t index = 0; index < sequences.size(); ++index) {
+        REQUIRE(sequences[index] == index + 1);
+    }
+    const auto snapshots = pipeline.coordinator->sink_snapshots();
+    CHECK(snapshots[0].write_errors == 5);
+    CHECK(snapshots[0].retries == 5);
+    CHECK(snapshots[0].events_stored == 120);
+    CHECK(snapshots[0].healthy);
+    CHECK(pipeline.stop() == 0);
+    CHECK(pipeline.sink->closed());
+}
+
+TEST_CASE("shutdown gives up on a sink that never recovers and reports what was not stored", "[coordinator]") {
+    auto config = store_config(10, 20);
+    config.shutdown_drain_timeout_ms = 100;
+    Pipeline pipeline(config);
+    pipeline.sink->fail_next(1'000'000);
+    pipeline.push(35);
+    CHECK(pipeline.stop() == 35);
+    const auto snapshots = pipeline.coordinator->sink_snapshots();
+    CHECK_FALSE(snapshots[0].healthy);
+    CHECK(snapshots[0].last_error == "deliberate failure");
+}
+
+TEST_CASE("stored events feed the latency histogram", "[coordinator]") {
+    Pipeline pipeline(store_config(10, 20));
+    pipeline.push(25);
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 25; }));
+    pipeline.stop();
+    CHECK(pipeline.coordinator->latency_snapshot().count == 25);
+}
