@@ -1,0 +1,83 @@
+#include "random_walk.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace mdp::synthetic {
+
+namespace {
+
+// Lowest mid price the walk may reach: keeps the book at least a few ticks above zero.
+constexpr double kMinimumMid = 0.01;
+
+constexpr std::array<std::string_view, 5> kExchanges = {"NASDAQ", "NYSE", "ARCA", "BATS", "IEX"};
+
+double ticks_per_unit_for(double price) noexcept { return price >= 1.0 ? 100.0 : 10000.0; }
+
+// Displayed sizes in round lots: 100..1000 shares.
+double draw_book_size(RandomSource& random) noexcept { return 100.0 * (1 + random.below(10)); }
+
+}  // namespace
+
+RandomWalk::RandomWalk(double start_price, double volatility) noexcept
+    : mid_(std::max(start_price, kMinimumMid)),
+      volatility_(volatility),
+      last_trade_price_(std::numeric_limits<double>::quiet_NaN()) {}
+
+void RandomWalk::step(RandomSource& random) noexcept {
+    // Geometric step: the relative change is normal with stdev `volatility_`, so the mid
+    // stays positive and its moves scale with its level.
+    mid_ = std::max(mid_ * std::exp(volatility_ * random.normal()), kMinimumMid);
+}
+
+RandomWalk::Book RandomWalk::draw_book(RandomSource& random) const noexcept {
+    const double ticks_per_unit = ticks_per_unit_for(mid_);
+    // Spread: 1-3 ticks plus up to ~2 bp of the price, so expensive names have wider books.
+    const auto spread_ticks = static_cast<std::int64_t>(
+        1 + random.below(3) + std::floor(mid_ * ticks_per_unit * 0.0002 * random.uniform()));
+    const double mid_ticks = mid_ * ticks_per_unit;
+    auto bid_ticks = static_cast<std::int64_t>(std::floor(mid_ticks - 0.5 * static_cast<double>(spread_ticks)));
+    bid_ticks = std::max<std::int64_t>(bid_ticks, 1);
+    return {bid_ticks, bid_ticks + spread_ticks, ticks_per_unit};
+}
+
+QuoteDraw RandomWalk::next_quote(RandomSource& random) noexcept {
+    step(random);
+    const Book book = draw_book(random);
+    QuoteDraw quote;
+    // Dividing whole ticks (rather than multiplying by the tick) yields the double nearest
+    // to the decimal price, e.g. exactly "100.01" when printed.
+    quote.bid = static_cast<double>(book.bid_ticks) / book.ticks_per_unit;
+    quote.ask = static_cast<double>(book.ask_ticks) / book.ticks_per_unit;
+    quote.bid_size = draw_book_size(random);
+    quote.ask_size = draw_book_size(random);
+    quote.last = last_trade_price_;
+    return quote;
+}
+
+TradeDraw RandomWalk::next_trade(RandomSource& random) noexcept {
+    step(random);
+    const Book book = draw_book(random);
+    const double side = random.uniform();
+    double price_ticks = 0.0;
+    if (side < 0.45) {
+        price_ticks = static_cast<double>(book.bid_ticks);
+    } else if (side < 0.9) {
+        price_ticks = static_cast<double>(book.ask_ticks);
+    } else {
+        price_ticks = 0.5 * static_cast<double>(book.bid_ticks + book.ask_ticks);
+    }
+    TradeDraw trade;
+    trade.price = price_ticks / book.ticks_per_unit;
+    // 60% round lots (100..500 shares), 40% odd lots (1..99 shares, condition "I").
+    const bool round_lot = random.uniform() < 0.6;
+    trade.size = round_lot ? 100.0 * (1 + random.below(5)) : static_cast<double>(1 + random.below(99));
+    trade.exchange = kExchanges[random.below(static_cast<std::uint32_t>(kExchanges.size()))];
+    trade.conditions = round_lot ? std::string_view("@") : std::string_view("I");
+    last_trade_price_ = trade.price;
+    return trade;
+}
+
+}  // namespace mdp::synthetic

@@ -1,0 +1,48 @@
+#pragma once
+// The synthetic provider's settings, parsed and validated from the provider's "config"
+// object (JSON text). plugins/synthetic/README.md documents every key.
+//
+// Errors follow the plugin convention `<path inside config>: <what was expected>`, e.g.
+// `rate_per_symbol: expected a number >= 0, found "x"`; the host prefixes the file and
+// `providers[<i>].config.`. Unknown keys are errors, so typos never pass silently.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mdp::synthetic {
+
+// Longest symbol the event record can carry (MDP_SYMBOL_CAPACITY minus the NUL).
+inline constexpr std::size_t kMaxSymbolLength = 31;
+inline constexpr std::uint32_t kMaxBatchSize = 4096;
+inline constexpr std::uint32_t kMaxThreads = 64;
+
+struct SyntheticConfig {
+    std::vector<std::string> symbols;                       // required, non-empty, unique
+    double rate_per_symbol = 10.0;                          // events/s per symbol; 0 = unthrottled
+    double trade_ratio = 0.2;                               // fraction of events that are trades
+    std::optional<std::uint64_t> seed;                      // unset = random per start
+    double start_price = 100.0;                             // first mid price of every symbol
+    double volatility = 0.0005;                             // relative stdev of the mid per event
+    std::vector<std::int64_t> bar_intervals_seconds{60};    // empty = no bars
+    std::uint32_t batch_size = 256;                         // events per publish call, 1..4096
+    std::optional<std::uint64_t> max_events;                // total events (all types), then idle
+    std::uint32_t threads = 1;                              // worker threads, 1..number of symbols
+
+    [[nodiscard]] bool unthrottled() const noexcept { return rate_per_symbol == 0.0; }
+};
+
+// Thrown for invalid settings; what() is the `<key>: expected ...` message.
+class ConfigProblem : public std::runtime_error {
+   public:
+    using std::runtime_error::runtime_error;
+};
+
+// Parses and validates `json_text` (the provider's "config" object; empty text or `null`
+// count as `{}`). Throws ConfigProblem.
+SyntheticConfig parse_synthetic_config(std::string_view json_text);
+
+}  // namespace mdp::synthetic
