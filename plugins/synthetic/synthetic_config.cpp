@@ -129,13 +129,15 @@ json parse_object(std::string_view json_text) {
     try {
         document = json::parse(json_text.empty() ? std::string_view("{}") : json_text);
     } catch (const json::parse_error& error) {
-        throw ConfigProblem(std::string("config: expected a JSON object (") + error.what() + ")");
+        // No key to name: the host then reports the error at the config object itself.
+        throw ConfigProblem(std::string("expected a JSON object (") + error.what() + ")");
     }
     if (document.is_null()) {
         return json::object();
     }
     if (!document.is_object()) {
-        fail("config", "an object", document);
+        throw ConfigProblem("expected an object with the synthetic provider's settings, found " +
+                            describe_found(document));
     }
     return document;
 }

@@ -4,7 +4,8 @@
 //
 // Errors follow the plugin convention `<path inside config>: <what was expected>`, e.g.
 // `rate_per_symbol: expected a number >= 0, found "x"`; the host prefixes the file and
-// `providers[<i>].config.`. Unknown keys are errors, so typos never pass silently.
+// `providers[<i>].config.`. An error about the config object as a whole (not JSON, not an
+// object) names no key. Unknown keys are errors, so typos never pass silently.
 
 #include <cstdint>
 #include <optional>

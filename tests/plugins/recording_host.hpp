@@ -1,0 +1,53 @@
+#pragma once
+// A minimal in-process implementation of the host services table (mdp_host_t) for running a
+// provider without mdp-host: it keeps every published event and reported state, and lets a
+// test set the rate scale. Used only for provider-level tests; the integration tests run
+// the real mdp-host. [any-thread]: all members are safe to call concurrently.
+
+#include <mdp/plugin_api.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace mdp::test {
+
+class RecordingHost {
+   public:
+    RecordingHost();
+    RecordingHost(const RecordingHost&) = delete;
+    RecordingHost& operator=(const RecordingHost&) = delete;
+
+    [[nodiscard]] const mdp_host_t* table() const { return &table_; }
+
+    void set_rate_scale(double scale) { rate_scale_.store(scale); }
+
+    [[nodiscard]] std::vector<mdp_event_t> events() const;
+    [[nodiscard]] std::size_t event_count() const;
+    [[nodiscard]] std::string last_detail() const;
+    [[nodiscard]] int last_state() const;
+    [[nodiscard]] std::vector<std::string> log_lines() const;
+
+   private:
+    static RecordingHost& self(const mdp_host_t* host);
+    static int32_t publish(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
+                           mdp_publish_result_t* result);
+    static double rate_scale(const mdp_host_t* host);
+    static void log(const mdp_host_t* host, int32_t level, const char* message);
+    static void report_state(const mdp_host_t* host, int32_t state, const char* detail);
+    static int64_t now_ns(const mdp_host_t* host);
+    static const void* get_extension(const mdp_host_t* host, const char* extension_id);
+
+    mdp_host_t table_{};
+    std::atomic<double> rate_scale_{1.0};
+    mutable std::mutex mutex_;
+    std::vector<mdp_event_t> events_;
+    std::vector<std::string> log_lines_;
+    int last_state_ = -1;
+    std::string last_detail_;
+};
+
+}  // namespace mdp::test

@@ -1,0 +1,116 @@
+// The synthetic plugin inside the real mdp-host: what it publishes is what gets stored.
+#include "host_harness.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mdp::test;
+
+namespace {
+
+void require_clean_exit(const HostRun& run) {
+    INFO(run.output);
+    REQUIRE(run.became_ready);
+    REQUIRE(run.exit_code == 0);
+    REQUIRE(run.summary.is_object());
+}
+
+}  // namespace
+
+TEST_CASE("synthetic in mdp-host: with max_events the SQLite rows equal what was published",
+          "[plugins][synthetic][host]") {
+    TempDir dir("mdp-synthetic");
+    auto config = base_host_config(dir);
+    // 5000 events at 2 x 1000 ev/s take at least 2.5 s, so 1 s bars close in between.
+    config["providers"].push_back(provider_entry(
+        "synth", "synthetic",
+        {{"symbols", {"AAA", "BBB"}}, {"rate_per_symbol", 1000}, {"max_events", 5000}, {"seed", 42},
+         {"bar_intervals_seconds", {1}}, {"batch_size", 128}}));
+    const auto run = run_host_until_output(write_host_config(dir, config), "finished: 5000 events");
+    require_clean_exit(run);
+    INFO(run.summary.dump(2));
+
+    const std::int64_t quotes = summary_count(run.summary, "synth", "quote");
+    const std::int64_t trades = summary_count(run.summary, "synth", "trade");
+    const std::int64_t bars = summary_count(run.summary, "synth", "bar");
+    CHECK(summary_count(run.summary, "synth") == 5000);
+    CHECK(quotes + trades + bars == 5000);
+    CHECK(bars > 0);
+    CHECK(trades > bars);
+    CHECK(run.summary["providers"]["synth"]["dropped"] == 0);
+    CHECK(run.summary["sinks"]["main"]["stored"] == 5000);
+    CHECK(run.summary["sinks"]["main"]["errors"] == 0);
+    CHECK(run.summary["not_stored"] == 0);
+
+    const auto database = dir / "mdp.sqlite";
+    CHECK(count_rows(database, "quotes", "synth") == quotes);
+    CHECK(count_rows(database, "trades", "synth") == trades);
+    CHECK(count_rows(database, "bars", "synth") == bars);
+    CHECK(distinct_symbols(database, "trades", "synth") == std::vector<std::string>{"AAA", "BBB"});
+}
+
+TEST_CASE("synthetic in mdp-host: two instances run side by side with their own counts",
+          "[plugins][synthetic][host]") {
+    TempDir dir("mdp-synthetic-pair");
+    auto config = base_host_config(dir);
+    config["providers"].push_back(provider_entry(
+        "alpha", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 0}, {"max_events", 3000}, {"seed", 1}}));
+    config["providers"].push_back(provider_entry(
+        "beta", "synthetic",
+        {{"symbols", {"BBB", "CCC"}}, {"rate_per_symbol", 0}, {"max_events", 7000}, {"seed", 2}, {"threads", 2}}));
+    const auto run = run_host_until(write_host_config(dir, config), [](const std::string& output) {
+        return output.find("finished: 3000 events") != std::string::npos &&
+               output.find("finished: 7000 events") != std::string::npos;
+    });
+    require_clean_exit(run);
+    INFO(run.summary.dump(2));
+    CHECK(summary_count(run.summary, "alpha") == 3000);
+    CHECK(summary_count(run.summary, "beta") == 7000);
+    CHECK(run.summary["sinks"]["main"]["stored"] == 10000);
+
+    const auto database = dir / "mdp.sqlite";
+    const auto stored = [&](const std::string& provider) {
+        return count_rows(database, "quotes", provider) + count_rows(database, "trades", provider) +
+               count_rows(database, "bars", provider);
+    };
+    CHECK(stored("alpha") == 3000);
+    CHECK(stored("beta") == 7000);
+    CHECK(distinct_symbols(database, "quotes", "alpha") == std::vector<std::string>{"AAA"});
+    CHECK(distinct_symbols(database, "quotes", "beta") == std::vector<std::string>{"BBB", "CCC"});
+}
+
+TEST_CASE("synthetic in mdp-host: a rate scale of 0 pauses it, and it still stops promptly",
+          "[plugins][synthetic][host][backpressure]") {
+    TempDir dir("mdp-synthetic-paused");
+    auto config = base_host_config(dir);
+    // Scale 0 at level OK: the host tells every provider to pause from the start.
+    config["backpressure"] = {{"scale", {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}}}};
+    config["providers"].push_back(
+        provider_entry("paused", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 1000}, {"seed", 3}}));
+    const auto run = run_host_until_output(write_host_config(dir, config), "paused by backpressure");
+    require_clean_exit(run);
+    INFO(run.summary.dump(2));
+    CHECK(summary_count(run.summary, "paused") == 0);
+    CHECK(run.summary["sinks"]["main"]["stored"] == 0);
+}
+
+TEST_CASE("synthetic in mdp-host: --check-config rejects a bad provider config naming file and key",
+          "[plugins][synthetic][host][config]") {
+    TempDir dir("mdp-synthetic-check");
+    auto config = base_host_config(dir);
+    config["providers"].push_back(provider_entry("ok", "synthetic", {{"symbols", {"AAA"}}}));
+    config["providers"].push_back(
+        provider_entry("bad", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", "x"}}));
+    const auto path = write_host_config(dir, config, "bad.json");
+    const auto result = run_to_completion(MDP_HOST_BINARY, {"--check-config", "--config", path.string()});
+    INFO(result.output);
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("bad.json") != std::string::npos);
+    CHECK(result.output.find(R"(providers[1].config.rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found "x")") !=
+          std::string::npos);
+
+    config["providers"].erase(1);
+    const auto good = write_host_config(dir, config, "good.json");
+    const auto accepted = run_to_completion(MDP_HOST_BINARY, {"--check-config", "--config", good.string()});
+    INFO(accepted.output);
+    CHECK(accepted.exit_code == 0);
+}
