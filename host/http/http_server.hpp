@@ -1,0 +1,40 @@
+#pragma once
+// The host's HTTP server (Boost.Beast, one io thread): /metrics, /health, /ready, the status
+// page and /api/v1/status, all rendered from snapshots. docs/http-api.md describes the
+// routes, limits and timeouts.
+
+#include "config/host_config.hpp"
+#include "http/snapshot_source.hpp"
+
+#include <cstddef>
+#include <memory>
+
+namespace mdp::http {
+
+class HttpServer {
+   public:
+    HttpServer(const config::HttpConfig& config, SnapshotSource snapshot);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // [control thread] Binds, listens and starts the io thread. Throws std::runtime_error
+    // ("cannot listen on 0.0.0.0:8000: Address already in use") when it cannot. Once only.
+    void start();
+    // [control thread] Stops accepting, closes every connection, joins the io thread.
+    // Idempotent; the destructor calls it. Never call it from a snapshot source.
+    void stop();
+    // The bound port (config port 0 = an ephemeral port, chosen at start()).
+    [[nodiscard]] unsigned short port() const;
+
+    // [any thread] Open connections right now, and how many idle ones were closed to make
+    // room for new ones (see ConnectionRegistry).
+    [[nodiscard]] std::size_t open_connections() const;
+    [[nodiscard]] std::size_t evicted_connections() const;
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mdp::http

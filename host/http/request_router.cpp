@@ -1,0 +1,140 @@
+#include "http/request_router.hpp"
+
+#include "build_info.hpp"
+#include "http/metrics_document.hpp"
+#include "http/status_json.hpp"
+#include "http/status_page.hpp"
+#include "metrics/exposition_writer.hpp"
+#include "metrics/process_stats.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <exception>
+
+namespace mdp::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kJsonContentType = "application/json";
+constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
+
+// The page's own script and styles are inline; it talks only to this server.
+constexpr std::string_view kStatusPagePolicy =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+enum class Route { status_page, health, ready, metrics, status, none };
+
+struct RouteEntry {
+    std::string_view path;
+    Route route;
+};
+
+constexpr std::array<RouteEntry, 5> kRoutes{{{"/", Route::status_page},
+                                             {"/health", Route::health},
+                                             {"/ready", Route::ready},
+                                             {"/metrics", Route::metrics},
+                                             {"/api/v1/status", Route::status}}};
+
+Route find_route(std::string_view path) {
+    for (const RouteEntry& entry : kRoutes) {
+        if (entry.path == path) {
+            return entry.route;
+        }
+    }
+    return Route::none;
+}
+
+HttpReply json_reply(unsigned status, const json& document) {
+    HttpReply reply;
+    reply.status = status;
+    reply.content_type = kJsonContentType;
+    reply.body = dump_json(document);
+    reply.body.push_back('\n');
+    return reply;
+}
+
+HttpReply error_reply(unsigned status, std::string_view message) {
+    return json_reply(status, {{"error", message}});
+}
+
+}  // namespace
+
+std::string_view path_of(std::string_view target) noexcept {
+    const std::size_t end = target.find_first_of("?#");
+    return end == std::string_view::npos ? target : target.substr(0, end);
+}
+
+RequestRouter::RequestRouter(SnapshotSource snapshot, RouterOptions options)
+    : snapshot_(std::move(snapshot)), options_(options), created_at_(std::chrono::steady_clock::now()) {}
+
+HttpReply RequestRouter::handle(const HttpRequestLine& request) const {
+    const std::string_view path = path_of(request.target);
+    const Route route = find_route(path);
+    if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled)) {
+        return error_reply(404, "not found: " + std::string(path));
+    }
+    if (request.method != "GET" && request.method != "HEAD") {
+        HttpReply reply = error_reply(405, "method " + std::string(request.method) + " not allowed on " +
+                                               std::string(path) + "; use GET or HEAD");
+        reply.headers.emplace_back("Allow", "GET, HEAD");
+        return reply;
+    }
+    try {
+        switch (route) {
+            case Route::status_page: return status_page();
+            case Route::health: return health();
+            case Route::ready: return ready();
+            case Route::metrics: return metrics();
+            case Route::status: return status();
+            case Route::none: break;
+        }
+    } catch (const std::exception& error) {
+        spdlog::warn("http: {} failed: {}", path, error.what());
+        return error_reply(500, std::string("internal error: ") + error.what());
+    } catch (...) {
+        spdlog::warn("http: {} failed with an unknown exception", path);
+        return error_reply(500, "internal error");
+    }
+    return error_reply(404, "not found: " + std::string(path));
+}
+
+// Liveness: answers from the HTTP thread alone, without a snapshot, so a wedged pipeline
+// (which /ready reports) never makes the process look dead.
+HttpReply RequestRouter::health() const {
+    const double uptime_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - created_at_).count();
+    return json_reply(200, {{"status", "healthy"}, {"version", kVersion}, {"uptime_seconds", uptime_seconds}});
+}
+
+HttpReply RequestRouter::ready() const {
+    const app::HostSnapshot snapshot = snapshot_();
+    const ReadinessReport report = evaluate_readiness(snapshot, options_.readiness);
+    return json_reply(report.ready ? 200 : 503, {{"status", report.ready ? "ready" : "not_ready"},
+                                                 {"reasons", report.reasons},
+                                                 {"notes", report.notes}});
+}
+
+HttpReply RequestRouter::metrics() const {
+    HttpReply reply;
+    reply.content_type = metrics::kExpositionContentType;
+    reply.body = render_metrics_document(snapshot_(), metrics::read_process_stats());
+    return reply;
+}
+
+HttpReply RequestRouter::status() const {
+    const app::HostSnapshot snapshot = snapshot_();
+    return json_reply(200, status_to_json(snapshot, evaluate_readiness(snapshot, options_.readiness)));
+}
+
+HttpReply RequestRouter::status_page() {
+    HttpReply reply;
+    reply.content_type = kHtmlContentType;
+    reply.body = std::string(status_page_html());
+    reply.headers.emplace_back("Content-Security-Policy", std::string(kStatusPagePolicy));
+    return reply;
+}
+
+}  // namespace mdp::http

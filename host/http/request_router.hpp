@@ -1,0 +1,42 @@
+#pragma once
+// Maps a request line to a reply: GET/HEAD /, /health, /ready, /metrics, /api/v1/status.
+// Unknown path: 404; known path with another method: 405 with Allow. /metrics answers 404
+// when metrics are disabled (MDP_METRICS_ENABLE=false), as if it did not exist.
+
+#include "http/http_exchange.hpp"
+#include "http/readiness.hpp"
+#include "http/snapshot_source.hpp"
+
+#include <chrono>
+
+namespace mdp::http {
+
+struct RouterOptions {
+    bool metrics_enabled = true;
+    ReadinessPolicy readiness;
+};
+
+class RequestRouter {
+   public:
+    RequestRouter(SnapshotSource snapshot, RouterOptions options);
+
+    // [HTTP thread] Never throws: a failing snapshot source becomes a 500 reply. For HEAD the
+    // caller sends the headers of the GET reply without its body.
+    [[nodiscard]] HttpReply handle(const HttpRequestLine& request) const;
+
+   private:
+    [[nodiscard]] HttpReply health() const;
+    [[nodiscard]] HttpReply ready() const;
+    [[nodiscard]] HttpReply metrics() const;
+    [[nodiscard]] HttpReply status() const;
+    [[nodiscard]] static HttpReply status_page();
+
+    SnapshotSource snapshot_;
+    RouterOptions options_;
+    std::chrono::steady_clock::time_point created_at_;
+};
+
+// The path of a request target without query string or fragment.
+[[nodiscard]] std::string_view path_of(std::string_view target) noexcept;
+
+}  // namespace mdp::http

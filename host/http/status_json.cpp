@@ -1,0 +1,146 @@
+#include "http/status_json.hpp"
+
+#include <numeric>
+
+namespace mdp::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kNanosecondsPerSecond = 1e9;
+
+double seconds_between(std::int64_t from_ns, std::int64_t to_ns) {
+    if (from_ns <= 0 || to_ns < from_ns) {
+        return 0.0;
+    }
+    return static_cast<double>(to_ns - from_ns) / kNanosecondsPerSecond;
+}
+
+const char* level_name(int level) {
+    switch (level) {
+        case 1: return "soft";
+        case 2: return "hard";
+        default: return "ok";
+    }
+}
+
+json counts_to_json(const std::map<std::string, std::uint64_t>& counts) {
+    json object = json::object();
+    for (const auto& [key, value] : counts) {
+        object[key] = value;
+    }
+    return object;
+}
+
+std::uint64_t total_of(const std::map<std::string, std::uint64_t>& counts) {
+    return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0},
+                           [](std::uint64_t sum, const auto& entry) { return sum + entry.second; });
+}
+
+json histogram_summary(const metrics::HistogramSnapshot& histogram) {
+    return {{"count", histogram.count},
+            {"sum", histogram.sum},
+            {"mean", histogram.count == 0 ? 0.0 : histogram.sum / static_cast<double>(histogram.count)}};
+}
+
+json queue_to_json(const app::QueueSnapshot& queue) {
+    return {{"coordinator_id", queue.coordinator_id},
+            {"depth", queue.depth},
+            {"capacity", queue.capacity},
+            {"utilization",
+             queue.capacity == 0 ? 0.0 : static_cast<double>(queue.depth) / static_cast<double>(queue.capacity)},
+            {"low_watermark", queue.low_watermark},
+            {"high_watermark", queue.high_watermark},
+            {"level", queue.level},
+            {"level_value", queue.level_value},
+            {"overflow_policy", queue.overflow_policy},
+            {"feedback_enabled", queue.feedback_enabled}};
+}
+
+json provider_to_json(const app::ProviderSnapshot& provider, std::int64_t now_ns) {
+    return {{"name", provider.name},
+            {"plugin_id", provider.plugin_id},
+            {"plugin_version", provider.plugin_version},
+            {"plugin_file", provider.plugin_file},
+            {"abi_version", provider.abi_version},
+            {"enabled", provider.enabled},
+            {"required", provider.required},
+            {"state", provider.state},
+            {"detail", provider.detail},
+            {"last_error", provider.last_error},
+            {"state_since_ns", provider.state_since_ns},
+            {"started_at_ns", provider.started_at_ns},
+            {"uptime_seconds", seconds_between(provider.started_at_ns, now_ns)},
+            {"restarts", provider.restarts},
+            {"rate_scale", provider.rate_scale},
+            {"level", level_name(provider.level)},
+            {"level_value", provider.level},
+            {"events_per_second", provider.events_per_second},
+            {"published_total", total_of(provider.published_by_type)},
+            {"published_by_type", counts_to_json(provider.published_by_type)},
+            {"dropped_total", total_of(provider.dropped_by_reason)},
+            {"dropped_by_reason", counts_to_json(provider.dropped_by_reason)},
+            {"feedback_by_level", counts_to_json(provider.feedback_by_level)}};
+}
+
+json sink_to_json(const app::SinkSnapshot& sink) {
+    return {{"name", sink.name},
+            {"type", sink.type},
+            {"healthy", sink.healthy},
+            {"events_stored", sink.events_stored},
+            {"batches_written", sink.batches_written},
+            {"write_errors", sink.write_errors},
+            {"retries", sink.retries},
+            {"last_error", sink.last_error},
+            {"last_write_seconds", sink.last_write_seconds},
+            {"last_success_ns", sink.last_success_ns},
+            {"write_duration_seconds", histogram_summary(sink.write_duration_seconds)}};
+}
+
+json feedback_to_json(const app::FeedbackEventRecord& event) {
+    return {{"coordinator_id", event.coordinator_id},
+            {"queue_size", event.queue_size},
+            {"capacity", event.capacity},
+            {"level", event.level},
+            {"reason", event.reason},
+            {"utilization", event.utilization},
+            {"timestamp_ns", event.timestamp_ns}};
+}
+
+}  // namespace
+
+json status_to_json(const app::HostSnapshot& snapshot, const ReadinessReport& readiness) {
+    json providers = json::array();
+    for (const auto& provider : snapshot.providers) {
+        providers.push_back(provider_to_json(provider, snapshot.now_ns));
+    }
+    json sinks = json::array();
+    for (const auto& sink : snapshot.sinks) {
+        sinks.push_back(sink_to_json(sink));
+    }
+    json feedback = json::array();
+    for (const auto& event : snapshot.recent_feedback) {
+        feedback.push_back(feedback_to_json(event));
+    }
+    return {{"version", snapshot.version},
+            {"abi_version", snapshot.abi_version},
+            {"run_id", snapshot.run_id},
+            {"started_at_ns", snapshot.started_at_ns},
+            {"now_ns", snapshot.now_ns},
+            {"uptime_seconds", seconds_between(snapshot.started_at_ns, snapshot.now_ns)},
+            {"shutting_down", snapshot.shutting_down},
+            {"ready", readiness.ready},
+            {"not_ready_reasons", readiness.reasons},
+            {"notes", readiness.notes},
+            {"queue", queue_to_json(snapshot.queue)},
+            {"providers", std::move(providers)},
+            {"sinks", std::move(sinks)},
+            {"recent_feedback", std::move(feedback)},
+            {"event_latency_seconds", histogram_summary(snapshot.event_latency_seconds)}};
+}
+
+std::string dump_json(const nlohmann::json& document) {
+    return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace mdp::http
