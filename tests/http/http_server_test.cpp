@@ -1,0 +1,189 @@
+// HttpServer over real loopback sockets: routes, keep-alive, HEAD, errors, lifecycle, and
+// promtool on the real /metrics output.
+#include "exposition_parser.hpp"
+#include "http_client.hpp"
+#include "sample_snapshot.hpp"
+#include "temp_dir.hpp"
+#include "child_process.hpp"
+#include "test_server.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+using mdp::test::HttpClient;
+using mdp::test::RawConnection;
+using mdp::test::TestServer;
+
+TEST_CASE("the server answers every route on an ephemeral port", "[http][server]") {
+    TestServer served(mdp::test::sample_snapshot());
+    REQUIRE(served.port() != 0);
+    HttpClient client(served.port());
+
+    const auto page = client.get("/");
+    CHECK(page.status == 200);
+    CHECK(page.header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page.body.find("<title>mdp status</title>") != std::string::npos);
+
+    const auto health = client.get("/health");
+    CHECK(health.status == 200);
+    CHECK(nlohmann::json::parse(health.body)["status"] == "healthy");
+
+    const auto ready = client.get("/ready");
+    CHECK(ready.status == 503);
+    CHECK(nlohmann::json::parse(ready.body)["reasons"].size() == 1);
+
+    const auto metrics = client.get("/metrics");
+    CHECK(metrics.status == 200);
+    CHECK(metrics.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(mdp::test::parse_exposition(metrics.body).value("pipeline_feedback_queue_depth",
+                                                          {{"source", "store_coordinator"}}) == 6500);
+
+    const auto status = client.get("/api/v1/status");
+    CHECK(status.status == 200);
+    CHECK(nlohmann::json::parse(status.body)["providers"].size() == 3);
+    CHECK(status.header("Cache-Control") == "no-store");
+}
+
+TEST_CASE("keep-alive: many requests share one connection", "[http][server]") {
+    TestServer served(mdp::test::sample_snapshot());
+    HttpClient client(served.port());
+    for (int request = 0; request < 200; ++request) {
+        const auto reply = client.get(request % 2 == 0 ? "/health" : "/metrics");
+        REQUIRE(reply.status == 200);
+        REQUIRE(reply.keep_alive);
+    }
+    CHECK(client.connections_opened() == 1);
+    CHECK(served.server().open_connections() == 1);
+}
+
+TEST_CASE("Connection: close and HTTP/1.0 requests get their answer, then the connection closes",
+          "[http][server]") {
+    TestServer served(mdp::test::sample_snapshot());
+    HttpClient client(served.port());
+    client.set_keep_alive(false);
+    CHECK(client.get("/health").status == 200);
+    CHECK(client.get("/health").status == 200);
+    CHECK(client.connections_opened() == 2);
+
+    RawConnection old_client(served.port());
+    old_client.send("GET /health HTTP/1.0\r\n\r\n");
+    const std::string reply = old_client.read_until_closed(std::chrono::seconds(10));
+    CHECK(reply.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(reply.find("\"status\":\"healthy\"") != std::string::npos);
+    CHECK(old_client.closed_by_peer());
+}
+
+TEST_CASE("pipelined requests are answered in order", "[http][server]") {
+    TestServer served(mdp::test::sample_snapshot());
+    RawConnection connection(served.port());
+    connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                    "GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string replies = connection.read_until_closed(std::chrono::seconds(10));
+    const auto first = replies.find("HTTP/1.1 200 OK");
+    const auto second = replies.find("HTTP/1.1 404 Not Found");
+    const auto third = replies.find("HTTP/1.1 503 Service Unavailable");
+    REQUIRE(first != std::string::npos);
+    REQUIRE(second != std::string::npos);
+    REQUIRE(third != std::string::npos);
+    CHECK(first < second);
+    CHECK(second < third);
+}
+
+TEST_CASE("HEAD gets the GET headers and length without a body", "[http][server]") {
+    TestServer served(mdp::test::sample_snapshot());
+    HttpClient client(served.port());
+    const auto get = client.get("/metrics");
+    const auto head = client.head("/metrics");
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    CHECK(head.header("Content-Length") == std::to_string(get.body.size()));
+    CHECK(head.header("Content-Type") == get.header("Content-Type"));
+    CHECK(client.get("/health").status == 200);  // the connection is still in step
+    CHECK(client.connections_opened() == 1);
+}
+
+TEST_CASE("unknown path 404, wrong method 405, over the wire", "[http][server]") {
+    TestServer served(mdp::test::sample_snapshot());
+    HttpClient client(served.port());
+    CHECK(client.get("/does-not-exist").status == 404);
+    const auto post = client.post("/metrics", "{}");
+    CHECK(post.status == 405);
+    CHECK(post.header("Allow") == "GET, HEAD");
+    CHECK(client.request("DELETE", "/health").status == 405);
+    CHECK(client.get("/health").status == 200);
+}
+
+TEST_CASE("/metrics is 404 when metrics are disabled", "[http][server]") {
+    auto config = mdp::test::loopback_http_config();
+    config.metrics_enabled = false;
+    TestServer served(mdp::test::sample_snapshot(), config);
+    HttpClient client(served.port());
+    CHECK(client.get("/metrics").status == 404);
+    CHECK(client.get("/health").status == 200);
+}
+
+TEST_CASE("promtool check metrics accepts the served /metrics without complaints", "[http][server][promtool]") {
+    TestServer served(mdp::test::sample_snapshot(5));
+    const auto metrics = mdp::test::http_get(served.port(), "/metrics");
+    REQUIRE(metrics.status == 200);
+    mdp::test::TempDir directory("mdp-promtool");
+    const auto file = directory.write_file("metrics.txt", metrics.body);
+    const auto result = mdp::test::run_to_completion(
+        "/bin/sh", {"-c", "promtool check metrics < '" + file.string() + "'"}, std::chrono::seconds(60));
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    CHECK(result.output.empty());
+    CHECK(mdp::test::parse_exposition(metrics.body).problems.empty());
+}
+
+TEST_CASE("a port in use gives a clear error naming address and port", "[http][server]") {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor occupant(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    auto config = mdp::test::loopback_http_config();
+    config.port = occupant.local_endpoint().port();
+    mdp::http::HttpServer server(config, [] { return mdp::test::sample_snapshot(); });
+    try {
+        server.start();
+        FAIL("start() should have thrown");
+    } catch (const std::runtime_error& error) {
+        CHECK(std::string(error.what()) ==
+              "cannot listen on 127.0.0.1:" + std::to_string(config.port) + ": Address already in use");
+    }
+    server.stop();  // harmless after a failed start
+}
+
+TEST_CASE("an invalid bind address is reported", "[http][server]") {
+    auto config = mdp::test::loopback_http_config();
+    config.bind_address = "not an address!";
+    mdp::http::HttpServer server(config, [] { return mdp::test::sample_snapshot(); });
+    CHECK_THROWS_WITH(server.start(), Catch::Contains("cannot listen on not an address!:0"));
+}
+
+TEST_CASE("stop closes connections, is idempotent, and frees the port", "[http][server]") {
+    auto served = std::make_unique<TestServer>(mdp::test::sample_snapshot());
+    const unsigned short port = served->port();
+    RawConnection idle(port);
+    HttpClient client(port);
+    CHECK(client.get("/health").status == 200);
+    served->server().stop();
+    served->server().stop();
+    CHECK(idle.wait_closed_by_peer(std::chrono::seconds(10)));
+    CHECK_THROWS_AS(client.get("/health"), mdp::test::HttpClientError);
+    served.reset();
+
+    // The same port can be bound again at once.
+    auto config = mdp::test::loopback_http_config();
+    config.port = port;
+    mdp::http::HttpServer again(config, [] { return mdp::test::sample_snapshot(); });
+    again.start();
+    CHECK(mdp::test::http_get(port, "/health").status == 200);
+}
+
+TEST_CASE("a server that was never started stops and destructs quietly", "[http][server]") {
+    mdp::http::HttpServer server(mdp::test::loopback_http_config(), [] { return mdp::test::sample_snapshot(); });
+    server.stop();
+    CHECK(server.port() == 0);
+}

@@ -1,0 +1,128 @@
+#include "sample_snapshot.hpp"
+
+#include "metrics/histogram.hpp"
+
+#include <string>
+
+namespace mdp::test {
+namespace {
+
+constexpr std::int64_t kStartNs = 1'700'000'000'000'000'000;
+constexpr std::int64_t kSecondNs = 1'000'000'000;
+
+metrics::HistogramSnapshot sample_histogram(std::uint64_t scale) {
+    metrics::Histogram histogram(metrics::Histogram::duration_bounds_seconds());
+    for (std::uint64_t index = 0; index < 10 * scale; ++index) {
+        histogram.observe(0.0003 * static_cast<double>(index % 7 + 1));
+    }
+    histogram.observe(42.0);  // beyond the last bound: only in +Inf
+    return histogram.snapshot();
+}
+
+app::ProviderSnapshot provider(std::string name, std::string state, int level, double scale) {
+    app::ProviderSnapshot result;
+    result.name = std::move(name);
+    result.plugin_id = "synthetic";
+    result.plugin_version = "1.2.3";
+    result.plugin_file = "mdp_synthetic.so";
+    result.abi_version = "1.1.0";
+    result.state = std::move(state);
+    result.detail = "streaming 2 symbols";
+    result.state_since_ns = kStartNs + 2 * kSecondNs;
+    result.started_at_ns = kStartNs + kSecondNs;
+    result.rate_scale = scale;
+    result.level = level;
+    result.published_by_type = {{"quote", 1000}, {"trade", 500}, {"bar", 20}};
+    result.dropped_by_reason = {{"invalid", 3}};
+    result.feedback_by_level = {{"ok", 2}, {"soft", 3}, {"hard", 1}};
+    result.events_per_second = 150.5;
+    return result;
+}
+
+}  // namespace
+
+app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
+    app::HostSnapshot snapshot;
+    snapshot.version = "0.1.0";
+    snapshot.abi_version = "1.1.0";
+    snapshot.run_id = "5f3a9c0e12ab34cd";
+    snapshot.started_at_ns = kStartNs;
+    snapshot.now_ns = kStartNs + 3600 * kSecondNs;
+
+    snapshot.queue.coordinator_id = "store_coordinator";
+    snapshot.queue.depth = 6500;
+    snapshot.queue.capacity = 10000;
+    snapshot.queue.low_watermark = 5000;
+    snapshot.queue.high_watermark = 8000;
+    snapshot.queue.level = "soft";
+    snapshot.queue.level_value = 1;
+    snapshot.queue.overflow_policy = "block";
+
+    snapshot.providers.push_back(provider("synthetic", "running", 1, 0.5));
+    app::ProviderSnapshot ibkr = provider("ibkr", "degraded", 2, 0.0);
+    ibkr.plugin_id = "ibkr";
+    ibkr.plugin_version = "0.9.0-\"beta\"";
+    ibkr.detail = kHostileText;
+    ibkr.last_error = std::string("farm connection lost: ") + kHostileText;
+    ibkr.restarts = 4;
+    ibkr.published_by_type = {{"quote", 7}};
+    ibkr.dropped_by_reason = {{"queue_full_newest", 11}, {"shutdown", 1}};
+    snapshot.providers.push_back(ibkr);
+    app::ProviderSnapshot backup = provider("backup", "failed", 0, 1.0);
+    backup.required = true;
+    backup.last_error = "connect: connection refused";
+    backup.started_at_ns = 0;
+    backup.events_per_second = 0;
+    snapshot.providers.push_back(backup);
+    for (std::size_t index = 0; index < extra_providers; ++index) {
+        snapshot.providers.push_back(provider("extra-" + std::to_string(index), "running", 1, 0.5));
+    }
+
+    app::SinkSnapshot main_sink;
+    main_sink.name = "main";
+    main_sink.type = "sqlite";
+    main_sink.events_stored = 123456;
+    main_sink.batches_written = 250;
+    main_sink.write_errors = 2;
+    main_sink.retries = 5;
+    main_sink.last_write_seconds = 0.0042;
+    main_sink.last_success_ns = snapshot.now_ns - kSecondNs;
+    main_sink.write_duration_seconds = sample_histogram(3);
+    snapshot.sinks.push_back(main_sink);
+    app::SinkSnapshot archive = main_sink;
+    archive.name = "archive";
+    archive.type = "jsonl";
+    archive.events_stored = 120000;
+    archive.write_errors = 0;
+    archive.write_duration_seconds = sample_histogram(1);
+    snapshot.sinks.push_back(archive);
+
+    for (const auto& [level, size] : {std::pair{"soft", 5001}, std::pair{"hard", 8000}, std::pair{"ok", 4999}}) {
+        app::FeedbackEventRecord event;
+        event.coordinator_id = "store_coordinator";
+        event.queue_size = static_cast<std::uint64_t>(size);
+        event.capacity = 10000;
+        event.level = level;
+        event.level_value = std::string(level) == "hard" ? 2 : (std::string(level) == "soft" ? 1 : 0);
+        event.reason = std::string("depth crossed a watermark (") + level + ")";
+        event.utilization = size / 10000.0;
+        event.timestamp_ns = kStartNs + 60 * kSecondNs;
+        snapshot.recent_feedback.push_back(event);
+    }
+    snapshot.event_latency_seconds = sample_histogram(5);
+    return snapshot;
+}
+
+app::HostSnapshot healthy_snapshot() {
+    app::HostSnapshot snapshot = sample_snapshot();
+    for (app::ProviderSnapshot& provider : snapshot.providers) {
+        provider.state = "running";
+        provider.last_error.clear();
+    }
+    snapshot.queue.depth = 10;
+    snapshot.queue.level = "ok";
+    snapshot.queue.level_value = 0;
+    return snapshot;
+}
+
+}  // namespace mdp::test

@@ -1,0 +1,24 @@
+#pragma once
+// Host snapshots for the HTTP tests: every field filled with distinctive values, plus
+// plugin-supplied strings that try to break JSON, HTML and the exposition format.
+
+#include "app/host_snapshot.hpp"
+
+#include <cstddef>
+
+namespace mdp::test {
+
+// A provider detail/last error meant to break out of HTML, JSON and label quoting.
+inline constexpr const char* kHostileText =
+    "quote \" backslash \\ newline \n <script>document.body.setAttribute('data-pwned','1')</script> "
+    "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> bad utf8 \xC3\x28 end";
+
+// Providers "synthetic" (running, soft), "ibkr" (degraded, hard), "backup" (failed,
+// required), and `extra_providers` more named "extra-<n>" (running); sinks "main" (sqlite,
+// healthy) and "archive" (jsonl, healthy); three feedback events.
+[[nodiscard]] app::HostSnapshot sample_snapshot(std::size_t extra_providers = 0);
+
+// A snapshot of a healthy host: every provider running, every sink healthy.
+[[nodiscard]] app::HostSnapshot healthy_snapshot();
+
+}  // namespace mdp::test

@@ -1,0 +1,97 @@
+// Headless Chromium loads the status page from a real HttpServer; after its script ran,
+// the DOM shows every provider with its state, and plugin strings stayed text.
+#include "child_process.hpp"
+#include "sample_snapshot.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* const kChromium = "/usr/bin/chromium";
+
+std::vector<std::string> chromium_arguments(const mdp::test::TempDir& profile, std::vector<std::string> extra) {
+    std::vector<std::string> arguments{"--headless",
+                                       "--no-sandbox",
+                                       "--disable-gpu",
+                                       "--disable-background-networking",
+                                       "--disable-component-update",
+                                       "--disable-sync",
+                                       "--no-first-run",
+                                       "--user-data-dir=" + (profile / "profile").string(),
+                                       "--virtual-time-budget=5000"};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    return arguments;
+}
+
+// The <tr> of the provider row named `name` (from the dumped DOM).
+std::string provider_row(const std::string& dom, const std::string& name) {
+    const std::size_t start = dom.find("<tr data-provider=\"" + name + "\"");
+    if (start == std::string::npos) {
+        return "";
+    }
+    return dom.substr(start, dom.find("</tr>", start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("headless Chromium renders every provider with its state from the JSON API", "[http][browser]") {
+    REQUIRE(std::filesystem::exists(kChromium));
+    mdp::test::TestServer served(mdp::test::sample_snapshot(2));
+    const std::string url = "http://127.0.0.1:" + std::to_string(served.port()) + "/";
+
+    mdp::test::TempDir profile("mdp-chromium");
+    const auto result = mdp::test::run_to_completion(kChromium, chromium_arguments(profile, {"--dump-dom", url}), 120s);
+    const std::string& dom = result.output;
+    INFO(dom);
+    REQUIRE(result.exit_code == 0);
+    REQUIRE(dom.find("data-loaded=\"true\"") != std::string::npos);  // the script fetched and rendered
+
+    for (const auto& [name, state] : std::vector<std::pair<std::string, std::string>>{
+             {"synthetic", "running"}, {"ibkr", "degraded"}, {"backup", "failed"},
+             {"extra-0", "running"}, {"extra-1", "running"}}) {
+        const std::string row = provider_row(dom, name);
+        INFO("provider " << name);
+        REQUIRE_FALSE(row.empty());
+        CHECK(row.find("data-state=\"" + state + "\"") != std::string::npos);
+        CHECK(row.find(">" + state + "</span>") != std::string::npos);
+    }
+    // Plugin id and version, rate scale, level, sinks, queue and feedback are on the page.
+    CHECK(provider_row(dom, "synthetic").find(">synthetic 1.2.3") != std::string::npos);
+    CHECK(provider_row(dom, "ibkr").find(">hard</span>") != std::string::npos);
+    CHECK(dom.find("<tr data-sink=\"main\">") != std::string::npos);
+    CHECK(dom.find("<tr data-sink=\"archive\">") != std::string::npos);
+    CHECK(dom.find("id=\"queue-depth\">6,500<") != std::string::npos);
+    CHECK(dom.find("id=\"queue-level\">soft<") != std::string::npos);
+    CHECK(dom.find("depth crossed a watermark (hard)") != std::string::npos);
+    CHECK(dom.find("required provider 'backup' is failed") != std::string::npos);
+
+    // The hostile detail was shown as text: escaped in the DOM, and nothing of it ran.
+    CHECK(dom.find("&lt;script&gt;document.body.setAttribute") != std::string::npos);
+    CHECK(dom.find("&lt;img src=x onerror=") != std::string::npos);
+    CHECK(dom.find("data-pwned") == dom.find("data-pwned','1')"));  // only inside the escaped text
+    CHECK(dom.find("<img") == std::string::npos);
+}
+
+TEST_CASE("a screenshot of the status page is saved into the build tree", "[http][browser]") {
+    REQUIRE(std::filesystem::exists(kChromium));
+    mdp::test::TestServer served(mdp::test::sample_snapshot(2));
+    const std::string url = "http://127.0.0.1:" + std::to_string(served.port()) + "/";
+    const std::filesystem::path screenshot = std::filesystem::path(MDP_BINARY_DIR) / "tests" / "http" / "status-page.png";
+    std::filesystem::create_directories(screenshot.parent_path());
+    std::filesystem::remove(screenshot);
+
+    mdp::test::TempDir profile("mdp-chromium");
+    const auto result = mdp::test::run_to_completion(
+        kChromium, chromium_arguments(profile, {"--window-size=1400,1100", "--screenshot=" + screenshot.string(), url}),
+        120s);
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    REQUIRE(std::filesystem::exists(screenshot));
+    CHECK(std::filesystem::file_size(screenshot) > 10000);
+}

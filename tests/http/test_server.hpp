@@ -1,0 +1,58 @@
+#pragma once
+// An in-process HttpServer on an ephemeral loopback port, serving a snapshot the test can
+// replace at any time.
+
+#include "app/host_snapshot.hpp"
+#include "config/host_config.hpp"
+#include "http/http_server.hpp"
+
+#include <memory>
+#include <mutex>
+
+namespace mdp::test {
+
+// [any thread] The snapshot a test server hands out.
+class SnapshotHolder {
+   public:
+    explicit SnapshotHolder(app::HostSnapshot snapshot) : snapshot_(std::move(snapshot)) {}
+    void set(app::HostSnapshot snapshot) {
+        const std::lock_guard lock(mutex_);
+        snapshot_ = std::move(snapshot);
+    }
+    [[nodiscard]] app::HostSnapshot get() const {
+        const std::lock_guard lock(mutex_);
+        return snapshot_;
+    }
+
+   private:
+    mutable std::mutex mutex_;
+    app::HostSnapshot snapshot_;
+};
+
+// 127.0.0.1, port 0 (ephemeral), otherwise the defaults.
+inline config::HttpConfig loopback_http_config() {
+    config::HttpConfig config;
+    config.bind_address = "127.0.0.1";
+    config.port = 0;
+    return config;
+}
+
+// A started server; stopped on destruction.
+class TestServer {
+   public:
+    TestServer(app::HostSnapshot snapshot, const config::HttpConfig& config = loopback_http_config())
+        : holder_(std::make_shared<SnapshotHolder>(std::move(snapshot))),
+          server_(config, [holder = holder_] { return holder->get(); }) {
+        server_.start();
+    }
+
+    [[nodiscard]] unsigned short port() const { return server_.port(); }
+    [[nodiscard]] http::HttpServer& server() { return server_; }
+    [[nodiscard]] SnapshotHolder& snapshot() { return *holder_; }
+
+   private:
+    std::shared_ptr<SnapshotHolder> holder_;
+    http::HttpServer server_;
+};
+
+}  // namespace mdp::test
