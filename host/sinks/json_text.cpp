@@ -1,5 +1,7 @@
 #include "sinks/json_text.hpp"
 
+#include "sinks/utf8_text.hpp"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -7,40 +9,6 @@
 namespace mdp::sinks::json_text {
 
 namespace {
-
-constexpr std::string_view replacement_character = "\xEF\xBF\xBD";
-
-// Length of the valid UTF-8 sequence starting at text[0] (1..4), or 0 when invalid.
-std::size_t utf8_sequence_length(std::string_view text) {
-    const auto lead = static_cast<unsigned char>(text[0]);
-    std::size_t length = 0;
-    std::uint32_t minimum = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        minimum = 0x80;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        minimum = 0x800;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        minimum = 0x10000;
-    } else {
-        return 0;
-    }
-    if (text.size() < length) {
-        return 0;
-    }
-    std::uint32_t code_point = lead & (0xFFu >> (length + 1));
-    for (std::size_t index = 1; index < length; ++index) {
-        const auto continuation = static_cast<unsigned char>(text[index]);
-        if ((continuation & 0xC0) != 0x80) {
-            return 0;
-        }
-        code_point = (code_point << 6) | (continuation & 0x3Fu);
-    }
-    const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-    return (code_point < minimum || code_point > 0x10FFFF || surrogate) ? 0 : length;
-}
 
 void append_control_escape(std::string& out, unsigned char byte) {
     static constexpr std::string_view hex = "0123456789abcdef";
@@ -74,11 +42,11 @@ void append_string(std::string& out, std::string_view text) {
         } else if (byte < 0x80) {
             out += static_cast<char>(byte);
             ++index;
-        } else if (const std::size_t length = utf8_sequence_length(text.substr(index)); length > 0) {
+        } else if (const std::size_t length = utf8::multibyte_sequence_length(text.substr(index)); length > 0) {
             out.append(text.substr(index, length));
             index += length;
         } else {
-            out += replacement_character;
+            out += utf8::replacement_character;
             ++index;
         }
     }

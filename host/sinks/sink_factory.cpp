@@ -2,6 +2,7 @@
 
 #include "sinks/jsonl_sink.hpp"
 #include "sinks/null_sink.hpp"
+#include "sinks/postgres_sink.hpp"
 #include "sinks/sqlite_sink.hpp"
 
 namespace mdp::sinks {
@@ -27,12 +28,15 @@ std::unique_ptr<Sink> create_typed_sink(const config::SinkConfig& config, config
     if (type == "sqlite") {
         return std::make_unique<SqliteSink>(config.name, read_sqlite_sink_options(node, config.settings));
     }
+    if (type == "postgres") {
+        return std::make_unique<PostgresSink>(config.name, read_postgres_sink_options(node));
+    }
     node.fail_at("type", "expected one of " + quoted_list(sink_types()) + ", found \"" + type + "\"");
 }
 
 }  // namespace
 
-std::vector<std::string> sink_types() { return {"null", "jsonl", "sqlite"}; }
+std::vector<std::string> sink_types() { return {"null", "jsonl", "sqlite", "postgres"}; }
 
 std::unique_ptr<Sink> create_sink(const config::SinkConfig& config) {
     config::JsonNode node = config.settings.node();

@@ -70,5 +70,5 @@ TEST_CASE("sink factory errors name the file and JSON path", "[sinks][factory]")
     CHECK_THAT(error_of({{"type", "null"}, {"path", "x"}}, 0),
                Catch::StartsWith("etc/mdp.json: store.sinks[0].path: unknown key"));
     CHECK_THAT(error_of({{"type", "mongodb"}}),
-               Catch::StartsWith("etc/mdp.json: store.sinks[2].type: expected one of \"null\", \"jsonl\", \"sqlite\""));
+               Catch::StartsWith("etc/mdp.json: store.sinks[2].type: expected one of \"null\", \"jsonl\", \"sqlite\", \"postgres\""));
 }
