@@ -1,0 +1,186 @@
+// deploy/docker/Dockerfile without a Docker engine: its build stage's commands are replayed
+// on this machine (configure a copy of exactly the sources it COPYs; install this build the
+// way it installs), every path the runtime stage copies must come out of that install, and
+// the runtime stage's packages must provide every library the binaries link against.
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import { binaryDir, deployFile, missingBuild, pluginDir, sourceDir } from "./lib/paths.mjs";
+import { run } from "./lib/processes.mjs";
+
+const cmake = process.env.MDP_CMAKE_COMMAND ?? "cmake";
+
+// Dockerfile instructions per stage: [{name, base, instructions: [{keyword, args}]}].
+function parseDockerfile(text) {
+    const logicalLines = text
+        .split("\n")
+        .filter((line) => !/^\s*#/.test(line))
+        .join("\n")
+        .replace(/\\\n/g, " ")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const stages = [];
+    for (const line of logicalLines) {
+        const [, keyword, args] = /^(\S+)\s*(.*)$/.exec(line);
+        if (keyword.toUpperCase() === "FROM") {
+            const [, base, name] = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+            stages.push({ name, base, instructions: [] });
+        } else {
+            stages.at(-1).instructions.push({ keyword: keyword.toUpperCase(), args });
+        }
+    }
+    return stages;
+}
+
+// COPY [--from=stage] src... dest  ->  {from, sources, destination}
+function parseCopy(args) {
+    const words = args.split(/\s+/);
+    const from = words[0].startsWith("--from=") ? words.shift().slice("--from=".length) : null;
+    const destination = words.pop();
+    return { from, sources: words, destination };
+}
+
+// The shell commands of a stage's RUN instructions, split at `&&`.
+function runCommands(stage) {
+    return stage.instructions.filter((i) => i.keyword === "RUN").flatMap((i) => i.args.split("&&").map((c) => c.trim()));
+}
+
+const dockerfile = parseDockerfile(readFileSync(deployFile("docker", "Dockerfile"), "utf8"));
+const buildStage = dockerfile.find((s) => s.name === "build");
+const runtimeStage = dockerfile.at(-1);
+const instructions = (stage, keyword) => stage.instructions.filter((i) => i.keyword === keyword);
+
+describe("the image's shape", () => {
+    test("a multi-stage Debian 12 build", () => {
+        assert.ok(buildStage, "no stage named build");
+        assert.ok(dockerfile.length >= 2);
+        for (const stage of dockerfile) assert.match(stage.base, /^debian:12(-slim)?$/);
+    });
+
+    test("the runtime stage runs as a numeric non-root user and exposes 8000", () => {
+        const [user] = instructions(runtimeStage, "USER").map((i) => i.args);
+        assert.match(user, /^[1-9][0-9]*(:[0-9]+)?$/, "a numeric uid lets runAsNonRoot verify it");
+        assert.deepEqual(instructions(runtimeStage, "EXPOSE").map((i) => i.args), ["8000"]);
+    });
+
+    test("the runtime stage starts mdp-host from the paths it copied", () => {
+        const copied = instructions(runtimeStage, "COPY").map((i) => parseCopy(i.args).destination);
+        const [entrypoint] = JSON.parse(instructions(runtimeStage, "ENTRYPOINT")[0].args);
+        assert.ok(copied.includes(entrypoint), `ENTRYPOINT ${entrypoint} is not copied in`);
+        const configEnv = instructions(runtimeStage, "ENV").map((i) => /^MDP_CONFIG=(\S+)$/.exec(i.args)).find(Boolean);
+        assert.ok(configEnv, "MDP_CONFIG names the default config");
+        assert.ok(copied.includes(configEnv[1]), `MDP_CONFIG ${configEnv[1]} is not copied in`);
+    });
+});
+
+describe("the build stage works from what it copies", { skip: missingBuild() }, () => {
+    let workDir;
+    let staging;
+    const installCommand = runCommands(buildStage).find((c) => /cmake --install/.test(c));
+    const destdir = /DESTDIR=(\S+)/.exec(installCommand)[1];
+    const prefix = /--prefix (\S+)/.exec(installCommand)[1];
+
+    before(() => {
+        workDir = mkdtempSync(path.join(os.tmpdir(), "mdp-image-"));
+        staging = path.join(workDir, "install");
+        // The build stage's install, on this build: DESTDIR=<staging><destdir>.
+        const { status, output } = run(cmake, ["--install", binaryDir, "--prefix", prefix], {
+            env: { ...process.env, DESTDIR: path.join(staging, destdir) },
+        });
+        assert.equal(status, 0, output);
+    });
+    after(() => rmSync(workDir, { recursive: true, force: true }));
+
+    test("every COPY from the build context exists in the source tree", () => {
+        for (const copy of instructions(buildStage, "COPY").map((i) => parseCopy(i.args))) {
+            assert.equal(copy.from, null);
+            for (const source of copy.sources) {
+                assert.ok(existsSync(path.join(sourceDir, source)), `COPY ${source}: not in the source tree`);
+            }
+        }
+    });
+
+    test("the copied sources alone configure with the build stage's cmake command", () => {
+        const sources = path.join(workDir, "src");
+        for (const copy of instructions(buildStage, "COPY").map((i) => parseCopy(i.args))) {
+            for (const source of copy.sources) {
+                const target = path.join(sources, copy.destination === "./" ? path.basename(source) : copy.destination);
+                cpSync(path.join(sourceDir, source), target, { recursive: true });
+            }
+        }
+        const configure = runCommands(buildStage).find((c) => c.startsWith("cmake -S"));
+        const args = configure.split(/\s+/).slice(1);
+        const { status, output } = run(cmake, args, { cwd: sources });
+        assert.equal(status, 0, output);
+    });
+
+    test("every path the runtime stage copies from the build stage is installed", () => {
+        const copies = instructions(runtimeStage, "COPY").map((i) => parseCopy(i.args)).filter((c) => c.from === "build");
+        assert.ok(copies.length >= 3);
+        for (const copy of copies) {
+            for (const source of copy.sources) {
+                const installed = path.join(staging, source);
+                assert.ok(existsSync(installed), `COPY --from=build ${source}: the install does not produce it`);
+                if (statSync(installed).isDirectory()) {
+                    assert.ok(readdirSync(installed).length > 0, `${source} is empty`);
+                }
+            }
+        }
+    });
+
+    test("the bundled plugins are all in the one plugin directory", () => {
+        const installedPlugins = readdirSync(path.join(staging, destdir, prefix, "lib", "mdp", "plugins"));
+        const builtPlugins = readdirSync(pluginDir).filter((f) => /^mdp_.*\.so$/.test(f));
+        assert.ok(installedPlugins.includes("mdp_synthetic.so"));
+        assert.deepEqual(installedPlugins.filter((f) => f.endsWith(".so")).sort(), builtPlugins.sort());
+    });
+
+    test("the installed default config is valid and names the image's plugin directory", () => {
+        const installedConfig = path.join(staging, destdir, prefix, "etc", "mdp", "mdp.json");
+        const config = JSON.parse(readFileSync(installedConfig, "utf8"));
+        assert.deepEqual(config.plugin_path, [path.posix.join(prefix, "lib", "mdp", "plugins")]);
+        // Checked with the staged binary and plugins: only the install root differs.
+        config.plugin_path = [path.join(staging, destdir, prefix, "lib", "mdp", "plugins")];
+        const checked = path.join(workDir, "mdp.json");
+        writeFileSync(checked, JSON.stringify(config));
+        const { status, output } = run(path.join(staging, destdir, prefix, "bin", "mdp-host"), ["--config", checked, "--check-config"]);
+        assert.equal(status, 0, output);
+    });
+
+    test("the runtime packages provide every library the binaries link against", () => {
+        const aptInstall = runCommands(runtimeStage).find((c) => /apt-get install/.test(c));
+        const runtimePackages = new Set(aptInstall.split(/\s+/).filter((w) => /^[a-z0-9][a-z0-9.+-]+$/.test(w)));
+        // In every debian:12-slim image (apt itself depends on them).
+        const basePackages = new Set(["libc6", "libgcc-s1", "libstdc++6"]);
+        const root = path.join(staging, destdir, prefix);
+        const pluginsDir = path.join(root, "lib", "mdp", "plugins");
+        const binaries = [path.join(root, "bin", "mdp-host"), ...readdirSync(pluginsDir).map((f) => path.join(pluginsDir, f))];
+        for (const binary of binaries) {
+            const needed = [...run("objdump", ["-p", binary]).stdout.matchAll(/NEEDED\s+(\S+)/g)].map((m) => m[1]);
+            const resolved = Object.fromEntries(
+                [...run("ldd", [binary]).stdout.matchAll(/^\s*(\S+) => (\S+)/gm)].map((m) => [m[1], m[2]]),
+            );
+            for (const library of needed) {
+                assert.ok(resolved[library], `${binary}: ${library} does not resolve`);
+                const owner = run("dpkg", ["-S", fsRealPath(resolved[library])]);
+                assert.equal(owner.status, 0, `${library}: ${owner.output}`);
+                const pkg = owner.stdout.split(":")[0];
+                assert.ok(runtimePackages.has(pkg) || basePackages.has(pkg),
+                    `${path.basename(binary)} needs ${library} from ${pkg}, which the runtime stage does not install`);
+            }
+        }
+    });
+});
+
+// dpkg knows files by their installed path: resolve /lib -> /usr/lib style links.
+function fsRealPath(file) {
+    const candidates = [file, file.replace(/^\/lib\//, "/usr/lib/"), file.replace(/^\/usr\/lib\//, "/lib/")];
+    for (const candidate of candidates) {
+        if (run("dpkg", ["-S", candidate]).status === 0) return candidate;
+    }
+    return file;
+}

@@ -1,0 +1,58 @@
+// How KEDA's prometheus scaler reads a ScaledObject and turns a query result into a metric
+// value (see shared/reference/keda-prometheus.md): one element or none; an empty result,
+// NaN or Inf reads as 0 when ignoreNullValues is true (KEDA's default), else it is an error.
+
+// KEDA's defaults for fields a ScaledObject may leave out.
+const SCALED_OBJECT_DEFAULTS = { minReplicaCount: 0, maxReplicaCount: 100, pollingInterval: 30, cooldownPeriod: 300 };
+
+export function prometheusTriggers(scaledObject) {
+    return scaledObject.spec.triggers
+        .filter((t) => t.type === "prometheus")
+        .map((t, index) => ({
+            name: `s${index}-prometheus`,
+            query: t.metadata.query.trim(),
+            threshold: parseNumber(t.metadata.threshold, `triggers[${index}].metadata.threshold`),
+            metricType: t.metricType ?? "AverageValue",
+            ignoreNullValues: (t.metadata.ignoreNullValues ?? "true").toLowerCase() === "true",
+        }));
+}
+
+// Replica bounds of the HPA KEDA creates: its minReplicas is never below 1.
+export function hpaReplicaBounds(scaledObject) {
+    const spec = { ...SCALED_OBJECT_DEFAULTS, ...scaledObject.spec };
+    return { minReplicas: Math.max(spec.minReplicaCount, 1), maxReplicas: spec.maxReplicaCount };
+}
+
+export function hpaBehavior(scaledObject) {
+    return scaledObject.spec.advanced?.horizontalPodAutoscalerConfig?.behavior ?? {};
+}
+
+function parseNumber(text, where) {
+    const value = Number(text);
+    if (typeof text !== "string" || !Number.isFinite(value)) {
+        throw new Error(`${where}: expected a number as a string, found ${JSON.stringify(text)}`);
+    }
+    return value;
+}
+
+// The metric value KEDA reports for `trigger` given Prometheus' /api/v1/query `data`
+// object: {value} or {error}.
+export function kedaMetricValue(trigger, data) {
+    let samples;
+    if (data.resultType === "vector") {
+        samples = data.result.map((r) => r.value[1]);
+    } else if (data.resultType === "scalar") {
+        samples = [data.result[1]];
+    } else {
+        return { error: `query returned a ${data.resultType}, KEDA reads vectors and scalars` };
+    }
+    if (samples.length > 1) {
+        return { error: `query returned ${samples.length} elements, KEDA accepts at most one` };
+    }
+    const value = samples.length === 0 ? NaN : Number(samples[0]);
+    if (!Number.isFinite(value)) {
+        const what = samples.length === 0 ? "an empty result" : `the value ${samples[0]}`;
+        return trigger.ignoreNullValues ? { value: 0 } : { error: `${what} with ignoreNullValues false` };
+    }
+    return { value };
+}

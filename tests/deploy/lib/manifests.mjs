@@ -1,0 +1,16 @@
+// Loading the YAML manifests under deploy/ as plain objects.
+import { readFileSync } from "node:fs";
+import yaml from "js-yaml";
+
+export function loadYamlDocuments(file) {
+    return yaml.loadAll(readFileSync(file, "utf8")).filter((doc) => doc !== null && doc !== undefined);
+}
+
+// The one document of `kind` in `file` (fails when there is none or more than one).
+export function loadKind(file, kind) {
+    const matches = loadYamlDocuments(file).filter((doc) => doc.kind === kind);
+    if (matches.length !== 1) {
+        throw new Error(`${file}: expected exactly one ${kind}, found ${matches.length}`);
+    }
+    return matches[0];
+}

@@ -1,0 +1,30 @@
+// Where the deploy tests find the project: the environment CMake passes to ctest
+// (tests/deploy/CMakeLists.txt), else the layout around this file, so `node --test` also runs
+// by hand from a source checkout.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const sourceDir = process.env.MDP_SOURCE_DIR ?? path.resolve(here, "../../..");
+export const sharedDir = process.env.MDP_SHARED_DIR ?? path.resolve(sourceDir, "../shared");
+export const deployDir = path.join(sourceDir, "deploy");
+export const testDir = path.resolve(here, "..");
+
+// Build products; undefined when the tests run outside a CMake build.
+export const binaryDir = process.env.MDP_BINARY_DIR;
+export const hostBinary = process.env.MDP_HOST_BINARY;
+export const pluginDir = process.env.MDP_PLUGIN_DIR;
+
+export function deployFile(...parts) {
+    return path.join(deployDir, ...parts);
+}
+
+// The reason a test needing the build cannot run, or false when it can (node:test skip option).
+export function missingBuild() {
+    if (!hostBinary || !existsSync(hostBinary)) {
+        return `mdp-host not found (MDP_HOST_BINARY=${hostBinary ?? "unset"}); run this test through ctest`;
+    }
+    return false;
+}
