@@ -97,6 +97,29 @@ void BackpressureController::stop() {
     wakeup_.notify_all();
     thread_.join();
     deliver_pending();
+    if (unlogged_) {
+        const FeedbackEvent latest = *unlogged_;
+        log_transition(latest, true);
+    }
+}
+
+void BackpressureController::log_transition(const FeedbackEvent& event, bool flush) {
+    // A queue hovering at a watermark can change level hundreds of times a second: log at
+    // most one transition per second, and say how many were folded into it.
+    const auto now = std::chrono::steady_clock::now();
+    if (!flush && now - last_log_time_ < kLogInterval) {
+        unlogged_ = event;
+        ++unlogged_count_;
+        return;
+    }
+    const std::string folded =
+        unlogged_count_ > 1 ? " (" + std::to_string(unlogged_count_ - 1) + " earlier transitions not logged)" : "";
+    const auto level = event.level_value == static_cast<int>(Level::ok) ? spdlog::level::info : spdlog::level::warn;
+    spdlog::log(level, "backpressure {}: {} (utilization {:.2f}){}", event.level, event.reason, event.utilization,
+                folded);
+    last_log_time_ = now;
+    unlogged_.reset();
+    unlogged_count_ = 0;
 }
 
 void BackpressureController::deliver_pending() {
@@ -106,14 +129,17 @@ void BackpressureController::deliver_pending() {
         batch.swap(pending_);
     }
     for (const auto& event : batch) {
-        if (event.level_value == static_cast<int>(Level::ok)) {
-            spdlog::info("backpressure {}: {} (utilization {:.2f})", event.level, event.reason, event.utilization);
-        } else {
-            spdlog::warn("backpressure {}: {} (utilization {:.2f})", event.level, event.reason, event.utilization);
-        }
+        log_transition(event, false);
         for (const auto& subscriber : subscribers_) {
             subscriber(event);
         }
+    }
+}
+
+void BackpressureController::flush_transition_log() {
+    if (unlogged_ && std::chrono::steady_clock::now() - last_log_time_ >= kLogInterval) {
+        const FeedbackEvent latest = *unlogged_;
+        log_transition(latest, true);
     }
 }
 
@@ -133,6 +159,7 @@ void BackpressureController::run() {
             // producer racing the consumer, and notices a queue that nobody touches.
             observe(depth_source_());
             deliver_pending();
+            flush_transition_log();
             for (const auto& ticker : tickers_) {
                 ticker(now);
             }

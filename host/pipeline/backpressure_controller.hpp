@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +58,9 @@ class BackpressureController {
     FeedbackEvent make_event(Level from, Level to, std::size_t depth) const;
     void run();
     void deliver_pending();
+    // [feedback-thread] Logging of transitions, rate-limited (see the .cpp).
+    void log_transition(const FeedbackEvent& event, bool flush);
+    void flush_transition_log();
 
     const std::size_t capacity_;
     const Watermarks marks_;
@@ -73,6 +77,11 @@ class BackpressureController {
     common::Wakeup wakeup_;
     std::atomic<bool> running_{false};
     std::thread thread_;
+
+    static constexpr std::chrono::seconds kLogInterval{1};
+    std::chrono::steady_clock::time_point last_log_time_{};
+    std::optional<FeedbackEvent> unlogged_;  // newest transition not logged yet
+    std::uint64_t unlogged_count_ = 0;
 };
 
 }  // namespace mdp::pipeline

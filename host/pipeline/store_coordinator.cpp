@@ -24,7 +24,8 @@ constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
 
 StoreCoordinator::StoreCoordinator(StoreQueue& queue, BackpressureController& controller,
                                    std::vector<std::unique_ptr<sinks::Sink>> sinks, const config::StoreConfig& config)
-    : queue_(queue), controller_(controller), config_(config), buffer_(config.batch_size) {
+    : queue_(queue), controller_(controller), config_(config), buffer_(config.batch_size),
+      latency_counts_(latency_seconds_.bucket_count(), 0), jitter_source_(std::random_device{}()) {
     for (auto& sink : sinks) {
         auto state = std::make_unique<SinkState>();
         state->sink = std::move(sink);
@@ -115,7 +116,6 @@ void StoreCoordinator::store_batch(std::span<const StoreEvent> batch) {
 }
 
 bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreEvent> batch) {
-    std::mt19937_64 jitter_source(std::random_device{}());
     auto backoff = std::chrono::milliseconds(config_.retry_initial_backoff_ms);
     while (true) {
         const auto started = std::chrono::steady_clock::now();
@@ -154,14 +154,15 @@ bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreE
         // paused, so observe here too.
         controller_.observe(queue_.depth());
         std::uniform_int_distribution<std::int64_t> jitter(0, backoff.count() / 4 + 1);
-        std::this_thread::sleep_for(backoff + std::chrono::milliseconds(jitter(jitter_source)));
+        std::this_thread::sleep_for(backoff + std::chrono::milliseconds(jitter(jitter_source_)));
         backoff = std::min(backoff * 2, std::chrono::milliseconds(config_.retry_max_backoff_ms));
         state.retries.fetch_add(1, std::memory_order_relaxed);
     }
 }
 
 void StoreCoordinator::record_latency(std::span<const StoreEvent> batch) {
-    std::vector<std::uint64_t> counts(latency_seconds_.bucket_count(), 0);
+    auto& counts = latency_counts_;
+    std::fill(counts.begin(), counts.end(), 0);
     const std::int64_t now_ns = common::utc_now_ns();
     double sum_seconds = 0.0;
     for (const auto& record : batch) {

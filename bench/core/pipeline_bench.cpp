@@ -1,0 +1,149 @@
+// The whole path in one process: synthetic provider publish -> store queue -> coordinator
+// -> null sink, unthrottled, as events stored per second. Also counts heap allocations in
+// the measurement window (host and plugin: this executable exports operator new, so the
+// plugin's allocations land here too) to check there is none per event.
+//
+// Two configurations alternate within one run, so they share the machine's state:
+//   plain:   no HTTP server
+//   scraped: HTTP server on, /metrics fetched once a second (as Prometheus would)
+//
+//   build/bench/bench_pipeline [seconds per run, default 5] [runs per configuration, default 3]
+
+#include "app/host_application.hpp"
+#include "config/config_loader.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <spdlog/spdlog.h>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+std::atomic<std::uint64_t> allocation_count{0};
+}  // namespace
+
+// The replacement pair below allocates with malloc and frees with free; GCC cannot see that
+// they belong together.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t size) {
+    allocation_count.fetch_add(1, std::memory_order_relaxed);
+    if (void* memory = std::malloc(size == 0 ? 1 : size)) {
+        return memory;
+    }
+    throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Measurement {
+    double events_per_second = 0.0;
+    double allocations_per_event = 0.0;
+    std::uint64_t events = 0;
+};
+
+std::string bench_config(bool http, unsigned short port) {
+    return R"({
+      "plugin_path": [")" MDP_PLUGIN_DIR R"("],
+      "http": {"enabled": )" + std::string(http ? "true" : "false") + R"(, "bind_address": "127.0.0.1", "port": )" +
+           std::to_string(port) + R"(},
+      "logging": {"level": "warn"},
+      "store": {"queue_capacity": 10000, "batch_size": 500, "flush_interval_ms": 250,
+                "sinks": [{"type": "null", "name": "null"}]},
+      "providers": [{"name": "load", "plugin": "synthetic", "required": true,
+                     "config": {"symbols": ["AAA", "BBB", "CCC", "DDD"], "rate_per_symbol": 0,
+                                "batch_size": 256, "seed": 1, "bar_intervals_seconds": [60]}}]
+    })";
+}
+
+std::uint64_t stored(const mdp::app::HostApplication& application) {
+    const auto snapshot = application.snapshot();
+    return snapshot.sinks.empty() ? 0 : snapshot.sinks[0].events_stored;
+}
+
+// One GET /metrics on loopback; the body is read and discarded.
+void scrape(unsigned short port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
+        const char request[] = "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        if (::send(fd, request, sizeof(request) - 1, 0) > 0) {
+            char buffer[65536];
+            while (::recv(fd, buffer, sizeof(buffer), 0) > 0) {
+            }
+        }
+    }
+    ::close(fd);
+}
+
+Measurement measure(bool http, std::chrono::seconds duration) {
+    const unsigned short port = 18000 + static_cast<unsigned short>(::getpid() % 1000);
+    auto config = mdp::config::parse_host_config(bench_config(http, port), "bench.json", {});
+    mdp::app::ShutdownSignal shutdown;
+    mdp::app::HostApplication application(std::move(config));
+    std::thread host([&] { application.run(shutdown); });
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // warm-up: plugin loaded, queue steady
+
+    const std::uint64_t events_before = stored(application);
+    const std::uint64_t allocations_before = allocation_count.load();
+    const auto started = Clock::now();
+    auto next_scrape = started;
+    while (Clock::now() - started < duration) {
+        if (http && Clock::now() >= next_scrape) {
+            scrape(port);
+            next_scrape += std::chrono::seconds(1);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const std::uint64_t events = stored(application) - events_before;
+    const std::uint64_t allocations = allocation_count.load() - allocations_before;
+    shutdown.request();
+    host.join();
+    return {static_cast<double>(events) / seconds,
+            events == 0 ? 0.0 : static_cast<double>(allocations) / static_cast<double>(events), events};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto duration = std::chrono::seconds(argc > 1 ? std::atoi(argv[1]) : 5);
+    const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
+    spdlog::set_level(spdlog::level::warn);
+    std::vector<Measurement> plain;
+    std::vector<Measurement> scraped;
+    for (int run = 0; run < runs; ++run) {
+        plain.push_back(measure(false, duration));
+        scraped.push_back(measure(true, duration));
+        std::printf("run %d: plain %.2f M events/s (%.4f allocations/event), scraped %.2f M events/s (%.4f "
+                    "allocations/event)\n",
+                    run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
+                    scraped.back().events_per_second / 1e6, scraped.back().allocations_per_event);
+        std::fflush(stdout);
+    }
+    const auto median = [](std::vector<Measurement> values) {
+        std::sort(values.begin(), values.end(),
+                  [](const Measurement& a, const Measurement& b) { return a.events_per_second < b.events_per_second; });
+        return values[values.size() / 2].events_per_second;
+    };
+    const double plain_median = median(plain);
+    const double scraped_median = median(scraped);
+    std::printf("median: plain %.2f M events/s, scraped %.2f M events/s, scraped/plain = %.3f\n", plain_median / 1e6,
+                scraped_median / 1e6, scraped_median / plain_median);
+    return 0;
+}

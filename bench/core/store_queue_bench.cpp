@@ -1,0 +1,152 @@
+// The store queue against Boost.Lockfree carrying the same record (pipeline::StoreEvent),
+// measured in the same run:
+//   1 -> 1:  mdp StoreQueue vs boost::lockfree::spsc_queue, both with batch push/pop
+//            (providers publish batches) and one record at a time.
+//   4 -> 1:  mdp StoreQueue vs boost::lockfree::queue (which has no batch API).
+// Items/s is the consumer's rate over a fixed number of records per iteration.
+//
+//   build/bench/bench_store_queue --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+
+#include "pipeline/store_queue.hpp"
+
+#include <benchmark/benchmark.h>
+#include <boost/lockfree/queue.hpp>
+#include <boost/lockfree/spsc_queue.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+using mdp::pipeline::OverflowPolicy;
+using mdp::pipeline::StoreEvent;
+using mdp::pipeline::StoreQueue;
+
+namespace {
+
+constexpr std::size_t kCapacity = 10000;       // the default store queue capacity
+constexpr std::size_t kConsumerBatch = 500;    // the default coordinator batch
+constexpr std::size_t kRecordsPerIteration = 2'000'000;
+
+StoreEvent sample_record(std::uint32_t provider, std::uint64_t sequence) {
+    StoreEvent record{};
+    record.event.size = sizeof(mdp_event_t);
+    record.event.type = MDP_EVENT_QUOTE;
+    record.provider_id = provider;
+    record.sequence = sequence;
+    return record;
+}
+
+// Splits kRecordsPerIteration over `producers` threads that each call `produce(thread, count)`,
+// while the calling thread runs `consume(total)` until it has seen every record.
+template <typename Produce, typename Consume>
+void run_producers_and_consumer(int producers, Produce produce, Consume consume) {
+    const std::size_t per_producer = kRecordsPerIteration / static_cast<std::size_t>(producers);
+    std::vector<std::thread> threads;
+    for (int thread = 0; thread < producers; ++thread) {
+        threads.emplace_back([&, thread] { produce(static_cast<std::uint32_t>(thread), per_producer); });
+    }
+    consume(per_producer * static_cast<std::size_t>(producers));
+    for (auto& thread : threads) {
+        thread.join();
+    }
+}
+
+void mdp_store_queue(benchmark::State& state) {
+    const int producers = static_cast<int>(state.range(0));
+    const std::size_t producer_batch = static_cast<std::size_t>(state.range(1));
+    for (auto _ : state) {
+        StoreQueue queue(kCapacity, OverflowPolicy::block);
+        run_producers_and_consumer(
+            producers,
+            [&](std::uint32_t thread, std::size_t count) {
+                std::uint64_t sequence = 0;
+                for (std::size_t sent = 0; sent < count; sent += producer_batch) {
+                    const std::size_t batch = std::min(producer_batch, count - sent);
+                    queue.push(batch, [&](StoreEvent& slot, std::size_t) { slot = sample_record(thread, ++sequence); });
+                }
+            },
+            [&](std::size_t total) {
+                std::vector<StoreEvent> buffer(kConsumerBatch);
+                std::size_t received = 0;
+                while (received < total) {
+                    const std::size_t taken = queue.pop(buffer);
+                    received += taken;
+                    benchmark::DoNotOptimize(buffer.data());
+                }
+            });
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRecordsPerIteration));
+}
+
+void boost_spsc_queue(benchmark::State& state) {
+    const std::size_t producer_batch = static_cast<std::size_t>(state.range(1));
+    for (auto _ : state) {
+        boost::lockfree::spsc_queue<StoreEvent> queue(kCapacity);
+        run_producers_and_consumer(
+            1,
+            [&](std::uint32_t thread, std::size_t count) {
+                std::vector<StoreEvent> batch(producer_batch);
+                std::uint64_t sequence = 0;
+                for (std::size_t sent = 0; sent < count;) {
+                    const std::size_t size = std::min(producer_batch, count - sent);
+                    for (std::size_t index = 0; index < size; ++index) {
+                        batch[index] = sample_record(thread, ++sequence);
+                    }
+                    std::size_t pushed = 0;
+                    while (pushed < size) {
+                        pushed += queue.push(batch.data() + pushed, size - pushed);
+                    }
+                    sent += size;
+                }
+            },
+            [&](std::size_t total) {
+                std::vector<StoreEvent> buffer(kConsumerBatch);
+                std::size_t received = 0;
+                while (received < total) {
+                    received += queue.pop(buffer.data(), buffer.size());
+                    benchmark::DoNotOptimize(buffer.data());
+                }
+            });
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRecordsPerIteration));
+}
+
+void boost_lockfree_queue(benchmark::State& state) {
+    const int producers = static_cast<int>(state.range(0));
+    for (auto _ : state) {
+        boost::lockfree::queue<StoreEvent> queue(kCapacity);
+        run_producers_and_consumer(
+            producers,
+            [&](std::uint32_t thread, std::size_t count) {
+                std::uint64_t sequence = 0;
+                for (std::size_t sent = 0; sent < count; ++sent) {
+                    const StoreEvent record = sample_record(thread, ++sequence);
+                    while (!queue.bounded_push(record)) {
+                    }
+                }
+            },
+            [&](std::size_t total) {
+                StoreEvent record{};
+                std::size_t received = 0;
+                while (received < total) {
+                    if (queue.pop(record)) {
+                        ++received;
+                        benchmark::DoNotOptimize(record);
+                    }
+                }
+            });
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRecordsPerIteration));
+}
+
+}  // namespace
+
+// Args: {producers, producer batch size}
+BENCHMARK(mdp_store_queue)->ArgNames({"producers", "batch"})->Args({1, 64})->Args({1, 1})->Args({4, 64})->Args({4, 1})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(boost_spsc_queue)->ArgNames({"producers", "batch"})->Args({1, 64})->Args({1, 1})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(boost_lockfree_queue)->ArgNames({"producers", "batch"})->Args({1, 1})->Args({4, 1})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
