@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing mdp needs on Debian 12, as root. Incremental:
+# packages already installed are not touched, and apt's lists are refreshed only when
+# something is missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build ccache g++ pkg-config
+  libboost1.81-all-dev nlohmann-json3-dev libspdlog-dev catch2 libbenchmark-dev
+  libsqlite3-dev sqlite3 libpq-dev
+  # tests and benchmarks: real services and tools, started on loopback by the tests
+  postgresql prometheus chromium wrk nodejs npm
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages: ${missing[*]} (run as root to install them)" >&2
+    exit 1
+  fi
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
