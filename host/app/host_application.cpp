@@ -63,6 +63,10 @@ HostApplication::HostApplication(config::HostConfig config)
         }
     });
     controller_.subscribe([this](const pipeline::FeedbackEvent& event) { rate_control_.on_feedback(event); });
+    if (!config_.backpressure.feedback_urls.empty()) {
+        webhook_ = std::make_unique<pipeline::FeedbackWebhook>(config_.backpressure);
+        controller_.subscribe([this](const pipeline::FeedbackEvent& event) { webhook_->enqueue(event); });
+    }
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
     for (auto& instance : providers_.instances()) {
         rate_control_.add_receiver(instance.get(), overrides_of(instance->config()));

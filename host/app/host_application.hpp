@@ -10,6 +10,7 @@
 #include "app/shutdown_signal.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
+#include "pipeline/feedback_webhook.hpp"
 #include "pipeline/rate_control.hpp"
 #include "pipeline/store_coordinator.hpp"
 #include "pipeline/store_queue.hpp"
@@ -54,6 +55,7 @@ class HostApplication {
     pipeline::StoreQueue queue_;
     pipeline::BackpressureController controller_;
     pipeline::RateControl rate_control_;
+    std::unique_ptr<pipeline::FeedbackWebhook> webhook_;  // only with backpressure.feedback_urls
     std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;

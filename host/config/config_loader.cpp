@@ -1,5 +1,6 @@
 #include "config/config_loader.hpp"
 
+#include "common/http_url.hpp"
 #include "config/env_overrides.hpp"
 
 #include <fstream>
@@ -119,8 +120,10 @@ void read_backpressure(JsonNode node, BackpressureConfig& config) {
     config.coordinator_id = node.get_string("coordinator_id", config.coordinator_id);
     config.feedback_urls = node.get_string_list("feedback_urls", {});
     for (std::size_t index = 0; index < config.feedback_urls.size(); ++index) {
-        if (!config.feedback_urls[index].starts_with("http://")) {
-            node.fail_at("feedback_urls[" + std::to_string(index) + "]", "expected an http:// URL");
+        try {
+            common::parse_http_url(config.feedback_urls[index]);
+        } catch (const std::invalid_argument& error) {
+            node.fail_at("feedback_urls[" + std::to_string(index) + "]", error.what());
         }
     }
     config.feedback_timeout_ms = node.get_int("feedback_timeout_ms", 1, 60000, config.feedback_timeout_ms);
