@@ -55,8 +55,9 @@ void validate_labels(const MetricFamily& family, ExpositionWriter::Labels labels
     }
 }
 
-// Identity of a label set regardless of the order the labels were given in.
-std::string series_key(ExpositionWriter::Labels labels) {
+// Appends the identity of a series: its family and its labels sorted by name, so the same
+// label set given in another order is recognised.
+void append_series_key(std::string& out, std::size_t family_index, ExpositionWriter::Labels labels) {
     std::array<const Label*, 8> sorted_small{};
     std::vector<const Label*> sorted_large;
     const Label** first = sorted_small.data();
@@ -69,14 +70,13 @@ std::string series_key(ExpositionWriter::Labels labels) {
         first[count++] = &label;
     }
     std::sort(first, first + count, [](const Label* left, const Label* right) { return left->name < right->name; });
-    std::string key;
+    out.append(reinterpret_cast<const char*>(&family_index), sizeof(family_index));
     for (std::size_t index = 0; index < count; ++index) {
-        key.append(first[index]->name);
-        key.push_back('\0');
-        key.append(first[index]->value);
-        key.push_back('\0');
+        out.append(first[index]->name);
+        out.push_back('\0');
+        out.append(first[index]->value);
+        out.push_back('\0');
     }
-    return key;
 }
 
 void append_escaped_label_value(std::string& out, std::string_view value) {
@@ -85,14 +85,13 @@ void append_escaped_label_value(std::string& out, std::string_view value) {
         repaired = to_valid_utf8(value);
         value = repaired;
     }
-    for (const char character : value) {
-        switch (character) {
-            case '\\': out.append("\\\\"); break;
-            case '"': out.append("\\\""); break;
-            case '\n': out.append("\\n"); break;
-            default: out.push_back(character);
-        }
+    for (std::size_t special = value.find_first_of("\\\"\n"); special != std::string_view::npos;
+         special = value.find_first_of("\\\"\n")) {
+        out.append(value.substr(0, special));
+        out.append(value[special] == '\n' ? "\\n" : value[special] == '"' ? "\\\"" : "\\\\");
+        value.remove_prefix(special + 1);
     }
+    out.append(value);
 }
 
 std::string format_unsigned(std::uint64_t value) {
@@ -155,15 +154,21 @@ std::string format_sample_value(double value) {
     return {buffer.data(), result.ptr};
 }
 
-ExpositionWriter::FamilyBuffer& ExpositionWriter::family_for(const MetricFamily& family) {
-    const auto found = family_index_.find(std::string(family.name));
+bool ExpositionWriter::SeriesKeyEqual::operator()(const SeriesKey& left, const SeriesKey& right) const noexcept {
+    return left.length == right.length &&
+           std::string_view(*arena).substr(left.offset, left.length) ==
+               std::string_view(*arena).substr(right.offset, right.length);
+}
+
+std::size_t ExpositionWriter::family_for(const MetricFamily& family) {
+    const auto found = family_index_.find(family.name);
     if (found != family_index_.end()) {
-        FamilyBuffer& existing = families_[found->second];
+        const FamilyBuffer& existing = families_[found->second];
         if (existing.type != family.type) {
             throw std::invalid_argument("metric " + existing.name + " added as " + std::string(type_name(family.type)) +
                                         " but declared " + std::string(type_name(existing.type)));
         }
-        return existing;
+        return found->second;
     }
     if (!is_valid_metric_name(family.name)) {
         throw std::invalid_argument("invalid metric name \"" + std::string(family.name) + "\"");
@@ -173,13 +178,18 @@ ExpositionWriter::FamilyBuffer& ExpositionWriter::family_for(const MetricFamily&
     created.help = escape_help_text(family.help);
     created.type = family.type;
     family_index_.emplace(created.name, families_.size() - 1);
-    return created;
+    return families_.size() - 1;
 }
 
-bool ExpositionWriter::register_series(FamilyBuffer& buffer, Labels labels) {
-    if (buffer.series_keys.insert(series_key(labels)).second) {
+bool ExpositionWriter::register_series(std::size_t family_index, Labels labels) {
+    const std::size_t offset = key_arena_.size();
+    append_series_key(key_arena_, family_index, labels);
+    const std::size_t length = key_arena_.size() - offset;
+    const std::size_t hash = std::hash<std::string_view>{}(std::string_view(key_arena_).substr(offset, length));
+    if (series_.insert(SeriesKey{offset, length, hash}).second) {
         return true;
     }
+    key_arena_.resize(offset);
     ++duplicates_dropped_;
     return false;
 }
@@ -221,9 +231,9 @@ void ExpositionWriter::add(const MetricFamily& family, Labels labels, double val
         throw std::invalid_argument("metric " + std::string(family.name) + " is a histogram: use add_histogram");
     }
     validate_labels(family, labels);
-    FamilyBuffer& buffer = family_for(family);
-    if (register_series(buffer, labels)) {
-        add_sample_line(buffer, "", labels, {}, {}, format_sample_value(value));
+    const std::size_t index = family_for(family);
+    if (register_series(index, labels)) {
+        add_sample_line(families_[index], "", labels, {}, {}, format_sample_value(value));
     }
 }
 
@@ -232,9 +242,9 @@ void ExpositionWriter::add(const MetricFamily& family, Labels labels, std::uint6
         throw std::invalid_argument("metric " + std::string(family.name) + " is a histogram: use add_histogram");
     }
     validate_labels(family, labels);
-    FamilyBuffer& buffer = family_for(family);
-    if (register_series(buffer, labels)) {
-        add_sample_line(buffer, "", labels, {}, {}, format_unsigned(value));
+    const std::size_t index = family_for(family);
+    if (register_series(index, labels)) {
+        add_sample_line(families_[index], "", labels, {}, {}, format_unsigned(value));
     }
 }
 
@@ -243,10 +253,11 @@ void ExpositionWriter::add_histogram(const MetricFamily& family, Labels labels, 
         throw std::invalid_argument("metric " + std::string(family.name) + " is not declared as a histogram");
     }
     validate_labels(family, labels);
-    FamilyBuffer& buffer = family_for(family);
-    if (!register_series(buffer, labels)) {
+    const std::size_t index = family_for(family);
+    if (!register_series(index, labels)) {
         return;
     }
+    FamilyBuffer& buffer = families_[index];
     // Cumulative counts must never decrease and +Inf must equal _count; a snapshot read
     // while observations land could disagree slightly, so clamp rather than emit nonsense.
     std::uint64_t running = 0;
@@ -287,6 +298,8 @@ std::string ExpositionWriter::finish() {
     }
     families_.clear();
     family_index_.clear();
+    series_.clear();
+    key_arena_.clear();
     return document;
 }
 

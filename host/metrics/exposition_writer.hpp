@@ -17,6 +17,7 @@
 #include "metrics/histogram.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -44,6 +45,11 @@ class ExpositionWriter {
    public:
     using Labels = std::initializer_list<Label>;
 
+    ExpositionWriter() = default;
+    // Not copyable or movable: the series index points into this object.
+    ExpositionWriter(const ExpositionWriter&) = delete;
+    ExpositionWriter& operator=(const ExpositionWriter&) = delete;
+
     // A counter or gauge sample. Integers are written exactly.
     void add(const MetricFamily& family, Labels labels, double value);
     void add(const MetricFamily& family, Labels labels, std::uint64_t value);
@@ -62,18 +68,38 @@ class ExpositionWriter {
         std::string help;
         MetricType type = MetricType::gauge;
         std::string series_text;
-        std::unordered_set<std::string> series_keys;
+    };
+    // A series identity (family index + label set, labels sorted by name), stored as a
+    // range of key_arena_ so registering a series allocates no string of its own.
+    struct SeriesKey {
+        std::size_t offset = 0;
+        std::size_t length = 0;
+        std::size_t hash = 0;
+    };
+    struct SeriesKeyHash {
+        std::size_t operator()(const SeriesKey& key) const noexcept { return key.hash; }
+    };
+    struct SeriesKeyEqual {
+        const std::string* arena = nullptr;
+        bool operator()(const SeriesKey& left, const SeriesKey& right) const noexcept;
+    };
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
     };
 
-    FamilyBuffer& family_for(const MetricFamily& family);
+    std::size_t family_for(const MetricFamily& family);
     // Registers the label set; false when this family already has it.
-    bool register_series(FamilyBuffer& buffer, Labels labels);
+    bool register_series(std::size_t family_index, Labels labels);
     void add_sample_line(FamilyBuffer& buffer, std::string_view suffix, Labels labels,
                          std::string_view extra_label_name, std::string_view extra_label_value,
                          std::string_view value_text);
 
     std::vector<FamilyBuffer> families_;
-    std::unordered_map<std::string, std::size_t> family_index_;
+    std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> family_index_;
+    std::string key_arena_;
+    std::unordered_set<SeriesKey, SeriesKeyHash, SeriesKeyEqual> series_{64, SeriesKeyHash{},
+                                                                        SeriesKeyEqual{&key_arena_}};
     std::size_t duplicates_dropped_ = 0;
 };
 

@@ -58,7 +58,11 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t index, std:
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) noexcept {
+    // Fast path: most text is ASCII.
     std::size_t index = 0;
+    while (index < text.size() && static_cast<std::uint8_t>(text[index]) < 0x80) {
+        ++index;
+    }
     std::size_t invalid_length = 0;
     while (index < text.size()) {
         const std::size_t length = valid_sequence_length(text, index, invalid_length);
