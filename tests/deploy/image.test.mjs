@@ -159,28 +159,64 @@ describe("the build stage works from what it copies", { skip: missingBuild() }, 
         const root = path.join(staging, destdir, prefix);
         const pluginsDir = path.join(root, "lib", "mdp", "plugins");
         const binaries = [path.join(root, "bin", "mdp-host"), ...readdirSync(pluginsDir).map((f) => path.join(pluginsDir, f))];
-        for (const binary of binaries) {
-            const needed = [...run("objdump", ["-p", binary]).stdout.matchAll(/NEEDED\s+(\S+)/g)].map((m) => m[1]);
-            const resolved = Object.fromEntries(
-                [...run("ldd", [binary]).stdout.matchAll(/^\s*(\S+) => (\S+)/gm)].map((m) => [m[1], m[2]]),
-            );
-            for (const library of needed) {
-                assert.ok(resolved[library], `${binary}: ${library} does not resolve`);
-                const owner = run("dpkg", ["-S", fsRealPath(resolved[library])]);
-                assert.equal(owner.status, 0, `${library}: ${owner.output}`);
-                const pkg = owner.stdout.split(":")[0];
-                assert.ok(runtimePackages.has(pkg) || basePackages.has(pkg),
-                    `${path.basename(binary)} needs ${library} from ${pkg}, which the runtime stage does not install`);
-            }
+        const needs = binaries.flatMap((binary) => linkedLibraries(binary).map((library) => ({ binary, ...library })));
+        const owners = owningPackages(needs.map((n) => n.file));
+        for (const { binary, name, file } of needs) {
+            const pkg = owners.get(file);
+            assert.ok(pkg, `${path.basename(binary)}: ${name} (${file}) belongs to no Debian package`);
+            assert.ok(runtimePackages.has(pkg) || basePackages.has(pkg),
+                `${path.basename(binary)} needs ${name} from ${pkg}, which the runtime stage does not install`);
         }
+    });
+
+    test("the systemd unit verifies and runs the installed host with the installed config", {
+        skip: run("sh", ["-c", "command -v systemd-analyze"]).status === 0 ? false : "systemd-analyze is not installed (Debian package systemd)",
+    }, () => {
+        const unit = readFileSync(deployFile("systemd", "mdp-host.service"), "utf8");
+        const execs = [...unit.matchAll(/^Exec\w+=(\S+)/gm)].map((m) => m[1]);
+        assert.ok(execs.length >= 2);
+        const configEnv = /^Environment=MDP_CONFIG=(\S+)$/m.exec(unit);
+        assert.ok(configEnv, "the unit names the config through MDP_CONFIG");
+        for (const file of [...execs, configEnv[1]]) {
+            assert.ok(existsSync(path.join(staging, destdir, file)), `${file} is not installed`);
+        }
+        // systemd-analyze checks keys and executables on this machine's paths: the installed
+        // files are under the staging directory instead of /.
+        const staged = path.join(workDir, "mdp-host.service");
+        writeFileSync(staged, unit.replaceAll(`${prefix}/`, `${path.join(staging, destdir, prefix)}/`));
+        const { status, stderr } = run("systemd-analyze", ["verify", staged]);
+        assert.equal(status, 0, stderr);
+        assert.equal(stderr.trim(), "", "no unknown keys or other warnings");
+        const drainSeconds = 30;  // store.shutdown_drain_timeout_ms default
+        assert.ok(Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)[1]) > drainSeconds, "the stop timeout outlasts the drain");
     });
 });
 
-// dpkg knows files by their installed path: resolve /lib -> /usr/lib style links.
-function fsRealPath(file) {
-    const candidates = [file, file.replace(/^\/lib\//, "/usr/lib/"), file.replace(/^\/usr\/lib\//, "/lib/")];
-    for (const candidate of candidates) {
-        if (run("dpkg", ["-S", candidate]).status === 0) return candidate;
+// The shared libraries `binary` names (ELF NEEDED) with the files they resolve to here.
+function linkedLibraries(binary) {
+    const needed = [...run("objdump", ["-p", binary]).stdout.matchAll(/NEEDED\s+(\S+)/g)].map((m) => m[1]);
+    // "libx.so.1 => /path/libx.so.1 (0x..)", and the loader as "/path/ld-linux... (0x..)".
+    const resolved = new Map(run("ldd", [binary]).stdout.split("\n").flatMap((line) => {
+        const linked = /^\s*(\S+) => (\/\S+)/.exec(line);
+        if (linked) return [[linked[1], linked[2]]];
+        const loader = /^\s*(\/\S+) \(0x/.exec(line);
+        return loader ? [[path.basename(loader[1]), loader[1]]] : [];
+    }));
+    return needed.map((name) => {
+        assert.ok(resolved.has(name), `${binary}: ${name} does not resolve`);
+        return { name, file: resolved.get(name) };
+    });
+}
+
+// file -> Debian package, in one dpkg query. dpkg knows a file by the path its package
+// installed, which on a merged-/usr system may be the /lib or the /usr/lib spelling.
+function owningPackages(files) {
+    const spellings = (file) => [file, file.replace(/^\/usr\/lib/, "/lib"), file.replace(/^\/lib/, "/usr/lib")];
+    const unique = [...new Set(files.flatMap(spellings))];
+    const found = new Map();
+    for (const line of run("dpkg", ["-S", ...unique]).stdout.split("\n")) {
+        const match = /^([^:\s]+)(?::\S+)?: (\/\S+)$/.exec(line);
+        if (match) found.set(match[2], match[1]);
     }
-    return file;
+    return new Map(files.map((file) => [file, spellings(file).map((f) => found.get(f)).find(Boolean)]));
 }
