@@ -235,7 +235,7 @@ TEST_CASE("server hello carries the version and the connection time", "[ibkr][co
     CHECK_FALSE(try_decode_server_hello("173").has_value());
 }
 
-TEST_CASE("the server negotiates min(client max, server max)", "[ibkr][codec][handshake]") {
+TEST_CASE("the server negotiates the smaller of client max and server max", "[ibkr][codec][handshake]") {
     CHECK(negotiate_server_version({100, 200, {}}, 176) == 176);
     CHECK(negotiate_server_version({100, 176, {}}, 200) == 176);
     CHECK_FALSE(negotiate_server_version({150, 176, {}}, 120).has_value());
@@ -354,7 +354,7 @@ TEST_CASE("reqMktData drops regulatorySnapshot below version 114", "[ibkr][codec
     }
 }
 
-TEST_CASE("an option contract passes strike, right and multiplier through", "[ibkr][codec][client]") {
+TEST_CASE("an option contract passes strike and right and multiplier through", "[ibkr][codec][client]") {
     ReqMktData request;
     request.request_id = 9;
     request.contract.symbol = "SPY";
@@ -380,7 +380,7 @@ TEST_CASE("combo contracts are refused rather than mis-encoded", "[ibkr][codec][
     CHECK(out == "keep");
 }
 
-TEST_CASE("cancels, market data type and current time", "[ibkr][codec][client]") {
+TEST_CASE("cancels and market data type and current time", "[ibkr][codec][client]") {
     CHECK(payload_as_bars(encoded(CancelMktData{5}, 176)) == "2|2|5|");
     CHECK(payload_as_bars(encoded(ReqMarketDataType{3}, 176)) == "59|1|3|");
     CHECK(payload_as_bars(encoded(CancelRealTimeBars{9001}, 176)) == "51|1|9001|");
@@ -577,7 +577,7 @@ TEST_CASE("malformed messages throw a DecodeError naming message and field", "[i
     CHECK(message_of("") == "message 0: empty message");
 }
 
-TEST_CASE("unknown message ids are reported, not treated as errors", "[ibkr][codec][server]") {
+TEST_CASE("unknown message ids are reported rather than treated as errors", "[ibkr][codec][server]") {
     const auto decoded = decode_server(frame_of_fields("6|2|NetLiquidation|1000|USD|DU1|"), 176);
     CHECK(decoded.calls == std::vector<std::string>{"unknown"});
     CHECK(decoded.unknown_id == 6);

@@ -1,0 +1,80 @@
+#include "provider/ibkr_provider.hpp"
+
+#include <chrono>
+
+namespace mdp::ibkr {
+
+IbkrProvider::IbkrProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
+    : host_(host),
+      name_(std::move(instance_name)),
+      config_(parse_ibkr_config(config_json)),
+      buffer_(config_.contracts.size(), config_.buffer_capacity, std::chrono::milliseconds(config_.max_quote_hold_ms)),
+      book_(config_),
+      translator_(config_.contracts, config_.uses_rt_volume()),
+      publisher_(host_, buffer_, rate_scale_) {}
+
+IbkrProvider::~IbkrProvider() {
+    if (running_) {
+        stop();
+    }
+}
+
+void IbkrProvider::start() {
+    rate_scale_.store(host_.rate_scale());
+    const std::string refused = book_.refused_text();
+    if (!refused.empty()) {
+        host_.log(MDP_LOG_WARN, refused + " (" + std::to_string(config_.contracts.size()) +
+                                    " contracts configured; raise max_market_data_lines if your TWS account has "
+                                    "more lines)");
+    }
+    publisher_.start();
+    session_ = std::make_unique<TwsSession>(config_, book_, translator_, buffer_, rate_scale_,
+                                            static_cast<SessionObserver&>(*this), [this] { return host_.now_ns(); });
+    session_->start();
+    running_ = true;
+}
+
+void IbkrProvider::stop() {
+    if (session_) {
+        session_->stop();
+    }
+    publisher_.stop();
+    running_ = false;
+    const OutboundBuffer::Counters counters = buffer_.counters();
+    host_.log(MDP_LOG_INFO,
+              "ibkr summary: " + std::to_string(counters.pushed) + " events decoded, " +
+                  std::to_string(publisher_.accepted()) + " accepted by the host, " +
+                  std::to_string(counters.quotes_conflated) + " quotes conflated, " +
+                  std::to_string(counters.dropped_trades) + " trades and " + std::to_string(counters.dropped_bars) +
+                  " bars dropped (buffer full)");
+}
+
+void IbkrProvider::on_feedback(const mdp_feedback_t& feedback) {
+    // [feedback-thread] must not block: store and wake.
+    rate_scale_.store(feedback.rate_scale);
+    buffer_.wake();
+}
+
+void IbkrProvider::on_session_status(const SessionStatus& status, const SubscriptionBook& book) {
+    StatusInputs inputs;
+    inputs.session = status;
+    inputs.book = book.summary();
+    inputs.refused_text = book.refused_text();
+    inputs.market_data_type = book.market_data_type();
+    inputs.buffer = buffer_.counters();
+    inputs.rate_scale = rate_scale_.load();
+    report(describe_status(inputs));
+}
+
+void IbkrProvider::report(const ProviderStatus& status) {
+    std::lock_guard lock(report_mutex_);
+    if (status == last_reported_) {
+        return;
+    }
+    last_reported_ = status;
+    host_.report_state(status.state, status.detail);
+}
+
+void IbkrProvider::on_session_log(int level, const std::string& message) { host_.log(level, message); }
+
+}  // namespace mdp::ibkr
