@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
-import { loadKind } from "./lib/manifests.mjs";
+import { containerEnvironment, loadKind } from "./lib/manifests.mjs";
 import { deployFile, hostBinary, missingBuild, pluginDir } from "./lib/paths.mjs";
 import { run } from "./lib/processes.mjs";
 
@@ -38,15 +38,8 @@ function configOnThisMachine(mutate = () => {}) {
     return file;
 }
 
-// The container's environment: the Deployment's MDP_* variables and nothing else of ours.
-function containerEnvironment() {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MDP_")));
-    for (const variable of container.env) env[variable.name] = variable.value;
-    return env;
-}
-
 function checkConfig(file, ...extra) {
-    return run(hostBinary, ["--config", file, "--check-config", ...extra], { env: containerEnvironment() });
+    return run(hostBinary, ["--config", file, "--check-config", ...extra], { env: containerEnvironment(container) });
 }
 
 test("mdp-host --check-config accepts the ConfigMap", { skip }, () => {

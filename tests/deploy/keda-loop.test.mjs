@@ -14,7 +14,7 @@ import { after, before, describe, test } from "node:test";
 
 import { HpaModel } from "./lib/hpa.mjs";
 import { hpaBehavior, hpaReplicaBounds, kedaMetricValue, prometheusTriggers } from "./lib/keda.mjs";
-import { loadKind } from "./lib/manifests.mjs";
+import { containerEnvironment, loadKind } from "./lib/manifests.mjs";
 import { deployFile, hostBinary, missingBuild, pluginDir } from "./lib/paths.mjs";
 import { BackgroundProcess, eventually, freeLoopbackPort } from "./lib/processes.mjs";
 import { PrometheusServer } from "./lib/prometheus.mjs";
@@ -45,13 +45,6 @@ function hostConfig(dir, port) {
             { name: "synthetic", plugin: "synthetic", config: { symbols: ["EURUSD"], rate_per_symbol: 500, seed: 2 } },
         ],
     };
-}
-
-// The Deployment's MDP_* environment, with the HTTP listener moved to loopback and a free port.
-function hostEnvironment(port) {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MDP_")));
-    for (const variable of container.env) env[variable.name] = variable.value;
-    return { ...env, MDP_HTTP_PORT: String(port), MDP_HTTP_BIND_ADDRESS: "127.0.0.1" };
 }
 
 describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
@@ -87,7 +80,10 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
         hostPort = await freeLoopbackPort();
         const configFile = path.join(dir, "mdp.json");
         writeFileSync(configFile, JSON.stringify(hostConfig(dir, hostPort), null, 2));
-        host = new BackgroundProcess("mdp-host", hostBinary, ["--config", configFile], { env: hostEnvironment(hostPort) });
+        host = new BackgroundProcess("mdp-host", hostBinary, ["--config", configFile], {
+            // The Deployment's environment, with the listener on loopback and a free port.
+            env: containerEnvironment(container, { MDP_HTTP_PORT: String(hostPort), MDP_HTTP_BIND_ADDRESS: "127.0.0.1" }),
+        });
         await eventually("mdp-host to serve /health", async () => {
             if (host.exited) throw new Error(`mdp-host exited ${JSON.stringify(host.exited)}\n${host.tail()}`);
             return (await fetch(`http://127.0.0.1:${hostPort}/health`)).ok;

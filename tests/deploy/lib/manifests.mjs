@@ -14,3 +14,11 @@ export function loadKind(file, kind) {
     }
     return matches[0];
 }
+
+// The environment `container` (a Deployment's container spec) gives mdp-host: this process's
+// environment without its own MDP_* variables, plus the container's, plus `overrides`.
+export function containerEnvironment(container, overrides = {}) {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MDP_")));
+    for (const variable of container.env ?? []) env[variable.name] = variable.value;
+    return { ...env, ...overrides };
+}
