@@ -60,3 +60,14 @@ test("the same check rejects a broken provider config, naming the JSON path", { 
     assert.equal(status, 2, output);
     assert.match(output, /providers\[0\]\.config\.rate_per_symbol/);
 });
+
+test("the disabled ibkr instance's config is valid too, once enabled", { skip }, () => {
+    const file = configOnThisMachine((config) => {
+        const ibkr = config.providers.find((p) => p.plugin === "ibkr");
+        assert.ok(ibkr, "the ConfigMap carries an ibkr instance to switch on");
+        assert.equal(ibkr.enabled, false);
+        ibkr.enabled = true;
+    });
+    const { status, output } = checkConfig(file);
+    assert.equal(status, 0, output);
+});
