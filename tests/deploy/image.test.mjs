@@ -116,6 +116,16 @@ describe("the build stage works from what it copies", { skip: missingBuild() }, 
         const args = configure.split(/\s+/).slice(1);
         const { status, output } = run(cmake, args, { cwd: sources });
         assert.equal(status, 0, output);
+        // Files installed straight from the sources (configs, headers) must be among the copies
+        // too; the generated install scripts name each one by its absolute path.
+        const buildDir = path.join(sources, args[args.indexOf("-B") + 1]);
+        for (const script of installScripts(buildDir)) {
+            for (const [, file] of readFileSync(script, "utf8").matchAll(/"([^"]+)"/g)) {
+                if (file.startsWith(sources + "/") && !file.startsWith(buildDir + "/")) {
+                    assert.ok(existsSync(file), `${path.relative(sources, file)} is installed but not copied into the build stage`);
+                }
+            }
+        }
     });
 
     test("every path the runtime stage copies from the build stage is installed", () => {
@@ -191,6 +201,13 @@ describe("the build stage works from what it copies", { skip: missingBuild() }, 
         assert.ok(Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)[1]) > drainSeconds, "the stop timeout outlasts the drain");
     });
 });
+
+// Every cmake_install.cmake under `dir`.
+function installScripts(dir) {
+    return readdirSync(dir, { recursive: true })
+        .filter((f) => path.basename(f) === "cmake_install.cmake")
+        .map((f) => path.join(dir, f));
+}
 
 // The shared libraries `binary` names (ELF NEEDED) with the files they resolve to here.
 function linkedLibraries(binary) {

@@ -2,14 +2,13 @@
 // value (see shared/reference/keda-prometheus.md): one element or none; an empty result,
 // NaN or Inf reads as 0 when ignoreNullValues is true (KEDA's default), else it is an error.
 
-// KEDA's defaults for fields a ScaledObject may leave out.
-const SCALED_OBJECT_DEFAULTS = { minReplicaCount: 0, maxReplicaCount: 100, pollingInterval: 30, cooldownPeriod: 300 };
+// KEDA's defaults for the replica bounds a ScaledObject may leave out.
+const SCALED_OBJECT_DEFAULTS = { minReplicaCount: 0, maxReplicaCount: 100 };
 
 export function prometheusTriggers(scaledObject) {
     return scaledObject.spec.triggers
         .filter((t) => t.type === "prometheus")
         .map((t, index) => ({
-            name: `s${index}-prometheus`,
             query: t.metadata.query.trim(),
             threshold: parseNumber(t.metadata.threshold, `triggers[${index}].metadata.threshold`),
             metricType: t.metricType ?? "AverageValue",
