@@ -27,13 +27,14 @@ config::HostConfig load(const CliOptions& options) {
 // Creates and destroys every enabled provider, so each plugin validates its own config.
 std::vector<std::string> check_providers(const config::HostConfig& config) {
     std::vector<std::string> errors;
-    plugins::PluginCatalog catalog({config.plugin_path.begin(), config.plugin_path.end()});
+    plugins::PluginCatalog catalog({config.plugin_path.begin(), config.plugin_path.end()},
+                                   config.allow_insecure_plugin_permissions);
     for (const auto& provider : config.providers) {
         if (!provider.enabled) {
             continue;
         }
         try {
-            const auto library = catalog.resolve(provider.plugin);
+            const auto library = catalog.resolve(provider.plugin, provider.sha256);
             plugins::ProviderInstance instance(0, provider, plugins::PublishTarget{});
             instance.attach(library);
             std::string error;
@@ -142,7 +143,7 @@ int list_plugins(const CliOptions& options) {
             const auto& info = entry.library->info();
             std::cout << "  id: " << info.id << "\n  name: " << info.name << "\n  version: " << info.version
                       << "\n  vendor: " << info.vendor << "\n  abi: " << info.abi_version_text()
-                      << "\n  loadable: yes\n";
+                      << "\n  sha256: " << info.sha256 << "\n  loadable: yes\n";
         } else {
             std::cout << "  loadable: no (" << entry.error << ")\n";
         }

@@ -55,7 +55,7 @@ HostApplication::HostApplication(config::HostConfig config)
       rate_control_(config_.backpressure),
       coordinator_(std::make_unique<pipeline::StoreCoordinator>(queue_, controller_, create_sinks(config_.store),
                                                                 config_.store)),
-      catalog_(to_paths(config_.plugin_path)),
+      catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
       providers_(config_, plugins::PublishTarget{&queue_, &controller_}) {
     queue_.set_eviction_observer([this](std::uint32_t provider_id) {
         if (auto* instance = providers_.find(provider_id)) {

@@ -158,6 +158,11 @@ void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<co
             node.fail_at("name", "duplicate provider name \"" + provider.name + "\"; expected unique names");
         }
         provider.plugin = node.get_string("plugin");
+        provider.sha256 = node.get_string("sha256", "");
+        if (!provider.sha256.empty() &&
+            (provider.sha256.size() != 64 || provider.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+            node.fail_at("sha256", "expected 64 lowercase hex digits (sha256sum of the plugin file)");
+        }
         provider.enabled = node.get_bool("enabled", true);
         provider.required = node.get_bool("required", false);
         JsonNode plugin_config = node.child_object("config");
@@ -194,6 +199,11 @@ HostConfig parse_host_config(const std::string& text, const std::filesystem::pat
     const auto base = std::filesystem::absolute(file).parent_path();
     for (const auto& directory : root.get_string_list("plugin_path", {})) {
         config.plugin_path.push_back(resolve_against(base, directory));
+    }
+    {
+        JsonNode security = root.child_object("plugin_security");
+        config.allow_insecure_plugin_permissions = security.get_bool("allow_insecure_permissions", false);
+        security.finish();
     }
     read_http(root.child_object("http"), config.http);
     read_logging(root.child_object("logging"), config.logging);

@@ -104,6 +104,7 @@ const std::vector<NamedVariable>& named_environment_variables() {
         {"MDP_ADMIN_TOKEN", "http.admin_token"},
         {"MDP_QUEUE_CAPACITY", "store.queue_capacity"},
         {"MDP_OVERFLOW_POLICY", "store.overflow_policy"},
+        {"MDP_ALLOW_INSECURE_PLUGINS", "plugin_security.allow_insecure_permissions"},
     };
     return variables;
 }

@@ -90,6 +90,7 @@ struct ProviderConfig {
     bool enabled = true;
     bool required = false;
     RawSection config;   // passed to the plugin as JSON text
+    std::string sha256;  // optional pin of the plugin file's SHA-256 (lowercase hex)
     // Per-provider override of the level -> rate scale mapping (unset = global).
     std::optional<double> scale_ok;
     std::optional<double> scale_soft;
@@ -99,6 +100,7 @@ struct ProviderConfig {
 struct HostConfig {
     std::string source_file;                 // the config file as given
     std::vector<std::string> plugin_path;    // absolute, resolved against the config file's dir
+    bool allow_insecure_plugin_permissions = false;  // plugin_security; development only
     StoreConfig store;
     BackpressureConfig backpressure;
     HttpConfig http;

@@ -23,14 +23,15 @@ std::string describe_directories(const std::vector<std::filesystem::path>& direc
 
 }  // namespace
 
-PluginCatalog::PluginCatalog(std::vector<std::filesystem::path> directories) : directories_(std::move(directories)) {}
+PluginCatalog::PluginCatalog(std::vector<std::filesystem::path> directories, bool allow_insecure_permissions)
+    : directories_(std::move(directories)), policy_{directories_, allow_insecure_permissions} {}
 
 std::shared_ptr<PluginLibrary> PluginCatalog::load_cached(const std::filesystem::path& file) {
     const auto found = loaded_.find(file);
     if (found != loaded_.end()) {
         return found->second;
     }
-    auto library = PluginLibrary::load(file);
+    auto library = PluginLibrary::load(file, policy_);
     loaded_.emplace(file, library);
     return library;
 }
@@ -66,10 +67,15 @@ const std::vector<CatalogEntry>& PluginCatalog::scan() {
     return entries_;
 }
 
-std::shared_ptr<PluginLibrary> PluginCatalog::resolve(const std::string& reference) {
+std::shared_ptr<PluginLibrary> PluginCatalog::resolve(const std::string& reference, const std::string& sha256) {
     const bool names_file = reference.find('/') != std::string::npos ||
                             (reference.size() > 3 && reference.ends_with(".so"));
-    return names_file ? resolve_file(reference) : resolve_id(reference);
+    auto library = names_file ? resolve_file(reference) : resolve_id(reference);
+    if (!sha256.empty() && library->info().sha256 != sha256) {
+        throw PluginLoadError(library->info().file + ": refusing to load: its SHA-256 is " + library->info().sha256 +
+                              ", the config pins " + sha256);
+    }
+    return library;
 }
 
 std::shared_ptr<PluginLibrary> PluginCatalog::resolve_file(const std::string& reference) {

@@ -20,7 +20,8 @@ struct CatalogEntry {
 
 class PluginCatalog {
    public:
-    explicit PluginCatalog(std::vector<std::filesystem::path> directories);
+    // `allow_insecure_permissions`: see PluginFilePolicy (development only).
+    explicit PluginCatalog(std::vector<std::filesystem::path> directories, bool allow_insecure_permissions = false);
 
     // [control-thread] Loads every `*.so` in the directories (each directory sorted by name).
     // Files that fail are kept with their error; missing directories are reported as errors.
@@ -30,7 +31,8 @@ class PluginCatalog {
     // or ending in ".so" is a file inside a plugin directory (never outside one); anything
     // else is a plugin id, searched in directory order. Throws PluginLoadError naming the
     // file and reason, or what was searched when nothing matches.
-    std::shared_ptr<PluginLibrary> resolve(const std::string& reference);
+    // `sha256` (lowercase hex, may be empty): the file's hash must equal it.
+    std::shared_ptr<PluginLibrary> resolve(const std::string& reference, const std::string& sha256 = {});
 
     [[nodiscard]] const std::vector<std::filesystem::path>& directories() const { return directories_; }
     [[nodiscard]] const std::vector<std::string>& directory_errors() const { return directory_errors_; }
@@ -41,6 +43,7 @@ class PluginCatalog {
     std::shared_ptr<PluginLibrary> resolve_id(const std::string& id);
 
     std::vector<std::filesystem::path> directories_;
+    PluginFilePolicy policy_;
     std::vector<CatalogEntry> entries_;
     std::vector<std::string> directory_errors_;
     std::map<std::filesystem::path, std::shared_ptr<PluginLibrary>> loaded_;

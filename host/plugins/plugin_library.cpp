@@ -4,7 +4,7 @@
 
 #include <array>
 #include <cstring>
-#include <fstream>
+#include <unistd.h>
 
 namespace mdp::plugins {
 
@@ -14,16 +14,14 @@ namespace {
     throw PluginLoadError(file.string() + ": " + reason);
 }
 
-bool has_elf_magic(const std::filesystem::path& file) {
-    std::ifstream stream(file, std::ios::binary);
+bool has_elf_magic(int fd) {
     std::array<char, 4> magic{};
-    stream.read(magic.data(), magic.size());
-    return stream.gcount() == 4 && magic == std::array<char, 4>{'\x7f', 'E', 'L', 'F'};
+    return ::pread(fd, magic.data(), magic.size(), 0) == 4 && magic == std::array<char, 4>{'\x7f', 'E', 'L', 'F'};
 }
 
 // Boost.DLL clears dlerror(); ask the loader once more, only to explain the failure.
-std::string loader_diagnosis(const std::filesystem::path& file) {
-    void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+std::string loader_diagnosis(const std::string& loader_path) {
+    void* handle = ::dlopen(loader_path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle != nullptr) {
         ::dlclose(handle);
         return "the dynamic loader refused it";
@@ -109,19 +107,17 @@ PluginLibrary::~PluginLibrary() {
     }
 }
 
-std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file) {
-    std::error_code status_error;
-    if (!std::filesystem::is_regular_file(file, status_error)) {
-        refuse(file, "no such plugin file");
-    }
-    if (!has_elf_magic(file)) {
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file, const PluginFilePolicy& policy) {
+    const auto verified = verify_plugin_file(file, policy);
+    if (!has_elf_magic(verified->fd())) {
         refuse(file, "not a shared object (no ELF header)");
     }
+    // Load exactly the bytes that were checked and hashed: the open descriptor, not the path.
     boost::dll::fs::error_code load_error;
-    boost::dll::shared_library library(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
-                                       load_error);
+    boost::dll::shared_library library(verified->loader_path(),
+                                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, load_error);
     if (load_error) {
-        refuse(file, "cannot load: " + loader_diagnosis(file));
+        refuse(file, "cannot load: " + loader_diagnosis(verified->loader_path()));
     }
     if (!library.has(MDP_PLUGIN_ENTRY_SYMBOL)) {
         refuse(file, std::string("no entry symbol \"") + MDP_PLUGIN_ENTRY_SYMBOL + "\" (not an mdp plugin?)");
@@ -140,6 +136,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     }
     PluginInfo info = read_descriptor(file, entry.descriptor);
     info.abi_version = entry.abi_version;
+    info.sha256 = verified->sha256_hex();
     if (entry.init != nullptr && entry.init(file.c_str()) != MDP_OK) {
         refuse(file, "the plugin's init() failed");
     }

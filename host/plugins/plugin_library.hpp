@@ -2,6 +2,8 @@
 // One loaded plugin shared object: loaded with Boost.DLL, its entry symbol validated against
 // this host's ABI, kept loaded while any provider instance of it lives (shared_ptr).
 
+#include "plugins/plugin_file_check.hpp"
+
 #include <mdp/plugin_api.h>
 
 #include <boost/dll/shared_library.hpp>
@@ -28,6 +30,7 @@ struct PluginInfo {
     std::string vendor;
     std::string description;
     std::string url;
+    std::string sha256;  // of the file as loaded, lowercase hex
     mdp_abi_version_t abi_version{};
     [[nodiscard]] std::string abi_version_text() const;
 };
@@ -42,7 +45,8 @@ class PluginLibrary {
     // Throws PluginLoadError("<file>: <reason>") for: missing file, not a shared object,
     // unresolved symbols, no entry symbol, malformed entry, incompatible ABI, init failure,
     // no provider factory.
-    static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file);
+    // The file is first checked against `policy` (plugin_file_check.hpp).
+    static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file, const PluginFilePolicy& policy);
 
     ~PluginLibrary();  // calls deinit(), then unloads
     PluginLibrary(const PluginLibrary&) = delete;

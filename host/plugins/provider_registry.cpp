@@ -55,7 +55,7 @@ std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
         }
         std::string error;
         try {
-            instance->attach(catalog.resolve(instance->config().plugin));
+            instance->attach(catalog.resolve(instance->config().plugin, instance->config().sha256));
         } catch (const PluginLoadError& failure) {
             error = failure.what();
             instance->fail(error);

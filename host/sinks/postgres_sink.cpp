@@ -188,6 +188,7 @@ void PostgresSink::write_attempt() {
         }
         // Some rows of this batch are stored already (a retry after an unknown outcome, or a
         // replay): write it again skipping them. Not a failure, so no backoff.
+        stats_.add_error(postgres_error_kind_name(PostgresErrorKind::duplicate));
         spdlog::info("postgres sink {}: batch partly stored already, writing the rest", name_);
         path = PostgresWritePath::staged_merge;
         rows = write_transaction(path);

@@ -23,6 +23,6 @@ TEST_CASE("the host implements the header's ABI version", "[abi]") {
 }
 
 TEST_CASE("loading a file that is not a plugin names the file and the reason", "[abi]") {
-    CHECK_THROWS_WITH(mdp::plugins::PluginLibrary::load("/nonexistent/mdp_x.so"),
+    CHECK_THROWS_WITH(mdp::plugins::PluginLibrary::load("/nonexistent/mdp_x.so", {}),
                       Catch::Contains("/nonexistent/mdp_x.so: no such plugin file"));
 }
