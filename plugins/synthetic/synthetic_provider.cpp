@@ -39,6 +39,10 @@ std::string format_number(double value) {
     return stream.str();
 }
 
+std::string symbols_text(std::size_t count) {
+    return std::to_string(count) + (count == 1 ? " symbol" : " symbols");
+}
+
 GeneratorSettings worker_settings(const SyntheticConfig& config, std::uint64_t seed, std::size_t worker_index) {
     GeneratorSettings settings;
     // Symbols are dealt round-robin: worker i gets symbols i, i+threads, i+2*threads, ...
@@ -72,7 +76,7 @@ void SyntheticProvider::start() {
         return;
     }
     std::ostringstream settings;
-    settings << config_.symbols.size() << " symbols, "
+    settings << symbols_text(config_.symbols.size()) << ", "
              << (config_.unthrottled() ? std::string("unthrottled")
                                        : format_number(config_.rate_per_symbol) + " ev/s per symbol")
              << ", seed " << seed_ << ", " << config_.threads << " thread(s), batch " << config_.batch_size;
@@ -188,16 +192,18 @@ void SyntheticProvider::report(int state, const std::string& detail) {
     // Pauses and resumes are rare (backpressure transitions) and worth a log line each.
     const bool was_paused = last_detail_.starts_with(kPausedPrefix);
     const bool is_paused = detail.starts_with(kPausedPrefix);
-    if (is_paused || was_paused) {
-        host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': " + (is_paused ? "" : "resumed: ") + detail);
+    if (is_paused) {
+        host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': " + detail + "; " +
+                                    std::to_string(published_.load()) + " events published so far");
+    } else if (was_paused) {
+        host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': resumed: " + detail);
     }
     last_detail_ = detail;
     host_.report_state(state, detail);
 }
 
 std::string SyntheticProvider::streaming_detail(double scale) const {
-    const std::size_t count = config_.symbols.size();
-    const std::string symbols = std::to_string(count) + (count == 1 ? " symbol" : " symbols");
+    const std::string symbols = symbols_text(config_.symbols.size());
     const std::string rate =
         config_.unthrottled() ? std::string("unthrottled") : "at " + format_number(config_.rate_per_symbol) + " ev/s";
     if (!(scale > 0.0)) {

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 using namespace mdp::test;
 
 namespace {
@@ -78,19 +80,60 @@ TEST_CASE("synthetic in mdp-host: two instances run side by side with their own 
     CHECK(distinct_symbols(database, "quotes", "beta") == std::vector<std::string>{"BBB", "CCC"});
 }
 
-TEST_CASE("synthetic in mdp-host: a rate scale of 0 pauses it, and it still stops promptly",
+TEST_CASE("synthetic in mdp-host: a configured OK scale of 0 keeps it paused from the start",
           "[plugins][synthetic][host][backpressure]") {
     TempDir dir("mdp-synthetic-paused");
     auto config = base_host_config(dir);
-    // Scale 0 at level OK: the host tells every provider to pause from the start.
+    // Scale 0 at every level: the host must tell the provider 0 before it publishes at all.
     config["backpressure"] = {{"scale", {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}}}};
     config["providers"].push_back(
         provider_entry("paused", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 1000}, {"seed", 3}}));
-    const auto run = run_host_until_output(write_host_config(dir, config), "paused by backpressure");
+    const auto run = run_host_until_output(write_host_config(dir, config), "paused by backpressure",
+                                           std::chrono::seconds(20));
     require_clean_exit(run);
     INFO(run.summary.dump(2));
     CHECK(summary_count(run.summary, "paused") == 0);
     CHECK(run.summary["sinks"]["main"]["stored"] == 0);
+}
+
+TEST_CASE("synthetic in mdp-host: HARD backpressure pauses it and nothing is published while paused",
+          "[plugins][synthetic][host][backpressure]") {
+    TempDir dir("mdp-synthetic-hard");
+    auto config = base_host_config(dir);
+    // High watermark at 1 event: the first publish makes the queue HARD; every level's scale
+    // is 0, so once told to pause it must never publish again.
+    config["store"]["queue_capacity"] = 100;
+    config["store"]["batch_size"] = 10;
+    config["backpressure"] = {{"low_watermark_pct", 0.0},
+                              {"high_watermark_pct", 0.01},
+                              {"scale", {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}}}};
+    config["providers"].push_back(provider_entry(
+        "hard", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 1000}, {"seed", 4}, {"batch_size", 10}}));
+    const std::string pause_marker = "events published so far";
+    const auto run = run_host_until(write_host_config(dir, config), [&](const std::string& output) {
+        if (output.find(pause_marker) == std::string::npos) {
+            return false;
+        }
+        // A window in which a provider ignoring the pause would keep publishing (1000 ev/s).
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        return true;
+    });
+    require_clean_exit(run);
+    INFO(run.summary.dump(2));
+    const auto pause_lines = lines_containing(run.output, {"synthetic 'hard': paused by backpressure", pause_marker});
+    REQUIRE(pause_lines.size() == 1);
+    // "...; <N> events published so far"
+    const std::string& line = pause_lines.front();
+    const std::size_t end = line.find(" " + pause_marker);
+    const std::size_t start = line.rfind(' ', end - 1) + 1;
+    const std::int64_t published_before_pause = std::stoll(line.substr(start, end - start));
+    CHECK(published_before_pause > 0);
+    CHECK(summary_count(run.summary, "hard") == published_before_pause);
+    CHECK(run.summary["sinks"]["main"]["stored"] == published_before_pause);
+    const auto database = dir / "mdp.sqlite";
+    CHECK(count_rows(database, "quotes", "hard") + count_rows(database, "trades", "hard") +
+              count_rows(database, "bars", "hard") ==
+          published_before_pause);
 }
 
 TEST_CASE("synthetic in mdp-host: --check-config rejects a bad provider config naming file and key",
