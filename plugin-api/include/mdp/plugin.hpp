@@ -227,8 +227,9 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
                                std::size_t error_capacity) noexcept {
     try {
         auto box = std::make_unique<ProviderBox>(ProviderBox{{}, Host(host), nullptr});
-        box->provider = std::make_unique<ProviderType>(Host(host), std::string(instance_name),
-                                                       std::string_view(config_json));
+        // NULL is outside the contract, but must not crash the host: read it as empty.
+        box->provider = std::make_unique<ProviderType>(Host(host), std::string(instance_name ? instance_name : ""),
+                                                       std::string_view(config_json ? config_json : ""));
         box->table.size = sizeof(mdp_provider_t);
         box->table.provider_data = box.get();
         box->table.start = start_adapter;
@@ -255,8 +256,9 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
     const mdp_provider_factory_t mdp_sdk_provider_factory = {                                            \
         sizeof(mdp_provider_factory_t), &::mdp::sdk::detail::create_adapter<ProviderType>};               \
     const void* mdp_sdk_get_factory(const char* factory_id) {                                            \
-        return std::string_view(factory_id) == MDP_PROVIDER_FACTORY_ID ? &mdp_sdk_provider_factory       \
-                                                                       : nullptr;                        \
+        return factory_id != nullptr && std::string_view(factory_id) == MDP_PROVIDER_FACTORY_ID          \
+                   ? &mdp_sdk_provider_factory                                                           \
+                   : nullptr;                                                                            \
     }                                                                                                    \
     }                                                                                                    \
     MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t mdp_plugin_entry = {                                \
