@@ -106,6 +106,8 @@ TEST_CASE("postgres sink stores a replayed batch once", "[postgres]") {
     SECTION("the same batch again") {
         sink.write(first);
         CHECK(sink.last_write_path() == PostgresWritePath::staged_merge);
+        CHECK(sink.stats().errors_by_kind.at("duplicate") == 1);
+        CHECK(sink.stats().retries == 0);
     }
     SECTION("a batch overlapping the stored one") {
         auto overlapping = mdp::test::make_mixed_batch(20, 10, 3, 21);  // seq 21..53 are new
