@@ -114,7 +114,7 @@ TEST_CASE("a client sending one byte per second does not hold up others and is c
     CHECK(health_answers(served.port()));
 }
 
-TEST_CASE("hundreds of idle connections never lock out a new client; the cap holds", "[http][robustness]") {
+TEST_CASE("hundreds of idle connections never lock out a new client and the cap holds", "[http][robustness]") {
     auto config = mdp::test::loopback_http_config();
     config.max_connections = 32;
     TestServer served(mdp::test::sample_snapshot(), config);

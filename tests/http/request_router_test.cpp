@@ -84,7 +84,7 @@ TEST_CASE("query strings do not change the route", "[http][router]") {
     CHECK(mdp::http::path_of("/a#x?y") == "/a");
 }
 
-TEST_CASE("/metrics is 404 when metrics are disabled; the rest still works", "[http][router]") {
+TEST_CASE("/metrics is 404 when metrics are disabled while the rest still works", "[http][router]") {
     const RequestRouter router = make_router(false);
     CHECK(router.handle({"GET", "/metrics"}).status == 404);
     CHECK(router.handle({"POST", "/metrics"}).status == 404);
