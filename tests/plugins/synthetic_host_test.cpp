@@ -77,7 +77,11 @@ TEST_CASE("synthetic in mdp-host: two instances run side by side with their own 
     CHECK(stored("alpha") == 3000);
     CHECK(stored("beta") == 7000);
     CHECK(distinct_symbols(database, "quotes", "alpha") == std::vector<std::string>{"AAA"});
-    CHECK(distinct_symbols(database, "quotes", "beta") == std::vector<std::string>{"BBB", "CCC"});
+    // beta's two workers share its budget; how it splits between them (and so between BBB
+    // and CCC) depends on scheduling, but nothing of alpha's may appear under beta.
+    for (const auto& symbol : distinct_symbols(database, "quotes", "beta")) {
+        CHECK((symbol == "BBB" || symbol == "CCC"));
+    }
 }
 
 TEST_CASE("synthetic in mdp-host: a configured OK scale of 0 keeps it paused from the start",
