@@ -67,14 +67,17 @@ void OutboundBuffer::push(std::span<const OutboundEvent> events, double rate_sca
         std::lock_guard lock(mutex_);
         counters_.pushed += events.size();
         for (const OutboundEvent& event : events) {
+            const bool is_bar = event.event.type == MDP_EVENT_BAR;
             if (event.event.type == MDP_EVENT_QUOTE) {
+                ++counters_.pushed_quotes;
                 route_quote(event, rate_scale, now);
-            } else if (fifo_.size() < capacity_) {
+                continue;
+            }
+            ++(is_bar ? counters_.pushed_bars : counters_.pushed_trades);
+            if (fifo_.size() < capacity_) {
                 fifo_.push_back(event.event);
-            } else if (event.event.type == MDP_EVENT_BAR) {
-                ++counters_.dropped_bars;
             } else {
-                ++counters_.dropped_trades;
+                ++(is_bar ? counters_.dropped_bars : counters_.dropped_trades);
             }
         }
         ++generation_;

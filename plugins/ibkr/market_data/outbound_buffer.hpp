@@ -35,6 +35,9 @@ class OutboundBuffer {
 
     struct Counters {
         std::uint64_t pushed = 0;            // events offered by the producer
+        std::uint64_t pushed_quotes = 0;
+        std::uint64_t pushed_trades = 0;
+        std::uint64_t pushed_bars = 0;
         std::uint64_t released = 0;          // events handed to the publisher
         std::uint64_t quotes_conflated = 0;  // quotes superseded by a newer one before release
         std::uint64_t dropped_trades = 0;    // lost to a full buffer

@@ -41,12 +41,14 @@ void IbkrProvider::stop() {
     publisher_.stop();
     running_ = false;
     const OutboundBuffer::Counters counters = buffer_.counters();
-    host_.log(MDP_LOG_INFO,
-              "ibkr summary: " + std::to_string(counters.pushed) + " events decoded, " +
-                  std::to_string(publisher_.accepted()) + " accepted by the host, " +
-                  std::to_string(counters.quotes_conflated) + " quotes conflated, " +
-                  std::to_string(counters.dropped_trades) + " trades and " + std::to_string(counters.dropped_bars) +
-                  " bars dropped (buffer full)");
+    // One line tests and operators can read the provider's own accounting from.
+    host_.log(MDP_LOG_INFO, "ibkr summary: decoded " + std::to_string(counters.pushed_quotes) + " quotes, " +
+                                std::to_string(counters.pushed_trades) + " trades, " +
+                                std::to_string(counters.pushed_bars) + " bars; accepted by the host " +
+                                std::to_string(publisher_.accepted()) + "; quotes conflated " +
+                                std::to_string(counters.quotes_conflated) + "; dropped (buffer full) " +
+                                std::to_string(counters.dropped_trades) + " trades, " +
+                                std::to_string(counters.dropped_bars) + " bars");
 }
 
 void IbkrProvider::on_feedback(const mdp_feedback_t& feedback) {
