@@ -11,7 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <iomanip>
+#include <cstdlib>
 #include <iostream>
 
 namespace mdp::app {
@@ -82,7 +82,13 @@ int run_host(const CliOptions& options) {
     }
     try {
         HostApplication application(std::move(config));
-        return application.run(shutdown);
+        const int exit_code = application.run(shutdown);
+        if (application.has_abandoned_providers()) {
+            spdlog::warn("exiting without cleanup: a provider call never returned");
+            spdlog::default_logger()->flush();
+            std::_Exit(exit_code);
+        }
+        return exit_code;
     } catch (const config::ConfigError& error) {
         spdlog::critical("{}", error.what());
         return kExitInvalid;

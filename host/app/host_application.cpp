@@ -56,7 +56,8 @@ HostApplication::HostApplication(config::HostConfig config)
       coordinator_(std::make_unique<pipeline::StoreCoordinator>(queue_, controller_, create_sinks(config_.store),
                                                                 config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
-      providers_(config_, plugins::PublishTarget{&queue_, &controller_}) {
+      providers_(config_, plugins::PublishTarget{&queue_, &controller_}),
+      supervisor_(providers_) {
     queue_.set_eviction_observer([this](std::uint32_t provider_id) {
         if (auto* instance = providers_.find(provider_id)) {
             instance->count_evicted();
@@ -89,8 +90,9 @@ int HostApplication::run(ShutdownSignal& shutdown) {
         return shut_down(start_result);
     }
     log_started();
+    supervisor_.note_startup_failures();
     while (!shutdown.wait_for(kControlPollInterval)) {
-        const std::string failure = providers_.required_failure();
+        const std::string failure = supervisor_.tick(std::chrono::steady_clock::now());
         if (!failure.empty()) {
             spdlog::critical("{}; shutting down", failure);
             return shut_down(1);
@@ -220,7 +222,8 @@ void HostApplication::log_summary() const {
                                                {"dropped", dropped},
                                                {"by_type", provider.published_by_type},
                                                {"dropped_by_reason", provider.dropped_by_reason},
-                                               {"state", provider.state}};
+                                               {"state", provider.state},
+                                               {"restarts", provider.restarts}};
     }
     summary["sinks"] = nlohmann::json::object();
     for (const auto& sink : state.sinks) {

@@ -16,6 +16,7 @@
 #include "pipeline/store_queue.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/provider_registry.hpp"
+#include "plugins/provider_supervisor.hpp"
 
 #include <memory>
 #include <string>
@@ -40,6 +41,10 @@ class HostApplication {
     // HTTP port could not be bound, or accepted events could not be stored).
     int run(ShutdownSignal& shutdown);
 
+    // [control-thread, after run()] A provider call never returned: the process must end
+    // without running destructors that plugin code might still race with.
+    [[nodiscard]] bool has_abandoned_providers() const { return providers_.any_hung(); }
+
     // [any-thread] Everything the host reports, for HTTP and the summary.
     [[nodiscard]] HostSnapshot snapshot() const;
 
@@ -59,6 +64,7 @@ class HostApplication {
     std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;
+    plugins::ProviderSupervisor supervisor_;
     std::unique_ptr<http::HttpServer> http_server_;
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;

@@ -145,6 +145,24 @@ void read_provider_scales(JsonNode node, ProviderConfig& provider) {
     node.finish();
 }
 
+void read_restart(JsonNode node, RestartConfig& restart) {
+    const std::string policy = node.get_enum("policy", {"never", "on-failure", "always"}, "on-failure");
+    restart.policy = policy == "never"    ? RestartPolicy::never
+                     : policy == "always" ? RestartPolicy::always
+                                          : RestartPolicy::on_failure;
+    restart.initial_backoff_ms = node.get_int("initial_backoff_ms", 1, 3'600'000, restart.initial_backoff_ms);
+    restart.max_backoff_ms = node.get_int("max_backoff_ms", 1, 86'400'000, restart.max_backoff_ms);
+    if (restart.max_backoff_ms < restart.initial_backoff_ms) {
+        node.fail_at("max_backoff_ms", "expected at least initial_backoff_ms (" +
+                                           std::to_string(restart.initial_backoff_ms) + ")");
+    }
+    restart.max_attempts = node.get_int("max_attempts", 0, 1'000'000, restart.max_attempts);
+    restart.reset_after_ms = node.get_int("reset_after_ms", 0, 86'400'000, restart.reset_after_ms);
+    restart.start_timeout_ms = node.get_int("start_timeout_ms", 10, 3'600'000, restart.start_timeout_ms);
+    restart.stop_timeout_ms = node.get_int("stop_timeout_ms", 10, 3'600'000, restart.stop_timeout_ms);
+    node.finish();
+}
+
 void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<const ConfigOrigin>& origin) {
     std::set<std::string> names;
     for (auto& node : root.child_array("providers")) {
@@ -170,6 +188,7 @@ void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<co
         provider.config.path = plugin_config.path();
         provider.config.origin = origin;
         read_provider_scales(node.child_object("rate_scale"), provider);
+        read_restart(node.child_object("restart"), provider.restart);
         node.finish();
         config.providers.push_back(std::move(provider));
     }

@@ -84,6 +84,19 @@ struct LoggingConfig {
     std::string file;            // empty = stderr
 };
 
+enum class RestartPolicy { never, on_failure, always };
+
+// Supervision of one provider instance (provider_supervisor.hpp).
+struct RestartConfig {
+    RestartPolicy policy = RestartPolicy::on_failure;
+    std::int64_t initial_backoff_ms = 1000;
+    std::int64_t max_backoff_ms = 300000;
+    std::int64_t max_attempts = 10;      // consecutive restarts before it stays failed; 0 = unlimited
+    std::int64_t reset_after_ms = 60000; // running this long forgives earlier failures
+    std::int64_t start_timeout_ms = 10000;
+    std::int64_t stop_timeout_ms = 10000;
+};
+
 struct ProviderConfig {
     std::string name;    // instance name; the `provider` metric label
     std::string plugin;  // plugin id, or a file name inside a plugin directory
@@ -91,6 +104,7 @@ struct ProviderConfig {
     bool required = false;
     RawSection config;   // passed to the plugin as JSON text
     std::string sha256;  // optional pin of the plugin file's SHA-256 (lowercase hex)
+    RestartConfig restart;
     // Per-provider override of the level -> rate scale mapping (unset = global).
     std::optional<double> scale_ok;
     std::optional<double> scale_soft;

@@ -97,18 +97,20 @@ mdp_abi_version_t host_abi_version() { return MDP_ABI_VERSION_INIT; }
 
 std::string PluginInfo::abi_version_text() const { return to_string(abi_version); }
 
-PluginLibrary::PluginLibrary(boost::dll::shared_library library, PluginInfo info, void (*deinit)(),
-                             const mdp_provider_factory_t* factory)
-    : library_(std::move(library)), info_(std::move(info)), deinit_(deinit), factory_(factory) {}
+PluginLibrary::PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library,
+                             PluginInfo info, void (*deinit)(), const mdp_provider_factory_t* factory)
+    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), deinit_(deinit),
+      factory_(factory) {}
 
 PluginLibrary::~PluginLibrary() {
     if (deinit_ != nullptr) {
         deinit_();
     }
+    library_.unload();  // before file_ closes the descriptor its name refers to
 }
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file, const PluginFilePolicy& policy) {
-    const auto verified = verify_plugin_file(file, policy);
+    auto verified = verify_plugin_file(file, policy);
     if (!has_elf_magic(verified->fd())) {
         refuse(file, "not a shared object (no ELF header)");
     }
@@ -142,7 +144,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     }
     try {
         const mdp_provider_factory_t* factory = find_provider_factory(file, entry);
-        return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(library), std::move(info), entry.deinit, factory));
+        return std::shared_ptr<PluginLibrary>(
+            new PluginLibrary(std::move(verified), std::move(library), std::move(info), entry.deinit, factory));
     } catch (...) {
         if (entry.deinit != nullptr) {
             entry.deinit();

@@ -1,5 +1,6 @@
 #include "plugins/provider_instance.hpp"
 
+#include "common/bounded_call.hpp"
 #include "common/clock.hpp"
 
 #include <spdlog/spdlog.h>
@@ -108,16 +109,45 @@ bool ProviderInstance::create(std::string& error) {
     return true;
 }
 
+bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms,
+                                   std::function<void(mdp_provider_t*)> call) {
+    mdp_provider_t* provider = provider_;
+    auto library = library_;  // keeps the code mapped while a late call still runs
+    const bool returned = common::call_with_timeout(
+        [provider, library, call = std::move(call)] { call(provider); }, std::chrono::milliseconds(timeout_ms));
+    if (!returned) {
+        hung_.store(true, std::memory_order_release);
+        started_ = false;
+        fail(std::string(what) + " did not return within " + std::to_string(timeout_ms) +
+             " ms; the provider is abandoned (never called or restarted again; restart the host to recover it)");
+    }
+    return returned;
+}
+
 bool ProviderInstance::start(std::string& error) {
     std::unique_lock lifecycle(lifecycle_mutex_);
+    if (hung() || provider_ == nullptr) {
+        error = hung() ? "the provider is abandoned after a call that did not return" : "no provider instance";
+        return false;
+    }
     set_state(ProviderState::starting, "");
-    std::array<char, kErrorCapacity> buffer{};
-    const int32_t result = provider_->start(provider_, buffer.data(), buffer.size());
-    if (result != MDP_OK) {
-        buffer.back() = '\0';
-        error = buffer[0] != '\0' ? std::string(buffer.data()) : "start failed without a reason";
+    struct StartResult {
+        int32_t code = MDP_ERROR;
+        std::array<char, kErrorCapacity> message{};
+    };
+    auto result = std::make_shared<StartResult>();
+    if (!call_plugin("start()", config_.restart.start_timeout_ms, [result](mdp_provider_t* provider) {
+            result->code = provider->start(provider, result->message.data(), result->message.size());
+        })) {
+        error = "start() did not return in time";
+        return false;
+    }
+    if (result->code != MDP_OK) {
+        result->message.back() = '\0';
+        error = result->message[0] != '\0' ? std::string(result->message.data()) : "start failed without a reason";
         // A failed start may have left threads; stop() must be safe to call then.
-        provider_->stop(provider_);
+        call_plugin("stop() after a failed start()", config_.restart.stop_timeout_ms,
+                    [](mdp_provider_t* provider) { provider->stop(provider); });
         fail("start failed: " + error);
         return false;
     }
@@ -134,12 +164,15 @@ bool ProviderInstance::start(std::string& error) {
 
 void ProviderInstance::stop() {
     std::unique_lock lifecycle(lifecycle_mutex_);
-    if (!started_ || provider_ == nullptr) {
+    if (!started_ || provider_ == nullptr || hung()) {
         return;
     }
     const bool was_failed = state() == ProviderState::failed;
     set_state(ProviderState::stopping, "");
-    provider_->stop(provider_);
+    if (!call_plugin("stop()", config_.restart.stop_timeout_ms,
+                     [](mdp_provider_t* provider) { provider->stop(provider); })) {
+        return;
+    }
     started_ = false;
     if (!was_failed) {
         set_state(ProviderState::stopped, "");
@@ -152,10 +185,26 @@ void ProviderInstance::stop() {
 
 void ProviderInstance::destroy() {
     std::unique_lock lifecycle(lifecycle_mutex_);
-    if (provider_ != nullptr) {
+    if (provider_ != nullptr && !hung()) {
         provider_->destroy(provider_);
         provider_ = nullptr;
     }
+}
+
+bool ProviderInstance::restart(std::string& error) {
+    stop();
+    if (hung()) {
+        error = "the provider is abandoned after a call that did not return";
+        return false;
+    }
+    destroy();
+    std::uint64_t restart_number = 0;
+    {
+        std::lock_guard lock(state_mutex_);
+        restart_number = ++restarts_;
+    }
+    spdlog::info("provider {}: restarting (restart {})", config_.name, restart_number);
+    return create(error) && start(error);
 }
 
 void ProviderInstance::apply_feedback(pipeline::Level level, double rate_scale, std::size_t queue_size,
@@ -166,8 +215,10 @@ void ProviderInstance::apply_feedback(pipeline::Level level, double rate_scale, 
         return;
     }
     feedback_by_level_[static_cast<std::size_t>(level)].fetch_add(1, std::memory_order_relaxed);
-    std::shared_lock lifecycle(lifecycle_mutex_);
-    if (!started_ || provider_ == nullptr || provider_->on_feedback == nullptr) {
+    // A start or stop in progress holds the lock for up to its timeout; the feedback thread
+    // must not wait for it (the provider still reads the new scale through rate_scale()).
+    std::shared_lock lifecycle(lifecycle_mutex_, std::try_to_lock);
+    if (!lifecycle.owns_lock() || !started_ || provider_ == nullptr || provider_->on_feedback == nullptr) {
         return;
     }
     mdp_feedback_t feedback{};

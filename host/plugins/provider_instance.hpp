@@ -17,6 +17,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -47,9 +48,17 @@ class ProviderInstance final : public pipeline::RateReceiver {
     // reason as the failed state's detail (also returned in `error`).
     void attach(std::shared_ptr<PluginLibrary> library);
     bool create(std::string& error);
+    // start() and stop() wait at most restart.start_timeout_ms / stop_timeout_ms for the
+    // plugin; one that does not return is abandoned: failed, never called again (hung()).
     bool start(std::string& error);
     void stop();     // stop() then state stopped; no-op unless started
-    void destroy();  // destroy() the plugin instance; releases the library reference
+    void destroy();  // destroy() the plugin instance (not for a hung one)
+    // [control-thread] stop, destroy, create and start again; counts a restart.
+    bool restart(std::string& error);
+    // A plugin call did not return in time: the plugin may still run code that uses this
+    // object, so it must never be destroyed (the registry leaks it on purpose).
+    [[nodiscard]] bool hung() const { return hung_.load(std::memory_order_acquire); }
+    [[nodiscard]] bool started() const { return started_; }
     void fail(const std::string& reason);
     void mark_disabled();  // state stopped with a detail saying so; never created
 
@@ -76,6 +85,9 @@ class ProviderInstance final : public pipeline::RateReceiver {
 
     std::uint32_t publish(const mdp_event_t* events, std::uint32_t count);
     void set_state(ProviderState state, const std::string& detail);
+    // Calls `call(provider)` on its own thread, waiting at most `timeout_ms`; on a timeout
+    // marks the instance hung and failed with a reason naming `what`.
+    bool call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call);
     void count_drop(pipeline::DropReason reason, std::uint64_t count);
     [[nodiscard]] double events_per_second() const;
 
@@ -86,6 +98,7 @@ class ProviderInstance final : public pipeline::RateReceiver {
     std::shared_ptr<PluginLibrary> library_;
     mdp_provider_t* provider_ = nullptr;
     bool started_ = false;
+    std::atomic<bool> hung_{false};
     // Feedback delivery holds it shared; stop/destroy hold it exclusively, so on_feedback
     // never runs concurrently with or after stop().
     std::shared_mutex lifecycle_mutex_;

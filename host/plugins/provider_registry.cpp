@@ -20,10 +20,6 @@ bool starts_with_key_path(const std::string& message) {
     });
 }
 
-std::string failure_message(const ProviderInstance& instance, const std::string& what) {
-    return "required provider " + instance.name() + " failed: " + what;
-}
-
 }  // namespace
 
 ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarget target) {
@@ -36,6 +32,12 @@ ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarg
 ProviderRegistry::~ProviderRegistry() {
     stop_all();
     destroy_all();
+    for (auto& instance : instances_) {
+        if (instance->hung()) {
+            // Its plugin may still be running code that calls into this object: leak it.
+            static_cast<void>(instance.release());
+        }
+    }
 }
 
 std::string ProviderRegistry::describe_config_error(const config::ProviderConfig& provider, const std::string& error) {
@@ -47,7 +49,7 @@ std::string ProviderRegistry::describe_config_error(const config::ProviderConfig
 }
 
 std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
-    std::string required_failure_message;
+    std::string first_failure;
     for (auto& instance : instances_) {
         if (!instance->config().enabled) {
             instance->mark_disabled();
@@ -65,26 +67,26 @@ std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
         }
         if (!error.empty()) {
             spdlog::error("provider {}: {}", instance->name(), error);
-            if (instance->config().required && required_failure_message.empty()) {
-                required_failure_message = failure_message(*instance, error);
+            if (instance->config().required && first_failure.empty()) {
+                first_failure = required_failure_message(*instance, error);
             }
         }
     }
-    return required_failure_message;
+    return first_failure;
 }
 
 std::string ProviderRegistry::start_all() {
-    std::string required_failure_message;
+    std::string first_failure;
     for (auto& instance : instances_) {
         if (!instance->has_instance()) {
             continue;
         }
         std::string error;
-        if (!instance->start(error) && instance->config().required && required_failure_message.empty()) {
-            required_failure_message = failure_message(*instance, "start failed: " + error);
+        if (!instance->start(error) && instance->config().required && first_failure.empty()) {
+            first_failure = required_failure_message(*instance, "start failed: " + error);
         }
     }
-    return required_failure_message;
+    return first_failure;
 }
 
 void ProviderRegistry::stop_all() {
@@ -99,13 +101,12 @@ void ProviderRegistry::destroy_all() {
     }
 }
 
-std::string ProviderRegistry::required_failure() const {
-    for (const auto& instance : instances_) {
-        if (instance->config().required && instance->state() == ProviderState::failed) {
-            return failure_message(*instance, instance->snapshot().last_error);
-        }
-    }
-    return {};
+std::string ProviderRegistry::required_failure_message(const ProviderInstance& instance, const std::string& what) {
+    return "required provider " + instance.name() + " failed: " + what;
+}
+
+bool ProviderRegistry::any_hung() const {
+    return std::any_of(instances_.begin(), instances_.end(), [](const auto& instance) { return instance->hung(); });
 }
 
 std::vector<std::string> ProviderRegistry::names() const {

@@ -28,8 +28,10 @@ class ProviderRegistry {
     // [control-thread] Destroys every instance and releases the plugins.
     void destroy_all();
 
-    // The first required provider that is failed now ("" when none).
-    [[nodiscard]] std::string required_failure() const;
+    // "required provider <name> failed: <what>"
+    static std::string required_failure_message(const ProviderInstance& instance, const std::string& what);
+    // Some provider is abandoned after a plugin call that never returned.
+    [[nodiscard]] bool any_hung() const;
 
     [[nodiscard]] std::vector<std::string> names() const;
     [[nodiscard]] std::vector<std::unique_ptr<ProviderInstance>>& instances() { return instances_; }

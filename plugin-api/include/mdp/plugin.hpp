@@ -26,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace mdp::sdk {
 
@@ -127,6 +128,24 @@ inline mdp_event_t make_bar(std::string_view symbol, std::int64_t start_time_ns,
     mdp_event_t event = make_event(MDP_EVENT_BAR, symbol, start_time_ns, receive_time_ns, flags);
     event.body.bar = bar;
     return event;
+}
+
+// ---------------------------------------------------------------- threads
+
+// Starts a provider thread whose escaping exceptions are turned into a FAILED state report
+// ("thread <name> threw: <what>") instead of terminating the host process. The host's
+// supervisor then restarts the provider according to its restart policy.
+template <typename Body>
+std::thread start_guarded_thread(Host host, std::string name, Body body) {
+    return std::thread([host, name = std::move(name), body = std::move(body)]() mutable {
+        try {
+            body();
+        } catch (const std::exception& error) {
+            host.report_state(MDP_STATE_FAILED, "thread " + name + " threw: " + error.what());
+        } catch (...) {
+            host.report_state(MDP_STATE_FAILED, "thread " + name + " threw an unknown exception");
+        }
+    });
 }
 
 // ---------------------------------------------------------------- provider base

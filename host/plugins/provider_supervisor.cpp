@@ -1,0 +1,98 @@
+#include "plugins/provider_supervisor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace mdp::plugins {
+
+ProviderSupervisor::ProviderSupervisor(ProviderRegistry& registry)
+    : registry_(registry), tracking_(registry.instances().size()), jitter_source_(std::random_device{}()) {}
+
+void ProviderSupervisor::note_startup_failures() {
+    auto& instances = registry_.instances();
+    for (std::size_t index = 0; index < instances.size(); ++index) {
+        const ProviderState state = instances[index]->state();
+        tracking_[index].ever_ran = state == ProviderState::running || state == ProviderState::degraded;
+    }
+}
+
+bool ProviderSupervisor::may_restart(const ProviderInstance& instance, const Tracking& tracking) const {
+    const auto& restart = instance.config().restart;
+    if (!instance.config().enabled || instance.hung() || tracking.gave_up) {
+        return false;
+    }
+    switch (restart.policy) {
+        case config::RestartPolicy::never: return false;
+        case config::RestartPolicy::on_failure: return tracking.ever_ran;
+        case config::RestartPolicy::always: return true;
+    }
+    return false;
+}
+
+std::chrono::milliseconds ProviderSupervisor::backoff(const config::RestartConfig& restart, int attempt) {
+    const double base = static_cast<double>(restart.initial_backoff_ms) * std::pow(2.0, std::min(attempt, 30));
+    const double capped = std::min(base, static_cast<double>(restart.max_backoff_ms));
+    // Full jitter on the upper half: restarts of several providers do not synchronise.
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    return std::chrono::milliseconds(static_cast<std::int64_t>(capped * jitter(jitter_source_)));
+}
+
+std::string ProviderSupervisor::tick(Clock::time_point now) {
+    std::string required_failure;
+    auto& instances = registry_.instances();
+    for (std::size_t index = 0; index < instances.size(); ++index) {
+        ProviderInstance& instance = *instances[index];
+        Tracking& tracking = tracking_[index];
+        const auto& restart = instance.config().restart;
+        const ProviderState state = instance.state();
+        if (state == ProviderState::running || state == ProviderState::degraded) {
+            if (!tracking.ever_ran || tracking.running_since == Clock::time_point{}) {
+                tracking.running_since = now;
+            }
+            tracking.ever_ran = true;
+            if (tracking.attempts > 0 && now - tracking.running_since >= std::chrono::milliseconds(restart.reset_after_ms)) {
+                tracking.attempts = 0;
+            }
+            continue;
+        }
+        tracking.running_since = {};
+        if (state != ProviderState::failed) {
+            continue;
+        }
+        if (!may_restart(instance, tracking)) {
+            if (instance.config().required && required_failure.empty()) {
+                required_failure =
+                    ProviderRegistry::required_failure_message(instance, instance.snapshot().last_error);
+            }
+            continue;
+        }
+        if (restart.max_attempts > 0 && tracking.attempts >= restart.max_attempts) {
+            tracking.gave_up = true;
+            spdlog::error("provider {}: stays failed after {} restart attempts: {}", instance.name(),
+                          tracking.attempts, instance.snapshot().last_error);
+            continue;
+        }
+        if (!tracking.scheduled) {
+            tracking.scheduled = true;
+            const auto delay = backoff(restart, tracking.attempts);
+            tracking.due = now + delay;
+            spdlog::warn("provider {}: failed ({}); restarting in {} ms", instance.name(),
+                         instance.snapshot().last_error, delay.count());
+            continue;
+        }
+        if (now < tracking.due) {
+            continue;
+        }
+        tracking.scheduled = false;
+        ++tracking.attempts;
+        std::string error;
+        if (!instance.restart(error)) {
+            spdlog::error("provider {}: restart {} failed: {}", instance.name(), tracking.attempts, error);
+        }
+    }
+    return required_failure;
+}
+
+}  // namespace mdp::plugins

@@ -1,0 +1,80 @@
+// Test plugin "flaky": publishes a trade, then fails after `fail_after_ms` — either by
+// reporting FAILED (`mode: "report"`) or by throwing from its thread (`mode: "throw"`), or
+// hangs in start() (`mode: "hang_in_start"`) or in stop() (`mode: "hang_in_stop"`).
+
+#include <mdp/plugin.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace {
+
+class FlakyProvider final : public mdp::sdk::Provider {
+   public:
+    FlakyProvider(mdp::sdk::Host host, std::string name, std::string_view config_json)
+        : host_(host), name_(std::move(name)) {
+        const auto config = nlohmann::json::parse(config_json);
+        mode_ = config.value("mode", "report");
+        fail_after_ms_ = config.value("fail_after_ms", 100);
+    }
+
+    void start() override {
+        if (mode_ == "hang_in_start") {
+            std::this_thread::sleep_for(std::chrono::hours(1));
+        }
+        stopping_ = false;
+        worker_ = mdp::sdk::start_guarded_thread(host_, "worker", [this] { run(); });
+    }
+
+    void stop() override {
+        if (mode_ == "hang_in_stop") {
+            std::this_thread::sleep_for(std::chrono::hours(1));
+        }
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (worker_.joinable()) {
+            worker_.join();
+        }
+    }
+
+   private:
+    void run() {
+        const auto now = host_.now_ns();
+        const mdp_event_t trade = mdp::sdk::make_trade("FLAKY", now, now, 1.0, 1.0);
+        host_.publish({&trade, 1});
+        host_.report_state(MDP_STATE_RUNNING, "running until it fails");
+        std::unique_lock lock(mutex_);
+        if (wake_.wait_for(lock, std::chrono::milliseconds(fail_after_ms_), [this] { return stopping_; })) {
+            return;
+        }
+        if (mode_ == "throw") {
+            throw std::runtime_error("deliberate failure in the worker");
+        }
+        if (mode_ == "report") {
+            host_.report_state(MDP_STATE_FAILED, "deliberate failure reported");
+        }
+        wake_.wait(lock, [this] { return stopping_; });
+    }
+
+    mdp::sdk::Host host_;
+    std::string name_;
+    std::string mode_;
+    int fail_after_ms_ = 100;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread worker_;
+};
+
+}  // namespace
+
+MDP_PLUGIN(FlakyProvider, "flaky", "Flaky test provider", "1.0.0", "mdp tests", "Fails on purpose")
