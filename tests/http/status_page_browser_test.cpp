@@ -1,52 +1,22 @@
 // Headless Chromium loads the status page from a real HttpServer; after its script ran,
 // the DOM shows every provider with its state, and plugin strings stayed text.
-#include "child_process.hpp"
+#include "headless_chromium.hpp"
 #include "sample_snapshot.hpp"
-#include "temp_dir.hpp"
 #include "test_server.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
-using namespace std::chrono_literals;
-
-namespace {
-
-const char* const kChromium = "/usr/bin/chromium";
-
-std::vector<std::string> chromium_arguments(const mdp::test::TempDir& profile, std::vector<std::string> extra) {
-    std::vector<std::string> arguments{"--headless",
-                                       "--no-sandbox",
-                                       "--disable-gpu",
-                                       "--disable-background-networking",
-                                       "--disable-component-update",
-                                       "--disable-sync",
-                                       "--no-first-run",
-                                       "--user-data-dir=" + (profile / "profile").string(),
-                                       "--virtual-time-budget=5000"};
-    arguments.insert(arguments.end(), extra.begin(), extra.end());
-    return arguments;
-}
-
-// The <tr> of the provider row named `name` (from the dumped DOM).
-std::string provider_row(const std::string& dom, const std::string& name) {
-    const std::size_t start = dom.find("<tr data-provider=\"" + name + "\"");
-    if (start == std::string::npos) {
-        return "";
-    }
-    return dom.substr(start, dom.find("</tr>", start) - start);
-}
-
-}  // namespace
+using mdp::test::kChromiumBinary;
+using mdp::test::provider_row;
 
 TEST_CASE("headless Chromium renders every provider with its state from the JSON API", "[http][browser]") {
-    REQUIRE(std::filesystem::exists(kChromium));
+    REQUIRE(std::filesystem::exists(kChromiumBinary));
     mdp::test::TestServer served(mdp::test::sample_snapshot(2));
     const std::string url = "http://127.0.0.1:" + std::to_string(served.port()) + "/";
 
-    mdp::test::TempDir profile("mdp-chromium");
-    const auto result = mdp::test::run_to_completion(kChromium, chromium_arguments(profile, {"--dump-dom", url}), 120s);
+    const auto result = mdp::test::chromium_dump_dom(url);
     const std::string& dom = result.output;
     INFO(dom);
     REQUIRE(result.exit_code == 0);
@@ -79,17 +49,14 @@ TEST_CASE("headless Chromium renders every provider with its state from the JSON
 }
 
 TEST_CASE("a screenshot of the status page is saved into the build tree", "[http][browser]") {
-    REQUIRE(std::filesystem::exists(kChromium));
+    REQUIRE(std::filesystem::exists(kChromiumBinary));
     mdp::test::TestServer served(mdp::test::sample_snapshot(2));
     const std::string url = "http://127.0.0.1:" + std::to_string(served.port()) + "/";
     const std::filesystem::path screenshot = std::filesystem::path(MDP_BINARY_DIR) / "tests" / "http" / "status-page.png";
     std::filesystem::create_directories(screenshot.parent_path());
     std::filesystem::remove(screenshot);
 
-    mdp::test::TempDir profile("mdp-chromium");
-    const auto result = mdp::test::run_to_completion(
-        kChromium, chromium_arguments(profile, {"--window-size=1400,1100", "--screenshot=" + screenshot.string(), url}),
-        120s);
+    const auto result = mdp::test::chromium_screenshot(url, screenshot);
     INFO(result.output);
     CHECK(result.exit_code == 0);
     REQUIRE(std::filesystem::exists(screenshot));
