@@ -12,6 +12,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 using mdp::test::HttpClient;
 using mdp::test::RawConnection;
@@ -186,4 +188,41 @@ TEST_CASE("a server that was never started stops and destructs quietly", "[http]
     mdp::http::HttpServer server(mdp::test::loopback_http_config(), [] { return mdp::test::sample_snapshot(); });
     server.stop();
     CHECK(server.port() == 0);
+}
+
+TEST_CASE("each request is logged at debug level, and only then", "[http][server]") {
+    const auto previous = spdlog::default_logger();
+    const auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100);
+    const auto logger = std::make_shared<spdlog::logger>("access-log-test", ring);
+    spdlog::set_default_logger(logger);
+    const auto request_lines = [&] {
+        std::vector<std::string> lines;
+        for (const std::string& line : ring->last_formatted()) {
+            if (line.find("\"GET /") != std::string::npos) {
+                lines.push_back(line);
+            }
+        }
+        return lines;
+    };
+
+    logger->set_level(spdlog::level::debug);
+    {
+        TestServer served(mdp::test::sample_snapshot());
+        HttpClient client(served.port());
+        CHECK(client.get("/health?probe=1").status == 200);
+        CHECK(client.get("/nope").status == 404);
+    }
+    const auto debug_lines = request_lines();
+    REQUIRE(debug_lines.size() == 2);
+    CHECK(debug_lines[0].find("http 127.0.0.1:") != std::string::npos);
+    CHECK(debug_lines[0].find("\"GET /health?probe=1\" 200") != std::string::npos);
+    CHECK(debug_lines[1].find("\"GET /nope\" 404") != std::string::npos);
+
+    logger->set_level(spdlog::level::info);
+    {
+        TestServer served(mdp::test::sample_snapshot());
+        CHECK(mdp::test::http_get(served.port(), "/health").status == 200);
+    }
+    CHECK(request_lines().size() == 2);  // nothing new at info
+    spdlog::set_default_logger(previous);
 }
