@@ -1,0 +1,294 @@
+// The ibkr plugin inside the real mdp-host, against mdp-fake-tws, storing into SQLite:
+// rows with the right values, restart and reconnect, refusals, pacing, fragmented and
+// garbage streams, and the backpressure behaviour at rate scales 0.5 and 0.0.
+
+#include "host_fixture.hpp"
+#include "http_client.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <regex>
+#include <string>
+#include <thread>
+
+using namespace mdp::ibkr::test;
+using namespace std::chrono_literals;
+using mdp::test::eventually;
+using mdp::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+constexpr auto kPatience = 60s;
+
+json provider_with(unsigned short port, const json& contracts, json extra = json::object()) {
+    json config = {{"port", port},
+                   {"contracts", contracts},
+                   {"reconnect", {{"initial_delay_ms", 100}, {"max_delay_ms", 500}}}};
+    for (const auto& [key, value] : extra.items()) {
+        config[key] = value;
+    }
+    return {{"config", config}};
+}
+
+// The numbers of the provider's "ibkr summary:" log line.
+struct ProviderSummary {
+    std::int64_t quotes = -1, trades = -1, bars = -1, accepted = -1, conflated = -1, dropped_trades = -1,
+                 dropped_bars = -1;
+};
+
+ProviderSummary provider_summary(const std::string& log) {
+    const std::regex pattern(
+        R"(ibkr summary: decoded (\d+) quotes, (\d+) trades, (\d+) bars; accepted by the host (\d+); quotes conflated (\d+); dropped \(buffer full\) (\d+) trades, (\d+) bars)");
+    std::smatch match;
+    ProviderSummary summary;
+    if (std::regex_search(log, match, pattern)) {
+        summary.quotes = std::stoll(match[1]);
+        summary.trades = std::stoll(match[2]);
+        summary.bars = std::stoll(match[3]);
+        summary.accepted = std::stoll(match[4]);
+        summary.conflated = std::stoll(match[5]);
+        summary.dropped_trades = std::stoll(match[6]);
+        summary.dropped_bars = std::stoll(match[7]);
+    }
+    return summary;
+}
+
+int max_messages_per_second(const std::string& gateway_output) {
+    const std::regex pattern(R"(; max (\d+) client messages in any 1 s window)");
+    int busiest = 0;
+    for (auto it = std::sregex_iterator(gateway_output.begin(), gateway_output.end(), pattern);
+         it != std::sregex_iterator(); ++it) {
+        busiest = std::max(busiest, std::stoi((*it)[1]));
+    }
+    return busiest;
+}
+
+}  // namespace
+
+TEST_CASE("host and plugin and fake gateway store the scripted prices and sizes and flags", "[ibkr][host]") {
+    TempDir dir("ibkr-host-rows");
+    dir.write_file("ticks.script", R"(
+wait_for AAPL MSFT
+price AAPL bid 150.50 100
+price AAPL ask 150.52 200
+price AAPL last 150.51 5
+string AAPL rt_volume 150.51;5;1705500000000;1000;150.50;true
+price MSFT delayed_bid 410.10 7
+price MSFT delayed_ask 410.20 9
+bar AAPL 1705500000 150.0 151.0 149.5 150.5 1000 150.2 42
+bar AAPL 1705500005 150.5 152.0 150.0 151.5 800 151.1 30
+)");
+    FakeTwsProcess gateway(dir, {"--script", (dir / "ticks.script").string(), "--bar-interval-ms", "3600000"});
+    HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "MSFT"}, {{"real_time_bars", true}}));
+    REQUIRE(gateway.wait_for("script done", kPatience));
+    REQUIRE(eventually([&] { return count_rows(host.database(), "bars") == 2 && count_rows(host.database(), "quotes") == 5; },
+                       kPatience));
+    REQUIRE(host.stop() == 0);
+
+    const json& ibkr = host.summary()["providers"]["ibkr"];
+    CHECK(ibkr["published"] == 8);
+    CHECK(ibkr["by_type"]["quote"] == 5);
+    CHECK(ibkr["by_type"]["trade"] == 1);
+    CHECK(ibkr["by_type"]["bar"] == 2);
+    CHECK(host.summary()["sinks"]["main"]["stored"] == 8);
+
+    SqliteReader db(host.database());
+    const auto quotes = db.rows(
+        "SELECT symbol, bid, ask, bid_size, ask_size, last, delayed FROM quotes ORDER BY seq");
+    REQUIRE(quotes.size() == 5);
+    CHECK(quotes[0] == std::vector<std::string>{"AAPL", "150.5", "NULL", "100.0", "NULL", "NULL", "0"});
+    CHECK(quotes[1] == std::vector<std::string>{"AAPL", "150.5", "150.52", "100.0", "200.0", "NULL", "0"});
+    CHECK(quotes[2] == std::vector<std::string>{"AAPL", "150.5", "150.52", "100.0", "200.0", "150.51", "0"});
+    CHECK(quotes[3] == std::vector<std::string>{"MSFT", "410.1", "NULL", "7.0", "NULL", "NULL", "1"});
+    CHECK(quotes[4] == std::vector<std::string>{"MSFT", "410.1", "410.2", "7.0", "9.0", "NULL", "1"});
+    const auto trades = db.rows("SELECT symbol, price, size, event_time_ns, delayed FROM trades");
+    REQUIRE(trades.size() == 1);
+    CHECK(trades[0] == std::vector<std::string>{"AAPL", "150.51", "5.0", "1705500000000000000", "0"});
+    const auto bars = db.rows(
+        "SELECT symbol, interval_ns, ts, open, high, low, close, volume, vwap, trade_count FROM bars ORDER BY ts");
+    REQUIRE(bars.size() == 2);
+    CHECK(bars[0] == std::vector<std::string>{"AAPL", "5000000000", "1705500000000000000", "150.0", "151.0", "149.5",
+                                              "150.5", "1000.0", "150.2", "42"});
+    CHECK(bars[1][2] == "1705500005000000000");
+    CHECK(bars[1][9] == "30");
+}
+
+TEST_CASE("a gateway restart mid-stream shows degraded then running and the stream resumes", "[ibkr][host]") {
+    TempDir dir("ibkr-host-restart");
+    FakeTwsProcess gateway(dir, {"--rate", "20"});
+    HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "MSFT"}));
+    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes", "symbol = 'MSFT'") > 10; }, kPatience));
+    REQUIRE(host.provider_state_is("running"));
+
+    gateway.kill();
+    REQUIRE(eventually([&] { return host.provider_state_is("degraded"); }, kPatience));
+    CHECK(host.provider_status()["detail"].get<std::string>().find("127.0.0.1:" + std::to_string(gateway.port())) !=
+          std::string::npos);
+    const std::int64_t before_restart = count_rows(host.database(), "quotes");
+
+    gateway.set_arguments({"--rate", "20", "--seed", "9"});
+    gateway.start();
+    REQUIRE(eventually([&] { return gateway.count("reqMktData id=2 symbol=MSFT") == 2; }, kPatience));
+    CHECK(gateway.count("reqMktData id=1 symbol=AAPL") == 2);
+    REQUIRE(eventually([&] { return host.provider_state_is("running"); }, kPatience));
+    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") > before_restart + 20; }, kPatience));
+    REQUIRE(host.stop() == 0);
+    const std::string log = host.output();
+    const std::size_t degraded = log.find("provider ibkr: running -> degraded");
+    REQUIRE(degraded != std::string::npos);
+    CHECK(log.find("provider ibkr: degraded -> running", degraded) != std::string::npos);
+}
+
+TEST_CASE("an unknown symbol is named on the status API while the others are stored", "[ibkr][host]") {
+    TempDir dir("ibkr-host-unknown");
+    FakeTwsProcess gateway(dir, {"--rate", "20", "--unknown-symbol", "NOPE"});
+    HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "NOPE"}));
+    REQUIRE(eventually(
+        [&] {
+            const json provider = host.provider_status();
+            return provider.value("state", "") == "running" &&
+                   provider.value("detail", "").find("NOPE: no security definition") != std::string::npos;
+        },
+        kPatience));
+    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes", "symbol = 'AAPL'") > 5; }, kPatience));
+    CHECK(count_rows(host.database(), "quotes", "symbol = 'NOPE'") == 0);
+    CHECK(host.stop() == 0);
+}
+
+TEST_CASE("a client id in use is failed on the status API with a message that says so", "[ibkr][host]") {
+    TempDir dir("ibkr-host-client-id");
+    FakeTwsProcess gateway(dir, {"--client-id-in-use", "17"});
+    HostProcess host(dir, provider_with(gateway.port(), {"AAPL"}));
+    REQUIRE(eventually(
+        [&] {
+            const json provider = host.provider_status();
+            return provider.value("state", "") == "failed" &&
+                   provider.value("detail", "").find("client id 17 is already in use") != std::string::npos;
+        },
+        kPatience));
+    // The host itself is fine: it still serves and shuts down cleanly.
+    CHECK(mdp::test::http_get(host.http_port(), "/health").status == 200);
+    CHECK(host.stop() == 0);
+}
+
+TEST_CASE("300 contracts are subscribed within the pacing limit and all stream into SQLite", "[ibkr][host][pacing]") {
+    TempDir dir("ibkr-host-pacing");
+    FakeTwsProcess gateway(dir, {"--rate", "2", "--max-lines", "300"});
+    json contracts = json::array();
+    for (int index = 0; index < 300; ++index) {
+        contracts.push_back("S" + std::to_string(index));
+    }
+    HostProcess host(dir, provider_with(gateway.port(), contracts, {{"max_market_data_lines", 300}}));
+    REQUIRE(eventually(
+        [&] {
+            return count_rows(host.database(), "(SELECT DISTINCT symbol FROM quotes)") == 300;
+        },
+        kPatience));
+    REQUIRE(host.stop() == 0);
+    gateway.stop();
+    CHECK(gateway.count("reqMktData id=") == 300);
+    CHECK(gateway.count("pacing violation") == 0);
+    const int busiest = max_messages_per_second(gateway.output());
+    CHECK(busiest <= 50);
+    CHECK(busiest >= 40);
+}
+
+TEST_CASE("frames split into tiny pieces still give the exact rows", "[ibkr][host][framing]") {
+    TempDir dir("ibkr-host-split");
+    std::string script = "wait_for AAPL\n";
+    for (int index = 0; index < 30; ++index) {
+        script += "price AAPL bid " + std::to_string(200 + index) + ".5 " + std::to_string(1 + index) + "\n";
+    }
+    dir.write_file("ticks.script", script);
+    FakeTwsProcess gateway(dir, {"--script", (dir / "ticks.script").string(), "--split-writes"});
+    HostProcess host(dir, provider_with(gateway.port(), {"AAPL"}));
+    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") == 30; }, kPatience));
+    REQUIRE(host.stop() == 0);
+    SqliteReader db(host.database());
+    const auto rows = db.rows("SELECT bid, bid_size FROM quotes ORDER BY seq");
+    REQUIRE(rows.size() == 30);
+    for (std::size_t index = 0; index < rows.size(); ++index) {
+        CHECK(rows[index][0] == std::to_string(200 + index) + ".5");
+        CHECK(rows[index][1] == std::to_string(1 + index) + ".0");
+    }
+}
+
+TEST_CASE("a garbage stream never crashes the host", "[ibkr][host][robustness]") {
+    TempDir dir("ibkr-host-garbage");
+    SECTION("a gateway that only sends random bytes") {
+        FakeTwsProcess gateway(dir, {"--garbage-only"});
+        HostProcess host(dir, provider_with(gateway.port(), {"AAPL"}));
+        REQUIRE(eventually([&] { return gateway.count("sent random bytes") >= 5; }, kPatience));
+        CHECK(host.provider_state_is("degraded"));
+        CHECK(mdp::test::http_get(host.http_port(), "/health").status == 200);
+        CHECK(host.stop() == 0);
+    }
+    SECTION("random bytes in the middle of a stream") {
+        FakeTwsProcess gateway(dir, {"--rate", "20", "--fault", "1000:garbage", "--fault", "1000:oversize"});
+        HostProcess host(dir, provider_with(gateway.port(), {"AAPL"}));
+        REQUIRE(gateway.wait_for("fault garbage", kPatience));
+        REQUIRE(eventually([&] { return gateway.count("startApi client_id=17") >= 2; }, kPatience));
+        const std::int64_t after_garbage = count_rows(host.database(), "quotes");
+        REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") > after_garbage + 20; }, kPatience));
+        REQUIRE(eventually([&] { return host.provider_state_is("running"); }, kPatience));
+        CHECK(host.stop() == 0);
+    }
+}
+
+TEST_CASE("at rate scale 0.5 quotes are conflated and trades still flow", "[ibkr][host][backpressure]") {
+    TempDir dir("ibkr-host-half");
+    // A tiny queue makes the first blast cross the watermark, so the host sends feedback;
+    // every level maps to 0.5 for this provider, so from then on it runs at half rate.
+    FakeTwsProcess gateway(dir, {"--blast", "200000", "--blast-after-subscriptions", "4", "--rate", "100"});
+    json provider = provider_with(gateway.port(), {"A", "B", "C", "D"}, {{"buffer_capacity", 200000}});
+    provider["rate_scale"] = {{"ok", 0.5}, {"soft", 0.5}, {"hard", 0.5}};
+    HostProcess host(dir, provider, {{"queue_capacity", 100}, {"batch_size", 50}});
+    REQUIRE(gateway.wait_for("blast done", kPatience));
+    REQUIRE(eventually(
+        [&] {
+            const json status = host.provider_status();
+            return status.value("rate_scale", 1.0) == 0.5 &&
+                   status.value("detail", "").find("rate scale 0.5, quotes conflated per symbol") != std::string::npos;
+        },
+        kPatience));
+    const std::int64_t quotes_now = count_rows(host.database(), "quotes");
+    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") > quotes_now + 100; }, kPatience));
+    REQUIRE(host.stop() == 0);
+    const ProviderSummary summary = provider_summary(host.output());
+    REQUIRE(summary.quotes > 0);
+    CHECK(summary.conflated > 0);
+    CHECK(host.summary()["providers"]["ibkr"]["by_type"]["quote"].get<std::int64_t>() < summary.quotes);
+    CHECK(summary.dropped_trades == 0);  // trades are never conflated
+    CHECK(summary.trades >= 200000 / 6);
+}
+
+TEST_CASE("at rate scale 0 the provider holds and stays bounded while the socket keeps being read",
+          "[ibkr][host][backpressure]") {
+    TempDir dir("ibkr-host-pause");
+    constexpr int kBlast = 3'000'000;
+    FakeTwsProcess gateway(dir, {"--blast", std::to_string(kBlast), "--blast-after-subscriptions", "8", "--ticks",
+                                 "none"});
+    json provider = provider_with(gateway.port(), {"A", "B", "C", "D", "E", "F", "G", "H"}, {{"buffer_capacity", 1000}});
+    provider["rate_scale"] = {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}};
+    HostProcess host(dir, provider, {{"queue_capacity", 100}, {"batch_size", 50}});
+    // 3 million messages (360 MB as events) go through without the reader blocking...
+    REQUIRE(gateway.wait_for("blast done", kPatience));
+    REQUIRE(eventually(
+        [&] { return host.provider_status().value("detail", "").find("paused by backpressure") != std::string::npos; },
+        kPatience));
+    // ...and memory stays bounded: at most the buffer and one quote per symbol are held.
+    CHECK(host.resident_kib() < 150 * 1024);
+    const json paused = host.provider_status();
+    CHECK(paused["rate_scale"] == 0.0);
+    CHECK(paused["detail"].get<std::string>().find("dropped") != std::string::npos);
+    const auto published = paused["published_total"].get<std::int64_t>();
+    std::this_thread::sleep_for(500ms);
+    CHECK(host.provider_status()["published_total"].get<std::int64_t>() == published);  // nothing while paused
+    REQUIRE(host.stop() == 0);
+    const ProviderSummary summary = provider_summary(host.output());
+    CHECK(summary.trades == kBlast / 6);  // every message was decoded
+    CHECK(summary.dropped_trades > 0);
+    CHECK(summary.dropped_trades <= summary.trades);
+}
