@@ -43,9 +43,16 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
         },
         60s));
     CHECK(host.get("/ready").status == 200);
-    CHECK(feedback_levels(host.status()).empty());  // keeping up: no transitions yet
+    // Keeping up (normally no transition at all yet; a loaded machine may have caused some).
+    REQUIRE(eventually([&] { return host.status()["queue"]["level"] == "ok"; }, 30s));
 
     mdp::test::SqliteWriteLock lock(host.database());
+    const std::size_t earlier_transitions = feedback_levels(host.status()).size();
+    const auto transitions_since_lock = [&](const json& status) {
+        const auto levels = feedback_levels(status);
+        return std::vector<std::string>(levels.begin() + static_cast<std::ptrdiff_t>(earlier_transitions),
+                                        levels.end());
+    };
 
     // The depth climbs through the watermarks; the level goes SOFT, then HARD.
     std::uint64_t deepest = 0;
@@ -60,9 +67,11 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     json status = host.status();
     CHECK(deepest >= 1600);
     CHECK(status["queue"]["depth"].get<std::uint64_t>() >= 1000);
-    CHECK(feedback_levels(status) == std::vector<std::string>{"soft", "hard"});
-    CHECK(status["recent_feedback"][1]["queue_size"].get<std::uint64_t>() >= 1600);
-    CHECK(status["recent_feedback"][1]["coordinator_id"] == "store_coordinator");
+    CHECK(transitions_since_lock(status) == std::vector<std::string>{"soft", "hard"});
+    const json& hard_event = status["recent_feedback"].back();
+    CHECK(hard_event["level"] == "hard");
+    CHECK(hard_event["queue_size"].get<std::uint64_t>() >= 1600);
+    CHECK(hard_event["coordinator_id"] == "store_coordinator");
 
     // At scale 0 the provider really stops publishing.
     CHECK(eventually(
@@ -78,7 +87,7 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     CHECK(metrics.problems.empty());
     CHECK(metrics.value("pipeline_backpressure_state", {{"provider", "synthetic"}}) == 2);
     CHECK(metrics.value("pipeline_rate_scale_factor", {{"provider", "synthetic"}}) == 0.0);
-    CHECK(metrics.value("feedback_events_processed_total", {{"provider", "synthetic"}, {"level", "hard"}}) == 1);
+    CHECK(metrics.value("feedback_events_processed_total", {{"provider", "synthetic"}, {"level", "hard"}}) >= 1);
     CHECK(metrics.value("pipeline_feedback_queue_depth", {{"source", "store_coordinator"}}) >= 1000);
 
     // A store that cannot write makes the host unready.
@@ -95,23 +104,29 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
             return status["queue"]["level"] == "ok" && synthetic["rate_scale"] == 1.0 && synthetic["level"] == "ok";
         },
         60s));
-    const auto levels = feedback_levels(status);
+    const auto levels = transitions_since_lock(status);
     REQUIRE(levels.size() >= 3);
     CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) == std::vector<std::string>{"soft", "hard", "ok"});
-    CHECK(status["recent_feedback"][2]["queue_size"].get<std::uint64_t>() <= 1000);
+    const json& ok_event = status["recent_feedback"][earlier_transitions + 2];
+    CHECK(ok_event["level"] == "ok");
+    CHECK(ok_event["queue_size"].get<std::uint64_t>() <= 1000);
     CHECK(mdp::test::provider_status(status, "synthetic")["feedback_by_level"]["ok"] >= 1);
     CHECK(eventually([&] { return host.get("/ready").status == 200; }, 30s));
     const std::uint64_t resumed_from = published_total(status, "synthetic");
     CHECK(eventually([&] { return published_total(host.status(), "synthetic") > resumed_from + 500; }, 30s));
 
+    // Block policy: through stall and recovery not one event was dropped.
+    CHECK(mdp::test::provider_status(host.status(), "synthetic")["dropped_total"] == 0);
+
     // Stop: the queue drains into SQLite; every accepted event is stored exactly once.
+    // (A batch published after the queue closed for shutdown is refused and counted as
+    // dropped with reason "shutdown": never accepted, so not part of `published`.)
     REQUIRE(host.stop() == 0);
     const json summary = host.summary();
     REQUIRE(summary.is_object());
     const json& totals = summary["providers"]["synthetic"];
     const std::uint64_t published = totals["published"].get<std::uint64_t>();
     CHECK(published > 0);
-    CHECK(totals["dropped"] == 0);
     CHECK(summary["not_stored"] == 0);
     CHECK(summary["sinks"]["main"]["stored"].get<std::uint64_t>() == published);
     CHECK(summary["sinks"]["main"]["errors"].get<std::uint64_t>() > 0);  // the stall was real
