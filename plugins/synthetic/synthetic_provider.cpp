@@ -85,7 +85,9 @@ void SyntheticProvider::start() {
 
     workers_.reserve(config_.threads);
     for (std::size_t index = 0; index < config_.threads; ++index) {
-        workers_.emplace_back([this, index] { run_worker(index); });
+        // A worker that throws reports FAILED (with the reason) instead of ending the process.
+        workers_.push_back(sdk::start_guarded_thread(host_, "synthetic-worker-" + std::to_string(index),
+                                                     [this, index] { publish_until_stopped(index); }));
     }
 }
 
@@ -102,16 +104,6 @@ void SyntheticProvider::on_feedback(const mdp_feedback_t& /*feedback*/) {
     // The scale itself is read from host.rate_scale(), the single source of truth; this only
     // wakes paused or pacing workers so they react at once.
     stop_.nudge();
-}
-
-void SyntheticProvider::run_worker(std::size_t worker_index) noexcept {
-    try {
-        publish_until_stopped(worker_index);
-    } catch (const std::exception& error) {
-        report(MDP_STATE_FAILED, std::string("worker failed: ") + error.what());
-    } catch (...) {
-        report(MDP_STATE_FAILED, "worker failed: unknown exception");
-    }
 }
 
 void SyntheticProvider::publish_until_stopped(std::size_t worker_index) {

@@ -41,7 +41,6 @@ class SyntheticProvider final : public sdk::Provider {
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
    private:
-    void run_worker(std::size_t worker_index) noexcept;
     void publish_until_stopped(std::size_t worker_index);
     // Publishes one batch when credit allows; returns false once the budget is spent.
     bool publish_next_batch(EventGenerator& generator, CreditPacer* pacer, double scale);

@@ -70,7 +70,9 @@ TEST_CASE("a required provider that fails makes the host exit non-zero with the 
     auto config = base_host_config(dir);
     config["providers"].push_back(
         provider_entry("good", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 10}, {"seed", 1}}));
-    config["providers"].push_back(provider_entry("essential", plugin, nlohmann::json::object(), true));
+    auto essential = provider_entry("essential", plugin, nlohmann::json::object(), true);
+    essential["restart"] = {{"policy", "never"}};  // the failure itself, not the restart policy, is under test
+    config["providers"].push_back(essential);
     const auto path = write_host_config(dir, config);
     const auto result = run_to_completion(MDP_HOST_BINARY, {"--config", path.string()}, std::chrono::seconds(60));
     INFO(plugin << "\n" << result.output);
