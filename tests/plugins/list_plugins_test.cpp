@@ -33,7 +33,7 @@ void check_listed(const std::map<std::string, std::string>& listing, const Liste
 
 }  // namespace
 
-TEST_CASE("--list-plugins shows each plugin with file, id, version, ABI version and loadability",
+TEST_CASE("mdp-host --list-plugins shows each plugin with file, id, version, ABI version and loadability",
           "[plugins][host][list]") {
     const auto result = run_to_completion(MDP_HOST_BINARY, {"--list-plugins", "--plugin-path", MDP_TEST_PLUGIN_DIR});
     INFO(result.output);
@@ -56,7 +56,7 @@ TEST_CASE("--list-plugins shows each plugin with file, id, version, ABI version 
     CHECK(result.output.find("TRAP") == std::string::npos);  // 1.0 descriptor read within its size
 }
 
-TEST_CASE("--list-plugins with --config lists the bundled synthetic plugin", "[plugins][host][list]") {
+TEST_CASE("mdp-host --list-plugins with --config lists the bundled synthetic plugin", "[plugins][host][list]") {
     TempDir dir("mdp-list");
     const auto path = write_host_config(dir, base_host_config(dir));
     const auto result = run_to_completion(MDP_HOST_BINARY, {"--list-plugins", "--config", path.string()});
