@@ -87,7 +87,8 @@ class TickerProvider final : public mdp::sdk::Provider {
     // [control thread] Starts the publishing thread; must not block for long.
     void start() override {
         host_.report_state(MDP_STATE_RUNNING, "ticking " + std::to_string(config_.symbols.size()) + " symbols");
-        thread_ = std::thread([this] { run(); });
+        // A guarded thread reports FAILED if run() throws, instead of ending the host process.
+        thread_ = mdp::sdk::start_guarded_thread(host_, "ticker", [this] { run(); });
     }
 
     // [control thread] Stops and joins; after this the provider makes no host calls.
