@@ -92,6 +92,7 @@ int HostApplication::run(ShutdownSignal& shutdown) {
     log_started();
     supervisor_.note_startup_failures();
     while (!shutdown.wait_for(kControlPollInterval)) {
+        control_.process(providers_, supervisor_);
         const std::string failure = supervisor_.tick(std::chrono::steady_clock::now());
         if (!failure.empty()) {
             spdlog::critical("{}; shutting down", failure);

@@ -7,6 +7,7 @@
 //             -> providers destroyed, plugins unloaded -> summary logged
 
 #include "app/host_snapshot.hpp"
+#include "app/provider_control.hpp"
 #include "app/shutdown_signal.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
@@ -65,6 +66,7 @@ class HostApplication {
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;
     plugins::ProviderSupervisor supervisor_;
+    ProviderControl control_;
     std::unique_ptr<http::HttpServer> http_server_;
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;

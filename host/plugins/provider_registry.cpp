@@ -130,3 +130,16 @@ ProviderInstance* ProviderRegistry::find(std::uint32_t id) const {
 }
 
 }  // namespace mdp::plugins
+
+namespace mdp::plugins {
+
+ProviderInstance* ProviderRegistry::find_by_name(const std::string& name) const {
+    for (const auto& instance : instances_) {
+        if (instance->name() == name) {
+            return instance.get();
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace mdp::plugins

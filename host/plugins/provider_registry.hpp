@@ -38,6 +38,7 @@ class ProviderRegistry {
     [[nodiscard]] std::vector<app::ProviderSnapshot> snapshots() const;
     // [any-thread] The instance with this id (a StoreEvent's provider_id), or null.
     [[nodiscard]] ProviderInstance* find(std::uint32_t id) const;
+    [[nodiscard]] ProviderInstance* find_by_name(const std::string& name) const;
 
     // "<file>: providers[<i>].config.<plugin's message>" when the plugin's error starts with a
     // key path, else "<file>: providers[<i>].config: <message>".

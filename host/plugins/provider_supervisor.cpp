@@ -18,6 +18,15 @@ void ProviderSupervisor::note_startup_failures() {
     }
 }
 
+void ProviderSupervisor::forgive(std::uint32_t provider_id) {
+    if (provider_id < tracking_.size()) {
+        Tracking& tracking = tracking_[provider_id];
+        tracking.attempts = 0;
+        tracking.gave_up = false;
+        tracking.scheduled = false;
+    }
+}
+
 bool ProviderSupervisor::may_restart(const ProviderInstance& instance, const Tracking& tracking) const {
     const auto& restart = instance.config().restart;
     if (!instance.config().enabled || instance.hung() || tracking.gave_up) {

@@ -28,6 +28,10 @@ class ProviderSupervisor {
     // and will not be restarted (the host then exits 1), or "".
     std::string tick(Clock::time_point now);
 
+    // [control-thread] An operator restarted or started it: forget earlier failures, so
+    // the backoff and the attempt cap start over.
+    void forgive(std::uint32_t provider_id);
+
     // [control-thread] Marks providers that failed during startup (create/start) so that
     // only `always` retries them.
     void note_startup_failures();
