@@ -205,19 +205,29 @@ void PostgresSink::write_attempt() {
 }
 
 PostgresSink::BatchRows PostgresSink::write_transaction(PostgresWritePath path) {
-    PostgresConnection& connection = *connection_;
     BatchRows rows;
+    if (quotes_.rows() + trades_.rows() + bars_.rows() == 0) {
+        return rows;  // nothing storable in this batch: no transaction needed
+    }
+    // Round trips are what a batch costs beyond the data itself: BEGIN travels with the
+    // first COPY, and COMMIT is sent on its own so that a lost answer is known to be the
+    // commit's (the only step whose outcome can be unknown).
+    bool transaction_open = false;
+    const auto write = [&](Table table) {
+        const std::uint64_t written = write_table(table, path, !transaction_open);
+        transaction_open = transaction_open || encoder_for(table).rows() > 0;
+        return written;
+    };
     try {
-        connection.execute("BEGIN", "starting a transaction");
-        rows.quotes = write_table(Table::quotes, path);
-        rows.trades = write_table(Table::trades, path);
-        rows.bars = write_table(Table::bars, path);
+        rows.quotes = write(Table::quotes);
+        rows.trades = write(Table::trades);
+        rows.bars = write(Table::bars);
     } catch (const PostgresError&) {
         abandon_transaction();
         throw;
     }
     try {
-        connection.execute("COMMIT", "committing");
+        connection_->execute("COMMIT", "committing");
     } catch (const PostgresError& error) {
         // A COMMIT that got no answer may or may not have committed.
         if (error.kind() == PostgresErrorKind::connection_lost) {
@@ -229,18 +239,28 @@ PostgresSink::BatchRows PostgresSink::write_transaction(PostgresWritePath path) 
     return rows;
 }
 
-std::uint64_t PostgresSink::write_table(Table table, PostgresWritePath path) {
-    const PostgresCopyEncoder& encoder =
-        table == Table::quotes ? quotes_ : (table == Table::trades ? trades_ : bars_);
+const PostgresCopyEncoder& PostgresSink::encoder_for(Table table) const {
+    switch (table) {
+        case Table::quotes: return quotes_;
+        case Table::trades: return trades_;
+        case Table::bars: return bars_;
+    }
+    return quotes_;
+}
+
+std::uint64_t PostgresSink::write_table(Table table, PostgresWritePath path, bool opens_transaction) {
+    const PostgresCopyEncoder& encoder = encoder_for(table);
     if (encoder.rows() == 0) {
         return 0;
     }
+    const std::string begin = opens_transaction ? "BEGIN; " : "";
     const std::string what = "writing " + postgres_schema::table_name(table);
     // Bars always go through staging: the upsert must replace bars stored before.
     if (path == PostgresWritePath::direct_copy && table != Table::bars) {
-        return connection_->copy_in(postgres_schema::copy_into_table_sql(schema_, table), encoder.buffer(), what);
+        return connection_->copy_in(begin + postgres_schema::copy_into_table_sql(schema_, table), encoder.buffer(),
+                                    what);
     }
-    connection_->copy_in(postgres_schema::copy_into_staging_sql(table), encoder.buffer(), what);
+    connection_->copy_in(begin + postgres_schema::copy_into_staging_sql(table), encoder.buffer(), what);
     return connection_->execute(postgres_schema::merge_from_staging_sql(schema_, table), what);
 }
 

@@ -83,7 +83,10 @@ class PostgresSink final : public Sink {
     void write_with_retries(std::span<const pipeline::StoreEvent> batch, std::uint32_t attempts);
     void write_attempt();
     BatchRows write_transaction(PostgresWritePath path);
-    std::uint64_t write_table(postgres_schema::Table table, PostgresWritePath path);
+    // `opens_transaction`: this is the first statement of the batch, so it starts with BEGIN
+    // (sent in the same round trip as the COPY).
+    std::uint64_t write_table(postgres_schema::Table table, PostgresWritePath path, bool opens_transaction);
+    [[nodiscard]] const PostgresCopyEncoder& encoder_for(postgres_schema::Table table) const;
     void encode_batch(std::span<const pipeline::StoreEvent> batch);
     void abandon_transaction() noexcept;
     void publish_circuit_state();
