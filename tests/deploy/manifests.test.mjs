@@ -168,6 +168,12 @@ describe("the Deployment keeps the contract and runs safely", () => {
         assert.equal(annotations["prometheus.io/path"], "/metrics");
     });
 
+    test("secrets come from a Secret, never from the manifest", () => {
+        const token = container.env.find((e) => e.name === "MDP_ADMIN_TOKEN");
+        assert.equal(token.value, undefined);
+        assert.ok(token.valueFrom.secretKeyRef.optional, "the pod must start without the Secret");
+    });
+
     test("metrics and feedback are switched on through MDP_* variables", () => {
         const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
         assert.equal(env.MDP_METRICS_ENABLE, "true");

@@ -16,9 +16,12 @@ export function loadKind(file, kind) {
 }
 
 // The environment `container` (a Deployment's container spec) gives mdp-host: this process's
-// environment without its own MDP_* variables, plus the container's, plus `overrides`.
+// environment without its own MDP_* variables, plus the container's literal values (those
+// from Secrets do not exist here, as when the Secret is absent), plus `overrides`.
 export function containerEnvironment(container, overrides = {}) {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MDP_")));
-    for (const variable of container.env ?? []) env[variable.name] = variable.value;
+    for (const variable of container.env ?? []) {
+        if (variable.value !== undefined) env[variable.name] = variable.value;
+    }
     return { ...env, ...overrides };
 }
