@@ -23,7 +23,7 @@ OutboundEvent quote(std::uint32_t slot, double bid) {
 }
 
 OutboundEvent trade(std::uint32_t slot, double price) {
-    return {mdp::sdk::make_trade("S" + std::to_string(slot), 0, 0, price, 1), slot};
+    return {mdp::sdk::make_trade("S" + std::to_string(slot), 0, 0, price, 1, "", ""), slot};
 }
 
 OutboundEvent bar(std::uint32_t slot) {

@@ -18,6 +18,11 @@
 #include <memory>
 #include <string>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace mdp::ibkr;
 using namespace std::chrono_literals;
 using mdp::ibkr::test::CapturedOutput;
@@ -390,4 +395,45 @@ TEST_CASE("every server version in range speaks to the provider", "[ibkr][sessio
             CHECK(gateway.output.contains("-> server version " + std::to_string(version)));
         }
     }
+}
+
+TEST_CASE("nothing listening is degraded with the reason and max_attempts gives up", "[ibkr][session][reconnect]") {
+    const unsigned short port = mdp::test::free_loopback_port();
+    json config = base_config(port, {"AAPL"});
+    SECTION("retrying") {
+        Provider provider(config);
+        REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_DEGRADED, "connection refused by 127.0.0.1"); },
+                           kPatience));
+        CHECK(provider.host.last_state().state == MDP_STATE_DEGRADED);
+    }
+    SECTION("giving up") {
+        config["reconnect"]["max_attempts"] = 3;
+        Provider provider(config);
+        REQUIRE(eventually([&] { return provider.host.last_state().state == MDP_STATE_FAILED; }, kPatience));
+        CHECK(provider.host.last_state().detail.starts_with("gave up connecting to 127.0.0.1:" + std::to_string(port)));
+        CHECK(provider.host.logged("giving up after 3 failed connection attempts"));
+    }
+}
+
+TEST_CASE("a server that never answers the handshake times out and is retried", "[ibkr][session][reconnect]") {
+    // A plain listening socket: the kernel accepts, nobody speaks.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 16) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+    json config = base_config(ntohs(address.sin_port), {"AAPL"});
+    config["connect_timeout_ms"] = 300;
+    {
+        Provider provider(config);
+        REQUIRE(eventually(
+            [&] {
+                return provider.host.reported(MDP_STATE_DEGRADED, "waiting for the server version (is this a TWS API port");
+            },
+            kPatience));
+    }
+    ::close(listener);
 }

@@ -62,16 +62,29 @@ void FakeGateway::stop() {
     if (accept_thread_.joinable()) {
         accept_thread_.join();
     }
-    for (auto& thread : connection_threads_) {
-        if (thread.joinable()) {
-            thread.join();
+    for (auto& worker : workers_) {
+        if (worker.thread.joinable()) {
+            worker.thread.join();
         }
     }
-    connection_threads_.clear();
+    workers_.clear();
+}
+
+void FakeGateway::reap_finished_workers() {
+    // A finished thread keeps its stack until joined; reconnect storms would pile them up.
+    for (auto it = workers_.begin(); it != workers_.end();) {
+        if (it->finished->load()) {
+            it->thread.join();
+            it = workers_.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 void FakeGateway::accept_loop() {
     while (!shared_.stopping.load()) {
+        reap_finished_workers();
         pollfd listener{listen_fd_, POLLIN, 0};
         if (::poll(&listener, 1, 100) <= 0) {
             continue;
@@ -90,10 +103,15 @@ void FakeGateway::accept_loop() {
         shared_.print("connection " + std::to_string(number) + " from " + peer_text + ":" +
                       std::to_string(ntohs(peer.sin_port)));
         const TickScript* script = script_ ? &*script_ : nullptr;
-        connection_threads_.emplace_back([this, fd, number, script] {
-            GatewayConnection connection(fd, number, options_, script, shared_);
-            connection.run();
+        auto finished = std::make_shared<std::atomic<bool>>(false);
+        std::thread thread([this, fd, number, script, finished] {
+            {
+                GatewayConnection connection(fd, number, options_, script, shared_);
+                connection.run();
+            }
+            finished->store(true);
         });
+        workers_.push_back(Worker{std::move(thread), std::move(finished)});
     }
 }
 

@@ -6,6 +6,7 @@
 #include "fake_gateway/gateway_shared.hpp"
 #include "fake_gateway/tick_script.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -38,8 +39,14 @@ class FakeGateway {
     GatewayShared shared_;
     int listen_fd_ = -1;
     std::uint16_t port_ = 0;
+    struct Worker {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> finished;
+    };
+    void reap_finished_workers();
+
     std::thread accept_thread_;
-    std::list<std::thread> connection_threads_;
+    std::list<Worker> workers_;  // accept thread only (and stop() after joining it)
 };
 
 }  // namespace mdp::ibkr::fake

@@ -109,8 +109,11 @@ void MarketDataTranslator::emit_trade(ContractSlot& slot, double price, double s
     out.event.receive_time_ns = receive_time_ns_;
     out.event.body.trade.price = price;
     out.event.body.trade.size = size;
-    sdk::copy_fixed(out.event.body.trade.exchange, trades_from_rt_volume_ ? std::string_view{} : slot.quote.last_exchange);
+    out.event.body.trade.exchange[0] = '\0';
     out.event.body.trade.conditions[0] = '\0';
+    if (!trades_from_rt_volume_ && !slot.quote.last_exchange.empty()) {
+        sdk::copy_fixed(out.event.body.trade.exchange, slot.quote.last_exchange);
+    }
     out.slot = index_of(slot);
 }
 

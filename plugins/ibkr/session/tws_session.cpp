@@ -122,20 +122,19 @@ void TwsSession::run() {
             break;
         }
         std::chrono::milliseconds delay{0};
-        if (!redirect_host_.empty()) {
-            delay = std::chrono::milliseconds(0);
-        } else if (backoff_.exhausted()) {
-            status_.disconnect_reason = reason;
-            log(MDP_LOG_ERROR, "giving up after " + std::to_string(backoff_.attempts()) +
-                                   " failed connection attempts (reconnect.max_attempts): " + reason);
-            set_phase(SessionPhase::gave_up);
-            while (!stopping_.load()) {
-                sleep_interruptibly(std::chrono::seconds(1));
-            }
-            break;
-        } else {
+        if (redirect_host_.empty()) {
             // A client id in use will not free up in 250 ms: retry at the slowest pace.
             delay = status_.client_id_in_use ? backoff_.max_delay() : backoff_.next_delay();
+            if (backoff_.exhausted()) {
+                status_.disconnect_reason = reason;
+                log(MDP_LOG_ERROR, "giving up after " + std::to_string(backoff_.attempts()) +
+                                       " failed connection attempts (reconnect.max_attempts): " + reason);
+                set_phase(SessionPhase::gave_up);
+                while (!stopping_.load()) {
+                    sleep_interruptibly(std::chrono::seconds(1));
+                }
+                break;
+            }
         }
         status_.disconnect_reason = reason;
         status_.retry_in = delay;
