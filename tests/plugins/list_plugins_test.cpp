@@ -21,6 +21,10 @@ std::string current_abi() {
            std::to_string(MDP_ABI_VERSION_PATCH);
 }
 
+std::string newer_minor_abi() {
+    return std::to_string(MDP_ABI_VERSION_MAJOR) + "." + std::to_string(MDP_ABI_VERSION_MINOR + 1) + ".0";
+}
+
 void check_listed(const std::map<std::string, std::string>& listing, const Listed& plugin) {
     INFO("plugin file " << plugin.file);
     const auto found = listing.find(plugin.file);
@@ -46,6 +50,9 @@ TEST_CASE("mdp-host --list-plugins shows each plugin with file, id, version, ABI
         {"mdp_factory_error.so", {"id: factory_error", "version: 0.1.0", "loadable: yes"}},
         {"mdp_throws_in_start.so", {"id: throws_in_start", "version: 0.1.0", "loadable: yes"}},
         {"mdp_wrong_major.so", {"loadable: no", "2.0.0"}},
+        // Refused, and (being a C++ library the loader never unmaps) must not be mistaken for
+        // the plugins listed after it.
+        {"mdp_newer_minor.so", {"loadable: no", newer_minor_abi()}},
         {"mdp_no_entry.so", {"loadable: no", "mdp_plugin_entry"}},
         {"mdp_not_a_shared_object.so", {"loadable: no", "not a shared object"}},
     };
