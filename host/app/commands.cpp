@@ -149,7 +149,7 @@ int list_plugins(const CliOptions& options) {
             const auto& info = entry.library->info();
             std::cout << "  id: " << info.id << "\n  name: " << info.name << "\n  version: " << info.version
                       << "\n  vendor: " << info.vendor << "\n  abi: " << info.abi_version_text()
-                      << "\n  sha256: " << info.sha256 << "\n  loadable: yes\n";
+                      << "\n  url: " << info.url << "\n  sha256: " << info.sha256 << "\n  loadable: yes\n";
         } else {
             std::cout << "  loadable: no (" << entry.error << ")\n";
         }

@@ -10,6 +10,8 @@ RateControl::RateControl(const config::BackpressureConfig& config)
 
 void RateControl::add_receiver(RateReceiver* receiver, ScaleOverrides overrides) {
     receivers_.push_back(Receiver{receiver, overrides});
+    // The OK scale applies from the start, not only after the first transition.
+    receiver->apply_feedback(Level::ok, feedback_enabled_ ? scale_for(Level::ok, overrides) : 1.0, 0, 0, false);
 }
 
 double RateControl::scale_for(Level level, const ScaleOverrides& overrides) const {

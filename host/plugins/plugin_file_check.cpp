@@ -72,9 +72,16 @@ bool is_inside(const std::filesystem::path& file, const std::filesystem::path& d
 VerifiedPluginFile::VerifiedPluginFile(int fd, std::filesystem::path real_path, std::string sha256_hex)
     : fd_(fd), real_path_(std::move(real_path)), sha256_hex_(std::move(sha256_hex)) {}
 
-VerifiedPluginFile::~VerifiedPluginFile() { ::close(fd_); }
+VerifiedPluginFile::~VerifiedPluginFile() {
+    if (!pinned_) {
+        ::close(fd_);
+    }
+}
 
-std::string VerifiedPluginFile::loader_path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+std::string VerifiedPluginFile::loader_path() {
+    pinned_ = true;
+    return "/proc/self/fd/" + std::to_string(fd_);
+}
 
 std::string sha256_of_descriptor(int fd) {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);

@@ -29,11 +29,15 @@ class VerifiedPluginFile {
     [[nodiscard]] int fd() const { return fd_; }
     [[nodiscard]] const std::filesystem::path& real_path() const { return real_path_; }
     [[nodiscard]] const std::string& sha256_hex() const { return sha256_hex_; }
-    // "/proc/self/fd/<fd>": the exact file that was checked and hashed.
-    [[nodiscard]] std::string loader_path() const;
+    // "/proc/self/fd/<fd>": the exact file that was checked and hashed. Calling it pins the
+    // descriptor open for the life of the process: the loader knows a library by this name,
+    // and C++ libraries with STB_GNU_UNIQUE symbols are never unmapped, so a reused number
+    // would make a later dlopen of another file return the old library.
+    [[nodiscard]] std::string loader_path();
 
    private:
     int fd_;
+    bool pinned_ = false;
     std::filesystem::path real_path_;
     std::string sha256_hex_;
 };

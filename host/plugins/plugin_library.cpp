@@ -106,7 +106,6 @@ PluginLibrary::~PluginLibrary() {
     if (deinit_ != nullptr) {
         deinit_();
     }
-    library_.unload();  // before file_ closes the descriptor its name refers to
 }
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file, const PluginFilePolicy& policy) {
@@ -116,10 +115,11 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     }
     // Load exactly the bytes that were checked and hashed: the open descriptor, not the path.
     boost::dll::fs::error_code load_error;
-    boost::dll::shared_library library(verified->loader_path(),
+    const std::string loader_path = verified->loader_path();
+    boost::dll::shared_library library(loader_path,
                                        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, load_error);
     if (load_error) {
-        refuse(file, "cannot load: " + loader_diagnosis(verified->loader_path()));
+        refuse(file, "cannot load: " + loader_diagnosis(loader_path));
     }
     if (!library.has(MDP_PLUGIN_ENTRY_SYMBOL)) {
         refuse(file, std::string("no entry symbol \"") + MDP_PLUGIN_ENTRY_SYMBOL + "\" (not an mdp plugin?)");

@@ -60,10 +60,7 @@ class PluginLibrary {
     PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library, PluginInfo info,
                   void (*deinit)(), const mdp_provider_factory_t* factory);
 
-    // Open for as long as the library is loaded: the loader knows the library by the name
-    // "/proc/self/fd/<n>", and a closed, reused descriptor number would make a later dlopen
-    // of another plugin return this one.
-    std::unique_ptr<VerifiedPluginFile> file_;
+    std::unique_ptr<VerifiedPluginFile> file_;  // its descriptor stays open (see loader_path)
     boost::dll::shared_library library_;
     PluginInfo info_;
     void (*deinit_)() = nullptr;

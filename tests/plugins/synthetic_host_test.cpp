@@ -104,13 +104,15 @@ TEST_CASE("synthetic in mdp-host: HARD backpressure pauses it and nothing is pub
           "[plugins][synthetic][host][backpressure]") {
     TempDir dir("mdp-synthetic-hard");
     auto config = base_host_config(dir);
-    // High watermark at 1 event: the first publish makes the queue HARD; every level's scale
-    // is 0, so once told to pause it must never publish again.
+    // High watermark at 1 event: the first publish makes the queue HARD. The coordinator only
+    // writes full batches (batch = capacity) or after a flush interval far beyond the test, so
+    // the queue never drains back to OK: once told to pause it must never publish again.
     config["store"]["queue_capacity"] = 100;
-    config["store"]["batch_size"] = 10;
+    config["store"]["batch_size"] = 100;
+    config["store"]["flush_interval_ms"] = 600000;
     config["backpressure"] = {{"low_watermark_pct", 0.0},
                               {"high_watermark_pct", 0.01},
-                              {"scale", {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}}}};
+                              {"scale", {{"ok", 1.0}, {"soft", 0.0}, {"hard", 0.0}}}};
     config["providers"].push_back(provider_entry(
         "hard", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 1000}, {"seed", 4}, {"batch_size", 10}}));
     const std::string pause_marker = "events published so far";
