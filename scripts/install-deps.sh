@@ -9,7 +9,7 @@ packages=(
   libboost1.81-all-dev nlohmann-json3-dev libspdlog-dev catch2 libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev
   # tests and benchmarks: real services and tools, started on loopback by the tests
-  postgresql prometheus chromium wrk nodejs npm
+  postgresql postgresql-client prometheus chromium wrk nodejs npm
 )
 
 missing=()

@@ -53,6 +53,10 @@ struct SinkSnapshot {
     double last_write_seconds = 0.0;
     std::int64_t last_success_ns = 0;
     metrics::HistogramSnapshot write_duration_seconds;
+    // What the sink itself reports (sinks::SinkStats): empty for sinks without it.
+    std::map<std::string, std::uint64_t> rows_by_table;   // rows inserted or updated per table
+    std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by kind
+    std::string circuit_state;                            // "closed", "open", "half_open" or ""
 };
 
 struct QueueSnapshot {

@@ -188,6 +188,11 @@ std::vector<app::SinkSnapshot> StoreCoordinator::sink_snapshots() const {
         sink.last_write_seconds = state->last_write_seconds.load(std::memory_order_relaxed);
         sink.last_success_ns = state->last_success_ns.load(std::memory_order_relaxed);
         sink.write_duration_seconds = state->write_duration_seconds.snapshot();
+        sinks::SinkStats own = state->sink->stats();
+        sink.rows_by_table = std::move(own.rows_by_table);
+        sink.errors_by_kind = std::move(own.errors_by_kind);
+        sink.circuit_state = std::move(own.circuit_state);
+        sink.retries += own.retries;  // attempts the sink repeated inside one write()
         const std::int64_t write_started = state->write_started_ns.load(std::memory_order_relaxed);
         const bool stalled = write_started != 0 && now_ns - write_started > kStalledWriteNs;
         sink.healthy = state->healthy.load(std::memory_order_relaxed) && !stalled;
