@@ -1,5 +1,6 @@
 #include "http/http_server.hpp"
 
+#include "http/background_worker.hpp"
 #include "http/connection_registry.hpp"
 #include "http/http_session.hpp"
 #include "http/request_router.hpp"
@@ -21,6 +22,9 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
+
+// Provider actions waiting for the one in progress; more are refused (429).
+constexpr std::size_t kMaxQueuedControlActions = 4;
 
 // After a failed accept (e.g. out of descriptors), wait before trying again rather than spin.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
@@ -61,10 +65,11 @@ tcp::endpoint resolve_bind_endpoint(const config::HttpConfig& config) {
 }  // namespace
 
 struct HttpServer::Impl {
-    Impl(const config::HttpConfig& http_config, SnapshotSource snapshot)
+    Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control)
         : config(http_config),
           limits(session_limits_from(http_config)),
-          router(std::move(snapshot), RouterOptions{http_config.metrics_enabled, {}}),
+          router(std::move(snapshot),
+                 RouterOptions{http_config.metrics_enabled, {}, http_config.admin_token, std::move(control)}),
           registry(http_config.max_connections) {}
 
     void open_acceptor();
@@ -80,6 +85,7 @@ struct HttpServer::Impl {
     SessionLimits limits;
     RequestRouter router;
     ConnectionRegistry registry;
+    BackgroundWorker worker{kMaxQueuedControlActions};
 
     asio::io_context io{1};
     tcp::acceptor acceptor{io};
@@ -133,7 +139,7 @@ void HttpServer::Impl::on_accept(const error_code& error, tcp::socket socket) {
         return;
     }
     if (registry.make_room()) {
-        std::make_shared<HttpSession>(std::move(socket), limits, router, registry)->start();
+        std::make_shared<HttpSession>(std::move(socket), limits, router, registry, worker)->start();
     } else {
         refuse(socket);
     }
@@ -169,7 +175,10 @@ void HttpServer::Impl::close_everything() {
 }
 
 HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot)
-    : impl_(std::make_unique<Impl>(config, std::move(snapshot))) {}
+    : HttpServer(config, std::move(snapshot), nullptr) {}
+
+HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control)
+    : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control))) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -192,6 +201,7 @@ void HttpServer::stop() {
     }
     asio::post(impl_->io, [impl = impl_.get()] { impl->close_everything(); });
     impl_->io_thread.join();
+    impl_->worker.stop();
 }
 
 unsigned short HttpServer::port() const { return impl_->bound_port.load(); }

@@ -4,6 +4,7 @@
 // routes, limits and timeouts.
 
 #include "config/host_config.hpp"
+#include "http/provider_control_handler.hpp"
 #include "http/snapshot_source.hpp"
 
 #include <cstddef>
@@ -14,6 +15,9 @@ namespace mdp::http {
 class HttpServer {
    public:
     HttpServer(const config::HttpConfig& config, SnapshotSource snapshot);
+    // With the provider control API: POST /api/v1/providers/{name}/{restart|stop|start}
+    // calls `control` (on a worker thread) when config.admin_token is set.
+    HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
@@ -21,8 +25,9 @@ class HttpServer {
     // [control thread] Binds, listens and starts the io thread. Throws std::runtime_error
     // ("cannot listen on 0.0.0.0:8000: Address already in use") when it cannot. Once only.
     void start();
-    // [control thread] Stops accepting, closes every connection, joins the io thread.
-    // Idempotent; the destructor calls it. Never call it from a snapshot source.
+    // [control thread] Stops accepting, closes every connection, joins the io thread; waits
+    // for a provider action in progress. Idempotent; the destructor calls it. Never call it
+    // from a snapshot source or the control handler.
     void stop();
     // The bound port (config port 0 = an ephemeral port, chosen at start()).
     [[nodiscard]] unsigned short port() const;

@@ -4,6 +4,7 @@
 #include "http/status_json.hpp"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -25,6 +26,9 @@ using tcp = asio::ip::tcp;
 constexpr std::size_t kReadBufferSlackBytes = 4096;
 // Longest request target kept for the access log.
 constexpr std::size_t kLoggedTargetBytes = 256;
+// How long deferred work may take before the connection is given up (the host's own
+// limit for a provider action is shorter).
+constexpr std::chrono::milliseconds kDeferredReplyTimeout{60000};
 
 const std::string kServerHeader = std::string("mdp/") + kVersion;
 
@@ -59,13 +63,14 @@ std::string describe_remote(const tcp::socket& socket) {
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, const SessionLimits& limits, const RequestRouter& router,
-                         ConnectionRegistry& registry)
+                         ConnectionRegistry& registry, BackgroundWorker& worker)
     : socket_(std::move(socket)),
       deadline_(socket_.get_executor()),
       buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadBufferSlackBytes),
       limits_(limits),
       router_(router),
       registry_(registry),
+      worker_(worker),
       idle_since_(std::chrono::steady_clock::now()) {
     registry_.add(this);
     error_code ignored;
@@ -147,9 +152,41 @@ void HttpSession::on_request_read(error_code error) {
     const std::string_view method = request.method_string();
     const std::string_view target = request.target();
     request_summary_.assign(method).append(" ").append(target.substr(0, kLoggedTargetBytes));
-    HttpReply reply = router_.handle({method, target});
-    const unsigned status = reply.status;
-    send(status, std::move(reply), request.keep_alive(), request.method() == bhttp::verb::head);
+    RouteOutcome outcome = router_.route({method, target, request[bhttp::field::authorization], remote_});
+    if (outcome.deferred) {
+        run_deferred(std::move(outcome.deferred), request.keep_alive());
+        return;
+    }
+    const unsigned status = outcome.reply.status;
+    send(status, std::move(outcome.reply), request.keep_alive(), request.method() == bhttp::verb::head);
+}
+
+void HttpSession::run_deferred(std::function<HttpReply()> work, bool keep_alive) {
+    phase_ = Phase::working;
+    arm_deadline(kDeferredReplyTimeout);
+    auto executor = socket_.get_executor();
+    // The task hands its only reference to the session over to the io thread, so the
+    // session is never destroyed on the worker thread.
+    const bool queued = worker_.submit(
+        [self = shared_from_this(), work = std::move(work), executor, keep_alive]() mutable {
+            HttpReply reply;
+            try {
+                reply = work();
+            } catch (const std::exception& error) {
+                reply = rejection(500, std::string("internal error: ") + error.what());
+            }
+            asio::post(executor, [self = std::move(self), reply = std::move(reply), keep_alive]() mutable {
+                if (self->phase_ != Phase::closed) {
+                    const unsigned status = reply.status;
+                    self->send(status, std::move(reply), keep_alive, false);
+                }
+            });
+        });
+    if (!queued) {
+        HttpReply busy = rejection(429, "another provider action is in progress; retry later");
+        busy.headers.emplace_back("Retry-After", "5");
+        send(429, std::move(busy), keep_alive, false);
+    }
 }
 
 void HttpSession::reply_to_read_error(error_code error) {

@@ -12,7 +12,10 @@
 //    its first byte — a client trickling bytes is cut off; the same bound applies to
 //    writing a reply to a client that does not read;
 //  - header and body size limits (431 / 413), malformed requests (400): reply and close.
+// Work a route defers (a provider control action, which may block for seconds) runs on the
+// server's BackgroundWorker; the reply is posted back to the io thread.
 
+#include "http/background_worker.hpp"
 #include "http/connection_registry.hpp"
 #include "http/request_router.hpp"
 
@@ -40,7 +43,7 @@ struct SessionLimits {
 class HttpSession final : public std::enable_shared_from_this<HttpSession>, public RegisteredConnection {
    public:
     HttpSession(boost::asio::ip::tcp::socket socket, const SessionLimits& limits, const RequestRouter& router,
-                ConnectionRegistry& registry);
+                ConnectionRegistry& registry, BackgroundWorker& worker);
     ~HttpSession();
     HttpSession(const HttpSession&) = delete;
     HttpSession& operator=(const HttpSession&) = delete;
@@ -52,7 +55,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     void close() override;
 
    private:
-    enum class Phase { idle, reading, writing, closed };
+    enum class Phase { idle, reading, working, writing, closed };
     using Request = boost::beast::http::request<boost::beast::http::string_body>;
     using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
@@ -60,6 +63,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     void read_request();
     void on_request_read(boost::system::error_code error);
     void reply_to_read_error(boost::system::error_code error);
+    void run_deferred(std::function<HttpReply()> work, bool keep_alive);
     void send(unsigned status, HttpReply reply, bool keep_alive, bool head_only);
     void on_reply_written(boost::system::error_code error, bool keep_alive);
     void arm_deadline(std::chrono::milliseconds timeout);
@@ -74,6 +78,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     const SessionLimits& limits_;
     const RequestRouter& router_;
     ConnectionRegistry& registry_;
+    BackgroundWorker& worker_;
     Phase phase_ = Phase::idle;
     std::chrono::steady_clock::time_point idle_since_;
     std::chrono::steady_clock::time_point request_started_;

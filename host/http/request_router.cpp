@@ -68,10 +68,25 @@ std::string_view path_of(std::string_view target) noexcept {
 }
 
 RequestRouter::RequestRouter(SnapshotSource snapshot, RouterOptions options)
-    : snapshot_(std::move(snapshot)), options_(options), created_at_(std::chrono::steady_clock::now()) {}
+    : snapshot_(std::move(snapshot)),
+      options_(std::move(options)),
+      control_route_(options_.admin_token, options_.control),
+      created_at_(std::chrono::steady_clock::now()) {}
+
+RouteOutcome RequestRouter::route(const HttpRequestLine& request) const {
+    const std::string_view path = path_of(request.target);
+    if (control_route_.enabled() && ProviderControlRoute::matches(path)) {
+        return control_route_.handle(request, path);
+    }
+    return {read_only_reply(request, path), {}};
+}
 
 HttpReply RequestRouter::handle(const HttpRequestLine& request) const {
-    const std::string_view path = path_of(request.target);
+    RouteOutcome outcome = route(request);
+    return outcome.deferred ? outcome.deferred() : std::move(outcome.reply);
+}
+
+HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::string_view path) const {
     const Route route = find_route(path);
     if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled)) {
         return error_reply(404, "not found: " + std::string(path));

@@ -1,9 +1,11 @@
 #pragma once
-// Maps a request line to a reply: GET/HEAD /, /health, /ready, /metrics, /api/v1/status.
+// Maps a request line to a reply: GET/HEAD /, /health, /ready, /metrics, /api/v1/status,
+// and (with an admin token and a control handler) POST /api/v1/providers/{name}/{action}.
 // Unknown path: 404; known path with another method: 405 with Allow. /metrics answers 404
 // when metrics are disabled (MDP_METRICS_ENABLE=false), as if it did not exist.
 
 #include "http/http_exchange.hpp"
+#include "http/provider_control_route.hpp"
 #include "http/readiness.hpp"
 #include "http/snapshot_source.hpp"
 
@@ -14,6 +16,8 @@ namespace mdp::http {
 struct RouterOptions {
     bool metrics_enabled = true;
     ReadinessPolicy readiness;
+    std::string admin_token;          // empty: no control API
+    ProviderControlHandler control;   // null: no control API
 };
 
 class RequestRouter {
@@ -21,10 +25,14 @@ class RequestRouter {
     RequestRouter(SnapshotSource snapshot, RouterOptions options);
 
     // [HTTP thread] Never throws: a failing snapshot source becomes a 500 reply. For HEAD the
-    // caller sends the headers of the GET reply without its body.
+    // caller sends the headers of the GET reply without its body. Work that may block (a
+    // provider control action) comes back as `deferred`, for the caller to run elsewhere.
+    [[nodiscard]] RouteOutcome route(const HttpRequestLine& request) const;
+    // route(), with deferred work run right here (for callers that may block).
     [[nodiscard]] HttpReply handle(const HttpRequestLine& request) const;
 
    private:
+    [[nodiscard]] HttpReply read_only_reply(const HttpRequestLine& request, std::string_view path) const;
     [[nodiscard]] HttpReply health() const;
     [[nodiscard]] HttpReply ready() const;
     [[nodiscard]] HttpReply metrics() const;
@@ -33,6 +41,7 @@ class RequestRouter {
 
     SnapshotSource snapshot_;
     RouterOptions options_;
+    ProviderControlRoute control_route_;
     std::chrono::steady_clock::time_point created_at_;
 };
 

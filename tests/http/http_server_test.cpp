@@ -15,7 +15,11 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <mutex>
+
 using mdp::test::HttpClient;
+using mdp::test::HttpHeaders;
 using mdp::test::RawConnection;
 using mdp::test::TestServer;
 
@@ -225,4 +229,56 @@ TEST_CASE("each request is logged at debug level, and only then", "[http][server
     }
     CHECK(request_lines().size() == 2);  // nothing new at info
     spdlog::set_default_logger(previous);
+}
+
+TEST_CASE("a provider action that blocks does not hold up the other routes", "[http][server][control]") {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool release = false;
+    int started = 0;
+    auto config = mdp::test::loopback_http_config();
+    config.admin_token = "s3cret";
+    mdp::http::HttpServer server(config, [] { return mdp::test::sample_snapshot(); },
+                                 [&](const std::string& provider, const std::string& action, const std::string&) {
+                                     std::unique_lock lock(mutex);
+                                     ++started;
+                                     changed.notify_all();
+                                     changed.wait(lock, [&] { return release; });
+                                     return mdp::http::ControlReply{200, action + " " + provider + " done"};
+                                 });
+    server.start();
+
+    // The first action blocks in the handler; two more wait in line behind it.
+    RawConnection first(server.port());
+    first.send("POST /api/v1/providers/ibkr/restart HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+               "Content-Length: 0\r\n\r\n");
+    {
+        std::unique_lock lock(mutex);
+        REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return started == 1; }));
+    }
+    std::vector<std::unique_ptr<RawConnection>> waiting;
+    for (int index = 0; index < 2; ++index) {
+        waiting.push_back(std::make_unique<RawConnection>(server.port()));
+        waiting.back()->send("POST /api/v1/providers/synthetic/stop HTTP/1.1\r\nHost: x\r\n"
+                             "Authorization: Bearer s3cret\r\nContent-Length: 0\r\n\r\n");
+    }
+    HttpClient client(server.port());
+
+    // Meanwhile every read-only route answers at once.
+    CHECK(client.get("/health").status == 200);
+    CHECK(client.get("/metrics").status == 200);
+    CHECK(client.post("/api/v1/providers/ibkr/stop", "", "application/json", {{"Authorization", "Bearer no"}})
+              .status == 401);
+
+    {
+        const std::lock_guard lock(mutex);
+        release = true;
+    }
+    changed.notify_all();
+    const std::string reply = first.read_until("restart ibkr done", std::chrono::seconds(10));
+    CHECK(reply.starts_with("HTTP/1.1 200 OK"));
+    for (auto& connection : waiting) {
+        CHECK(connection->read_until("stop synthetic done", std::chrono::seconds(10)).starts_with("HTTP/1.1 200 OK"));
+    }
+    server.stop();
 }

@@ -1,0 +1,105 @@
+#include "http/provider_control_route.hpp"
+
+#include "http/bearer_token.hpp"
+#include "http/status_json.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+
+namespace mdp::http {
+namespace {
+
+constexpr std::array<std::string_view, 3> kActions{"restart", "stop", "start"};
+
+HttpReply json_reply(unsigned status, const nlohmann::json& document) {
+    HttpReply reply;
+    reply.status = status;
+    reply.content_type = "application/json";
+    reply.body = dump_json(document);
+    reply.body.push_back('\n');
+    return reply;
+}
+
+int hex_value(char character) {
+    if (character >= '0' && character <= '9') {
+        return character - '0';
+    }
+    if (character >= 'a' && character <= 'f') {
+        return character - 'a' + 10;
+    }
+    if (character >= 'A' && character <= 'F') {
+        return character - 'A' + 10;
+    }
+    return -1;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text, bool& ok) {
+    std::string decoded;
+    decoded.reserve(text.size());
+    ok = true;
+    for (std::size_t index = 0; index < text.size(); ++index) {
+        if (text[index] != '%') {
+            decoded.push_back(text[index]);
+            continue;
+        }
+        const int high = index + 2 < text.size() ? hex_value(text[index + 1]) : -1;
+        const int low = index + 2 < text.size() ? hex_value(text[index + 2]) : -1;
+        if (high < 0 || low < 0) {
+            ok = false;
+            return {};
+        }
+        decoded.push_back(static_cast<char>(high * 16 + low));
+        index += 2;
+    }
+    return decoded;
+}
+
+ProviderControlRoute::ProviderControlRoute(std::string admin_token, ProviderControlHandler handler)
+    : admin_token_(std::move(admin_token)), handler_(std::move(handler)) {}
+
+RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::string_view path) const {
+    const std::string_view rest = path.substr(kPathPrefix.size());
+    const std::size_t slash = rest.rfind('/');
+    if (slash == std::string_view::npos || slash == 0) {
+        return {json_reply(404, {{"error", "not found: " + std::string(path) +
+                                               "; use /api/v1/providers/{name}/{restart|stop|start}"}}),
+                {}};
+    }
+    if (request.method != "POST") {
+        RouteOutcome outcome{json_reply(405, {{"error", "method " + std::string(request.method) + " not allowed on " +
+                                                            std::string(path) + "; use POST"}}),
+                             {}};
+        outcome.reply.headers.emplace_back("Allow", "POST");
+        return outcome;
+    }
+    if (!bearer_token_matches(request.authorization, admin_token_)) {
+        spdlog::warn("http: refused provider control {} from {}: missing or wrong bearer token", path, request.remote);
+        RouteOutcome outcome{json_reply(401, {{"error", "missing or wrong bearer token"}}), {}};
+        outcome.reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mdp\"");
+        return outcome;
+    }
+    const std::string action(rest.substr(slash + 1));
+    if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {
+        return {json_reply(404, {{"error", "unknown action \"" + action + "\"; use restart, stop or start"}}), {}};
+    }
+    bool decoded_ok = false;
+    const std::string provider = percent_decode(rest.substr(0, slash), decoded_ok);
+    if (!decoded_ok || provider.empty()) {
+        return {json_reply(400, {{"error", "malformed provider name in " + std::string(path)}}), {}};
+    }
+    RouteOutcome outcome;
+    outcome.deferred = [handler = handler_, provider, action, requester = std::string(request.remote)] {
+        const ControlReply result = handler(provider, action, requester);
+        return json_reply(static_cast<unsigned>(result.http_status), {{"provider", provider},
+                                                                      {"action", action},
+                                                                      {"status", result.http_status},
+                                                                      {"message", result.message}});
+    };
+    return outcome;
+}
+
+}  // namespace mdp::http

@@ -1,0 +1,149 @@
+// The provider control API's routing: absent without a token, POST only, bearer token
+// required, actions validated, names percent-decoded, the handler's answer passed through.
+#include "http/bearer_token.hpp"
+#include "http/provider_control_route.hpp"
+#include "http/request_router.hpp"
+#include "sample_snapshot.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+using mdp::http::ControlReply;
+using mdp::http::HttpReply;
+using mdp::http::RequestRouter;
+using mdp::http::RouterOptions;
+
+namespace {
+
+struct Call {
+    std::string provider;
+    std::string action;
+    std::string requester;
+};
+
+struct RecordingControl {
+    std::vector<Call> calls;
+    ControlReply answer{200, "restarted"};
+
+    mdp::http::ProviderControlHandler handler() {
+        return [this](const std::string& provider, const std::string& action, const std::string& requester) {
+            calls.push_back({provider, action, requester});
+            return answer;
+        };
+    }
+};
+
+RequestRouter router_with(RecordingControl& control, std::string token = "s3cret") {
+    RouterOptions options;
+    options.admin_token = std::move(token);
+    options.control = control.handler();
+    return RequestRouter([] { return mdp::test::sample_snapshot(); }, options);
+}
+
+HttpReply post(const RequestRouter& router, const std::string& target, const std::string& authorization) {
+    return router.handle({"POST", target, authorization, "10.1.2.3:4567"});
+}
+
+std::string header(const HttpReply& reply, const std::string& name) {
+    for (const auto& [key, value] : reply.headers) {
+        if (key == name) {
+            return value;
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("with the right bearer token an action reaches the host's handler", "[http][control]") {
+    RecordingControl control;
+    const RequestRouter router = router_with(control);
+    const HttpReply reply = post(router, "/api/v1/providers/ibkr/restart", "Bearer s3cret");
+    CHECK(reply.status == 200);
+    REQUIRE(control.calls.size() == 1);
+    CHECK(control.calls[0].provider == "ibkr");
+    CHECK(control.calls[0].action == "restart");
+    CHECK(control.calls[0].requester == "10.1.2.3:4567");
+    const auto body = nlohmann::json::parse(reply.body);
+    CHECK(body["provider"] == "ibkr");
+    CHECK(body["action"] == "restart");
+    CHECK(body["message"] == "restarted");
+}
+
+TEST_CASE("the handler's status is the reply's status", "[http][control]") {
+    RecordingControl control;
+    const RequestRouter router = router_with(control);
+    for (const int status : {404, 409, 504}) {
+        control.answer = {status, "because"};
+        CHECK(post(router, "/api/v1/providers/synthetic/stop", "Bearer s3cret").status == static_cast<unsigned>(status));
+    }
+}
+
+TEST_CASE("the route is absent without an admin token or a handler", "[http][control]") {
+    RecordingControl control;
+    const RequestRouter no_token = router_with(control, "");
+    CHECK(post(no_token, "/api/v1/providers/ibkr/restart", "Bearer ").status == 404);
+    RouterOptions token_only;
+    token_only.admin_token = "s3cret";
+    const RequestRouter no_handler([] { return mdp::test::sample_snapshot(); }, token_only);
+    CHECK(post(no_handler, "/api/v1/providers/ibkr/restart", "Bearer s3cret").status == 404);
+    CHECK(control.calls.empty());
+}
+
+TEST_CASE("a missing or wrong token is 401 and never reaches the handler", "[http][control]") {
+    RecordingControl control;
+    const RequestRouter router = router_with(control);
+    for (const char* authorization : {"", "Bearer", "Bearer ", "Bearer s3cre", "Bearer s3cret2", "Basic s3cret",
+                                      "s3cret", "Bearer S3CRET"}) {
+        INFO("Authorization: " << authorization);
+        const HttpReply reply = post(router, "/api/v1/providers/ibkr/restart", authorization);
+        CHECK(reply.status == 401);
+        CHECK(header(reply, "WWW-Authenticate") == "Bearer realm=\"mdp\"");
+    }
+    CHECK(post(router, "/api/v1/providers/ibkr/restart", "bearer s3cret").status == 200);  // scheme in any case
+    CHECK(control.calls.size() == 1);
+}
+
+TEST_CASE("only POST, only known actions, names percent-decoded", "[http][control]") {
+    RecordingControl control;
+    const RequestRouter router = router_with(control);
+    const HttpReply get = router.handle({"GET", "/api/v1/providers/ibkr/restart", "Bearer s3cret", "x"});
+    CHECK(get.status == 405);
+    CHECK(header(get, "Allow") == "POST");
+    CHECK(post(router, "/api/v1/providers/ibkr/explode", "Bearer s3cret").status == 404);
+    CHECK(post(router, "/api/v1/providers/ibkr", "Bearer s3cret").status == 404);
+    CHECK(post(router, "/api/v1/providers//restart", "Bearer s3cret").status == 404);
+    CHECK(post(router, "/api/v1/providers/bad%zzname/restart", "Bearer s3cret").status == 400);
+    CHECK(control.calls.empty());
+
+    CHECK(post(router, "/api/v1/providers/feed%20one%2Fa/start?x=1", "Bearer s3cret").status == 200);
+    REQUIRE(control.calls.size() == 1);
+    CHECK(control.calls[0].provider == "feed one/a");
+    CHECK(control.calls[0].action == "start");
+}
+
+TEST_CASE("control work is deferred by route(), so it can run off the io thread", "[http][control]") {
+    RecordingControl control;
+    const RequestRouter router = router_with(control);
+    auto outcome = router.route({"POST", "/api/v1/providers/ibkr/restart", "Bearer s3cret", "x"});
+    REQUIRE(outcome.deferred);
+    CHECK(control.calls.empty());
+    CHECK(outcome.deferred().status == 200);
+    CHECK(control.calls.size() == 1);
+    CHECK_FALSE(router.route({"GET", "/health", "", "x"}).deferred);
+}
+
+TEST_CASE("token comparison", "[http][control]") {
+    using mdp::http::bearer_token_matches;
+    using mdp::http::constant_time_equal;
+    CHECK(constant_time_equal("abc", "abc"));
+    CHECK_FALSE(constant_time_equal("abc", "abd"));
+    CHECK_FALSE(constant_time_equal("abc", "abcd"));
+    CHECK_FALSE(constant_time_equal("", "a"));
+    CHECK(constant_time_equal("", ""));
+    CHECK(bearer_token_matches("Bearer  tok  ", "tok"));
+    CHECK_FALSE(bearer_token_matches("Bearer tok", ""));
+    CHECK_FALSE(bearer_token_matches("Bearertok", "tok"));
+}
