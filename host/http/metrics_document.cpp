@@ -55,6 +55,15 @@ constexpr MetricFamily kSinkRetries{"mdp_sink_write_retries_total", "Batch write
                                     MetricType::counter};
 constexpr MetricFamily kSinkHealthy{"mdp_sink_healthy", "1 when the sink's last write succeeded, else 0.",
                                     MetricType::gauge};
+constexpr MetricFamily kSinkRows{"mdp_sink_rows_total",
+                                 "Rows the sink inserted or updated, per table (duplicates it skipped are not counted).",
+                                 MetricType::counter};
+constexpr MetricFamily kSinkErrorsByKind{"mdp_sink_errors_total", "Failed write attempts the sink reported, by kind.",
+                                         MetricType::counter};
+constexpr MetricFamily kSinkCircuitState{"mdp_sink_circuit_state",
+                                         "Circuit breaker state of the sink (value 1, state in the label); only "
+                                         "for sinks with a breaker.",
+                                         MetricType::gauge};
 constexpr MetricFamily kSinkWriteDuration{"mdp_sink_batch_write_duration_seconds",
                                           "Duration of one batch write to the sink.", MetricType::histogram};
 constexpr MetricFamily kEventLatency{"mdp_event_latency_seconds",
@@ -138,6 +147,15 @@ void add_sink_metrics(ExpositionWriter& writer, const app::SinkSnapshot& sink) {
     writer.add(kSinkRetries, {{"sink", name}}, sink.retries);
     writer.add(kSinkHealthy, {{"sink", name}}, std::uint64_t{sink.healthy ? 1u : 0u});
     writer.add_histogram(kSinkWriteDuration, {{"sink", name}}, sink.write_duration_seconds);
+    for (const auto& [table, rows] : sink.rows_by_table) {
+        writer.add(kSinkRows, {{"sink", name}, {"table", table}}, rows);
+    }
+    for (const auto& [kind, errors] : sink.errors_by_kind) {
+        writer.add(kSinkErrorsByKind, {{"sink", name}, {"kind", kind}}, errors);
+    }
+    if (!sink.circuit_state.empty()) {
+        writer.add(kSinkCircuitState, {{"sink", name}, {"state", sink.circuit_state}}, std::uint64_t{1});
+    }
 }
 
 void add_process_metric(ExpositionWriter& writer, const MetricFamily& family, const std::optional<double>& value) {

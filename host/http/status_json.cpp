@@ -94,7 +94,10 @@ json sink_to_json(const app::SinkSnapshot& sink) {
             {"last_error", sink.last_error},
             {"last_write_seconds", sink.last_write_seconds},
             {"last_success_ns", sink.last_success_ns},
-            {"write_duration_seconds", histogram_summary(sink.write_duration_seconds)}};
+            {"write_duration_seconds", histogram_summary(sink.write_duration_seconds)},
+            {"rows_by_table", counts_to_json(sink.rows_by_table)},
+            {"errors_by_kind", counts_to_json(sink.errors_by_kind)},
+            {"circuit_state", sink.circuit_state}};
 }
 
 json feedback_to_json(const app::FeedbackEventRecord& event) {

@@ -92,6 +92,16 @@ TEST_CASE("queue, provider, sink, latency, build and process metrics are all pre
     CHECK(parsed.value("mdp_sink_batch_write_duration_seconds_count", {{"sink", "main"}}) == 31);
     CHECK(parsed.value("mdp_sink_batch_write_duration_seconds_count", {{"sink", "archive"}}) == 11);
     CHECK(parsed.value("mdp_event_latency_seconds_count") == 51);
+    CHECK(parsed.value("mdp_sink_rows_total", {{"sink", "main"}, {"table", "trades"}}) == 23000);
+    CHECK(parsed.value("mdp_sink_rows_total", {{"sink", "warehouse"}, {"table", "bars_ohlcv"}}) == 0);
+    CHECK(parsed.find("mdp_sink_rows_total", {{"sink", "archive"}}).empty());  // reports none
+    CHECK(parsed.value("mdp_sink_errors_total", {{"sink", "warehouse"}, {"kind", "circuit_open"}}) == 12);
+    CHECK(parsed.value("mdp_sink_errors_total", {{"sink", "main"}, {"kind", "locked"}}) == 2);
+    // Only sinks with a circuit breaker have a circuit state series.
+    const auto circuits = parsed.find("mdp_sink_circuit_state");
+    REQUIRE(circuits.size() == 1);
+    CHECK(circuits[0].labels == std::map<std::string, std::string>{{"sink", "warehouse"}, {"state", "half_open"}});
+    CHECK(circuits[0].value == 1);
 
     CHECK(parsed.value("mdp_build_info", {{"version", "0.1.0"}, {"abi_version", "1.1.0"}}) == 1);
     CHECK(parsed.value("mdp_host_start_time_seconds") == 1700000000.0);
@@ -150,7 +160,7 @@ TEST_CASE("labels carry instance names, never symbols", "[http][metrics]") {
     const auto parsed = parse_exposition(text);
     const std::set<std::string> allowed_labels{"source",  "provider",       "level",       "type",    "reason",
                                                "state",   "plugin",         "plugin_version", "abi_version", "sink",
-                                               "le",      "watermark",      "version"};
+                                               "le",      "watermark",      "version",     "table",   "kind"};
     for (const auto& sample : parsed.samples) {
         for (const auto& [label, value] : sample.labels) {
             CHECK(allowed_labels.contains(label));

@@ -88,14 +88,27 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     main_sink.last_write_seconds = 0.0042;
     main_sink.last_success_ns = snapshot.now_ns - kSecondNs;
     main_sink.write_duration_seconds = sample_histogram(3);
+    main_sink.rows_by_table = {{"quotes", 100000}, {"trades", 23000}, {"bars", 456}};
+    main_sink.errors_by_kind = {{"locked", 2}};
     snapshot.sinks.push_back(main_sink);
     app::SinkSnapshot archive = main_sink;
+    archive.rows_by_table.clear();
+    archive.errors_by_kind.clear();
     archive.name = "archive";
     archive.type = "jsonl";
     archive.events_stored = 120000;
     archive.write_errors = 0;
     archive.write_duration_seconds = sample_histogram(1);
     snapshot.sinks.push_back(archive);
+    app::SinkSnapshot warehouse = main_sink;
+    warehouse.name = "warehouse";
+    warehouse.type = "postgres";
+    warehouse.events_stored = 99000;
+    warehouse.last_error = "connection refused";  // healthy again: the half-open probe succeeded
+    warehouse.rows_by_table = {{"quotes", 80000}, {"trades", 19000}, {"bars_ohlcv", 0}};
+    warehouse.errors_by_kind = {{"connect", 7}, {"circuit_open", 12}};
+    warehouse.circuit_state = "half_open";
+    snapshot.sinks.push_back(warehouse);
 
     for (const auto& [level, size] : {std::pair{"soft", 5001}, std::pair{"hard", 8000}, std::pair{"ok", 4999}}) {
         app::FeedbackEventRecord event;

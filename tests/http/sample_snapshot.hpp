@@ -14,8 +14,9 @@ inline constexpr const char* kHostileText =
     "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> bad utf8 \xC3\x28 end";
 
 // Providers "synthetic" (running, soft), "ibkr" (degraded, hard), "backup" (failed,
-// required), and `extra_providers` more named "extra-<n>" (running); sinks "main" (sqlite,
-// healthy) and "archive" (jsonl, healthy); three feedback events.
+// required), and `extra_providers` more named "extra-<n>" (running); sinks "main" (sqlite),
+// "archive" (jsonl) and "warehouse" (postgres, circuit half-open), all healthy; three
+// feedback events.
 [[nodiscard]] app::HostSnapshot sample_snapshot(std::size_t extra_providers = 0);
 
 // A snapshot of a healthy host: every provider running, every sink healthy.

@@ -78,12 +78,18 @@ TEST_CASE("the status document carries host, queue, providers, sinks and feedbac
     CHECK(status["providers"][2]["uptime_seconds"] == 0.0);  // never started
     CHECK(status["providers"][2]["required"] == true);
 
-    REQUIRE(status["sinks"].size() == 2);
+    REQUIRE(status["sinks"].size() == 3);
     CHECK(status["sinks"][0]["name"] == "main");
     CHECK(status["sinks"][0]["events_stored"] == 123456);
     CHECK(status["sinks"][0]["write_errors"] == 2);
     CHECK(status["sinks"][0]["last_write_seconds"] == 0.0042);
     CHECK(status["sinks"][0]["write_duration_seconds"]["count"] == 31);
+    CHECK(status["sinks"][0]["rows_by_table"]["trades"] == 23000);
+    CHECK(status["sinks"][0]["errors_by_kind"]["locked"] == 2);
+    CHECK(status["sinks"][0]["circuit_state"] == "");
+    CHECK(status["sinks"][2]["circuit_state"] == "half_open");
+    CHECK(status["sinks"][2]["errors_by_kind"]["circuit_open"] == 12);
+    CHECK(status["sinks"][1]["rows_by_table"].empty());
 
     REQUIRE(status["recent_feedback"].size() == 3);
     CHECK(status["recent_feedback"][1]["level"] == "hard");

@@ -36,6 +36,9 @@ TEST_CASE("headless Chromium renders every provider with its state from the JSON
     CHECK(provider_row(dom, "ibkr").find(">hard</span>") != std::string::npos);
     CHECK(dom.find("<tr data-sink=\"main\">") != std::string::npos);
     CHECK(dom.find("<tr data-sink=\"archive\">") != std::string::npos);
+    CHECK(dom.find(">circuit half-open</span>") != std::string::npos);
+    CHECK(dom.find("quotes 100,000 · trades 23,000") != std::string::npos);
+    CHECK(dom.find("circuit_open 12") != std::string::npos);
     CHECK(dom.find("id=\"queue-depth\">6,500<") != std::string::npos);
     CHECK(dom.find("id=\"queue-level\">soft<") != std::string::npos);
     CHECK(dom.find("depth crossed a watermark (hard)") != std::string::npos);
