@@ -105,6 +105,7 @@ json feedback_to_json(const app::FeedbackEventRecord& event) {
             {"queue_size", event.queue_size},
             {"capacity", event.capacity},
             {"level", event.level},
+            {"level_value", event.level_value},
             {"reason", event.reason},
             {"utilization", event.utilization},
             {"timestamp_ns", event.timestamp_ns}};
