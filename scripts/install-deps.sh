@@ -9,8 +9,11 @@ packages=(
   libboost1.81-all-dev nlohmann-json3-dev libspdlog-dev catch2 libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev
   # tests and benchmarks: real services and tools, started on loopback by the tests
-  postgresql postgresql-client prometheus chromium wrk nodejs npm
+  postgresql postgresql-client prometheus chromium wrk systemd
 )
+# Node.js (manifest validation tests): use the machine's own when it has one (it may come
+# with npm bundled, which Debian's separate npm package would conflict with).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do

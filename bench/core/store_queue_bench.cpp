@@ -3,9 +3,12 @@
 //   1 -> 1:  mdp StoreQueue vs boost::lockfree::spsc_queue, both with batch push/pop
 //            (providers publish batches) and one record at a time.
 //   4 -> 1:  mdp StoreQueue vs boost::lockfree::queue (which has no batch API).
-// Items/s is the consumer's rate over a fixed number of records per iteration.
+// Items/s is the consumer's rate over a fixed number of records per iteration. The mdp
+// consumer waits for a batch the way the store coordinator does; Boost.Lockfree has no
+// waiting, so its consumer polls.
 //
-//   build/bench/bench_store_queue --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//   build/bench/bench_store_queue --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//       --benchmark_report_aggregates_only=true   (one command line)
 
 #include "pipeline/store_queue.hpp"
 
@@ -66,9 +69,12 @@ void mdp_store_queue(benchmark::State& state) {
                 }
             },
             [&](std::size_t total) {
+                // As the coordinator consumes: sleep until a batch is ready (or 250 ms), then pop.
                 std::vector<StoreEvent> buffer(kConsumerBatch);
                 std::size_t received = 0;
                 while (received < total) {
+                    queue.wait_for_depth(std::min(kConsumerBatch, total - received),
+                                         std::chrono::steady_clock::now() + std::chrono::milliseconds(250));
                     const std::size_t taken = queue.pop(buffer);
                     received += taken;
                     benchmark::DoNotOptimize(buffer.data());

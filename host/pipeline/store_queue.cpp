@@ -6,6 +6,18 @@
 
 namespace mdp::pipeline {
 
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+}  // namespace
+
 StoreQueue::StoreQueue(std::size_t capacity, OverflowPolicy policy)
     : capacity_(capacity), policy_(policy), slots_(std::make_unique<Slot[]>(capacity)) {
     if (capacity == 0) {
@@ -90,7 +102,15 @@ void StoreQueue::evict_oldest(std::size_t needed) {
 }
 
 void StoreQueue::wait_for_space() {
-    // Space frees in batches; a short spin catches the common case without a syscall.
+    // Space frees a whole batch at a time, usually within microseconds: spin briefly (with
+    // the CPU's pause hint), then yield, and only then sleep — a sleep/wake pair costs more
+    // than draining a batch.
+    for (int spin = 0; spin < 4096; ++spin) {
+        if (depth() < capacity_ || closed()) {
+            return;
+        }
+        cpu_relax();
+    }
     for (int spin = 0; spin < 64; ++spin) {
         if (depth() < capacity_ || closed()) {
             return;
