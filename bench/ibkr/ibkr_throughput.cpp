@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -113,6 +114,7 @@ std::unique_ptr<fake::FakeGateway> start_gateway(const Settings& settings, std::
     options.blast_messages = settings.messages;
     options.blast_after_subscriptions = static_cast<int>(settings.symbols);
     options.max_lines = static_cast<int>(settings.symbols) + 10;
+    options.pacing_limit = 1'000'000;  // the raw client subscribes without pacing
     options.quiet = true;
     auto gateway = std::make_unique<fake::FakeGateway>(options, log);
     gateway->start();
@@ -126,7 +128,8 @@ std::string provider_config_json(const Settings& settings, std::uint16_t port) {
         contracts += (contracts.empty() ? "\"" : ", \"") + name + "\"";
     }
     return "{\"port\": " + std::to_string(port) + ", \"contracts\": [" + contracts +
-           "], \"buffer_capacity\": 65536, \"max_messages_per_second\": 50}";
+           "], \"buffer_capacity\": 262144, \"max_messages_per_second\": 50, \"max_market_data_lines\": " +
+           std::to_string(settings.symbols) + "}";
 }
 
 // ---------------------------------------------------------------- raw read
@@ -306,30 +309,51 @@ struct CountingHost {
     }
 };
 
-double pipeline_seconds(const Settings& settings, std::uint64_t expected_events) {
+struct PipelineRun {
+    double seconds = 0.0;
+    std::uint64_t published = 0;
+    std::uint64_t conflated = 0;  // quotes superseded while the publisher was behind
+};
+
+// Done when every message's event has been decoded and nothing is left in the buffer: all
+// of it was published (or, for a quote, superseded by a newer one that was).
+PipelineRun run_pipeline(const Settings& settings, std::uint64_t expected_events) {
     std::ostringstream log;
     auto gateway = start_gateway(settings, log);
     CountingHost host;
     IbkrProvider provider(mdp::sdk::Host(&host.table), "bench", provider_config_json(settings, gateway->port()));
     provider.start();
     const auto deadline = Clock::now() + std::chrono::minutes(5);
-    while (host.events.load(std::memory_order_acquire) < expected_events) {
-        if (Clock::now() > deadline) {
-            throw std::runtime_error("pipeline did not deliver the expected events within 5 minutes (got " +
-                                     std::to_string(host.events.load()) + " of " + std::to_string(expected_events) + ")");
+    while (true) {
+        const auto counters = provider.buffer_counters();
+        if (counters.pushed >= expected_events && counters.queued == 0 && counters.held_quotes == 0 &&
+            host.events.load(std::memory_order_acquire) == counters.released) {
+            break;
         }
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        if (Clock::now() > deadline) {
+            throw std::runtime_error("pipeline did not finish within 5 minutes (decoded " +
+                                     std::to_string(counters.pushed) + " of " + std::to_string(expected_events) +
+                                     " events)");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    PipelineRun run;
     const auto end = Clock::now();
     const Clock::time_point first{Clock::duration(host.first_event_ns.load())};
+    run.seconds = std::chrono::duration<double>(end - first).count();
     provider.stop();
     gateway->stop();
-    const auto counters = provider.buffer_counters();
-    if (counters.dropped_trades != 0 || counters.quotes_conflated != 0) {
-        std::cerr << "note: " << counters.quotes_conflated << " quotes conflated, " << counters.dropped_trades
-                  << " trades dropped (the publisher fell behind)\n";
-    }
-    return std::chrono::duration<double>(end - first).count();
+    run.published = host.events.load();
+    run.conflated = provider.buffer_counters().quotes_conflated;
+    return run;
+}
+
+// The machine's load while measuring: other work on the same cores skews wall-clock rates.
+std::string load_average() {
+    std::ifstream file("/proc/loadavg");
+    std::string one, five;
+    file >> one >> five;
+    return one + " (1 min), " + five + " (5 min)";
 }
 
 double median(std::vector<double> values) {
@@ -350,14 +374,19 @@ int main(int argc, char** argv) {
                     settings.messages, static_cast<double>(bytes.size()) / 1e6,
                     static_cast<double>(bytes.size()) / messages, settings.symbols, settings.server_version,
                     settings.repeat);
-        std::printf("each message yields an event: %llu events expected\n",
-                    static_cast<unsigned long long>(reference.events));
+        std::printf("each message yields an event: %llu events expected; load average %s\n",
+                    static_cast<unsigned long long>(reference.events), load_average().c_str());
 
         std::vector<double> raw, decode, pipeline;
+        std::uint64_t published = 0;
+        std::uint64_t conflated = 0;
         for (int run = 0; run < settings.repeat; ++run) {
             raw.push_back(raw_read_seconds(settings, bytes.size()));
             decode.push_back(decode_from_memory(settings, bytes).seconds);
-            pipeline.push_back(pipeline_seconds(settings, reference.events));
+            const PipelineRun result = run_pipeline(settings, reference.events);
+            pipeline.push_back(result.seconds);
+            published += result.published;
+            conflated += result.conflated;
         }
         const auto report = [&](const char* name, double seconds) {
             std::printf("  %-44s %8.3f s  %8.2f M messages/s  %8.1f MB/s\n", name, seconds, messages / seconds / 1e6,
@@ -366,7 +395,12 @@ int main(int argc, char** argv) {
         report("raw loopback read (recv only, baseline)", median(raw));
         report("decode from memory (frame+decode+translate)", median(decode));
         report("pipeline: socket -> published events", median(pipeline));
-        std::printf("  pipeline / raw read: %.0f%%\n", 100.0 * median(raw) / median(pipeline));
+        std::printf("  pipeline / raw read: %.0f%%; load average now %s\n", 100.0 * median(raw) / median(pipeline),
+                    load_average().c_str());
+        std::printf("  pipeline runs published %llu events; %llu quotes were conflated while the publisher was "
+                    "behind (%.3f%%)\n",
+                    static_cast<unsigned long long>(published), static_cast<unsigned long long>(conflated),
+                    100.0 * static_cast<double>(conflated) / static_cast<double>(published + conflated));
         return 0;
     } catch (const std::exception& error) {
         std::cerr << "ibkr_throughput: " << error.what() << "\n";
