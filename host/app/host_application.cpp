@@ -121,7 +121,14 @@ int HostApplication::start_or_fail() {
     }
     if (config_.http.enabled) {
         try {
-            http_server_ = std::make_unique<http::HttpServer>(config_.http, [this] { return snapshot(); });
+            // The control API exists only with an admin token (the server checks it); the
+            // handler runs on the server's worker thread and waits for the control thread.
+            http_server_ = std::make_unique<http::HttpServer>(
+                config_.http, [this] { return snapshot(); },
+                [this](const std::string& provider, const std::string& action, const std::string& requester) {
+                    const ControlResult result = control_.request(provider, action, requester);
+                    return http::ControlReply{result.http_status, result.message};
+                });
             http_server_->start();
         } catch (const std::exception& error) {
             spdlog::critical("http: {}", error.what());
@@ -141,6 +148,7 @@ int HostApplication::start_or_fail() {
 
 int HostApplication::shut_down(int exit_code) {
     shutting_down_.store(true, std::memory_order_release);
+    control_.reject_pending("the host is shutting down");
     // Closing first releases any provider blocked in publish on a full queue, so stop()
     // returns promptly; what the queue already accepted is drained below.
     queue_.close();
@@ -195,6 +203,7 @@ HostSnapshot HostApplication::snapshot() const {
     result.queue.high_watermark = marks.high;
     result.queue.level_value = static_cast<int>(controller_.level());
     result.queue.level = std::string(pipeline::to_string(controller_.level()));
+    result.queue.coordinator_id = controller_.coordinator_id();
     result.queue.overflow_policy = std::string(pipeline::to_string(queue_.policy()));
     result.queue.feedback_enabled = config_.backpressure.feedback_enabled;
     result.providers = providers_.snapshots();

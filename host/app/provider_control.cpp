@@ -14,12 +14,28 @@ ControlResult ProviderControl::request(const std::string& provider, const std::s
     pending->action = action;
     pending->requester = requester;
     std::unique_lock lock(mutex_);
+    if (!rejecting_.empty()) {
+        return {409, rejecting_};
+    }
     queue_.push_back(pending);
     if (!done_.wait_for(lock, kWaitLimit, [&] { return pending->done; })) {
         return {504, action + " of provider " + provider + " did not finish within " +
                          std::to_string(kWaitLimit.count()) + " s; it goes on in the background"};
     }
     return pending->result;
+}
+
+void ProviderControl::reject_pending(const std::string& reason) {
+    {
+        std::lock_guard lock(mutex_);
+        rejecting_ = reason;
+        for (auto& pending : queue_) {
+            pending->result = {409, reason};
+            pending->done = true;
+        }
+        queue_.clear();
+    }
+    done_.notify_all();
 }
 
 void ProviderControl::process(plugins::ProviderRegistry& registry, plugins::ProviderSupervisor& supervisor) {

@@ -28,6 +28,10 @@ class ProviderControl {
     // the control thread to apply it (at most kWaitLimit). `requester` is logged.
     ControlResult request(const std::string& provider, const std::string& action, const std::string& requester);
 
+    // [control-thread] From now on every request, queued or new, is answered 409 with
+    // `reason` without being applied (shutdown).
+    void reject_pending(const std::string& reason);
+
     // [control-thread] Applies every queued request.
     void process(plugins::ProviderRegistry& registry, plugins::ProviderSupervisor& supervisor);
 
@@ -46,6 +50,7 @@ class ProviderControl {
     std::mutex mutex_;
     std::condition_variable done_;
     std::deque<std::shared_ptr<Pending>> queue_;
+    std::string rejecting_;  // non-empty: answer everything with 409 and this reason
 };
 
 }  // namespace mdp::app
