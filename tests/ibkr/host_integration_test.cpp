@@ -292,3 +292,24 @@ TEST_CASE("at rate scale 0 the provider holds and stays bounded while the socket
     CHECK(summary.dropped_trades > 0);
     CHECK(summary.dropped_trades <= summary.trades);
 }
+
+TEST_CASE("a bad plugin config is reported with the file and the key path by check-config", "[ibkr][host][config]") {
+    TempDir dir("ibkr-host-check");
+    const json config = {
+        {"plugin_path", json::array({MDP_PLUGIN_DIR})},
+        {"store", {{"sinks", json::array({{{"type", "null"}}})}}},
+        {"providers",
+         json::array({{{"name", "ibkr"},
+                       {"plugin", "ibkr"},
+                       {"config", {{"contracts", json::array({"A", "B", "C", {{"symbol", "D"}, {"sec_type", "STOCK"}}})}}}}})}};
+    const auto path = dir.write_file("bad.json", config.dump());
+    const auto result = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--config", path.string(), "--check-config"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("bad.json: providers[0].config.contracts[3].sec_type: expected one of \"STK\"") !=
+          std::string::npos);
+    CHECK(result.output.find("found \"STOCK\"") != std::string::npos);
+
+    const auto plugins = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--list-plugins", "--plugin-path", MDP_PLUGIN_DIR});
+    CHECK(plugins.exit_code == 0);
+    CHECK(plugins.output.find("ibkr") != std::string::npos);
+}
