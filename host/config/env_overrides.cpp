@@ -124,7 +124,11 @@ std::map<std::string, std::string> mdp_environment() {
 std::vector<std::string> apply_env_overrides(nlohmann::json& document, const std::map<std::string, std::string>& environment,
                                              ConfigOrigin& origin) {
     std::vector<std::string> notices;
-    for (const auto& [variable, text] : environment) {
+    for (const auto& entry : environment) {
+        // Named references, not a structured binding: lambdas below capture `variable`,
+        // which Clang before 16 rejects for bindings (the fuzz build uses Clang 14).
+        const std::string& variable = entry.first;
+        const std::string& text = entry.second;
         if (!variable.starts_with(kPrefix) ||
             std::any_of(std::begin(kNonConfigVariables), std::end(kNonConfigVariables),
                         [&](const char* name) { return variable == name; })) {
