@@ -34,9 +34,10 @@ RequestErrorAction classify_request_error(int code) {
         case kCannotFindRequestId: return RequestErrorAction::ignore;
         case kMarketDataNotSubscribed:
         case kNotSubscribedDelayedDisabled:
-        case 10089:
-        case 10090:
-        case 10091: return RequestErrorAction::not_subscribed;
+        case 10089:  // requires an additional subscription for the API: nothing comes
+            return RequestErrorAction::not_subscribed;
+        case 10090:  // part of the data is not subscribed: the rest streams
+        case 10091: return RequestErrorAction::warning;
         case kNotSubscribedDelayedShown: return RequestErrorAction::delayed_shown;
         case kMaxMessageRateExceeded:
         case kClientIdInUse:

@@ -26,9 +26,9 @@ SystemErrorAction classify_system_error(int code);
 enum class RequestErrorAction {
     ignore,           // 300 after a cancel of a subscription TWS had already dropped
     failed,           // 200, 101, 321, 322, 162, ...: this contract does not stream
-    not_subscribed,   // 354/10186 (and 10089..10091): no market data permission
+    not_subscribed,   // 354/10186/10089: no market data permission
     delayed_shown,    // 10167: not subscribed, delayed data streams instead
-    warning,          // warnings about a request that keeps streaming
+    warning,          // warnings about a request that keeps streaming (10090/10091 partial data, ...)
     session,          // really a session matter (100, 326, 1100, ...) despite the id
 };
 
