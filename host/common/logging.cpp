@@ -1,11 +1,13 @@
 #include "common/logging.hpp"
 
+#include "common/json_text.hpp"
+
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
+#include <string>
 
 namespace mdp::common {
 
@@ -15,7 +17,8 @@ namespace {
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
    public:
     void format(const spdlog::details::log_msg& message, const std::tm& /*time*/, spdlog::memory_buf_t& out) override {
-        const std::string escaped = json_escape(std::string_view(message.payload.data(), message.payload.size()));
+        std::string escaped;
+        json_text::append_escaped(escaped, std::string_view(message.payload.data(), message.payload.size()));
         out.append(escaped.data(), escaped.data() + escaped.size());
     }
     [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -24,29 +27,6 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
 };
 
 }  // namespace
-
-std::string json_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (const char character : text) {
-        switch (character) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(character) < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(character));
-                    out += escaped;
-                } else {
-                    out += character;
-                }
-        }
-    }
-    return out;
-}
 
 void configure_logging(const config::LoggingConfig& config) {
     spdlog::sink_ptr sink;

@@ -10,7 +10,4 @@ namespace mdp::common {
 // cannot be opened.
 void configure_logging(const config::LoggingConfig& config);
 
-// Escapes `text` for inclusion inside a JSON string literal.
-std::string json_escape(std::string_view text);
-
 }  // namespace mdp::common

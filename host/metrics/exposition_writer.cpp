@@ -1,6 +1,6 @@
 #include "metrics/exposition_writer.hpp"
 
-#include "metrics/utf8.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -81,8 +81,8 @@ void append_series_key(std::string& out, std::size_t family_index, ExpositionWri
 
 void append_escaped_label_value(std::string& out, std::string_view value) {
     std::string repaired;
-    if (!is_valid_utf8(value)) {
-        repaired = to_valid_utf8(value);
+    if (!common::is_valid_utf8(value)) {
+        repaired = common::to_valid_utf8(value);
         value = repaired;
     }
     for (std::size_t special = value.find_first_of("\\\"\n"); special != std::string_view::npos;
@@ -116,7 +116,7 @@ std::string escape_label_value(std::string_view value) {
 }
 
 std::string escape_help_text(std::string_view text) {
-    const std::string valid = to_valid_utf8(text);
+    const std::string valid = common::to_valid_utf8(text);
     std::string out;
     out.reserve(valid.size());
     for (const char character : valid) {

@@ -1,13 +1,13 @@
 #include "sinks/jsonl_event_format.hpp"
 
+#include "common/json_text.hpp"
 #include "sinks/event_fields.hpp"
-#include "sinks/json_text.hpp"
 
 namespace mdp::sinks {
 
 namespace {
 
-using namespace json_text;
+using namespace common::json_text;
 
 void append_double_field(std::string& out, std::string_view key, double value) {
     out += ",\"";

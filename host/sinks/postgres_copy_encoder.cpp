@@ -1,6 +1,6 @@
 #include "sinks/postgres_copy_encoder.hpp"
 
-#include "sinks/utf8_text.hpp"
+#include "common/utf8.hpp"
 
 #include <bit>
 #include <cmath>
@@ -42,7 +42,7 @@ void PostgresCopyEncoder::begin_row(std::uint16_t field_count) {
 void PostgresCopyEncoder::add_text(std::string_view text) {
     const std::size_t length_at = buffer_.size();
     put_int32(0);  // patched below: sanitising may change the length
-    utf8::append_sanitized(buffer_, text);
+    common::append_valid_utf8(buffer_, text);
     const auto length = static_cast<std::uint32_t>(buffer_.size() - length_at - 4);
     const std::uint32_t big_endian = std::endian::native == std::endian::big ? length : __builtin_bswap32(length);
     std::memcpy(buffer_.data() + length_at, &big_endian, 4);

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "metrics/utf8.hpp"
+#include "common/utf8.hpp"
 
 using nlohmann::json;
 
@@ -15,7 +15,7 @@ namespace {
 json render(const mdp::app::HostSnapshot& snapshot) {
     const std::string text =
         mdp::http::dump_json(mdp::http::status_to_json(snapshot, mdp::http::evaluate_readiness(snapshot)));
-    REQUIRE(mdp::metrics::is_valid_utf8(text));
+    REQUIRE(mdp::common::is_valid_utf8(text));
     return json::parse(text);  // throws on invalid JSON
 }
 

@@ -1,12 +1,12 @@
-#include "sinks/json_text.hpp"
+#include "common/json_text.hpp"
 
-#include "sinks/utf8_text.hpp"
+#include "common/utf8.hpp"
 
 #include <array>
 #include <charconv>
 #include <cmath>
 
-namespace mdp::sinks::json_text {
+namespace mdp::common::json_text {
 
 namespace {
 
@@ -27,8 +27,7 @@ void append_control_escape(std::string& out, unsigned char byte) {
 
 }  // namespace
 
-void append_string(std::string& out, std::string_view text) {
-    out += '"';
+void append_escaped(std::string& out, std::string_view text) {
     std::size_t index = 0;
     while (index < text.size()) {
         const auto byte = static_cast<unsigned char>(text[index]);
@@ -42,14 +41,21 @@ void append_string(std::string& out, std::string_view text) {
         } else if (byte < 0x80) {
             out += static_cast<char>(byte);
             ++index;
-        } else if (const std::size_t length = utf8::multibyte_sequence_length(text.substr(index)); length > 0) {
-            out.append(text.substr(index, length));
-            index += length;
         } else {
-            out += utf8::replacement_character;
-            ++index;
+            const Utf8Sequence sequence = utf8_sequence_at(text.substr(index));
+            if (sequence.valid) {
+                out.append(text.substr(index, sequence.length));
+            } else {
+                out += kUtf8ReplacementCharacter;
+            }
+            index += sequence.length;
         }
     }
+}
+
+void append_string(std::string& out, std::string_view text) {
+    out += '"';
+    append_escaped(out, text);
     out += '"';
 }
 
@@ -77,4 +83,4 @@ void append_uint(std::string& out, std::uint64_t value) {
 
 void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
 
-}  // namespace mdp::sinks::json_text
+}  // namespace mdp::common::json_text
