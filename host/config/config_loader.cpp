@@ -33,11 +33,20 @@ std::string parse_error_reason(const std::string& what) {
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// nlohmann's message without its "[json.exception.<kind>.<id>] " prefix.
+std::string without_exception_id(const std::string& what) {
+    const auto end = what.find("] ");
+    return what.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? what.substr(end + 2) : what;
+}
+
 nlohmann::json parse_json(const std::string& text, const std::string& file) {
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& error) {
         throw ConfigError(file, line_and_column(text, error.byte), "invalid JSON: " + parse_error_reason(error.what()));
+    } catch (const nlohmann::json::out_of_range& error) {
+        // A number too large for a double ("1e999"): nlohmann reports it without a position.
+        throw ConfigError(file, "", "invalid JSON: " + without_exception_id(error.what()));
     }
 }
 
