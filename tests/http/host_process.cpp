@@ -42,33 +42,13 @@ void check_sqlite(int result, sqlite3* connection, const std::string& what) {
 
 HostProcess::HostProcess(const HostOptions& options) {
     port_ = free_loopback_port();
-    const auto config_file =
-        directory_.write_file("mdp.json", host_config(options, port_, directory_ / "mdp.sqlite").dump(2));
-    process_ = std::make_unique<ChildProcess>(MDP_HOST_BINARY, std::vector<std::string>{"--config", config_file.string()},
-                                              directory_ / "host.log");
-    const bool up = eventually(
-        [&] {
-            try {
-                return process_->running() && http_get(port_, "/health", std::chrono::seconds(2)).status == 200;
-            } catch (const HttpClientError&) {
-                return false;
-            }
-        },
-        std::chrono::seconds(60));
-    if (!up) {
-        throw std::runtime_error("mdp-host did not serve /health on port " + std::to_string(port_) + "; output:\n" +
-                                 process_->output());
-    }
+    const auto config_file = write_host_config(directory_, host_config(options, port_, directory_ / "mdp.sqlite"));
+    host_ = std::make_unique<HostRunner>(config_file, directory_ / "host.log");
+    host_->wait_until_healthy(port_);
     client_ = std::make_unique<HttpClient>(port_);
 }
 
-HostProcess::~HostProcess() {
-    client_.reset();
-    if (process_ && process_->running()) {
-        process_->signal(SIGKILL);
-        process_->wait(std::chrono::seconds(10));
-    }
-}
+HostProcess::~HostProcess() { client_.reset(); }
 
 nlohmann::json HostProcess::status() {
     const HttpResponse response = client_->get("/api/v1/status");
@@ -82,21 +62,10 @@ HttpResponse HostProcess::get(const std::string& target) { return client_->get(t
 
 int HostProcess::stop() {
     client_.reset();
-    process_->signal(SIGTERM);
-    return process_->wait(std::chrono::seconds(90)).value_or(-1);
+    return host_->stop(SIGTERM, std::chrono::seconds(90)).value_or(-1);
 }
 
-nlohmann::json HostProcess::summary() const {
-    const std::string output = process_->output();
-    const std::string marker = "mdp-summary ";
-    const std::size_t at = output.find(marker);
-    if (at == std::string::npos) {
-        return nullptr;
-    }
-    const std::size_t start = output.find('{', at);
-    const std::size_t end = output.find('\n', at);
-    return nlohmann::json::parse(output.substr(start, end - start), nullptr, false);
-}
+nlohmann::json HostProcess::summary() const { return host_->summary(); }
 
 SqliteWriteLock::SqliteWriteLock(const std::filesystem::path& database) {
     check_sqlite(sqlite3_open_v2(database.c_str(), &connection_, SQLITE_OPEN_READWRITE, nullptr), connection_,
@@ -120,27 +89,6 @@ SqliteWriteLock::~SqliteWriteLock() {
         sqlite3_exec(connection_, "ROLLBACK", nullptr, nullptr, nullptr);
     }
     sqlite3_close(connection_);
-}
-
-std::int64_t count_rows(const std::filesystem::path& database, const std::string& table) {
-    sqlite3* connection = nullptr;
-    check_sqlite(sqlite3_open_v2(database.c_str(), &connection, SQLITE_OPEN_READONLY, nullptr), connection,
-                 "opening " + database.string());
-    sqlite3_busy_timeout(connection, 10000);
-    sqlite3_stmt* statement = nullptr;
-    const std::string sql = "SELECT COUNT(*) FROM " + table;
-    std::int64_t count = -1;
-    if (sqlite3_prepare_v2(connection, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
-        sqlite3_step(statement) == SQLITE_ROW) {
-        count = sqlite3_column_int64(statement, 0);
-    }
-    const std::string error = sqlite3_errmsg(connection);
-    sqlite3_finalize(statement);
-    sqlite3_close(connection);
-    if (count < 0) {
-        throw std::runtime_error(sql + " failed: " + error);
-    }
-    return count;
 }
 
 const nlohmann::json& provider_status(const nlohmann::json& status, const std::string& name) {

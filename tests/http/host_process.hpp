@@ -1,9 +1,9 @@
 #pragma once
-// The real mdp-host as a child process for end-to-end HTTP tests: synthetic provider
-// instances, one SQLite sink ("main") in a temp dir, HTTP on a free loopback port. And a
-// second SQLite connection that stalls the sink for real by holding the write lock.
+// The real mdp-host (host_runner.hpp) configured for end-to-end HTTP tests: synthetic
+// provider instances, one SQLite sink ("main") in a temp dir, HTTP on a free loopback port.
+// And a second SQLite connection that stalls the sink for real by holding the write lock.
 
-#include "child_process.hpp"
+#include "host_runner.hpp"
 #include "http_client.hpp"
 #include "temp_dir.hpp"
 
@@ -37,7 +37,7 @@ class HostProcess {
 
     [[nodiscard]] unsigned short port() const { return port_; }
     [[nodiscard]] std::filesystem::path database() const { return directory_ / "mdp.sqlite"; }
-    [[nodiscard]] std::string output() const { return process_->output(); }
+    [[nodiscard]] std::string output() const { return host_->output(); }
 
     // GET /api/v1/status, parsed.
     [[nodiscard]] nlohmann::json status();
@@ -51,7 +51,7 @@ class HostProcess {
    private:
     TempDir directory_{"mdp-http-host"};
     unsigned short port_ = 0;
-    std::unique_ptr<ChildProcess> process_;
+    std::unique_ptr<HostRunner> host_;
     std::unique_ptr<HttpClient> client_;
 };
 
@@ -69,9 +69,6 @@ class SqliteWriteLock {
     sqlite3* connection_ = nullptr;
     bool held_ = false;
 };
-
-// SELECT COUNT(*) FROM table.
-[[nodiscard]] std::int64_t count_rows(const std::filesystem::path& database, const std::string& table);
 
 // Provider `name` in a status document (throws when absent).
 [[nodiscard]] const nlohmann::json& provider_status(const nlohmann::json& status, const std::string& name);

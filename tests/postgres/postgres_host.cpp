@@ -1,7 +1,6 @@
 #include "postgres_host.hpp"
 
 #include <csignal>
-#include <stdexcept>
 
 namespace mdp::test {
 
@@ -39,28 +38,9 @@ nlohmann::json postgres_host_config(const PostgresHostOptions& options, unsigned
 
 PostgresHost::PostgresHost(const PostgresHostOptions& options) {
     port_ = free_loopback_port();
-    const auto config_file = directory_.write_file("mdp.json", postgres_host_config(options, port_).dump(2));
-    process_ = std::make_unique<ChildProcess>(MDP_HOST_BINARY, std::vector<std::string>{"--config", config_file.string()},
-                                              directory_ / "host.log");
-    const bool up = eventually(
-        [&] {
-            try {
-                return process_->running() && http_get(port_, "/health", std::chrono::seconds(2)).status == 200;
-            } catch (const HttpClientError&) {
-                return false;
-            }
-        },
-        std::chrono::seconds(60));
-    if (!up) {
-        throw std::runtime_error("mdp-host did not serve /health; output:\n" + process_->output());
-    }
-}
-
-PostgresHost::~PostgresHost() {
-    if (process_ && process_->running()) {
-        process_->signal(SIGKILL);
-        process_->wait(std::chrono::seconds(10));
-    }
+    const auto config_file = write_host_config(directory_, postgres_host_config(options, port_));
+    host_ = std::make_unique<HostRunner>(config_file, directory_ / "host.log");
+    host_->wait_until_healthy(port_);
 }
 
 nlohmann::json PostgresHost::status() {
@@ -82,22 +62,8 @@ int PostgresHost::ready_status() {
 
 HttpResponse PostgresHost::get(const std::string& target) { return http_get(port_, target); }
 
-int PostgresHost::stop() {
-    process_->signal(SIGTERM);
-    return process_->wait(std::chrono::seconds(120)).value_or(-1);
-}
+int PostgresHost::stop() { return host_->stop(SIGTERM, std::chrono::seconds(120)).value_or(-1); }
 
-nlohmann::json PostgresHost::summary() const { return summary_in(process_->output()); }
-
-nlohmann::json summary_in(const std::string& output) {
-    const std::string marker = "mdp-summary ";
-    const std::size_t at = output.find(marker);
-    if (at == std::string::npos) {
-        return nullptr;
-    }
-    const std::size_t start = output.find('{', at);
-    const std::size_t end = output.find('\n', at);
-    return nlohmann::json::parse(output.substr(start, end - start), nullptr, false);
-}
+nlohmann::json PostgresHost::summary() const { return host_->summary(); }
 
 }  // namespace mdp::test

@@ -1,8 +1,8 @@
 #pragma once
-// The real mdp-host as a child process writing into a PostgreSQL sink ("pg"): synthetic
+// The real mdp-host (host_runner.hpp) writing into a PostgreSQL sink ("pg"): synthetic
 // provider "synthetic" (quotes, trades, 1-second bars), HTTP on a free loopback port.
 
-#include "child_process.hpp"
+#include "host_runner.hpp"
 #include "http_client.hpp"
 #include "temp_dir.hpp"
 
@@ -28,11 +28,10 @@ class PostgresHost {
    public:
     // Starts the host and waits until /health answers; throws with the output otherwise.
     explicit PostgresHost(const PostgresHostOptions& options);
-    ~PostgresHost();
     PostgresHost(const PostgresHost&) = delete;
     PostgresHost& operator=(const PostgresHost&) = delete;
 
-    [[nodiscard]] std::string output() const { return process_->output(); }
+    [[nodiscard]] std::string output() const { return host_->output(); }
     // GET /api/v1/status, parsed (null when the host does not answer).
     [[nodiscard]] nlohmann::json status();
     [[nodiscard]] int ready_status();
@@ -45,10 +44,7 @@ class PostgresHost {
    private:
     TempDir directory_{"mdp-pg-host"};
     unsigned short port_ = 0;
-    std::unique_ptr<ChildProcess> process_;
+    std::unique_ptr<HostRunner> host_;
 };
-
-// The mdp-summary object in a host's output (null when absent).
-nlohmann::json summary_in(const std::string& output);
 
 }  // namespace mdp::test

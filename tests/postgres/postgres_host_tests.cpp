@@ -170,7 +170,7 @@ TEST_CASE("mdp-host refuses to start with bad PostgreSQL settings, naming the si
     CHECK_THAT(run.output, !Catch::Contains("not-the-password"));
     // Nothing half-started: no provider ran, nothing was published, HTTP never came up.
     CHECK_THAT(run.output, !Catch::Contains("running:"));
-    const json summary = mdp::test::summary_in(run.output);
+    const json summary = mdp::test::find_summary(run.output);
     if (summary.is_object()) {
         CHECK(summary["providers"]["synthetic"]["published"] == 0);
     }

@@ -1,0 +1,72 @@
+#pragma once
+// The real mdp-host as a child process for integration tests: a config written into a temp
+// dir, the process started on it, waits for its output or for /health, a signal and the wait
+// for its exit, and what it leaves behind (the `mdp-summary` line, rows in a SQLite sink).
+// Area helpers build their configs and assertions on top of this.
+
+#include "child_process.hpp"
+#include "temp_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdp::test {
+
+// Writes `config` as <dir>/<file_name> and returns its path.
+std::filesystem::path write_host_config(const TempDir& dir, const nlohmann::json& config,
+                                        const std::string& file_name = "mdp.json");
+
+class HostRunner {
+   public:
+    // Starts `mdp-host --config <config>`, its output captured in `output_file`. Does not wait.
+    HostRunner(const std::filesystem::path& config, const std::filesystem::path& output_file);
+    // A host still running is killed (SIGKILL), so a failing test never leaks one.
+    ~HostRunner();
+    HostRunner(const HostRunner&) = delete;
+    HostRunner& operator=(const HostRunner&) = delete;
+
+    [[nodiscard]] pid_t pid() const { return process_.pid(); }
+    [[nodiscard]] bool running() { return process_.running(); }
+    [[nodiscard]] std::string output() const { return process_.output(); }
+
+    // Waits until `ready(output())` holds, the host exits or `timeout` passes; returns
+    // whether `ready` holds at the end.
+    bool wait_until(const std::function<bool(const std::string&)>& ready, std::chrono::milliseconds timeout);
+
+    // Waits until GET /health on 127.0.0.1:`port` answers 200; throws std::runtime_error
+    // with the host's output when it does not within `timeout` (or the host exits).
+    void wait_until_healthy(unsigned short port, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+    // Sends `signal_number` (when still running) and waits up to `patience` for the exit;
+    // returns the exit code (128+signal when killed), nullopt on timeout.
+    std::optional<int> stop(int signal_number, std::chrono::milliseconds patience);
+
+    // The mdp-summary object in the output so far (null when absent).
+    [[nodiscard]] nlohmann::json summary() const;
+
+   private:
+    ChildProcess process_;
+};
+
+// The JSON object after "mdp-summary " in `output` (null when there is none or it does not
+// parse).
+nlohmann::json find_summary(const std::string& output);
+
+// Number of rows in `table` of the SQLite database at `database` for `provider`
+// (`provider` empty = all rows). Safe while the host writes (WAL, busy timeout). Throws
+// std::runtime_error when the query fails.
+std::int64_t count_rows(const std::filesystem::path& database, const std::string& table,
+                        const std::string& provider = "");
+
+// Distinct symbols in `table` for `provider`, sorted.
+std::vector<std::string> distinct_symbols(const std::filesystem::path& database, const std::string& table,
+                                          const std::string& provider);
+
+}  // namespace mdp::test
