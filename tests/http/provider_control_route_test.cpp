@@ -3,6 +3,7 @@
 #include "http/bearer_token.hpp"
 #include "http/provider_control_route.hpp"
 #include "http/request_router.hpp"
+#include "reply_header.hpp"
 #include "sample_snapshot.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,6 +15,7 @@ using mdp::http::ControlReply;
 using mdp::http::HttpReply;
 using mdp::http::RequestRouter;
 using mdp::http::RouterOptions;
+using mdp::test::header;
 
 namespace {
 
@@ -44,15 +46,6 @@ RequestRouter router_with(RecordingControl& control, std::string token = "s3cret
 
 HttpReply post(const RequestRouter& router, const std::string& target, const std::string& authorization) {
     return router.handle({"POST", target, authorization, "10.1.2.3:4567"});
-}
-
-std::string header(const HttpReply& reply, const std::string& name) {
-    for (const auto& [key, value] : reply.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "";
 }
 
 }  // namespace

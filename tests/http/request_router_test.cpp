@@ -1,5 +1,6 @@
 // Routing without a socket: paths, methods, status codes, content types.
 #include "http/request_router.hpp"
+#include "reply_header.hpp"
 #include "sample_snapshot.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 using mdp::http::HttpReply;
 using mdp::http::RequestRouter;
 using mdp::http::RouterOptions;
+using mdp::test::header;
 
 namespace {
 
@@ -26,15 +28,6 @@ mdp::http::HttpRequestLine request(std::string_view method, std::string_view tar
     line.method = method;
     line.target = target;
     return line;
-}
-
-std::string header(const HttpReply& reply, const std::string& name) {
-    for (const auto& [key, value] : reply.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "";
 }
 
 }  // namespace
