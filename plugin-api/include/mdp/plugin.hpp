@@ -34,7 +34,9 @@ namespace mdp::sdk {
 template <std::size_t N>
 inline void copy_fixed(char (&destination)[N], std::string_view text) noexcept {
     const std::size_t length = std::min(text.size(), N - 1);
-    std::memcpy(destination, text.data(), length);
+    if (length != 0) {  // an empty view may carry a null data(); memcpy must not see it
+        std::memcpy(destination, text.data(), length);
+    }
     destination[length] = '\0';
 }
 
