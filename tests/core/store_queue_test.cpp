@@ -100,8 +100,11 @@ TEST_CASE("drop_oldest with a batch larger than capacity keeps the newest capaci
 TEST_CASE("block waits for the consumer and loses nothing", "[queue]") {
     StoreQueue queue(16, OverflowPolicy::block);
     std::atomic<bool> producer_done{false};
+    std::atomic<std::size_t> pushed{0};
+    // Catch2 assertions are not thread-safe (ThreadSanitizer reports the race): the producer
+    // only records what happened, the main thread checks it.
     std::thread producer([&] {
-        CHECK(push_numbered(queue, 1000) == 1000);
+        pushed = push_numbered(queue, 1000);
         producer_done = true;
     });
     std::vector<StoreEvent> received;
@@ -114,6 +117,7 @@ TEST_CASE("block waits for the consumer and loses nothing", "[queue]") {
     }
     producer.join();
     CHECK(producer_done);
+    CHECK(pushed == 1000);
     for (std::size_t index = 0; index < received.size(); ++index) {
         REQUIRE(received[index].sequence == index + 1);
     }
