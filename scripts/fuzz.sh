@@ -4,6 +4,8 @@
 #
 #   scripts/fuzz.sh                  every target, 45 s each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh http_request    one target, longer
+#   FUZZ_SEED=1 scripts/fuzz.sh      a fixed libFuzzer seed (CI: the same mutations every run,
+#                                    so a failure reproduces); default: a random seed
 #
 # New interesting inputs go to build-fuzz/fuzz-corpus/<target>/ (the committed corpus is
 # read, never written). A crash stops the run with the failing input saved as
@@ -13,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-45}"
+seed="${FUZZ_SEED:-0}"  # 0: libFuzzer picks one
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
   targets=(config_loader tws_codec http_request status_json)
@@ -41,7 +44,7 @@ for target in "${targets[@]}"; do
   # -max_len bounds one input (requests and configs are small); -rss_limit_mb catches
   # unbounded memory growth; -timeout flags an input that hangs.
   if ! "build-fuzz/fuzz/mdp_fuzz_${target}" "$work_corpus" "tests/fuzz/corpus/${target}" \
-      -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+      -max_total_time="$seconds" -seed="$seed" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="${artifacts}/" -print_final_stats=1 >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "fuzz: ${target} failed; the input is in ${artifacts}/" >&2
