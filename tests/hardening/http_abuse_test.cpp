@@ -28,6 +28,14 @@ namespace {
 
 constexpr std::size_t kMaxConnections = 64;
 
+#if defined(__SANITIZE_ADDRESS__)
+// The host built with AddressSanitizer keeps freed memory in quarantine (256 MB by
+// default), so only gross growth shows there (measured: +200 MB over the flood).
+constexpr std::uint64_t kResidentGrowthLimitBytes = 512ull * 1024 * 1024;
+#else
+constexpr std::uint64_t kResidentGrowthLimitBytes = 64ull * 1024 * 1024;
+#endif
+
 bool answers_health(unsigned short port) {
     try {
         return mdp::test::http_get(port, "/health", 20s).status == 200;
@@ -195,7 +203,8 @@ TEST_CASE("a flood of /metrics requests while the pipeline runs: bounded memory,
     // A generous bound, not a measurement: it catches memory kept per request or per
     // connection (2,000 requests), not allocator caching or a scrape's working set.
     const std::uint64_t resident_after = mdp::test::resident_bytes(host.pid());
-    CHECK(resident_after < resident_before + 64ull * 1024 * 1024);
+    INFO("resident memory: " << resident_before << " -> " << resident_after << " bytes");
+    CHECK(resident_after < resident_before + kResidentGrowthLimitBytes);
 
     REQUIRE(host.stop() == 0);
     check_no_event_lost(host.summary());
