@@ -1,33 +1,10 @@
 #include "server_message_codec.hpp"
 
-#include "field_writer.hpp"
+#include "message_framing.hpp"
 
 namespace mdp::ibkr {
 
 namespace {
-
-template <typename Message>
-void encode_with_id(std::string& out, int message_id, const Message& message, int server_version) {
-    const std::size_t original_size = out.size();
-    try {
-        append_frame(out, [&](FieldWriter& fields) {
-            fields.integer(message_id);
-            EncodeArchive archive(fields, server_version);
-            layout(archive, message);
-        });
-    } catch (...) {
-        out.resize(original_size);
-        throw;
-    }
-}
-
-template <typename Message>
-Message decode_layout(FieldReader& reader, int server_version) {
-    Message message{};
-    DecodeArchive archive(reader, server_version);
-    layout(archive, message);
-    return message;
-}
 
 // Ordered by how often each arrives on a market data connection.
 void dispatch(int message_id, FieldReader& reader, int server_version, ServerMessageHandler& handler) {
