@@ -72,14 +72,9 @@ void encode(std::string& out, const ReqCurrentTime& message, int server_version)
 }
 
 void decode_client_message(std::string_view payload, int server_version, ClientMessageHandler& handler) {
-    int message_id = 0;
-    try {
-        FieldReader reader(payload);
-        message_id = static_cast<int>(reader.integer());
-        dispatch(message_id, reader, server_version, handler);
-    } catch (const DecodeError& error) {
-        throw DecodeError(client_message_name(message_id) + ": " + error.what());
-    }
+    decode_with_id(
+        payload, [&](int message_id, FieldReader& reader) { dispatch(message_id, reader, server_version, handler); },
+        client_message_name);
 }
 
 std::string client_message_name(int message_id) {

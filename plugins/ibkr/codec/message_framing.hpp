@@ -7,6 +7,7 @@
 #include "field_writer.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace mdp::ibkr {
 
@@ -31,6 +32,20 @@ Message decode_layout(FieldReader& reader, int server_version) {
     DecodeArchive archive(reader, server_version);
     layout(archive, message);
     return message;
+}
+
+// Reads a payload's message id and hands the rest to `dispatch(id, reader)`; a DecodeError
+// is rethrown prefixed with the message's name (`name_of(id)`).
+template <typename Dispatch, typename NameOf>
+void decode_with_id(std::string_view payload, Dispatch&& dispatch, NameOf&& name_of) {
+    int message_id = 0;
+    try {
+        FieldReader reader(payload);
+        message_id = static_cast<int>(reader.integer());
+        dispatch(message_id, reader);
+    } catch (const DecodeError& error) {
+        throw DecodeError(name_of(message_id) + ": " + error.what());
+    }
 }
 
 }  // namespace mdp::ibkr

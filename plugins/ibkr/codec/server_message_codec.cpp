@@ -97,14 +97,9 @@ void encode(std::string& out, const CurrentTime& message, int server_version) {
 }
 
 void decode_server_message(std::string_view payload, int server_version, ServerMessageHandler& handler) {
-    int message_id = 0;
-    try {
-        FieldReader reader(payload);
-        message_id = static_cast<int>(reader.integer());
-        dispatch(message_id, reader, server_version, handler);
-    } catch (const DecodeError& error) {
-        throw DecodeError(server_message_name(message_id) + ": " + error.what());
-    }
+    decode_with_id(
+        payload, [&](int message_id, FieldReader& reader) { dispatch(message_id, reader, server_version, handler); },
+        server_message_name);
 }
 
 std::string server_message_name(int message_id) {
