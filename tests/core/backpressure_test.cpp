@@ -26,7 +26,7 @@ TEST_CASE("level rule: SOFT above low, HARD at high, OK only at or below low", "
     CHECK(next_level(Level::soft, 50, marks) == Level::ok);
 }
 
-TEST_CASE("HARD does not step down to SOFT; it returns to OK only at the low watermark", "[backpressure]") {
+TEST_CASE("HARD does not step down to SOFT: it returns to OK only at the low watermark", "[backpressure]") {
     const Watermarks marks{50, 80};
     CHECK(next_level(Level::hard, 79, marks) == Level::hard);
     CHECK(next_level(Level::hard, 51, marks) == Level::hard);

@@ -112,7 +112,7 @@ TEST_CASE("an exception escaping a provider thread fails the provider, not the h
     CHECK_THAT(stopped.output, Catch::Contains("thread worker threw: deliberate failure in the worker"));
 }
 
-TEST_CASE("a start() that never returns is abandoned after its timeout; the others run on", "[supervision]") {
+TEST_CASE("a start() that never returns is abandoned after its timeout while the others run on", "[supervision]") {
     TempDir dir("mdp-supervision");
     const auto config = write_config(
         dir, supervision_config(dir, flaky_provider("hang_in_start", {{"policy", "always"}, {"start_timeout_ms", 300}})));

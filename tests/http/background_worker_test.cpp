@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-TEST_CASE("tasks run in order on one thread; a full queue refuses more", "[http][control]") {
+TEST_CASE("tasks run in order on one thread and a full queue refuses more", "[http][control]") {
     std::mutex mutex;
     std::condition_variable changed;
     bool release = false;

@@ -97,7 +97,7 @@ TEST_CASE("random walk: every quote has 0 < bid < ask on whole ticks and positiv
     }
 }
 
-TEST_CASE("random walk: trades print at realistic prices and sizes; quotes carry the last trade",
+TEST_CASE("random walk: trades print at realistic prices and sizes, quotes carry the last trade",
           "[synthetic][random_walk]") {
     RandomSource random(5);
     RandomWalk walk(50.0, 0.0005);
