@@ -4,6 +4,32 @@
 #include <cctype>
 
 namespace mdp::http {
+namespace {
+
+constexpr std::string_view kScheme = "bearer";
+
+// The token after a case-insensitive "Bearer " with surrounding spaces trimmed; empty when
+// the header uses another scheme or carries no token.
+std::string_view presented_token(std::string_view authorization_header) noexcept {
+    if (authorization_header.size() <= kScheme.size() || authorization_header[kScheme.size()] != ' ') {
+        return {};
+    }
+    for (std::size_t index = 0; index < kScheme.size(); ++index) {
+        if (std::tolower(static_cast<unsigned char>(authorization_header[index])) != kScheme[index]) {
+            return {};
+        }
+    }
+    std::string_view token = authorization_header.substr(kScheme.size() + 1);
+    while (!token.empty() && token.front() == ' ') {
+        token.remove_prefix(1);
+    }
+    while (!token.empty() && token.back() == ' ') {
+        token.remove_suffix(1);
+    }
+    return token;
+}
+
+}  // namespace
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
     const std::size_t length = std::max(a.size(), b.size());
@@ -16,25 +42,15 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
     return difference == 0;
 }
 
-bool bearer_token_matches(std::string_view authorization_header, std::string_view expected_token) noexcept {
-    constexpr std::string_view kScheme = "bearer";
-    if (expected_token.empty() || authorization_header.size() <= kScheme.size() ||
-        authorization_header[kScheme.size()] != ' ') {
-        return false;
+BearerCheck check_bearer_token(std::string_view authorization_header, std::string_view expected_token) noexcept {
+    const std::string_view token = presented_token(authorization_header);
+    if (token.empty()) {
+        return BearerCheck::missing;
     }
-    for (std::size_t index = 0; index < kScheme.size(); ++index) {  // the scheme is case-insensitive
-        if (std::tolower(static_cast<unsigned char>(authorization_header[index])) != kScheme[index]) {
-            return false;
-        }
+    if (expected_token.empty() || !constant_time_equal(token, expected_token)) {
+        return BearerCheck::wrong;
     }
-    std::string_view token = authorization_header.substr(kScheme.size() + 1);
-    while (!token.empty() && token.front() == ' ') {
-        token.remove_prefix(1);
-    }
-    while (!token.empty() && token.back() == ' ') {
-        token.remove_suffix(1);
-    }
-    return constant_time_equal(token, expected_token);
+    return BearerCheck::accepted;
 }
 
 }  // namespace mdp::http

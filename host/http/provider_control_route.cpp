@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace mdp::http {
 namespace {
@@ -33,6 +34,27 @@ int hex_value(char character) {
         return character - 'A' + 10;
     }
     return -1;
+}
+
+// 401 with a challenge when no bearer token was offered, 403 when the offered one is wrong;
+// nothing when it is the admin token. Both refusals are logged with the peer address.
+std::optional<RouteOutcome> refuse_unauthorized(const HttpRequestLine& request, std::string_view path,
+                                                std::string_view admin_token) {
+    switch (check_bearer_token(request.authorization, admin_token)) {
+        case BearerCheck::accepted:
+            return std::nullopt;
+        case BearerCheck::missing: {
+            spdlog::warn("http: refused provider control {} from {}: no bearer token", path, request.remote);
+            RouteOutcome outcome{json_reply(401, {{"error", "an Authorization: Bearer <admin token> header is required"}}),
+                                 {}};
+            outcome.reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mdp\"");
+            return outcome;
+        }
+        case BearerCheck::wrong:
+            spdlog::warn("http: refused provider control {} from {}: wrong bearer token", path, request.remote);
+            return RouteOutcome{json_reply(403, {{"error", "the bearer token is not the admin token"}}), {}};
+    }
+    return std::nullopt;  // unreachable: every BearerCheck is handled above
 }
 
 }  // namespace
@@ -76,11 +98,8 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
         outcome.reply.headers.emplace_back("Allow", "POST");
         return outcome;
     }
-    if (!bearer_token_matches(request.authorization, admin_token_)) {
-        spdlog::warn("http: refused provider control {} from {}: missing or wrong bearer token", path, request.remote);
-        RouteOutcome outcome{json_reply(401, {{"error", "missing or wrong bearer token"}}), {}};
-        outcome.reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mdp\"");
-        return outcome;
+    if (std::optional<RouteOutcome> refusal = refuse_unauthorized(request, path, admin_token_)) {
+        return std::move(*refusal);
     }
     const std::string action(rest.substr(slash + 1));
     if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {

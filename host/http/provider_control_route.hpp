@@ -2,9 +2,10 @@
 // POST /api/v1/providers/{name}/{action}, action one of restart, stop, start: operator
 // control of provider instances. The route exists only when an admin token is configured
 // (and the host supplied a handler); every request must carry `Authorization: Bearer
-// <token>`. Answers: 401 without the right token, 405 for another method, 404 for an
-// unknown action, otherwise what the host's handler says (200, 404 unknown provider, 409
-// not possible now, 504 timed out), as JSON.
+// <token>`. Answers: 401 (with a Bearer challenge) when no token is offered, 403 when the
+// offered token is wrong, 405 for another method, 404 for an unknown action, otherwise
+// what the host's handler says (200, 404 unknown provider, 409 not possible now, 504 timed
+// out), as JSON.
 
 #include "http/http_exchange.hpp"
 #include "http/provider_control_handler.hpp"

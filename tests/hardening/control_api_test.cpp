@@ -69,20 +69,24 @@ TEST_CASE("restart, stop and start a running provider over HTTP, each logged", "
     REQUIRE(host.stop() == 0);
 }
 
-TEST_CASE("a missing or wrong admin token is refused, logged, and changes nothing", "[hardening][control]") {
+TEST_CASE("a missing admin token is 401 and a wrong one 403: both logged, neither changes anything",
+          "[hardening][control]") {
     HardenedHost host(with_token());
     REQUIRE(provider_state_is(host, "running"));
 
     const auto missing = post_action(host, "/api/v1/providers/synthetic/stop", "");
     CHECK(missing.status == 401);
     CHECK(missing.header("WWW-Authenticate").find("Bearer") != std::string::npos);
-    CHECK(post_action(host, "/api/v1/providers/synthetic/stop", "wrong-token").status == 401);
+    CHECK(post_action(host, "/api/v1/providers/synthetic/stop", "wrong-token").status == 403);
     // A prefix of the right token is just as wrong.
-    CHECK(post_action(host, "/api/v1/providers/synthetic/stop", std::string(kToken).substr(0, 10)).status == 401);
+    CHECK(post_action(host, "/api/v1/providers/synthetic/stop", std::string(kToken).substr(0, 10)).status == 403);
 
     CHECK(host.provider("synthetic").at("state") == "running");
-    CHECK(host.output().find("refused provider control /api/v1/providers/synthetic/stop from 127.0.0.1") !=
+    const std::string output = host.output();
+    CHECK(output.find("refused provider control /api/v1/providers/synthetic/stop from 127.0.0.1") !=
           std::string::npos);
+    CHECK(output.find(": no bearer token") != std::string::npos);
+    CHECK(output.find(": wrong bearer token") != std::string::npos);
     REQUIRE(host.stop() == 0);
 }
 

@@ -268,7 +268,7 @@ TEST_CASE("a provider action that blocks does not hold up the other routes", "[h
     CHECK(client.get("/health").status == 200);
     CHECK(client.get("/metrics").status == 200);
     CHECK(client.post("/api/v1/providers/ibkr/stop", "", "application/json", {{"Authorization", "Bearer no"}})
-              .status == 401);
+              .status == 403);
 
     {
         const std::lock_guard lock(mutex);

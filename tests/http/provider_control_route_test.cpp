@@ -85,16 +85,25 @@ TEST_CASE("the route is absent without an admin token or a handler", "[http][con
     CHECK(control.calls.empty());
 }
 
-TEST_CASE("a missing or wrong token is 401 and never reaches the handler", "[http][control]") {
+TEST_CASE("no token offered is 401 with a challenge and a wrong one 403: neither reaches the handler",
+          "[http][control]") {
     RecordingControl control;
     const RequestRouter router = router_with(control);
-    for (const char* authorization : {"", "Bearer", "Bearer ", "Bearer s3cre", "Bearer s3cret2", "Basic s3cret",
-                                      "s3cret", "Bearer S3CRET"}) {
+    for (const char* authorization : {"", "Bearer", "Bearer ", "Bearer    ", "Basic s3cret", "s3cret", "Bearers3cret"}) {
         INFO("Authorization: " << authorization);
         const HttpReply reply = post(router, "/api/v1/providers/ibkr/restart", authorization);
         CHECK(reply.status == 401);
         CHECK(header(reply, "WWW-Authenticate") == "Bearer realm=\"mdp\"");
+        CHECK(nlohmann::json::parse(reply.body)["error"].get<std::string>().find("Authorization: Bearer") !=
+              std::string::npos);
     }
+    for (const char* authorization : {"Bearer s3cre", "Bearer s3cret2", "Bearer S3CRET", "Bearer s3cret s3cret"}) {
+        INFO("Authorization: " << authorization);
+        const HttpReply reply = post(router, "/api/v1/providers/ibkr/restart", authorization);
+        CHECK(reply.status == 403);
+        CHECK(header(reply, "WWW-Authenticate").empty());
+    }
+    CHECK(control.calls.empty());
     CHECK(post(router, "/api/v1/providers/ibkr/restart", "bearer s3cret").status == 200);  // scheme in any case
     CHECK(control.calls.size() == 1);
 }
@@ -129,14 +138,17 @@ TEST_CASE("control work is deferred by route(), so it can run off the io thread"
 }
 
 TEST_CASE("token comparison", "[http][control]") {
-    using mdp::http::bearer_token_matches;
+    using mdp::http::BearerCheck;
+    using mdp::http::check_bearer_token;
     using mdp::http::constant_time_equal;
     CHECK(constant_time_equal("abc", "abc"));
     CHECK_FALSE(constant_time_equal("abc", "abd"));
     CHECK_FALSE(constant_time_equal("abc", "abcd"));
     CHECK_FALSE(constant_time_equal("", "a"));
     CHECK(constant_time_equal("", ""));
-    CHECK(bearer_token_matches("Bearer  tok  ", "tok"));
-    CHECK_FALSE(bearer_token_matches("Bearer tok", ""));
-    CHECK_FALSE(bearer_token_matches("Bearertok", "tok"));
+    CHECK(check_bearer_token("Bearer  tok  ", "tok") == BearerCheck::accepted);
+    CHECK(check_bearer_token("Bearer tok", "") == BearerCheck::wrong);
+    CHECK(check_bearer_token("Bearertok", "tok") == BearerCheck::missing);
+    CHECK(check_bearer_token("Bearer ", "tok") == BearerCheck::missing);
+    CHECK(check_bearer_token("Bearer tok2", "tok") == BearerCheck::wrong);
 }
