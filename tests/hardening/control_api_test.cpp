@@ -2,14 +2,14 @@
 // status API reports, a missing or wrong token is refused, every action is logged, and
 // without an admin token the endpoints do not exist.
 
-#include "hardened_host.hpp"
+#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <string>
 
-using mdp::test::HardenedHost;
+using mdp::test::SyntheticHost;
 using mdp::test::HttpClient;
 using namespace std::chrono_literals;
 
@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kToken = "hardening-admin-token-0123456789";
 
-mdp::test::HttpResponse post_action(const HardenedHost& host, const std::string& path, const std::string& token) {
+mdp::test::HttpResponse post_action(const SyntheticHost& host, const std::string& path, const std::string& token) {
     HttpClient client(host.port(), "127.0.0.1", 60s);
     client.set_keep_alive(false);
     mdp::test::HttpHeaders headers;
@@ -27,20 +27,20 @@ mdp::test::HttpResponse post_action(const HardenedHost& host, const std::string&
     return client.post(path, "", "application/json", headers);
 }
 
-mdp::test::HardenedHostOptions with_token() {
-    mdp::test::HardenedHostOptions options;
+mdp::test::SyntheticHostOptions with_token() {
+    mdp::test::SyntheticHostOptions options;
     options.admin_token = kToken;
     return options;
 }
 
-bool provider_state_is(const HardenedHost& host, const std::string& state) {
+bool provider_state_is(const SyntheticHost& host, const std::string& state) {
     return mdp::test::eventually([&] { return host.provider("synthetic").at("state") == state; }, 30s);
 }
 
 }  // namespace
 
 TEST_CASE("restart, stop and start a running provider over HTTP, each logged", "[hardening][control]") {
-    HardenedHost host(with_token());
+    SyntheticHost host(with_token());
     REQUIRE(provider_state_is(host, "running"));
     const auto restarts_before = host.provider("synthetic").at("restarts").get<std::uint64_t>();
 
@@ -71,7 +71,7 @@ TEST_CASE("restart, stop and start a running provider over HTTP, each logged", "
 
 TEST_CASE("a missing admin token is 401 and a wrong one 403: both logged, neither changes anything",
           "[hardening][control]") {
-    HardenedHost host(with_token());
+    SyntheticHost host(with_token());
     REQUIRE(provider_state_is(host, "running"));
 
     const auto missing = post_action(host, "/api/v1/providers/synthetic/stop", "");
@@ -91,7 +91,7 @@ TEST_CASE("a missing admin token is 401 and a wrong one 403: both logged, neithe
 }
 
 TEST_CASE("without an admin token the control endpoints do not exist", "[hardening][control]") {
-    HardenedHost host(mdp::test::HardenedHostOptions{});
+    SyntheticHost host(mdp::test::SyntheticHostOptions{});
     REQUIRE(provider_state_is(host, "running"));
     CHECK(post_action(host, "/api/v1/providers/synthetic/restart", "").status == 404);
     CHECK(post_action(host, "/api/v1/providers/synthetic/stop", "anything").status == 404);

@@ -6,7 +6,8 @@
 // The in-process server's own limits are covered in tests/http/http_robustness_test.cpp;
 // these run the whole host, with providers and the store coordinator busy.
 
-#include "hardened_host.hpp"
+#include "process_stats.hpp"
+#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-using mdp::test::HardenedHost;
+using mdp::test::SyntheticHost;
 using mdp::test::HttpClient;
 using mdp::test::RawConnection;
 using namespace std::chrono_literals;
@@ -35,6 +36,17 @@ constexpr std::uint64_t kResidentGrowthLimitBytes = 512ull * 1024 * 1024;
 #else
 constexpr std::uint64_t kResidentGrowthLimitBytes = 64ull * 1024 * 1024;
 #endif
+
+// A host with a connection cap low enough to reach, a short read timeout, and a store that
+// keeps up with the flood test's providers.
+mdp::test::SyntheticHostOptions abuse_options() {
+    mdp::test::SyntheticHostOptions options;
+    options.max_connections = kMaxConnections;
+    options.read_timeout_ms = 2000;
+    options.queue_capacity = 5000;
+    options.batch_size = 200;
+    return options;
+}
 
 bool answers_health(unsigned short port) {
     try {
@@ -77,10 +89,9 @@ void check_no_event_lost(const nlohmann::json& summary) {
 }  // namespace
 
 TEST_CASE("slow, oversized and garbage requests do not stop the host serving others", "[hardening][http]") {
-    mdp::test::HardenedHostOptions options;
-    options.max_connections = kMaxConnections;
+    mdp::test::SyntheticHostOptions options = abuse_options();
     options.read_timeout_ms = 1000;
-    HardenedHost host(options);
+    SyntheticHost host(options);
 
     // Slowloris: connections that start a request and never finish it.
     std::vector<std::unique_ptr<RawConnection>> slow;
@@ -133,9 +144,8 @@ TEST_CASE("slow, oversized and garbage requests do not stop the host serving oth
 
 TEST_CASE("a thousand idle connections neither lock out a client nor exhaust descriptors", "[hardening][http]") {
     raise_descriptor_limit(4096);
-    mdp::test::HardenedHostOptions options;
-    options.max_connections = kMaxConnections;
-    HardenedHost host(options);
+    mdp::test::SyntheticHostOptions options = abuse_options();
+    SyntheticHost host(options);
     const std::size_t descriptors_before = mdp::test::open_descriptors(host.pid());
 
     std::vector<std::unique_ptr<RawConnection>> idle;
@@ -161,11 +171,10 @@ TEST_CASE("a thousand idle connections neither lock out a client nor exhaust des
 }
 
 TEST_CASE("a flood of /metrics requests while the pipeline runs: bounded memory, exact counts", "[hardening][http]") {
-    mdp::test::HardenedHostOptions options;
+    mdp::test::SyntheticHostOptions options = abuse_options();
     options.provider_names = {"alpha", "beta"};
     options.rate_per_symbol = 2000;
-    options.max_connections = kMaxConnections;
-    HardenedHost host(options);
+    SyntheticHost host(options);
     // Warm up: the first scrapes allocate what a scrape needs.
     for (int request = 0; request < 50; ++request) {
         REQUIRE(mdp::test::http_get(host.port(), "/metrics").status == 200);

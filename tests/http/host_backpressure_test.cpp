@@ -4,7 +4,9 @@
 // the stall is released, the queue drains, the OK event arrives, the scale returns to 1.0,
 // and every accepted event ends up stored (block policy: nothing lost).
 #include "exposition_parser.hpp"
-#include "host_process.hpp"
+#include "sqlite_reader.hpp"
+#include "sqlite_write_lock.hpp"
+#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,7 +19,7 @@ using nlohmann::json;
 namespace {
 
 std::uint64_t published_total(const json& status, const std::string& provider) {
-    return mdp::test::provider_status(status, provider).at("published_total").get<std::uint64_t>();
+    return mdp::test::provider_in_status(status, provider).at("published_total").get<std::uint64_t>();
 }
 
 std::vector<std::string> feedback_levels(const json& status) {
@@ -33,13 +35,13 @@ std::vector<std::string> feedback_levels(const json& status) {
 TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, and recovers without losing events",
           "[http][host][backpressure]") {
     // Capacity 2000: low watermark 1000, high 1600. 2 symbols x 500/s = 1000 events/s.
-    mdp::test::HostProcess host;
+    mdp::test::SyntheticHost host;
     INFO(host.output());
     REQUIRE(eventually(
         [&] {
             const json status = host.status();
             return status["sinks"][0]["events_stored"].get<std::uint64_t>() > 0 &&
-                   mdp::test::provider_status(status, "synthetic")["state"] == "running";
+                   mdp::test::provider_in_status(status, "synthetic")["state"] == "running";
         },
         60s));
     CHECK(host.get("/ready").status == 200);
@@ -60,7 +62,7 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
         [&] {
             const json status = host.status();
             deepest = std::max(deepest, status["queue"]["depth"].get<std::uint64_t>());
-            const json& synthetic = mdp::test::provider_status(status, "synthetic");
+            const json& synthetic = mdp::test::provider_in_status(status, "synthetic");
             return status["queue"]["level"] == "hard" && synthetic["rate_scale"] == 0.0 && synthetic["level"] == "hard";
         },
         60s));
@@ -100,7 +102,7 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     REQUIRE(eventually(
         [&] {
             status = host.status();
-            const json& synthetic = mdp::test::provider_status(status, "synthetic");
+            const json& synthetic = mdp::test::provider_in_status(status, "synthetic");
             return status["queue"]["level"] == "ok" && synthetic["rate_scale"] == 1.0 && synthetic["level"] == "ok";
         },
         60s));
@@ -110,13 +112,13 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     const json& ok_event = status["recent_feedback"][earlier_transitions + 2];
     CHECK(ok_event["level"] == "ok");
     CHECK(ok_event["queue_size"].get<std::uint64_t>() <= 1000);
-    CHECK(mdp::test::provider_status(status, "synthetic")["feedback_by_level"]["ok"] >= 1);
+    CHECK(mdp::test::provider_in_status(status, "synthetic")["feedback_by_level"]["ok"] >= 1);
     CHECK(eventually([&] { return host.get("/ready").status == 200; }, 30s));
     const std::uint64_t resumed_from = published_total(status, "synthetic");
     CHECK(eventually([&] { return published_total(host.status(), "synthetic") > resumed_from + 500; }, 30s));
 
     // Block policy: through stall and recovery not one event was dropped.
-    CHECK(mdp::test::provider_status(host.status(), "synthetic")["dropped_total"] == 0);
+    CHECK(mdp::test::provider_in_status(host.status(), "synthetic")["dropped_total"] == 0);
 
     // Stop: the queue drains into SQLite; every accepted event is stored exactly once.
     // (A batch published after the queue closed for shutdown is refused and counted as

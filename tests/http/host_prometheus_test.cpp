@@ -1,8 +1,9 @@
 // Real Prometheus scraping the real mdp-host: the target is up and the compatibility
 // queries (KEDA, dashboards) return exactly what the host reports. The host is held in a
 // steady HARD state (store stalled, providers paused) so its values stand still.
-#include "host_process.hpp"
 #include "prometheus_server.hpp"
+#include "sqlite_write_lock.hpp"
+#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,9 +28,9 @@ bool query_reaches(const mdp::test::PrometheusServer& prometheus, const std::str
 
 TEST_CASE("Prometheus scrapes mdp-host and the compatibility queries return the host's values",
           "[http][host][prometheus]") {
-    mdp::test::HostOptions options;
+    mdp::test::SyntheticHostOptions options;
     options.provider_names = {"synthetic", "ibkr"};  // an instance named ibkr, as KEDA queries it
-    mdp::test::HostProcess host(options);
+    mdp::test::SyntheticHost host(options);
     INFO(host.output());
     REQUIRE(eventually([&] { return host.status()["sinks"][0]["events_stored"].get<std::uint64_t>() > 0; }, 60s));
 
@@ -59,7 +60,7 @@ TEST_CASE("Prometheus scrapes mdp-host and the compatibility queries return the 
         60s));
     status = host.status();
     const double depth = status["queue"]["depth"].get<double>();
-    const double hard_events = mdp::test::provider_status(status, "ibkr")["feedback_by_level"]["hard"].get<double>();
+    const double hard_events = mdp::test::provider_in_status(status, "ibkr")["feedback_by_level"]["hard"].get<double>();
     REQUIRE(depth >= 1000);
 
     CHECK(query_reaches(prometheus, "max(pipeline_feedback_queue_depth{source=\"store_coordinator\"})", depth));

@@ -1,7 +1,7 @@
 // The status page of the real mdp-host in headless Chromium: each provider instance with its
 // plugin and state, the sink with its rows, the queue; and a screenshot in the build tree.
 #include "headless_chromium.hpp"
-#include "host_process.hpp"
+#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,10 +11,10 @@ using namespace std::chrono_literals;
 
 TEST_CASE("the real host's status page shows each provider running and the sink writing", "[http][host][browser]") {
     REQUIRE(std::filesystem::exists(mdp::test::kChromiumBinary));
-    mdp::test::HostOptions options;
+    mdp::test::SyntheticHostOptions options;
     options.provider_names = {"synthetic", "ibkr"};
     options.rate_per_symbol = 50;
-    mdp::test::HostProcess host(options);
+    mdp::test::SyntheticHost host(options);
     INFO(host.output());
     REQUIRE(mdp::test::eventually(
         [&] { return host.status()["sinks"][0]["events_stored"].get<std::uint64_t>() > 0; }, 60s));

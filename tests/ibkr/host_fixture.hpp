@@ -1,21 +1,19 @@
 #pragma once
 // Processes for the host integration tests: mdp-fake-tws and mdp-host (with the ibkr plugin
-// and a SQLite sink) in a temp dir on loopback ports, plus readers for what they produce
-// (SQLite rows, the status API, the mdp-summary line).
+// and a SQLite sink) in a temp dir on loopback ports. What they store is read with
+// sqlite_reader.hpp.
 
 #include "child_process.hpp"
+#include "host_runner.hpp"
 #include "temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-struct sqlite3;
 
 namespace mdp::ibkr::test {
 
@@ -42,16 +40,21 @@ class FakeTwsProcess {
     std::unique_ptr<mdp::test::ChildProcess> process_;
 };
 
-// mdp-host with one ibkr provider named "ibkr" and a SQLite sink, HTTP on a loopback port.
+// mdp-host (host_runner.hpp) with one ibkr provider named "ibkr" and a SQLite sink, HTTP
+// on a loopback port.
 class HostProcess {
    public:
     // `provider` is the providers[0] object without name/plugin (e.g. {"config": ..., "rate_scale": ...});
-    // `store` overrides keys of the store section.
+    // `store` overrides keys of the store section. Returns once /health answers (throws with
+    // the host's output otherwise).
     HostProcess(const mdp::test::TempDir& dir, const nlohmann::json& provider, const nlohmann::json& store = {});
+    // A host still running gets SIGINT and up to 30 s to drain.
     ~HostProcess();
+    HostProcess(const HostProcess&) = delete;
+    HostProcess& operator=(const HostProcess&) = delete;
 
-    [[nodiscard]] pid_t pid() const { return process_->pid(); }
-    [[nodiscard]] std::string output() const { return process_->output(); }
+    [[nodiscard]] pid_t pid() const { return host_->pid(); }
+    [[nodiscard]] std::string output() const { return host_->output(); }
     [[nodiscard]] const std::filesystem::path& database() const { return database_; }
     [[nodiscard]] unsigned short http_port() const { return http_port_; }
 
@@ -63,36 +66,15 @@ class HostProcess {
     // Resident memory of the host process in KiB (from /proc).
     [[nodiscard]] std::size_t resident_kib() const;
 
-    // SIGINT, wait for exit; returns the exit code and parses the mdp-summary line.
+    // SIGINT, wait for exit; returns the exit code (-1 on timeout) and keeps the mdp-summary.
     int stop();
     [[nodiscard]] const nlohmann::json& summary() const { return summary_; }
 
    private:
-    std::unique_ptr<mdp::test::ChildProcess> process_;
     std::filesystem::path database_;
     unsigned short http_port_;
+    std::unique_ptr<mdp::test::HostRunner> host_;
     nlohmann::json summary_;
 };
-
-// Read-only queries on the sink's database (safe while the host writes: WAL).
-class SqliteReader {
-   public:
-    explicit SqliteReader(const std::filesystem::path& path);
-    ~SqliteReader();
-    SqliteReader(const SqliteReader&) = delete;
-    SqliteReader& operator=(const SqliteReader&) = delete;
-
-    // The first column of the first row as an integer (0 when no row, or no table yet).
-    std::int64_t scalar(const std::string& sql);
-    // Every row, each column as text ("NULL" for NULL).
-    std::vector<std::vector<std::string>> rows(const std::string& sql);
-
-   private:
-    ::sqlite3* handle_ = nullptr;
-};
-
-// Counts rows in `table` of `path` (0 when the database or table does not exist yet).
-std::int64_t count_rows(const std::filesystem::path& path, const std::string& table,
-                        const std::string& where = "1=1");
 
 }  // namespace mdp::ibkr::test

@@ -4,6 +4,7 @@
 
 #include "host_fixture.hpp"
 #include "http_client.hpp"
+#include "sqlite_reader.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -14,7 +15,9 @@
 
 using namespace mdp::ibkr::test;
 using namespace std::chrono_literals;
+using mdp::test::count_rows_where;
 using mdp::test::eventually;
+using mdp::test::SqliteReader;
 using mdp::test::TempDir;
 using nlohmann::json;
 
@@ -98,7 +101,7 @@ bar AAPL 1705500005 150.5 152.0 150.0 151.5 800 151.1 30
     FakeTwsProcess gateway(dir, {"--script", (dir / "ticks.script").string(), "--bar-interval-ms", "3600000"});
     HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "MSFT"}, {{"real_time_bars", true}}));
     REQUIRE(gateway.wait_for("script done", kPatience));
-    REQUIRE(eventually([&] { return count_rows(host.database(), "bars") == 2 && count_rows(host.database(), "quotes") == 5; },
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "bars") == 2 && count_rows_where(host.database(), "quotes") == 5; },
                        kPatience));
     REQUIRE(host.stop() == 0);
 
@@ -134,21 +137,21 @@ TEST_CASE("a gateway restart mid-stream shows degraded then running and the stre
     TempDir dir("ibkr-host-restart");
     FakeTwsProcess gateway(dir, {"--rate", "20"});
     HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "MSFT"}));
-    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes", "symbol = 'MSFT'") > 10; }, kPatience));
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes", "symbol = 'MSFT'") > 10; }, kPatience));
     REQUIRE(host.provider_state_is("running"));
 
     gateway.kill();
     REQUIRE(eventually([&] { return host.provider_state_is("degraded"); }, kPatience));
     CHECK(host.provider_status()["detail"].get<std::string>().find("127.0.0.1:" + std::to_string(gateway.port())) !=
           std::string::npos);
-    const std::int64_t before_restart = count_rows(host.database(), "quotes");
+    const std::int64_t before_restart = count_rows_where(host.database(), "quotes");
 
     gateway.set_arguments({"--rate", "20", "--seed", "9"});
     gateway.start();
     REQUIRE(eventually([&] { return gateway.count("reqMktData id=2 symbol=MSFT") == 2; }, kPatience));
     CHECK(gateway.count("reqMktData id=1 symbol=AAPL") == 2);
     REQUIRE(eventually([&] { return host.provider_state_is("running"); }, kPatience));
-    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") > before_restart + 20; }, kPatience));
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes") > before_restart + 20; }, kPatience));
     REQUIRE(host.stop() == 0);
     const std::string log = host.output();
     const std::size_t degraded = log.find("provider ibkr: running -> degraded");
@@ -167,8 +170,8 @@ TEST_CASE("an unknown symbol is named on the status API while the others are sto
                    provider.value("detail", "").find("NOPE: no security definition") != std::string::npos;
         },
         kPatience));
-    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes", "symbol = 'AAPL'") > 5; }, kPatience));
-    CHECK(count_rows(host.database(), "quotes", "symbol = 'NOPE'") == 0);
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes", "symbol = 'AAPL'") > 5; }, kPatience));
+    CHECK(count_rows_where(host.database(), "quotes", "symbol = 'NOPE'") == 0);
     CHECK(host.stop() == 0);
 }
 
@@ -198,7 +201,7 @@ TEST_CASE("300 contracts are subscribed within the pacing limit and all stream i
     HostProcess host(dir, provider_with(gateway.port(), contracts, {{"max_market_data_lines", 300}}));
     REQUIRE(eventually(
         [&] {
-            return count_rows(host.database(), "(SELECT DISTINCT symbol FROM quotes)") == 300;
+            return count_rows_where(host.database(), "(SELECT DISTINCT symbol FROM quotes)") == 300;
         },
         kPatience));
     REQUIRE(host.stop() == 0);
@@ -218,7 +221,7 @@ TEST_CASE("frames split into tiny pieces still give the exact rows", "[ibkr][hos
     dir.write_file("ticks.script", script);
     FakeTwsProcess gateway(dir, {"--script", (dir / "ticks.script").string(), "--split-writes"});
     HostProcess host(dir, provider_with(gateway.port(), {"AAPL"}));
-    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") == 30; }, kPatience));
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes") == 30; }, kPatience));
     REQUIRE(host.stop() == 0);
     SqliteReader db(host.database());
     const auto rows = db.rows("SELECT bid, bid_size FROM quotes ORDER BY seq");
@@ -244,8 +247,8 @@ TEST_CASE("a garbage stream never crashes the host", "[ibkr][host][robustness]")
         HostProcess host(dir, provider_with(gateway.port(), {"AAPL"}));
         REQUIRE(gateway.wait_for("fault garbage", kPatience));
         REQUIRE(eventually([&] { return gateway.count("startApi client_id=17") >= 2; }, kPatience));
-        const std::int64_t after_garbage = count_rows(host.database(), "quotes");
-        REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") > after_garbage + 20; }, kPatience));
+        const std::int64_t after_garbage = count_rows_where(host.database(), "quotes");
+        REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes") > after_garbage + 20; }, kPatience));
         REQUIRE(eventually([&] { return host.provider_state_is("running"); }, kPatience));
         CHECK(host.stop() == 0);
     }
@@ -269,8 +272,8 @@ TEST_CASE("at rate scale 0.5 quotes are conflated and trades still flow", "[ibkr
                    status.value("detail", "").find("rate scale 0.5, quotes conflated per symbol") != std::string::npos;
         },
         kPatience));
-    const std::int64_t quotes_now = count_rows(host.database(), "quotes");
-    REQUIRE(eventually([&] { return count_rows(host.database(), "quotes") > quotes_now + 100; }, kPatience));
+    const std::int64_t quotes_now = count_rows_where(host.database(), "quotes");
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes") > quotes_now + 100; }, kPatience));
     REQUIRE(host.stop() == 0);
     const ProviderSummary summary = provider_summary(host.output());
     REQUIRE(summary.quotes > 0);

@@ -1,5 +1,6 @@
 // Plugins written in plain C against plugin_api.h, current and older ABI minor, in mdp-host.
 #include "host_harness.hpp"
+#include "sqlite_reader.hpp"
 
 #include <catch2/catch.hpp>
 

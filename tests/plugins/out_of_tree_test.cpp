@@ -2,6 +2,7 @@
 // examples/out-of-tree-provider against the installed package (find_package), drop the .so
 // into a plugin directory, list it and run it in mdp-host.
 #include "host_harness.hpp"
+#include "sqlite_reader.hpp"
 
 #include <catch2/catch.hpp>
 

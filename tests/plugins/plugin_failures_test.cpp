@@ -1,6 +1,7 @@
 // Broken plugins inside the real mdp-host: each is reported failed with its reason while a
 // good provider keeps running and storing; a required one that fails stops the host.
 #include "host_harness.hpp"
+#include "sqlite_reader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,6 @@
 // The synthetic plugin inside the real mdp-host: what it publishes is what gets stored.
 #include "host_harness.hpp"
+#include "sqlite_reader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,8 @@
 #pragma once
 // The real mdp-host as a child process for integration tests: a config written into a temp
-// dir, the process started on it, waits for its output or for /health, a signal and the wait
-// for its exit, and what it leaves behind (the `mdp-summary` line, rows in a SQLite sink).
+// dir, the process started on it, waits for its output or for /health, its status document,
+// a signal and the wait for its exit, and the `mdp-summary` line it leaves behind (rows in a
+// SQLite sink: sqlite_reader.hpp).
 // Area helpers build their configs and assertions on top of this.
 
 #include "child_process.hpp"
@@ -10,12 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace mdp::test {
 
@@ -25,8 +25,10 @@ std::filesystem::path write_host_config(const TempDir& dir, const nlohmann::json
 
 class HostRunner {
    public:
-    // Starts `mdp-host --config <config>`, its output captured in `output_file`. Does not wait.
-    HostRunner(const std::filesystem::path& config, const std::filesystem::path& output_file);
+    // Starts `mdp-host --config <config>`, its output captured in `output_file`, with
+    // `environment` added to the inherited one (e.g. MDP_ADMIN_TOKEN). Does not wait.
+    HostRunner(const std::filesystem::path& config, const std::filesystem::path& output_file,
+               const std::map<std::string, std::string>& environment = {});
     // A host still running is killed (SIGKILL), so a failing test never leaks one.
     ~HostRunner();
     HostRunner(const HostRunner&) = delete;
@@ -55,18 +57,15 @@ class HostRunner {
     ChildProcess process_;
 };
 
+// GET /api/v1/status on 127.0.0.1:`port` (a fresh connection), parsed; throws
+// std::runtime_error for another status and HttpClientError when nothing answers.
+nlohmann::json status_document(unsigned short port);
+
+// The entry of provider `name` in a status document; throws std::runtime_error when absent.
+const nlohmann::json& provider_in_status(const nlohmann::json& status, const std::string& name);
+
 // The JSON object after "mdp-summary " in `output` (null when there is none or it does not
 // parse).
 nlohmann::json find_summary(const std::string& output);
-
-// Number of rows in `table` of the SQLite database at `database` for `provider`
-// (`provider` empty = all rows). Safe while the host writes (WAL, busy timeout). Throws
-// std::runtime_error when the query fails.
-std::int64_t count_rows(const std::filesystem::path& database, const std::string& table,
-                        const std::string& provider = "");
-
-// Distinct symbols in `table` for `provider`, sorted.
-std::vector<std::string> distinct_symbols(const std::filesystem::path& database, const std::string& table,
-                                          const std::string& provider);
 
 }  // namespace mdp::test

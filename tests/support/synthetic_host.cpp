@@ -1,0 +1,66 @@
+#include "synthetic_host.hpp"
+
+#include <csignal>
+#include <map>
+
+namespace mdp::test {
+namespace {
+
+nlohmann::json http_section(const SyntheticHostOptions& options, unsigned short port) {
+    nlohmann::json http = {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", port}};
+    if (options.max_connections) {
+        http["max_connections"] = *options.max_connections;
+    }
+    if (options.read_timeout_ms) {
+        http["read_timeout_ms"] = *options.read_timeout_ms;
+    }
+    return http;
+}
+
+nlohmann::json host_config(const SyntheticHostOptions& options, unsigned short port,
+                           const std::filesystem::path& database) {
+    nlohmann::json providers = nlohmann::json::array();
+    for (const std::string& name : options.provider_names) {
+        providers.push_back({{"name", name},
+                             {"plugin", "synthetic"},
+                             {"config",
+                              {{"symbols", options.symbols},
+                               {"rate_per_symbol", options.rate_per_symbol},
+                               {"seed", 7},
+                               {"bar_intervals_seconds", nlohmann::json::array()}}}});
+    }
+    return {{"plugin_path", {MDP_PLUGIN_DIR}},
+            {"http", http_section(options, port)},
+            {"logging", {{"level", "info"}}},
+            {"store",
+             {{"queue_capacity", options.queue_capacity},
+              {"batch_size", options.batch_size},
+              {"flush_interval_ms", 50},
+              {"overflow_policy", "block"},
+              {"sinks", {{{"type", "sqlite"}, {"name", "main"}, {"path", database.string()}}}}}},
+            {"backpressure", {{"feedback_enabled", true}, {"low_watermark_pct", 0.5}, {"high_watermark_pct", 0.8}}},
+            {"providers", providers}};
+}
+
+}  // namespace
+
+SyntheticHost::SyntheticHost(const SyntheticHostOptions& options) {
+    port_ = free_loopback_port();
+    const auto config_file = write_host_config(directory_, host_config(options, port_, database()));
+    std::map<std::string, std::string> environment;
+    if (!options.admin_token.empty()) {
+        environment["MDP_ADMIN_TOKEN"] = options.admin_token;
+    }
+    host_ = std::make_unique<HostRunner>(config_file, directory_ / "host.log", environment);
+    host_->wait_until_healthy(port_);
+}
+
+HttpResponse SyntheticHost::get(const std::string& target) const { return http_get(port_, target); }
+
+nlohmann::json SyntheticHost::status() const { return status_document(port_); }
+
+nlohmann::json SyntheticHost::provider(const std::string& name) const { return provider_in_status(status(), name); }
+
+int SyntheticHost::stop() { return host_->stop(SIGTERM, std::chrono::seconds(120)).value_or(-1); }
+
+}  // namespace mdp::test
