@@ -3,7 +3,7 @@
 // store. The same scenarios through the real mdp-host live in host_integration_test.cpp.
 
 #include "captured_output.hpp"
-#include "stub_host.hpp"
+#include "recording_host.hpp"
 
 #include "fake_gateway/fake_gateway.hpp"
 #include "provider/ibkr_provider.hpp"
@@ -26,7 +26,7 @@
 using namespace mdp::ibkr;
 using namespace std::chrono_literals;
 using mdp::ibkr::test::CapturedOutput;
-using mdp::ibkr::test::StubHost;
+using mdp::test::RecordingHost;
 using mdp::test::eventually;
 using nlohmann::json;
 
@@ -66,7 +66,7 @@ json base_config(std::uint16_t port, const json& contracts) {
 }
 
 struct Provider {
-    StubHost host;
+    RecordingHost host;
     std::unique_ptr<IbkrProvider> provider;
 
     explicit Provider(const json& config) {
@@ -203,8 +203,8 @@ TEST_CASE("a second connection with the same client id is refused by the gateway
 }
 
 TEST_CASE("1100 degrades then 1102 carries on and 1101 resubscribes everything", "[ibkr][session][errors]") {
-    Gateway gateway({"--rate", "20", "--fault", "300:1100", "--fault", "900:1102", "--fault", "1500:1100", "--fault",
-                     "2100:1101"});
+    Gateway gateway(
+        {"--rate", "20", "--fault", "300:1100", "--fault", "900:1102", "--fault", "1500:1100", "--fault", "2100:1101"});
     Provider provider(base_config(gateway.port(), {"AAPL", "MSFT"}));
     REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_DEGRADED, "lost its connection to IB (1100"); },
                        kPatience));
@@ -268,9 +268,9 @@ TEST_CASE("a few malformed messages are skipped and counted without reconnecting
     Gateway gateway({"--rate", "20", "--fault", "300:malformed"});
     Provider provider(base_config(gateway.port(), {"AAPL"}));
     REQUIRE(eventually([&] { return provider.host.logged("skipped malformed message #5"); }, kPatience));
-    REQUIRE(eventually([&] { return provider.host.last_state().detail.find("5 malformed messages skipped") !=
-                                    std::string::npos; },
-                       kPatience));
+    REQUIRE(eventually(
+        [&] { return provider.host.last_state().detail.find("5 malformed messages skipped") != std::string::npos; },
+        kPatience));
     CHECK(gateway.output.count("startApi client_id=17") == 1);
 }
 
@@ -358,8 +358,8 @@ TEST_CASE("not subscribed gives a clear status or delayed data with the fallback
     SECTION("without fallback") {
         Gateway gateway({"--not-subscribed", "XYZ", "--delayed-disabled", "QQQ", "--rate", "10"});
         Provider provider(base_config(gateway.port(), {"AAPL", "XYZ", "QQQ"}));
-        REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_RUNNING, "market data not subscribed (354)"); },
-                           kPatience));
+        REQUIRE(eventually(
+            [&] { return provider.host.reported(MDP_STATE_RUNNING, "market data not subscribed (354)"); }, kPatience));
         REQUIRE(eventually(
             [&] {
                 return provider.host.last_state().detail.find("not subscribed and delayed data is disabled (10186)") !=
@@ -377,8 +377,8 @@ TEST_CASE("not subscribed gives a clear status or delayed data with the fallback
         for (const auto& event : provider.events_of(MDP_EVENT_QUOTE, "XYZ")) {
             CHECK((event.flags & MDP_EVENT_FLAG_DELAYED) != 0);
         }
-        REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_RUNNING, "on delayed data: XYZ"); },
-                           kPatience));
+        REQUIRE(
+            eventually([&] { return provider.host.reported(MDP_STATE_RUNNING, "on delayed data: XYZ"); }, kPatience));
     }
 }
 
@@ -389,8 +389,8 @@ TEST_CASE("every server version in range speaks to the provider", "[ibkr][sessio
             Provider provider(base_config(gateway.port(), {"AAPL", "NOPE"}));
             REQUIRE(eventually([&] { return provider.events_of(MDP_EVENT_QUOTE, "AAPL").size() > 5; }, kPatience));
             // The error layout differs at 166 and 194; the failure is read right at each.
-            REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_RUNNING, "NOPE: no security definition"); },
-                               kPatience));
+            REQUIRE(eventually(
+                [&] { return provider.host.reported(MDP_STATE_RUNNING, "NOPE: no security definition"); }, kPatience));
             CHECK(gateway.output.contains("-> server version " + std::to_string(version)));
         }
     }
@@ -401,8 +401,8 @@ TEST_CASE("nothing listening is degraded with the reason and max_attempts gives 
     json config = base_config(port, {"AAPL"});
     SECTION("retrying") {
         Provider provider(config);
-        REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_DEGRADED, "connection refused by 127.0.0.1"); },
-                           kPatience));
+        REQUIRE(eventually(
+            [&] { return provider.host.reported(MDP_STATE_DEGRADED, "connection refused by 127.0.0.1"); }, kPatience));
         CHECK(provider.host.last_state().state == MDP_STATE_DEGRADED);
     }
     SECTION("giving up") {
@@ -430,7 +430,8 @@ TEST_CASE("a server that never answers the handshake times out and is retried", 
         Provider provider(config);
         REQUIRE(eventually(
             [&] {
-                return provider.host.reported(MDP_STATE_DEGRADED, "waiting for the server version (is this a TWS API port");
+                return provider.host.reported(MDP_STATE_DEGRADED,
+                                              "waiting for the server version (is this a TWS API port");
             },
             kPatience));
     }

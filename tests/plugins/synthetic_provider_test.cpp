@@ -21,7 +21,7 @@ namespace {
 constexpr std::chrono::seconds kPatience{30};
 
 bool detail_contains(const RecordingHost& host, const std::string& text) {
-    return host.last_detail().find(text) != std::string::npos;
+    return host.last_state().detail.find(text) != std::string::npos;
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ TEST_CASE("synthetic provider: max_events publishes exactly that many across thr
                                    "batch_size": 64, "max_events": 10007, "seed": 1})");
     provider.start();
     REQUIRE(eventually([&] { return detail_contains(host, "finished: 10007 events"); }, kPatience));
-    CHECK(host.last_state() == MDP_STATE_RUNNING);
+    CHECK(host.last_state().state == MDP_STATE_RUNNING);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // it stays idle
     CHECK(host.event_count() == 10007);
     provider.stop();
@@ -70,8 +70,8 @@ TEST_CASE("synthetic provider: scale 0 pauses publishing until the scale rises",
     mdp_feedback_t feedback{sizeof(mdp_feedback_t), MDP_LEVEL_SOFT, 0.5, 10, 100, 0};
     provider.on_feedback(feedback);
     REQUIRE(eventually([&] { return host.event_count() > 0; }, kPatience));
-    REQUIRE(eventually([&] { return detail_contains(host, "streaming 2 symbols at 1000 ev/s (scale 0.5)"); },
-                       kPatience));
+    REQUIRE(
+        eventually([&] { return detail_contains(host, "streaming 2 symbols at 1000 ev/s (scale 0.5)"); }, kPatience));
 
     host.set_rate_scale(0.0);
     REQUIRE(eventually([&] { return detail_contains(host, "paused"); }, kPatience));
@@ -80,8 +80,7 @@ TEST_CASE("synthetic provider: scale 0 pauses publishing until the scale rises",
 
 TEST_CASE("synthetic provider: stop returns while throttled to a very low rate", "[synthetic][provider]") {
     RecordingHost host;
-    SyntheticProvider provider(mdp::sdk::Host(host.table()), "slow",
-                               R"({"symbols": ["A"], "rate_per_symbol": 0.01})");
+    SyntheticProvider provider(mdp::sdk::Host(host.table()), "slow", R"({"symbols": ["A"], "rate_per_symbol": 0.01})");
     provider.start();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     provider.stop();
@@ -127,8 +126,7 @@ TEST_CASE("synthetic provider: bad config fails create() through the SDK with th
           R"(rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found "x")");
 
     provider = mdp::sdk::detail::create_adapter<SyntheticProvider>(nullptr, host.table(), "good",
-                                                                   R"({"symbols": ["A"]})", error.data(),
-                                                                   error.size());
+                                                                   R"({"symbols": ["A"]})", error.data(), error.size());
     REQUIRE(provider != nullptr);
     CHECK(provider->size == sizeof(mdp_provider_t));
     provider->destroy(provider);  // never started: destroy instead of start

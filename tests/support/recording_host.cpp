@@ -1,5 +1,7 @@
 #include "recording_host.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace mdp::test {
@@ -18,6 +20,14 @@ RecordingHost::RecordingHost() {
 
 RecordingHost& RecordingHost::self(const mdp_host_t* host) { return *static_cast<RecordingHost*>(host->host_data); }
 
+void RecordingHost::set_blocked(bool blocked) {
+    {
+        const std::lock_guard lock(mutex_);
+        blocked_ = blocked;
+    }
+    unblocked_.notify_all();
+}
+
 int32_t RecordingHost::publish(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
                                mdp_publish_result_t* result) {
     RecordingHost& recording = self(host);
@@ -25,7 +35,10 @@ int32_t RecordingHost::publish(const mdp_host_t* host, const mdp_event_t* events
         return MDP_ERROR;
     }
     {
-        std::lock_guard lock(recording.mutex_);
+        std::unique_lock lock(recording.mutex_);
+        recording.unblocked_.wait(lock, [&] { return !recording.blocked_; });
+        // Events are laid out with the stride the plugin declared (events[0].size), which
+        // may exceed this host's mdp_event_t when the plugin was built against a newer minor.
         const auto* bytes = reinterpret_cast<const unsigned char*>(events);
         const std::size_t stride = count > 0 ? events[0].size : 0;
         for (uint32_t index = 0; index < count; ++index) {
@@ -46,15 +59,14 @@ double RecordingHost::rate_scale(const mdp_host_t* host) { return self(host).rat
 
 void RecordingHost::log(const mdp_host_t* host, int32_t /*level*/, const char* message) {
     RecordingHost& recording = self(host);
-    std::lock_guard lock(recording.mutex_);
-    recording.log_lines_.emplace_back(message != nullptr ? message : "");
+    const std::lock_guard lock(recording.mutex_);
+    recording.logs_.emplace_back(message != nullptr ? message : "");
 }
 
 void RecordingHost::report_state(const mdp_host_t* host, int32_t state, const char* detail) {
     RecordingHost& recording = self(host);
-    std::lock_guard lock(recording.mutex_);
-    recording.last_state_ = state;
-    recording.last_detail_ = detail != nullptr ? detail : "";
+    const std::lock_guard lock(recording.mutex_);
+    recording.states_.push_back({state, detail != nullptr ? detail : ""});
 }
 
 int64_t RecordingHost::now_ns(const mdp_host_t* /*host*/) {
@@ -65,28 +77,41 @@ int64_t RecordingHost::now_ns(const mdp_host_t* /*host*/) {
 const void* RecordingHost::get_extension(const mdp_host_t* /*host*/, const char* /*extension_id*/) { return nullptr; }
 
 std::vector<mdp_event_t> RecordingHost::events() const {
-    std::lock_guard lock(mutex_);
+    const std::lock_guard lock(mutex_);
     return events_;
 }
 
 std::size_t RecordingHost::event_count() const {
-    std::lock_guard lock(mutex_);
+    const std::lock_guard lock(mutex_);
     return events_.size();
 }
 
-std::string RecordingHost::last_detail() const {
-    std::lock_guard lock(mutex_);
-    return last_detail_;
+std::vector<std::string> RecordingHost::logs() const {
+    const std::lock_guard lock(mutex_);
+    return logs_;
 }
 
-int RecordingHost::last_state() const {
-    std::lock_guard lock(mutex_);
-    return last_state_;
+std::vector<StateReport> RecordingHost::states() const {
+    const std::lock_guard lock(mutex_);
+    return states_;
 }
 
-std::vector<std::string> RecordingHost::log_lines() const {
-    std::lock_guard lock(mutex_);
-    return log_lines_;
+StateReport RecordingHost::last_state() const {
+    const std::lock_guard lock(mutex_);
+    return states_.empty() ? StateReport{} : states_.back();
+}
+
+bool RecordingHost::logged(const std::string& text) const {
+    const std::lock_guard lock(mutex_);
+    return std::any_of(logs_.begin(), logs_.end(),
+                       [&](const std::string& line) { return line.find(text) != std::string::npos; });
+}
+
+bool RecordingHost::reported(int state, const std::string& text) const {
+    const std::lock_guard lock(mutex_);
+    return std::any_of(states_.begin(), states_.end(), [&](const StateReport& report) {
+        return report.state == state && report.detail.find(text) != std::string::npos;
+    });
 }
 
 }  // namespace mdp::test
