@@ -57,8 +57,9 @@ struct Measurement {
 std::string bench_config(bool http, unsigned short port) {
     return R"({
       "plugin_path": [")" MDP_PLUGIN_DIR R"("],
-      "http": {"enabled": )" + std::string(http ? "true" : "false") + R"(, "bind_address": "127.0.0.1", "port": )" +
-           std::to_string(port) + R"(},
+      "http": {"enabled": )" +
+           std::string(http ? "true" : "false") + R"(, "bind_address": "127.0.0.1", "port": )" + std::to_string(port) +
+           R"(},
       "logging": {"level": "warn"},
       "store": {"queue_capacity": 10000, "batch_size": 500, "flush_interval_ms": 250,
                 "sinks": [{"type": "null", "name": "null"}]},
@@ -130,10 +131,11 @@ int main(int argc, char** argv) {
     for (int run = 0; run < runs; ++run) {
         plain.push_back(measure(false, duration));
         scraped.push_back(measure(true, duration));
-        std::printf("run %d: plain %.2f M events/s (%.4f allocations/event), scraped %.2f M events/s (%.4f "
-                    "allocations/event)\n",
-                    run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
-                    scraped.back().events_per_second / 1e6, scraped.back().allocations_per_event);
+        std::printf(
+            "run %d: plain %.2f M events/s (%.4f allocations/event), scraped %.2f M events/s (%.4f "
+            "allocations/event)\n",
+            run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
+            scraped.back().events_per_second / 1e6, scraped.back().allocations_per_event);
         std::fflush(stdout);
     }
     const auto median = [](std::vector<Measurement> values) {

@@ -26,8 +26,8 @@ using mdp::pipeline::StoreQueue;
 
 namespace {
 
-constexpr std::size_t kCapacity = 10000;       // the default store queue capacity
-constexpr std::size_t kConsumerBatch = 500;    // the default coordinator batch
+constexpr std::size_t kCapacity = 10000;  // the default store queue capacity
+constexpr std::size_t kConsumerBatch = 500;  // the default coordinator batch
 constexpr std::size_t kRecordsPerIteration = 2'000'000;
 
 StoreEvent sample_record(std::uint32_t provider, std::uint64_t sequence) {
@@ -148,11 +148,25 @@ void boost_lockfree_queue(benchmark::State& state) {
 }  // namespace
 
 // Args: {producers, producer batch size}
-BENCHMARK(mdp_store_queue)->ArgNames({"producers", "batch"})->Args({1, 64})->Args({1, 1})->Args({4, 64})->Args({4, 1})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(boost_spsc_queue)->ArgNames({"producers", "batch"})->Args({1, 64})->Args({1, 1})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(boost_lockfree_queue)->ArgNames({"producers", "batch"})->Args({1, 1})->Args({4, 1})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(mdp_store_queue)
+    ->ArgNames({"producers", "batch"})
+    ->Args({1, 64})
+    ->Args({1, 1})
+    ->Args({4, 64})
+    ->Args({4, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(boost_spsc_queue)
+    ->ArgNames({"producers", "batch"})
+    ->Args({1, 64})
+    ->Args({1, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(boost_lockfree_queue)
+    ->ArgNames({"producers", "batch"})
+    ->Args({1, 1})
+    ->Args({4, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -27,8 +27,14 @@ app::HostSnapshot bench_snapshot(std::size_t providers, std::size_t sinks) {
     snapshot.run_id = "0123456789abcdef";
     snapshot.started_at_ns = kStartNs;
     snapshot.now_ns = kStartNs + 3600 * kSecondNs;
-    snapshot.queue = {.coordinator_id = "store_coordinator", .depth = 4200, .capacity = 10000, .low_watermark = 5000,
-                      .high_watermark = 8000, .level = "ok", .level_value = 0, .overflow_policy = "block",
+    snapshot.queue = {.coordinator_id = "store_coordinator",
+                      .depth = 4200,
+                      .capacity = 10000,
+                      .low_watermark = 5000,
+                      .high_watermark = 8000,
+                      .level = "ok",
+                      .level_value = 0,
+                      .overflow_policy = "block",
                       .feedback_enabled = true};
     for (std::size_t index = 0; index < providers; ++index) {
         app::ProviderSnapshot provider;
@@ -59,9 +65,13 @@ app::HostSnapshot bench_snapshot(std::size_t providers, std::size_t sinks) {
         snapshot.sinks.push_back(std::move(sink));
     }
     for (int index = 0; index < 50; ++index) {
-        snapshot.recent_feedback.push_back({.coordinator_id = "store_coordinator", .queue_size = 8000,
-                                            .capacity = 10000, .level = "hard", .level_value = 2,
-                                            .reason = "depth 8000 >= high watermark 8000", .utilization = 0.8,
+        snapshot.recent_feedback.push_back({.coordinator_id = "store_coordinator",
+                                            .queue_size = 8000,
+                                            .capacity = 10000,
+                                            .level = "hard",
+                                            .level_value = 2,
+                                            .reason = "depth 8000 >= high watermark 8000",
+                                            .utilization = 0.8,
                                             .timestamp_ns = kStartNs + index * kSecondNs});
     }
     snapshot.event_latency_seconds = filled_histogram();

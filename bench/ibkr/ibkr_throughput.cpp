@@ -369,11 +369,11 @@ int main(int argc, char** argv) {
         const std::string bytes = blast_bytes(settings);
         const DecodeRun reference = decode_from_memory(settings, bytes);
         const double messages = static_cast<double>(settings.messages);
-        std::printf("ibkr throughput: %zu tick messages (%.1f MB, %.1f bytes/message) over %zu symbols, server "
-                    "version %d, %d runs each (median)\n",
-                    settings.messages, static_cast<double>(bytes.size()) / 1e6,
-                    static_cast<double>(bytes.size()) / messages, settings.symbols, settings.server_version,
-                    settings.repeat);
+        std::printf(
+            "ibkr throughput: %zu tick messages (%.1f MB, %.1f bytes/message) over %zu symbols, server "
+            "version %d, %d runs each (median)\n",
+            settings.messages, static_cast<double>(bytes.size()) / 1e6, static_cast<double>(bytes.size()) / messages,
+            settings.symbols, settings.server_version, settings.repeat);
         std::printf("each message yields an event: %llu events expected; load average %s\n",
                     static_cast<unsigned long long>(reference.events), load_average().c_str());
 
@@ -397,10 +397,11 @@ int main(int argc, char** argv) {
         report("pipeline: socket -> published events", median(pipeline));
         std::printf("  pipeline / raw read: %.0f%%; load average now %s\n", 100.0 * median(raw) / median(pipeline),
                     load_average().c_str());
-        std::printf("  pipeline runs published %llu events; %llu quotes were conflated while the publisher was "
-                    "behind (%.3f%%)\n",
-                    static_cast<unsigned long long>(published), static_cast<unsigned long long>(conflated),
-                    100.0 * static_cast<double>(conflated) / static_cast<double>(published + conflated));
+        std::printf(
+            "  pipeline runs published %llu events; %llu quotes were conflated while the publisher was "
+            "behind (%.3f%%)\n",
+            static_cast<unsigned long long>(published), static_cast<unsigned long long>(conflated),
+            100.0 * static_cast<double>(conflated) / static_cast<double>(published + conflated));
         return 0;
     } catch (const std::exception& error) {
         std::cerr << "ibkr_throughput: " << error.what() << "\n";

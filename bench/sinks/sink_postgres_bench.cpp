@@ -120,7 +120,8 @@ struct Psql {
     std::string conninfo;
 
     mdp::test::RunResult run(const std::string& command) const {
-        return mdp::test::run_to_completion(program, {"-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", command},
+        return mdp::test::run_to_completion(program,
+                                            {"-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", command},
                                             std::chrono::minutes(30));
     }
     void must(const std::string& command) const {
@@ -170,7 +171,8 @@ int main(int argc, char** argv) {
 
     const std::string copy_command =
         "\\copy quotes (ts, provider, run_id, seq, symbol, bid, ask, bid_size, ask_size, last, delayed, snapshot, "
-        "event_time_ns, receive_time_ns) FROM '" + csv.string() + "' WITH (FORMAT csv)";
+        "event_time_ns, receive_time_ns) FROM '" +
+        csv.string() + "' WITH (FORMAT csv)";
     const std::string count_sql = "SELECT count(*) FROM quotes";
 
     std::vector<double> baseline_rates;
@@ -190,9 +192,10 @@ int main(int argc, char** argv) {
         sink_rates.push_back(static_cast<double>(arguments.rows) / seconds_since(started));
 
         const auto stored = psql.run(count_sql);
-        std::printf("run %d: psql \\copy %.0f rows/s, sink %.0f rows/s (rows in table after sink run: %s)\n", run + 1,
-                    baseline_rates.back(), sink_rates.back(),
-                    stored.output.empty() ? "?" : stored.output.substr(0, stored.output.find_last_not_of(" \n") + 1).c_str());
+        std::printf(
+            "run %d: psql \\copy %.0f rows/s, sink %.0f rows/s (rows in table after sink run: %s)\n", run + 1,
+            baseline_rates.back(), sink_rates.back(),
+            stored.output.empty() ? "?" : stored.output.substr(0, stored.output.find_last_not_of(" \n") + 1).c_str());
     }
     sink.close();
 

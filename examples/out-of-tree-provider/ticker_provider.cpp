@@ -173,7 +173,7 @@ class TickerProvider final : public mdp::sdk::Provider {
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_requested_ = false;  // guarded by mutex_
-    bool woken_ = false;           // guarded by mutex_
+    bool woken_ = false;  // guarded by mutex_
 };
 
 }  // namespace

@@ -11,9 +11,9 @@ enum class Command { run, check_config, list_plugins, version, help };
 
 struct CliOptions {
     Command command = Command::run;
-    std::string config_file;                 // --config, else $MDP_CONFIG
-    std::vector<std::string> plugin_paths;   // --plugin-path (repeatable; list-plugins)
-    bool check_sinks = false;                // --check-sinks: --check-config also connects to sinks
+    std::string config_file;  // --config, else $MDP_CONFIG
+    std::vector<std::string> plugin_paths;  // --plugin-path (repeatable; list-plugins)
+    bool check_sinks = false;  // --check-sinks: --check-config also connects to sinks
 };
 
 // Parses argv; throws std::invalid_argument with a message naming the bad argument.

@@ -161,8 +161,7 @@ int list_plugins(const CliOptions& options) {
 }
 
 int print_version() {
-    std::cout << "mdp-host " << kVersion << " (plugin ABI " << plugins::to_string(plugins::host_abi_version())
-              << ")\n";
+    std::cout << "mdp-host " << kVersion << " (plugin ABI " << plugins::to_string(plugins::host_abi_version()) << ")\n";
     return 0;
 }
 

@@ -45,19 +45,16 @@ std::string make_run_id() {
 }
 
 HostApplication::HostApplication(config::HostConfig config)
-    : config_(std::move(config)),
-      run_id_(make_run_id()),
+    : config_(std::move(config)), run_id_(make_run_id()),
       queue_(config_.store.queue_capacity, config_.store.overflow_policy),
       controller_(config_.store.queue_capacity,
                   pipeline::watermarks_for(config_.store.queue_capacity, config_.backpressure.low_watermark_pct,
                                            config_.backpressure.high_watermark_pct),
                   config_.backpressure.coordinator_id, [this] { return queue_.depth(); }),
-      rate_control_(config_.backpressure),
-      coordinator_(std::make_unique<pipeline::StoreCoordinator>(queue_, controller_, create_sinks(config_.store),
-                                                                config_.store)),
+      rate_control_(config_.backpressure), coordinator_(std::make_unique<pipeline::StoreCoordinator>(
+                                               queue_, controller_, create_sinks(config_.store), config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
-      providers_(config_, plugins::PublishTarget{&queue_, &controller_}),
-      supervisor_(providers_) {
+      providers_(config_, plugins::PublishTarget{&queue_, &controller_}), supervisor_(providers_) {
     queue_.set_eviction_observer([this](std::uint32_t provider_id) {
         if (auto* instance = providers_.find(provider_id)) {
             instance->count_evicted();
@@ -100,8 +97,7 @@ int HostApplication::run(ShutdownSignal& shutdown) {
         }
     }
     if (shutdown.received_signal() != 0) {
-        spdlog::info("received signal {}; stopping providers and draining the store queue",
-                     shutdown.received_signal());
+        spdlog::info("received signal {}; stopping providers and draining the store queue", shutdown.received_signal());
     }
     return shut_down(0);
 }

@@ -17,16 +17,16 @@ namespace mdp::app {
 using FeedbackEventRecord = pipeline::FeedbackEvent;
 
 struct ProviderSnapshot {
-    std::string name;            // instance name (the `provider` label)
+    std::string name;  // instance name (the `provider` label)
     std::string plugin_id;
     std::string plugin_version;
     std::string plugin_file;
-    std::string abi_version;     // the plugin's, "1.0.0"
+    std::string abi_version;  // the plugin's, "1.0.0"
     bool enabled = true;
     bool required = false;
-    std::string state;           // loaded, starting, running, degraded, stopping, stopped, failed
-    std::string detail;          // last human-readable detail
-    std::string last_error;      // last failure reason ("" if none)
+    std::string state;  // loaded, starting, running, degraded, stopping, stopped, failed
+    std::string detail;  // last human-readable detail
+    std::string last_error;  // last failure reason ("" if none)
     std::int64_t state_since_ns = 0;
     std::int64_t started_at_ns = 0;  // 0 when never started
     std::uint64_t restarts = 0;
@@ -48,15 +48,15 @@ struct SinkSnapshot {
     std::uint64_t batches_written = 0;
     std::uint64_t write_errors = 0;
     std::uint64_t retries = 0;
-    bool healthy = true;           // last write succeeded (or none failed yet)
+    bool healthy = true;  // last write succeeded (or none failed yet)
     std::string last_error;
     double last_write_seconds = 0.0;
     std::int64_t last_success_ns = 0;
     metrics::HistogramSnapshot write_duration_seconds;
     // What the sink itself reports (sinks::SinkStats): empty for sinks without it.
-    std::map<std::string, std::uint64_t> rows_by_table;   // rows inserted or updated per table
+    std::map<std::string, std::uint64_t> rows_by_table;  // rows inserted or updated per table
     std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by kind
-    std::string circuit_state;                            // "closed", "open", "half_open" or ""
+    std::string circuit_state;  // "closed", "open", "half_open" or ""
 };
 
 struct QueueSnapshot {
@@ -64,9 +64,9 @@ struct QueueSnapshot {
     std::string coordinator_id = "store_coordinator";
     std::uint64_t depth = 0;
     std::uint64_t capacity = 0;
-    std::uint64_t low_watermark = 0;   // events
+    std::uint64_t low_watermark = 0;  // events
     std::uint64_t high_watermark = 0;  // events
-    std::string level;                 // ok / soft / hard
+    std::string level;  // ok / soft / hard
     int level_value = 0;
     std::string overflow_policy;
     bool feedback_enabled = true;

@@ -19,11 +19,17 @@ int main(int argc, char** argv) {
         return 2;
     }
     switch (options.command) {
-        case Command::help: std::cout << usage_text(); return 0;
-        case Command::version: return print_version();
-        case Command::check_config: return check_config(options);
-        case Command::list_plugins: return list_plugins(options);
-        case Command::run: return run_host(options);
+        case Command::help:
+            std::cout << usage_text();
+            return 0;
+        case Command::version:
+            return print_version();
+        case Command::check_config:
+            return check_config(options);
+        case Command::list_plugins:
+            return list_plugins(options);
+        case Command::run:
+            return run_host(options);
     }
     return 2;
 }

@@ -71,7 +71,8 @@ ControlResult ProviderControl::apply(const Pending& request, plugins::ProviderRe
         return {409, "provider " + request.provider + " is disabled in the config"};
     }
     if (instance->hung()) {
-        return {409, "provider " + request.provider + " is abandoned after a call that never returned; restart the host"};
+        return {409,
+                "provider " + request.provider + " is abandoned after a call that never returned; restart the host"};
     }
     const plugins::ProviderState state = instance->state();
     const bool active = state == plugins::ProviderState::running || state == plugins::ProviderState::degraded ||

@@ -13,11 +13,21 @@ namespace {
 void append_control_escape(std::string& out, unsigned char byte) {
     static constexpr std::string_view hex = "0123456789abcdef";
     switch (byte) {
-        case '\n': out += "\\n"; return;
-        case '\r': out += "\\r"; return;
-        case '\t': out += "\\t"; return;
-        case '\b': out += "\\b"; return;
-        case '\f': out += "\\f"; return;
+        case '\n':
+            out += "\\n";
+            return;
+        case '\r':
+            out += "\\r";
+            return;
+        case '\t':
+            out += "\\t";
+            return;
+        case '\b':
+            out += "\\b";
+            return;
+        case '\f':
+            out += "\\f";
+            return;
         default:
             out += "\\u00";
             out += hex[byte >> 4];

@@ -96,7 +96,8 @@ void read_store(JsonNode node, StoreConfig& store) {
                                                       : OverflowPolicy::block;
     store.shutdown_drain_timeout_ms =
         node.get_int("shutdown_drain_timeout_ms", 0, 3'600'000, store.shutdown_drain_timeout_ms);
-    store.retry_initial_backoff_ms = node.get_int("retry_initial_backoff_ms", 1, 600000, store.retry_initial_backoff_ms);
+    store.retry_initial_backoff_ms =
+        node.get_int("retry_initial_backoff_ms", 1, 600000, store.retry_initial_backoff_ms);
     store.retry_max_backoff_ms = node.get_int("retry_max_backoff_ms", 1, 3'600'000, store.retry_max_backoff_ms);
     if (store.retry_max_backoff_ms < store.retry_initial_backoff_ms) {
         node.fail_at("retry_max_backoff_ms", "expected at least retry_initial_backoff_ms (" +
@@ -121,8 +122,8 @@ void read_backpressure(JsonNode node, BackpressureConfig& config) {
     config.low_watermark_pct = node.get_double("low_watermark_pct", 0.0, 1.0, config.low_watermark_pct);
     config.high_watermark_pct = node.get_double("high_watermark_pct", 0.0, 1.0, config.high_watermark_pct);
     if (config.low_watermark_pct >= config.high_watermark_pct) {
-        node.fail_at("low_watermark_pct", "expected less than high_watermark_pct (" +
-                                              std::to_string(config.high_watermark_pct) + ")");
+        node.fail_at("low_watermark_pct",
+                     "expected less than high_watermark_pct (" + std::to_string(config.high_watermark_pct) + ")");
     }
     read_scales(node.child_object("scale"), config.scales);
     config.recovery_ramp_ms = node.get_int("recovery_ramp_ms", 0, 3'600'000, config.recovery_ramp_ms);
@@ -162,8 +163,8 @@ void read_restart(JsonNode node, RestartConfig& restart) {
     restart.initial_backoff_ms = node.get_int("initial_backoff_ms", 1, 3'600'000, restart.initial_backoff_ms);
     restart.max_backoff_ms = node.get_int("max_backoff_ms", 1, 86'400'000, restart.max_backoff_ms);
     if (restart.max_backoff_ms < restart.initial_backoff_ms) {
-        node.fail_at("max_backoff_ms", "expected at least initial_backoff_ms (" +
-                                           std::to_string(restart.initial_backoff_ms) + ")");
+        node.fail_at("max_backoff_ms",
+                     "expected at least initial_backoff_ms (" + std::to_string(restart.initial_backoff_ms) + ")");
     }
     restart.max_attempts = node.get_int("max_attempts", 0, 1'000'000, restart.max_attempts);
     restart.reset_after_ms = node.get_int("reset_after_ms", 0, 86'400'000, restart.reset_after_ms);
@@ -186,8 +187,8 @@ void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<co
         }
         provider.plugin = node.get_string("plugin");
         provider.sha256 = node.get_string("sha256", "");
-        if (!provider.sha256.empty() &&
-            (provider.sha256.size() != 64 || provider.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+        if (!provider.sha256.empty() && (provider.sha256.size() != 64 ||
+                                         provider.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
             node.fail_at("sha256", "expected 64 lowercase hex digits (sha256sum of the plugin file)");
         }
         provider.enabled = node.get_bool("enabled", true);

@@ -74,7 +74,8 @@ std::string general_rule_path(const std::string& variable) {
     std::size_t start = 0;
     while (true) {
         const std::size_t separator = rest.find("__", start);
-        const std::string part = rest.substr(start, separator == std::string::npos ? std::string::npos : separator - start);
+        const std::string part =
+            rest.substr(start, separator == std::string::npos ? std::string::npos : separator - start);
         if (part.empty()) {
             return {};
         }
@@ -121,7 +122,8 @@ std::map<std::string, std::string> mdp_environment() {
     return result;
 }
 
-std::vector<std::string> apply_env_overrides(nlohmann::json& document, const std::map<std::string, std::string>& environment,
+std::vector<std::string> apply_env_overrides(nlohmann::json& document,
+                                             const std::map<std::string, std::string>& environment,
                                              ConfigOrigin& origin) {
     std::vector<std::string> notices;
     for (const auto& entry : environment) {
@@ -153,8 +155,9 @@ std::vector<std::string> apply_env_overrides(nlohmann::json& document, const std
         if (path.empty()) {
             // Not an error: Kubernetes injects <SERVICE>_PORT-style variables for a Service
             // named mdp-..., and those must not stop the pod.
-            notices.push_back(variable + " is not an mdp setting and is ignored (settings are the documented "
-                                         "MDP_ names or MDP__SECTION__KEY)");
+            notices.push_back(variable +
+                              " is not an mdp setting and is ignored (settings are the documented "
+                              "MDP_ names or MDP__SECTION__KEY)");
             continue;
         }
         set_path(document, split_path(path), parse_value(text), variable, origin.file);

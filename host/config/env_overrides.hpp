@@ -31,7 +31,8 @@ const std::vector<NamedVariable>& named_environment_variables();
 // Applies every MDP_* entry of `environment` to `document`, records the JSON path of each
 // override in `origin.env_overrides`, and returns notices (logged as warnings) for accepted-
 // but-ignored variables and for MDP_ variables that are no setting at all.
-std::vector<std::string> apply_env_overrides(nlohmann::json& document, const std::map<std::string, std::string>& environment,
+std::vector<std::string> apply_env_overrides(nlohmann::json& document,
+                                             const std::map<std::string, std::string>& environment,
                                              ConfigOrigin& origin);
 
 // The process environment as a map (only MDP_* entries).

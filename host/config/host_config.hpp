@@ -54,10 +54,10 @@ struct LevelScales {
 };
 
 struct BackpressureConfig {
-    bool feedback_enabled = true;     // MDP_FB_ENABLE_FEEDBACK
-    double low_watermark_pct = 0.5;   // MDP_LOW_WATERMARK_PCT, fraction of capacity
+    bool feedback_enabled = true;  // MDP_FB_ENABLE_FEEDBACK
+    double low_watermark_pct = 0.5;  // MDP_LOW_WATERMARK_PCT, fraction of capacity
     double high_watermark_pct = 0.8;  // MDP_HIGH_WATERMARK_PCT
-    LevelScales scales;               // MDP_FB_SCALE_OK/SOFT/HARD
+    LevelScales scales;  // MDP_FB_SCALE_OK/SOFT/HARD
     std::int64_t recovery_ramp_ms = 0;  // 0 = jump straight back to the OK scale
     std::string coordinator_id = "store_coordinator";
     std::vector<std::string> feedback_urls;  // optional cross-process delivery (HTTP POST)
@@ -80,8 +80,8 @@ struct HttpConfig {
 
 struct LoggingConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
-    std::string format = "text"; // text or json (one JSON object per line)
-    std::string file;            // empty = stderr
+    std::string format = "text";  // text or json (one JSON object per line)
+    std::string file;  // empty = stderr
 };
 
 enum class RestartPolicy { never, on_failure, always };
@@ -91,18 +91,18 @@ struct RestartConfig {
     RestartPolicy policy = RestartPolicy::on_failure;
     std::int64_t initial_backoff_ms = 1000;
     std::int64_t max_backoff_ms = 300000;
-    std::int64_t max_attempts = 10;      // consecutive restarts before it stays failed; 0 = unlimited
-    std::int64_t reset_after_ms = 60000; // running this long forgives earlier failures
+    std::int64_t max_attempts = 10;  // consecutive restarts before it stays failed; 0 = unlimited
+    std::int64_t reset_after_ms = 60000;  // running this long forgives earlier failures
     std::int64_t start_timeout_ms = 10000;
     std::int64_t stop_timeout_ms = 10000;
 };
 
 struct ProviderConfig {
-    std::string name;    // instance name; the `provider` metric label
+    std::string name;  // instance name; the `provider` metric label
     std::string plugin;  // plugin id, or a file name inside a plugin directory
     bool enabled = true;
     bool required = false;
-    RawSection config;   // passed to the plugin as JSON text
+    RawSection config;  // passed to the plugin as JSON text
     std::string sha256;  // optional pin of the plugin file's SHA-256 (lowercase hex)
     RestartConfig restart;
     // Per-provider override of the level -> rate scale mapping (unset = global).
@@ -112,8 +112,8 @@ struct ProviderConfig {
 };
 
 struct HostConfig {
-    std::string source_file;                 // the config file as given
-    std::vector<std::string> plugin_path;    // absolute, resolved against the config file's dir
+    std::string source_file;  // the config file as given
+    std::vector<std::string> plugin_path;  // absolute, resolved against the config file's dir
     bool allow_insecure_plugin_permissions = false;  // plugin_security; development only
     StoreConfig store;
     BackpressureConfig backpressure;

@@ -10,8 +10,8 @@ namespace mdp::http {
 // credentials were offered: ask for them) and 403 for `wrong` (credentials were offered
 // and refused: asking again with the same ones will not help).
 enum class BearerCheck {
-    missing,   // no header, another scheme, or "Bearer" with no token after it
-    wrong,     // a bearer token that is not the configured one
+    missing,  // no header, another scheme, or "Bearer" with no token after it
+    wrong,  // a bearer token that is not the configured one
     accepted,  // exactly the configured token (surrounding spaces ignored)
 };
 

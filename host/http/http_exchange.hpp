@@ -11,10 +11,10 @@
 namespace mdp::http {
 
 struct HttpRequestLine {
-    std::string_view method;         // as received, e.g. "GET"
-    std::string_view target;         // origin-form, e.g. "/metrics?x=1"
+    std::string_view method;  // as received, e.g. "GET"
+    std::string_view target;  // origin-form, e.g. "/metrics?x=1"
     std::string_view authorization;  // the Authorization header ("" when absent)
-    std::string_view remote;         // peer address "ip:port", for logs
+    std::string_view remote;  // peer address "ip:port", for logs
 };
 
 struct HttpReply {

@@ -66,8 +66,7 @@ tcp::endpoint resolve_bind_endpoint(const config::HttpConfig& config) {
 
 struct HttpServer::Impl {
     Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control)
-        : config(http_config),
-          limits(session_limits_from(http_config)),
+        : config(http_config), limits(session_limits_from(http_config)),
           router(std::move(snapshot),
                  RouterOptions{http_config.metrics_enabled, {}, http_config.admin_token, std::move(control)}),
           registry(http_config.max_connections) {}
@@ -93,15 +92,15 @@ struct HttpServer::Impl {
     std::thread io_thread;
     std::mutex lifecycle_mutex;  // start()/stop() from the control thread(s)
     bool started = false;
-    bool stopping = false;       // [io thread] once close_everything ran
+    bool stopping = false;  // [io thread] once close_everything ran
     std::atomic<unsigned short> bound_port{0};
 };
 
 void HttpServer::Impl::open_acceptor() {
     const tcp::endpoint endpoint = resolve_bind_endpoint(config);
     const auto fail = [&](const error_code& error) {
-        throw std::runtime_error("cannot listen on " + config.bind_address + ":" + std::to_string(config.port) +
-                                 ": " + error.message());
+        throw std::runtime_error("cannot listen on " + config.bind_address + ":" + std::to_string(config.port) + ": " +
+                                 error.message());
     };
     error_code error;
     acceptor.open(endpoint.protocol(), error);

@@ -64,14 +64,9 @@ std::string describe_remote(const tcp::socket& socket) {
 
 HttpSession::HttpSession(tcp::socket socket, const SessionLimits& limits, const RequestRouter& router,
                          ConnectionRegistry& registry, BackgroundWorker& worker)
-    : socket_(std::move(socket)),
-      deadline_(socket_.get_executor()),
-      buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadBufferSlackBytes),
-      limits_(limits),
-      router_(router),
-      registry_(registry),
-      worker_(worker),
-      idle_since_(std::chrono::steady_clock::now()) {
+    : socket_(std::move(socket)), deadline_(socket_.get_executor()),
+      buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadBufferSlackBytes), limits_(limits),
+      router_(router), registry_(registry), worker_(worker), idle_since_(std::chrono::steady_clock::now()) {
     registry_.add(this);
     error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
@@ -134,10 +129,9 @@ void HttpSession::read_request() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits_.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(limits_.max_body_bytes);
-    bhttp::async_read(socket_, buffer_, *parser_,
-                      [self = shared_from_this()](const error_code& error, std::size_t /*bytes*/) {
-                          self->on_request_read(error);
-                      });
+    bhttp::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](const error_code& error, std::size_t /*bytes*/) { self->on_request_read(error); });
 }
 
 void HttpSession::on_request_read(error_code error) {
@@ -167,8 +161,8 @@ void HttpSession::run_deferred(std::function<HttpReply()> work, bool keep_alive)
     auto executor = socket_.get_executor();
     // The task hands its only reference to the session over to the io thread, so the
     // session is never destroyed on the worker thread.
-    const bool queued = worker_.submit(
-        [self = shared_from_this(), work = std::move(work), executor, keep_alive]() mutable {
+    const bool queued =
+        worker_.submit([self = shared_from_this(), work = std::move(work), executor, keep_alive]() mutable {
             HttpReply reply;
             try {
                 reply = work();

@@ -82,7 +82,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession>, publ
     Phase phase_ = Phase::idle;
     std::chrono::steady_clock::time_point idle_since_;
     std::chrono::steady_clock::time_point request_started_;
-    std::string remote_;         // for the access log
+    std::string remote_;  // for the access log
     std::string request_summary_;  // "GET /metrics", for the access log
 };
 

@@ -14,8 +14,8 @@ using metrics::MetricFamily;
 using metrics::MetricType;
 
 // Contract names (compatibility with the system mdp replaces): never rename.
-constexpr MetricFamily kQueueDepth{"pipeline_feedback_queue_depth",
-                                   "Current depth of the shared store queue (events).", MetricType::gauge};
+constexpr MetricFamily kQueueDepth{"pipeline_feedback_queue_depth", "Current depth of the shared store queue (events).",
+                                   MetricType::gauge};
 constexpr MetricFamily kBackpressureState{"pipeline_backpressure_state",
                                           "Backpressure level applied to the provider: 0 ok, 1 soft, 2 hard.",
                                           MetricType::gauge};
@@ -41,9 +41,8 @@ constexpr MetricFamily kDropped{"mdp_events_dropped_total", "Events dropped, by 
 constexpr MetricFamily kProviderEventRate{"mdp_provider_events_per_second",
                                           "Events accepted from the provider per second, over the last few seconds.",
                                           MetricType::gauge};
-constexpr MetricFamily kProviderState{"mdp_provider_state",
-                                      "Current lifecycle state of the provider (value 1, state in the label).",
-                                      MetricType::gauge};
+constexpr MetricFamily kProviderState{
+    "mdp_provider_state", "Current lifecycle state of the provider (value 1, state in the label).", MetricType::gauge};
 constexpr MetricFamily kProviderRestarts{"mdp_provider_restarts_total", "Times the provider was restarted.",
                                          MetricType::counter};
 constexpr MetricFamily kProviderInfo{"mdp_provider_info", "The plugin behind each provider instance (value 1).",
@@ -55,9 +54,9 @@ constexpr MetricFamily kSinkRetries{"mdp_sink_write_retries_total", "Batch write
                                     MetricType::counter};
 constexpr MetricFamily kSinkHealthy{"mdp_sink_healthy", "1 when the sink's last write succeeded, else 0.",
                                     MetricType::gauge};
-constexpr MetricFamily kSinkRows{"mdp_sink_rows_total",
-                                 "Rows the sink inserted or updated, per table (duplicates it skipped are not counted).",
-                                 MetricType::counter};
+constexpr MetricFamily kSinkRows{
+    "mdp_sink_rows_total", "Rows the sink inserted or updated, per table (duplicates it skipped are not counted).",
+    MetricType::counter};
 constexpr MetricFamily kSinkErrorsByKind{"mdp_sink_errors_total", "Failed write attempts the sink reported, by kind.",
                                          MetricType::counter};
 constexpr MetricFamily kSinkCircuitState{"mdp_sink_circuit_state",
@@ -71,8 +70,7 @@ constexpr MetricFamily kEventLatency{"mdp_event_latency_seconds",
                                      MetricType::histogram};
 constexpr MetricFamily kBuildInfo{"mdp_build_info", "Host version and plugin ABI version (value 1).",
                                   MetricType::gauge};
-constexpr MetricFamily kHostStart{"mdp_host_start_time_seconds", "Unix time the host run started.",
-                                  MetricType::gauge};
+constexpr MetricFamily kHostStart{"mdp_host_start_time_seconds", "Unix time the host run started.", MetricType::gauge};
 
 constexpr MetricFamily kResidentMemory{"process_resident_memory_bytes", "Resident memory size in bytes.",
                                        MetricType::gauge};
@@ -88,8 +86,7 @@ constexpr MetricFamily kMaxFds{"process_max_fds", "Maximum number of open file d
 // Series that exist from the start (at 0), so rate() and alerts work before the first event.
 constexpr std::array<std::string_view, 3> kEventTypes{"quote", "trade", "bar"};
 constexpr std::array<std::string_view, 3> kLevels{"ok", "soft", "hard"};
-constexpr std::array<std::string_view, 4> kDropReasons{"queue_full_newest", "queue_full_oldest", "shutdown",
-                                                       "invalid"};
+constexpr std::array<std::string_view, 4> kDropReasons{"queue_full_newest", "queue_full_oldest", "shutdown", "invalid"};
 
 constexpr double kNanosecondsPerSecond = 1e9;
 

@@ -45,8 +45,8 @@ std::optional<RouteOutcome> refuse_unauthorized(const HttpRequestLine& request, 
             return std::nullopt;
         case BearerCheck::missing: {
             spdlog::warn("http: refused provider control {} from {}: no bearer token", path, request.remote);
-            RouteOutcome outcome{json_reply(401, {{"error", "an Authorization: Bearer <admin token> header is required"}}),
-                                 {}};
+            RouteOutcome outcome{
+                json_reply(401, {{"error", "an Authorization: Bearer <admin token> header is required"}}), {}};
             outcome.reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mdp\"");
             return outcome;
         }
@@ -113,10 +113,9 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
     RouteOutcome outcome;
     outcome.deferred = [handler = handler_, provider, action, requester = std::string(request.remote)] {
         const ControlReply result = handler(provider, action, requester);
-        return json_reply(static_cast<unsigned>(result.http_status), {{"provider", provider},
-                                                                      {"action", action},
-                                                                      {"status", result.http_status},
-                                                                      {"message", result.message}});
+        return json_reply(
+            static_cast<unsigned>(result.http_status),
+            {{"provider", provider}, {"action", action}, {"status", result.http_status}, {"message", result.message}});
     };
     return outcome;
 }

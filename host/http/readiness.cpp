@@ -45,8 +45,8 @@ void check_provider(const app::ProviderSnapshot& provider, ReadinessReport& repo
         return;
     }
     std::string reason = who + " is " + (provider.state.empty() ? std::string("in an unknown state") : provider.state);
-    const std::string& why = provider.state == "failed" && !provider.last_error.empty() ? provider.last_error
-                                                                                          : provider.detail;
+    const std::string& why =
+        provider.state == "failed" && !provider.last_error.empty() ? provider.last_error : provider.detail;
     if (!why.empty()) {
         reason += ": " + why;
     }

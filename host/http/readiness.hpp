@@ -29,10 +29,9 @@ struct ReadinessPolicy {
 struct ReadinessReport {
     bool ready = true;
     std::vector<std::string> reasons;  // why not ready (empty when ready)
-    std::vector<std::string> notes;    // worth knowing, not blocking
+    std::vector<std::string> notes;  // worth knowing, not blocking
 };
 
-[[nodiscard]] ReadinessReport evaluate_readiness(const app::HostSnapshot& snapshot,
-                                                 const ReadinessPolicy& policy = {});
+[[nodiscard]] ReadinessReport evaluate_readiness(const app::HostSnapshot& snapshot, const ReadinessPolicy& policy = {});
 
 }  // namespace mdp::http

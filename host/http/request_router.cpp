@@ -56,9 +56,7 @@ HttpReply json_reply(unsigned status, const json& document) {
     return reply;
 }
 
-HttpReply error_reply(unsigned status, std::string_view message) {
-    return json_reply(status, {{"error", message}});
-}
+HttpReply error_reply(unsigned status, std::string_view message) { return json_reply(status, {{"error", message}}); }
 
 }  // namespace
 
@@ -68,10 +66,8 @@ std::string_view path_of(std::string_view target) noexcept {
 }
 
 RequestRouter::RequestRouter(SnapshotSource snapshot, RouterOptions options)
-    : snapshot_(std::move(snapshot)),
-      options_(std::move(options)),
-      control_route_(options_.admin_token, options_.control),
-      created_at_(std::chrono::steady_clock::now()) {}
+    : snapshot_(std::move(snapshot)), options_(std::move(options)),
+      control_route_(options_.admin_token, options_.control), created_at_(std::chrono::steady_clock::now()) {}
 
 RouteOutcome RequestRouter::route(const HttpRequestLine& request) const {
     const std::string_view path = path_of(request.target);
@@ -99,12 +95,18 @@ HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::st
     }
     try {
         switch (route) {
-            case Route::status_page: return status_page();
-            case Route::health: return health();
-            case Route::ready: return ready();
-            case Route::metrics: return metrics();
-            case Route::status: return status();
-            case Route::none: break;
+            case Route::status_page:
+                return status_page();
+            case Route::health:
+                return health();
+            case Route::ready:
+                return ready();
+            case Route::metrics:
+                return metrics();
+            case Route::status:
+                return status();
+            case Route::none:
+                break;
         }
     } catch (const std::exception& error) {
         spdlog::warn("http: {} failed: {}", path, error.what());
@@ -119,17 +121,16 @@ HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::st
 // Liveness: answers from the HTTP thread alone, without a snapshot, so a wedged pipeline
 // (which /ready reports) never makes the process look dead.
 HttpReply RequestRouter::health() const {
-    const double uptime_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - created_at_).count();
+    const double uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - created_at_).count();
     return json_reply(200, {{"status", "healthy"}, {"version", kVersion}, {"uptime_seconds", uptime_seconds}});
 }
 
 HttpReply RequestRouter::ready() const {
     const app::HostSnapshot snapshot = snapshot_();
     const ReadinessReport report = evaluate_readiness(snapshot, options_.readiness);
-    return json_reply(report.ready ? 200 : 503, {{"status", report.ready ? "ready" : "not_ready"},
-                                                 {"reasons", report.reasons},
-                                                 {"notes", report.notes}});
+    return json_reply(
+        report.ready ? 200 : 503,
+        {{"status", report.ready ? "ready" : "not_ready"}, {"reasons", report.reasons}, {"notes", report.notes}});
 }
 
 HttpReply RequestRouter::metrics() const {

@@ -16,8 +16,8 @@ namespace mdp::http {
 struct RouterOptions {
     bool metrics_enabled = true;
     ReadinessPolicy readiness;
-    std::string admin_token;          // empty: no control API
-    ProviderControlHandler control;   // null: no control API
+    std::string admin_token;  // empty: no control API
+    ProviderControlHandler control;  // null: no control API
 };
 
 class RequestRouter {

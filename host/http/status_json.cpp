@@ -18,9 +18,12 @@ double seconds_between(std::int64_t from_ns, std::int64_t to_ns) {
 
 const char* level_name(int level) {
     switch (level) {
-        case 1: return "soft";
-        case 2: return "hard";
-        default: return "ok";
+        case 1:
+            return "soft";
+        case 2:
+            return "hard";
+        default:
+            return "ok";
     }
 }
 

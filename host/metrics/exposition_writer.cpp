@@ -13,9 +13,12 @@ namespace {
 
 constexpr std::string_view type_name(MetricType type) {
     switch (type) {
-        case MetricType::counter: return "counter";
-        case MetricType::gauge: return "gauge";
-        case MetricType::histogram: return "histogram";
+        case MetricType::counter:
+            return "counter";
+        case MetricType::gauge:
+            return "gauge";
+        case MetricType::histogram:
+            return "histogram";
     }
     return "untyped";
 }
@@ -148,16 +151,16 @@ std::string format_sample_value(double value) {
     // Plain decimals where they stay short (bucket bounds like 0.0001 read better that way),
     // otherwise whichever shortest form the library picks.
     const double magnitude = std::fabs(value);
-    const auto result = magnitude >= 1e-4 && magnitude < 1e15
-                            ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
-                            : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    const auto result =
+        magnitude >= 1e-4 && magnitude < 1e15
+            ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
+            : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     return {buffer.data(), result.ptr};
 }
 
 bool ExpositionWriter::SeriesKeyEqual::operator()(const SeriesKey& left, const SeriesKey& right) const noexcept {
-    return left.length == right.length &&
-           std::string_view(*arena).substr(left.offset, left.length) ==
-               std::string_view(*arena).substr(right.offset, right.length);
+    return left.length == right.length && std::string_view(*arena).substr(left.offset, left.length) ==
+                                              std::string_view(*arena).substr(right.offset, right.length);
 }
 
 std::size_t ExpositionWriter::family_for(const MetricFamily& family) {

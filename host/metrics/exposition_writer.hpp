@@ -99,7 +99,7 @@ class ExpositionWriter {
     std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> family_index_;
     std::string key_arena_;
     std::unordered_set<SeriesKey, SeriesKeyHash, SeriesKeyEqual> series_{64, SeriesKeyHash{},
-                                                                        SeriesKeyEqual{&key_arena_}};
+                                                                         SeriesKeyEqual{&key_arena_}};
     std::size_t duplicates_dropped_ = 0;
 };
 

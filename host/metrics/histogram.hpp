@@ -12,9 +12,9 @@
 namespace mdp::metrics {
 
 struct HistogramSnapshot {
-    std::vector<double> upper_bounds;       // ascending, without +Inf
+    std::vector<double> upper_bounds;  // ascending, without +Inf
     std::vector<std::uint64_t> cumulative;  // per bound, cumulative; size == upper_bounds.size()
-    std::uint64_t count = 0;                // == the +Inf bucket
+    std::uint64_t count = 0;  // == the +Inf bucket
     double sum = 0.0;
 };
 

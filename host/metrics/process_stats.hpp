@@ -9,10 +9,10 @@ namespace mdp::metrics {
 struct ProcessStats {
     std::optional<double> resident_memory_bytes;
     std::optional<double> virtual_memory_bytes;
-    std::optional<double> cpu_seconds_total;   // user + system
+    std::optional<double> cpu_seconds_total;  // user + system
     std::optional<double> start_time_seconds;  // Unix time
     std::optional<double> open_fds;
-    std::optional<double> max_fds;             // soft RLIMIT_NOFILE
+    std::optional<double> max_fds;  // soft RLIMIT_NOFILE
 };
 
 // [any thread] A fresh reading; costs a few small /proc reads (tens of microseconds).

@@ -42,7 +42,7 @@ class BackpressureController {
     void on_tick(Ticker ticker);
 
     void start();  // [control-thread] starts the feedback thread
-    void stop();   // [control-thread] delivers what is pending, joins; idempotent
+    void stop();  // [control-thread] delivers what is pending, joins; idempotent
 
     // [any-thread] Evaluates `depth`; returns the level after it. Lock-free unless the level
     // changes.

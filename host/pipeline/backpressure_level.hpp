@@ -12,16 +12,19 @@ enum class Level : int { ok = MDP_LEVEL_OK, soft = MDP_LEVEL_SOFT, hard = MDP_LE
 
 constexpr std::string_view to_string(Level level) {
     switch (level) {
-        case Level::ok: return "ok";
-        case Level::soft: return "soft";
-        case Level::hard: return "hard";
+        case Level::ok:
+            return "ok";
+        case Level::soft:
+            return "soft";
+        case Level::hard:
+            return "hard";
     }
     return "ok";
 }
 
 // Queue depths (events) where the level changes.
 struct Watermarks {
-    std::size_t low = 0;   // at or below: back to OK
+    std::size_t low = 0;  // at or below: back to OK
     std::size_t high = 0;  // at or above: HARD
 };
 

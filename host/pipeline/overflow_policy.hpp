@@ -11,9 +11,12 @@ using config::OverflowPolicy;
 
 constexpr std::string_view to_string(OverflowPolicy policy) {
     switch (policy) {
-        case OverflowPolicy::block: return "block";
-        case OverflowPolicy::drop_oldest: return "drop_oldest";
-        case OverflowPolicy::drop_newest: return "drop_newest";
+        case OverflowPolicy::block:
+            return "block";
+        case OverflowPolicy::drop_oldest:
+            return "drop_oldest";
+        case OverflowPolicy::drop_newest:
+            return "drop_newest";
     }
     return "block";
 }
@@ -23,11 +26,16 @@ enum class DropReason : unsigned { queue_full_newest, queue_full_oldest, shutdow
 
 constexpr std::string_view to_string(DropReason reason) {
     switch (reason) {
-        case DropReason::queue_full_newest: return "queue_full_newest";
-        case DropReason::queue_full_oldest: return "queue_full_oldest";
-        case DropReason::shutdown: return "shutdown";
-        case DropReason::invalid: return "invalid";
-        case DropReason::count_: break;
+        case DropReason::queue_full_newest:
+            return "queue_full_newest";
+        case DropReason::queue_full_oldest:
+            return "queue_full_oldest";
+        case DropReason::shutdown:
+            return "shutdown";
+        case DropReason::invalid:
+            return "invalid";
+        case DropReason::count_:
+            break;
     }
     return "unknown";
 }

@@ -5,8 +5,7 @@
 namespace mdp::pipeline {
 
 RateControl::RateControl(const config::BackpressureConfig& config)
-    : feedback_enabled_(config.feedback_enabled), scales_(config.scales),
-      recovery_ramp_(config.recovery_ramp_ms) {}
+    : feedback_enabled_(config.feedback_enabled), scales_(config.scales), recovery_ramp_(config.recovery_ramp_ms) {}
 
 void RateControl::add_receiver(RateReceiver* receiver, ScaleOverrides overrides) {
     receivers_.push_back(Receiver{receiver, overrides});
@@ -16,9 +15,12 @@ void RateControl::add_receiver(RateReceiver* receiver, ScaleOverrides overrides)
 
 double RateControl::scale_for(Level level, const ScaleOverrides& overrides) const {
     switch (level) {
-        case Level::ok: return overrides.ok.value_or(scales_.ok);
-        case Level::soft: return overrides.soft.value_or(scales_.soft);
-        case Level::hard: return overrides.hard.value_or(scales_.hard);
+        case Level::ok:
+            return overrides.ok.value_or(scales_.ok);
+        case Level::soft:
+            return overrides.soft.value_or(scales_.soft);
+        case Level::hard:
+            return overrides.hard.value_or(scales_.hard);
     }
     return scales_.ok;
 }

@@ -74,7 +74,7 @@ class StoreCoordinator {
     std::vector<StoreEvent> buffer_;
     metrics::Histogram latency_seconds_{metrics::Histogram::duration_bounds_seconds()};
     std::vector<std::uint64_t> latency_counts_;  // per-batch scratch, reused: no allocation per batch
-    std::mt19937_64 jitter_source_;              // retry backoff jitter
+    std::mt19937_64 jitter_source_;  // retry backoff jitter
     std::atomic<std::uint64_t> not_stored_{0};
     std::atomic<bool> stopping_{false};
     std::atomic<std::int64_t> give_up_at_ns_{0};  // steady-clock ns; 0 = never

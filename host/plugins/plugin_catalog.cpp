@@ -68,8 +68,8 @@ const std::vector<CatalogEntry>& PluginCatalog::scan() {
 }
 
 std::shared_ptr<PluginLibrary> PluginCatalog::resolve(const std::string& reference, const std::string& sha256) {
-    const bool names_file = reference.find('/') != std::string::npos ||
-                            (reference.size() > 3 && reference.ends_with(".so"));
+    const bool names_file =
+        reference.find('/') != std::string::npos || (reference.size() > 3 && reference.ends_with(".so"));
     auto library = names_file ? resolve_file(reference) : resolve_id(reference);
     if (!sha256.empty() && library->info().sha256 != sha256) {
         throw PluginLoadError(library->info().file + ": refusing to load: its SHA-256 is " + library->info().sha256 +

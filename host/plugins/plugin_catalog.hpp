@@ -15,7 +15,7 @@ namespace mdp::plugins {
 struct CatalogEntry {
     std::filesystem::path file;
     std::shared_ptr<PluginLibrary> library;  // null when it failed to load
-    std::string error;                       // why it failed ("" when loaded)
+    std::string error;  // why it failed ("" when loaded)
 };
 
 class PluginCatalog {

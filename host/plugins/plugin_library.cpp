@@ -72,7 +72,8 @@ PluginInfo read_descriptor(const std::filesystem::path& file, const mdp_plugin_d
     return info;
 }
 
-const mdp_provider_factory_t* find_provider_factory(const std::filesystem::path& file, const mdp_plugin_entry_t& entry) {
+const mdp_provider_factory_t* find_provider_factory(const std::filesystem::path& file,
+                                                    const mdp_plugin_entry_t& entry) {
     if (entry.get_factory == nullptr) {
         refuse(file, "malformed plugin entry: get_factory is NULL");
     }
@@ -99,8 +100,8 @@ std::string PluginInfo::abi_version_text() const { return to_string(abi_version)
 
 PluginLibrary::PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library,
                              PluginInfo info, void (*deinit)(), const mdp_provider_factory_t* factory)
-    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), deinit_(deinit),
-      factory_(factory) {}
+    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), deinit_(deinit), factory_(factory) {
+}
 
 PluginLibrary::~PluginLibrary() {
     if (deinit_ != nullptr) {
@@ -116,8 +117,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     // Load exactly the bytes that were checked and hashed: the open descriptor, not the path.
     boost::dll::fs::error_code load_error;
     const std::string loader_path = verified->loader_path();
-    boost::dll::shared_library library(loader_path,
-                                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, load_error);
+    boost::dll::shared_library library(loader_path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+                                       load_error);
     if (load_error) {
         refuse(file, "cannot load: " + loader_diagnosis(loader_path));
     }

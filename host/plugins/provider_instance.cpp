@@ -24,11 +24,16 @@ std::string bounded_text(const char* text) {
 
 spdlog::level::level_enum to_spdlog_level(int32_t level) {
     switch (level) {
-        case MDP_LOG_TRACE: return spdlog::level::trace;
-        case MDP_LOG_DEBUG: return spdlog::level::debug;
-        case MDP_LOG_INFO: return spdlog::level::info;
-        case MDP_LOG_WARN: return spdlog::level::warn;
-        default: return spdlog::level::err;
+        case MDP_LOG_TRACE:
+            return spdlog::level::trace;
+        case MDP_LOG_DEBUG:
+            return spdlog::level::debug;
+        case MDP_LOG_INFO:
+            return spdlog::level::info;
+        case MDP_LOG_WARN:
+            return spdlog::level::warn;
+        default:
+            return spdlog::level::err;
     }
 }
 
@@ -113,8 +118,8 @@ bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms,
                                    std::function<void(mdp_provider_t*)> call) {
     mdp_provider_t* provider = provider_;
     auto library = library_;  // keeps the code mapped while a late call still runs
-    const bool returned = common::call_with_timeout(
-        [provider, library, call = std::move(call)] { call(provider); }, std::chrono::milliseconds(timeout_ms));
+    const bool returned = common::call_with_timeout([provider, library, call = std::move(call)] { call(provider); },
+                                                    std::chrono::milliseconds(timeout_ms));
     if (!returned) {
         hung_.store(true, std::memory_order_release);
         started_ = false;

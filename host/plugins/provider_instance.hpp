@@ -51,7 +51,7 @@ class ProviderInstance final : public pipeline::RateReceiver {
     // start() and stop() wait at most restart.start_timeout_ms / stop_timeout_ms for the
     // plugin; one that does not return is abandoned: failed, never called again (hung()).
     bool start(std::string& error);
-    void stop();     // stop() then state stopped; no-op unless started
+    void stop();  // stop() then state stopped; no-op unless started
     void destroy();  // destroy() the plugin instance (not for a hung one)
     // [control-thread] stop, destroy, create and start again; counts a restart.
     bool restart(std::string& error);

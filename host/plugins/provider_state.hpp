@@ -18,20 +18,26 @@ enum class ProviderState : int {
     failed = MDP_STATE_FAILED,
 };
 
-inline constexpr ProviderState kAllProviderStates[] = {ProviderState::loaded,   ProviderState::starting,
-                                                       ProviderState::running,  ProviderState::degraded,
-                                                       ProviderState::stopping, ProviderState::stopped,
-                                                       ProviderState::failed};
+inline constexpr ProviderState kAllProviderStates[] = {
+    ProviderState::loaded,   ProviderState::starting, ProviderState::running, ProviderState::degraded,
+    ProviderState::stopping, ProviderState::stopped,  ProviderState::failed};
 
 constexpr std::string_view to_string(ProviderState state) {
     switch (state) {
-        case ProviderState::loaded: return "loaded";
-        case ProviderState::starting: return "starting";
-        case ProviderState::running: return "running";
-        case ProviderState::degraded: return "degraded";
-        case ProviderState::stopping: return "stopping";
-        case ProviderState::stopped: return "stopped";
-        case ProviderState::failed: return "failed";
+        case ProviderState::loaded:
+            return "loaded";
+        case ProviderState::starting:
+            return "starting";
+        case ProviderState::running:
+            return "running";
+        case ProviderState::degraded:
+            return "degraded";
+        case ProviderState::stopping:
+            return "stopping";
+        case ProviderState::stopped:
+            return "stopped";
+        case ProviderState::failed:
+            return "failed";
     }
     return "failed";
 }
@@ -39,10 +45,14 @@ constexpr std::string_view to_string(ProviderState state) {
 // The states a plugin may report itself through mdp_host_t.report_state.
 constexpr std::optional<ProviderState> reportable_state(int value) {
     switch (value) {
-        case MDP_STATE_RUNNING: return ProviderState::running;
-        case MDP_STATE_DEGRADED: return ProviderState::degraded;
-        case MDP_STATE_FAILED: return ProviderState::failed;
-        default: return std::nullopt;
+        case MDP_STATE_RUNNING:
+            return ProviderState::running;
+        case MDP_STATE_DEGRADED:
+            return ProviderState::degraded;
+        case MDP_STATE_FAILED:
+            return ProviderState::failed;
+        default:
+            return std::nullopt;
     }
 }
 

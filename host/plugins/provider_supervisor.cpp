@@ -33,9 +33,12 @@ bool ProviderSupervisor::may_restart(const ProviderInstance& instance, const Tra
         return false;
     }
     switch (restart.policy) {
-        case config::RestartPolicy::never: return false;
-        case config::RestartPolicy::on_failure: return tracking.ever_ran;
-        case config::RestartPolicy::always: return true;
+        case config::RestartPolicy::never:
+            return false;
+        case config::RestartPolicy::on_failure:
+            return tracking.ever_ran;
+        case config::RestartPolicy::always:
+            return true;
     }
     return false;
 }
@@ -61,7 +64,8 @@ std::string ProviderSupervisor::tick(Clock::time_point now) {
                 tracking.running_since = now;
             }
             tracking.ever_ran = true;
-            if (tracking.attempts > 0 && now - tracking.running_since >= std::chrono::milliseconds(restart.reset_after_ms)) {
+            if (tracking.attempts > 0 &&
+                now - tracking.running_since >= std::chrono::milliseconds(restart.reset_after_ms)) {
                 tracking.attempts = 0;
             }
             continue;
@@ -72,15 +76,14 @@ std::string ProviderSupervisor::tick(Clock::time_point now) {
         }
         if (!may_restart(instance, tracking)) {
             if (instance.config().required && required_failure.empty()) {
-                required_failure =
-                    ProviderRegistry::required_failure_message(instance, instance.snapshot().last_error);
+                required_failure = ProviderRegistry::required_failure_message(instance, instance.snapshot().last_error);
             }
             continue;
         }
         if (restart.max_attempts > 0 && tracking.attempts >= restart.max_attempts) {
             tracking.gave_up = true;
-            spdlog::error("provider {}: stays failed after {} restart attempts: {}", instance.name(),
-                          tracking.attempts, instance.snapshot().last_error);
+            spdlog::error("provider {}: stays failed after {} restart attempts: {}", instance.name(), tracking.attempts,
+                          instance.snapshot().last_error);
             continue;
         }
         if (!tracking.scheduled) {

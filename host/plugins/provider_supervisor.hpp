@@ -38,8 +38,8 @@ class ProviderSupervisor {
 
    private:
     struct Tracking {
-        bool ever_ran = false;          // reached running/degraded at least once
-        int attempts = 0;               // consecutive restarts so far
+        bool ever_ran = false;  // reached running/degraded at least once
+        int attempts = 0;  // consecutive restarts so far
         bool scheduled = false;
         Clock::time_point due{};
         Clock::time_point running_since{};

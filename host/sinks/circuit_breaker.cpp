@@ -41,9 +41,12 @@ std::chrono::milliseconds CircuitBreaker::remaining_cooldown(Clock::time_point n
 
 std::string circuit_state_name(CircuitBreaker::State state) {
     switch (state) {
-        case CircuitBreaker::State::closed: return "closed";
-        case CircuitBreaker::State::open: return "open";
-        case CircuitBreaker::State::half_open: return "half_open";
+        case CircuitBreaker::State::closed:
+            return "closed";
+        case CircuitBreaker::State::open:
+            return "open";
+        case CircuitBreaker::State::half_open:
+            return "half_open";
     }
     return "closed";
 }

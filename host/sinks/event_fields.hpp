@@ -17,10 +17,14 @@ namespace mdp::sinks {
 // "quote", "trade", "bar", or "" for a type this host does not know.
 [[nodiscard]] constexpr std::string_view event_type_name(std::uint16_t type) noexcept {
     switch (type) {
-        case MDP_EVENT_QUOTE: return "quote";
-        case MDP_EVENT_TRADE: return "trade";
-        case MDP_EVENT_BAR: return "bar";
-        default: return "";
+        case MDP_EVENT_QUOTE:
+            return "quote";
+        case MDP_EVENT_TRADE:
+            return "trade";
+        case MDP_EVENT_BAR:
+            return "bar";
+        default:
+            return "";
     }
 }
 

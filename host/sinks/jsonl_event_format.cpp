@@ -81,10 +81,17 @@ void append_event_line(std::string& out, const pipeline::StoreEvent& record, std
     append_bool(out, is_snapshot(event));
     out += '}';
     switch (event.type) {
-        case MDP_EVENT_QUOTE: append_quote_fields(out, event.body.quote); break;
-        case MDP_EVENT_TRADE: append_trade_fields(out, event.body.trade); break;
-        case MDP_EVENT_BAR: append_bar_fields(out, event.body.bar); break;
-        default: break;
+        case MDP_EVENT_QUOTE:
+            append_quote_fields(out, event.body.quote);
+            break;
+        case MDP_EVENT_TRADE:
+            append_trade_fields(out, event.body.trade);
+            break;
+        case MDP_EVENT_BAR:
+            append_bar_fields(out, event.body.bar);
+            break;
+        default:
+            break;
     }
     out += "}\n";
 }

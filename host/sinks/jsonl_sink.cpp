@@ -17,8 +17,8 @@ JsonlSinkOptions read_jsonl_sink_options(config::JsonNode& node, const config::R
         node.fail_at("path", "expected a file path or \"-\" for stdout, found an empty string");
     }
     options.file.path = resolve_sink_path(settings, path);
-    options.file.max_file_bytes = static_cast<std::uint64_t>(
-        node.get_int("max_file_bytes", 0, std::numeric_limits<std::int64_t>::max(), 0));
+    options.file.max_file_bytes =
+        static_cast<std::uint64_t>(node.get_int("max_file_bytes", 0, std::numeric_limits<std::int64_t>::max(), 0));
     options.file.max_files = static_cast<std::uint32_t>(node.get_int("max_files", 1, 10000, 5));
     const std::string fsync = node.get_enum("fsync", {"none", "batch"}, std::string("none"));
     options.file.fsync = fsync == "batch" ? FsyncPolicy::batch : FsyncPolicy::none;

@@ -71,14 +71,22 @@ using ResultPointer = std::unique_ptr<PGresult, ResultDeleter>;
 
 std::string postgres_error_kind_name(PostgresErrorKind kind) {
     switch (kind) {
-        case PostgresErrorKind::connect: return "connect";
-        case PostgresErrorKind::auth: return "auth";
-        case PostgresErrorKind::missing_database: return "missing_database";
-        case PostgresErrorKind::connection_lost: return "connection_lost";
-        case PostgresErrorKind::timeout: return "timeout";
-        case PostgresErrorKind::duplicate: return "duplicate";
-        case PostgresErrorKind::schema: return "schema";
-        case PostgresErrorKind::server: return "server";
+        case PostgresErrorKind::connect:
+            return "connect";
+        case PostgresErrorKind::auth:
+            return "auth";
+        case PostgresErrorKind::missing_database:
+            return "missing_database";
+        case PostgresErrorKind::connection_lost:
+            return "connection_lost";
+        case PostgresErrorKind::timeout:
+            return "timeout";
+        case PostgresErrorKind::duplicate:
+            return "duplicate";
+        case PostgresErrorKind::schema:
+            return "schema";
+        case PostgresErrorKind::server:
+            return "server";
     }
     return "server";
 }
@@ -109,8 +117,9 @@ PostgresConnection::PostgresConnection(const PostgresConnectionSettings& setting
     // Dead peers must not hang a write for the kernel's retransmission timeout (minutes):
     // bound unacknowledged sends and probe idle connections. conninfo may override these.
     const std::string tcp_user_timeout = std::to_string(settings.statement_timeout_ms + 5000);
-    std::vector<const char*> keywords = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
-                                         "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
+    std::vector<const char*> keywords = {"connect_timeout", "application_name",    "keepalives",
+                                         "keepalives_idle", "keepalives_interval", "keepalives_count",
+                                         "tcp_user_timeout"};
     std::vector<const char*> values = {connect_timeout.c_str(), settings.application_name.c_str(), "1", "10", "5", "3",
                                        tcp_user_timeout.c_str()};
     if (!settings.conninfo.empty()) {
@@ -146,8 +155,9 @@ void PostgresConnection::fail(std::string_view what, const void* result_pointer)
         message = PQerrorMessage(connection_);
     }
     const PostgresErrorKind kind = classify_statement_failure(sqlstate, broken);
-    throw PostgresError(kind, "PostgreSQL " + describe() + ": " + std::string(what) + " failed" +
-                                  (sqlstate.empty() ? "" : " [" + sqlstate + "]") + ": " + one_line(message),
+    throw PostgresError(kind,
+                        "PostgreSQL " + describe() + ": " + std::string(what) + " failed" +
+                            (sqlstate.empty() ? "" : " [" + sqlstate + "]") + ": " + one_line(message),
                         sqlstate);
 }
 

@@ -17,14 +17,14 @@ struct pg_conn;
 namespace mdp::sinks {
 
 enum class PostgresErrorKind {
-    connect,           // could not reach the server (refused, unknown host, timeout, TLS)
-    auth,              // authentication failed (bad password, no pg_hba entry)
+    connect,  // could not reach the server (refused, unknown host, timeout, TLS)
+    auth,  // authentication failed (bad password, no pg_hba entry)
     missing_database,  // the database does not exist
-    connection_lost,   // the connection broke during a statement (server restart, network)
-    timeout,           // statement_timeout or another cancellation
-    duplicate,         // unique violation: rows of the batch are already stored
-    schema,            // a table or column is missing or has the wrong type
-    server,            // any other error reported by the server
+    connection_lost,  // the connection broke during a statement (server restart, network)
+    timeout,  // statement_timeout or another cancellation
+    duplicate,  // unique violation: rows of the batch are already stored
+    schema,  // a table or column is missing or has the wrong type
+    server,  // any other error reported by the server
 };
 
 // Stable names for metrics and logs: "connect", "auth", ...

@@ -11,8 +11,7 @@ namespace mdp::sinks {
 namespace {
 
 // "PGCOPY\n\377\r\n\0", then 32-bit flags (0) and header extension length (0).
-constexpr char kHeader[] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0',
-                            0,   0,   0,   0,   0,   0,   0,    0};
+constexpr char kHeader[] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0', 0, 0, 0, 0, 0, 0, 0, 0};
 
 // Seconds from 1970-01-01 to 2000-01-01.
 constexpr std::int64_t kPostgresEpochOffsetSeconds = 946'684'800;
@@ -75,8 +74,8 @@ void PostgresCopyEncoder::add_timestamptz_ns(std::int64_t unix_ns) {
 void PostgresCopyEncoder::add_interval_ns(std::int64_t duration_ns) {
     put_int32(16);
     put_int64(floor_divide(duration_ns, 1000));  // microseconds
-    put_int32(0);                                // days
-    put_int32(0);                                // months
+    put_int32(0);  // days
+    put_int32(0);  // months
 }
 
 void PostgresCopyEncoder::add_null() { put_int32(-1); }

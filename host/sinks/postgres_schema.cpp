@@ -20,9 +20,12 @@ constexpr std::uint16_t kBarColumnCount = 17;
 
 const char* columns(Table table) {
     switch (table) {
-        case Table::quotes: return kQuoteColumns;
-        case Table::trades: return kTradeColumns;
-        case Table::bars: return kBarColumns;
+        case Table::quotes:
+            return kQuoteColumns;
+        case Table::trades:
+            return kTradeColumns;
+        case Table::bars:
+            return kBarColumns;
     }
     return kQuoteColumns;
 }
@@ -33,18 +36,24 @@ std::string staging_name(Table table) { return "mdp_staging_" + table_name(table
 
 std::string table_name(Table table) {
     switch (table) {
-        case Table::quotes: return "quotes";
-        case Table::trades: return "trades";
-        case Table::bars: return "bars_ohlcv";
+        case Table::quotes:
+            return "quotes";
+        case Table::trades:
+            return "trades";
+        case Table::bars:
+            return "bars_ohlcv";
     }
     return "quotes";
 }
 
 std::uint16_t column_count(Table table) {
     switch (table) {
-        case Table::quotes: return kQuoteColumnCount;
-        case Table::trades: return kTradeColumnCount;
-        case Table::bars: return kBarColumnCount;
+        case Table::quotes:
+            return kQuoteColumnCount;
+        case Table::trades:
+            return kTradeColumnCount;
+        case Table::bars:
+            return kBarColumnCount;
     }
     return 0;
 }
@@ -62,8 +71,11 @@ std::string quote_identifier(const std::string& name) {
 
 std::string create_tables_sql(const std::string& schema) {
     const std::string& s = schema;
-    return "CREATE SCHEMA IF NOT EXISTS " + s + ";\n"
-           "CREATE TABLE IF NOT EXISTS " + s + ".quotes (\n"
+    return "CREATE SCHEMA IF NOT EXISTS " + s +
+           ";\n"
+           "CREATE TABLE IF NOT EXISTS " +
+           s +
+           ".quotes (\n"
            "    ts              timestamptz      NOT NULL,\n"
            "    provider        text             NOT NULL,\n"
            "    run_id          text             NOT NULL,\n"
@@ -80,8 +92,12 @@ std::string create_tables_sql(const std::string& schema) {
            "    receive_time_ns bigint           NOT NULL,\n"
            "    CONSTRAINT quotes_event_key UNIQUE (provider, run_id, seq, ts)\n"
            ");\n"
-           "CREATE INDEX IF NOT EXISTS quotes_symbol_ts ON " + s + ".quotes (symbol, ts DESC);\n"
-           "CREATE TABLE IF NOT EXISTS " + s + ".trades (\n"
+           "CREATE INDEX IF NOT EXISTS quotes_symbol_ts ON " +
+           s +
+           ".quotes (symbol, ts DESC);\n"
+           "CREATE TABLE IF NOT EXISTS " +
+           s +
+           ".trades (\n"
            "    ts              timestamptz      NOT NULL,\n"
            "    provider        text             NOT NULL,\n"
            "    run_id          text             NOT NULL,\n"
@@ -97,8 +113,12 @@ std::string create_tables_sql(const std::string& schema) {
            "    receive_time_ns bigint           NOT NULL,\n"
            "    CONSTRAINT trades_event_key UNIQUE (provider, run_id, seq, ts)\n"
            ");\n"
-           "CREATE INDEX IF NOT EXISTS trades_symbol_ts ON " + s + ".trades (symbol, ts DESC);\n"
-           "CREATE TABLE IF NOT EXISTS " + s + ".bars_ohlcv (\n"
+           "CREATE INDEX IF NOT EXISTS trades_symbol_ts ON " +
+           s +
+           ".trades (symbol, ts DESC);\n"
+           "CREATE TABLE IF NOT EXISTS " +
+           s +
+           ".bars_ohlcv (\n"
            "    provider        text             NOT NULL,\n"
            "    symbol          text             NOT NULL,\n"
            "    \"interval\"      interval         NOT NULL,\n"
@@ -118,7 +138,8 @@ std::string create_tables_sql(const std::string& schema) {
            "    snapshot        boolean          NOT NULL,\n"
            "    PRIMARY KEY (provider, symbol, \"interval\", ts)\n"
            ");\n"
-           "CREATE INDEX IF NOT EXISTS bars_ohlcv_symbol_ts ON " + s + ".bars_ohlcv (symbol, ts DESC);\n";
+           "CREATE INDEX IF NOT EXISTS bars_ohlcv_symbol_ts ON " +
+           s + ".bars_ohlcv (symbol, ts DESC);\n";
 }
 
 std::string create_hypertables_sql(const std::string& schema) {
@@ -141,8 +162,8 @@ std::string create_hypertables_sql(const std::string& schema) {
 std::string create_staging_tables_sql(const std::string& schema) {
     std::string sql;
     for (const Table table : {Table::quotes, Table::trades, Table::bars}) {
-        sql += "CREATE TEMP TABLE IF NOT EXISTS " + staging_name(table) + " (LIKE " + schema + "." +
-               table_name(table) + ") ON COMMIT DELETE ROWS;\n";
+        sql += "CREATE TEMP TABLE IF NOT EXISTS " + staging_name(table) + " (LIKE " + schema + "." + table_name(table) +
+               ") ON COMMIT DELETE ROWS;\n";
     }
     return sql;
 }
@@ -162,8 +183,8 @@ std::string merge_from_staging_sql(const std::string& schema, Table table) {
         return "INSERT INTO " + target + " (" + cols + ") SELECT " + cols + " FROM " + staging_name(table) +
                " ON CONFLICT DO NOTHING";
     }
-    return "INSERT INTO " + target + " (" + cols + ") SELECT DISTINCT ON (provider, symbol, \"interval\", ts) " +
-           cols + " FROM " + staging_name(table) + " ORDER BY provider, symbol, \"interval\", ts, seq DESC " +
+    return "INSERT INTO " + target + " (" + cols + ") SELECT DISTINCT ON (provider, symbol, \"interval\", ts) " + cols +
+           " FROM " + staging_name(table) + " ORDER BY provider, symbol, \"interval\", ts, seq DESC " +
            "ON CONFLICT (provider, symbol, \"interval\", ts) DO UPDATE SET "
            "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
            "volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trade_count = EXCLUDED.trade_count, "

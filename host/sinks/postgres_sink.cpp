@@ -51,9 +51,7 @@ PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node) {
 }
 
 PostgresSink::PostgresSink(std::string name, PostgresSinkOptions options)
-    : name_(std::move(name)),
-      options_(std::move(options)),
-      schema_(postgres_schema::quote_identifier(options_.schema)),
+    : name_(std::move(name)), options_(std::move(options)), schema_(postgres_schema::quote_identifier(options_.schema)),
       breaker_(options_.circuit_failure_threshold, options_.circuit_cooldown),
       backoff_(options_.retry_initial_backoff, options_.retry_max_backoff) {
     publish_circuit_state();
@@ -104,9 +102,10 @@ void PostgresSink::prepare_schema() {
         connection.execute(postgres_schema::create_hypertables_sql(schema_), "creating hypertables");
         spdlog::info("postgres sink {}: tables are TimescaleDB hypertables", name_);
     } catch (const PostgresError& error) {
-        spdlog::warn("postgres sink {}: TimescaleDB is available but hypertables could not be created, "
-                     "using plain tables: {}",
-                     name_, error.what());
+        spdlog::warn(
+            "postgres sink {}: TimescaleDB is available but hypertables could not be created, "
+            "using plain tables: {}",
+            name_, error.what());
         abandon_transaction();
     }
 }
@@ -123,8 +122,9 @@ void PostgresSink::require_tables() {
         }
         if (!connection_->query_value("SELECT to_regclass('" + literal + "')::text", "looking for tables")) {
             throw PostgresError(PostgresErrorKind::schema,
-                                "table " + qualified + " does not exist and create_schema is false; create it with "
-                                "deploy/sql/mdp_postgres_schema.sql or set create_schema to true");
+                                "table " + qualified +
+                                    " does not exist and create_schema is false; create it with "
+                                    "deploy/sql/mdp_postgres_schema.sql or set create_schema to true");
         }
     }
 }
@@ -241,9 +241,12 @@ PostgresSink::BatchRows PostgresSink::write_transaction(PostgresWritePath path) 
 
 const PostgresCopyEncoder& PostgresSink::encoder_for(Table table) const {
     switch (table) {
-        case Table::quotes: return quotes_;
-        case Table::trades: return trades_;
-        case Table::bars: return bars_;
+        case Table::quotes:
+            return quotes_;
+        case Table::trades:
+            return trades_;
+        case Table::bars:
+            return bars_;
     }
     return quotes_;
 }

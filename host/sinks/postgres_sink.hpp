@@ -34,8 +34,8 @@ namespace mdp::sinks {
 struct PostgresSinkOptions {
     PostgresConnectionSettings connection;
     std::string schema = "public";
-    bool create_schema = true;   // create missing tables at open(); else require them
-    bool use_timescaledb = true; // hypertables when the extension is available ("auto")
+    bool create_schema = true;  // create missing tables at open(); else require them
+    bool use_timescaledb = true;  // hypertables when the extension is available ("auto")
     std::uint32_t retry_attempts = 3;
     std::chrono::milliseconds retry_initial_backoff{100};
     std::chrono::milliseconds retry_max_backoff{2000};

@@ -12,14 +12,14 @@
 namespace mdp::sinks {
 
 enum class FsyncPolicy {
-    none,   // leave flushing to the OS: survives a crash of the process, not of the machine
+    none,  // leave flushing to the OS: survives a crash of the process, not of the machine
     batch,  // fdatasync after every append_lines() call (and before a rotation)
 };
 
 struct RotatingFileOptions {
-    std::filesystem::path path;       // "-" = stdout
-    std::uint64_t max_file_bytes = 0; // 0 = never rotate
-    std::uint32_t max_files = 5;      // files kept including the active one, >= 1
+    std::filesystem::path path;  // "-" = stdout
+    std::uint64_t max_file_bytes = 0;  // 0 = never rotate
+    std::uint32_t max_files = 5;  // files kept including the active one, >= 1
     FsyncPolicy fsync = FsyncPolicy::none;
 };
 

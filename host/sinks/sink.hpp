@@ -15,7 +15,7 @@ namespace mdp::sinks {
 
 // What every sink may need to know about the run it stores for.
 struct SinkContext {
-    std::string run_id;                       // unique per host run (hex), for idempotent keys
+    std::string run_id;  // unique per host run (hex), for idempotent keys
     std::vector<std::string> provider_names;  // index = StoreEvent::provider_id
 };
 
@@ -28,11 +28,11 @@ class SinkError : public std::runtime_error {
 // What a sink reports about itself beyond what the coordinator counts (events stored,
 // batches, write durations). Plain values; empty maps / "" when a sink has nothing to say.
 struct SinkStats {
-    std::map<std::string, std::uint64_t> rows_by_table;   // rows inserted or updated, per table
+    std::map<std::string, std::uint64_t> rows_by_table;  // rows inserted or updated, per table
     std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by kind ("connect", "locked", ...)
-    std::uint64_t retries = 0;          // attempts repeated inside write() before it succeeded or threw
-    std::uint64_t events_skipped = 0;   // events of a type this sink cannot store (unknown type id)
-    std::string circuit_state;          // "closed", "open", "half_open"; "" for sinks without one
+    std::uint64_t retries = 0;  // attempts repeated inside write() before it succeeded or threw
+    std::uint64_t events_skipped = 0;  // events of a type this sink cannot store (unknown type id)
+    std::string circuit_state;  // "closed", "open", "half_open"; "" for sinks without one
 };
 
 class Sink {

@@ -65,8 +65,8 @@ std::string SqliteDatabase::query_text(const std::string& sql, std::string_view 
 bool SqliteDatabase::in_transaction() const { return sqlite3_get_autocommit(handle_) == 0; }
 
 SqliteStatement::SqliteStatement(SqliteDatabase& database, const std::string& sql) : database_(database), sql_(sql) {
-    const int code = sqlite3_prepare_v3(database_.handle(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement_,
-                                        nullptr);
+    const int code =
+        sqlite3_prepare_v3(database_.handle(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement_, nullptr);
     if (code != SQLITE_OK) {
         database_.fail(code, "preparing a statement");
     }

@@ -23,7 +23,8 @@ bool equal_ignoring_case(const std::string& left, const std::string& right) {
 void configure_database(SqliteDatabase& database, const SqliteSinkOptions& options) {
     // journal_mode answers with the mode in effect, which can differ from the one asked for
     // (e.g. WAL is refused for :memory:), so say so when it does.
-    const std::string mode = database.query_text("PRAGMA journal_mode = " + options.journal_mode, "setting journal_mode");
+    const std::string mode =
+        database.query_text("PRAGMA journal_mode = " + options.journal_mode, "setting journal_mode");
     if (!mode.empty() && !equal_ignoring_case(mode, options.journal_mode)) {
         spdlog::warn("sqlite sink {}: journal_mode {} requested, database uses {}", database.path(),
                      options.journal_mode, mode);
@@ -124,10 +125,18 @@ SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEven
         const mdp_event_t& event = record.event;
         SqliteStatement* statement = nullptr;
         switch (event.type) {
-            case MDP_EVENT_QUOTE: statement = &*connection_->insert_quote; break;
-            case MDP_EVENT_TRADE: statement = &*connection_->insert_trade; break;
-            case MDP_EVENT_BAR: statement = &*connection_->upsert_bar; break;
-            default: ++rows.skipped; continue;
+            case MDP_EVENT_QUOTE:
+                statement = &*connection_->insert_quote;
+                break;
+            case MDP_EVENT_TRADE:
+                statement = &*connection_->insert_trade;
+                break;
+            case MDP_EVENT_BAR:
+                statement = &*connection_->upsert_bar;
+                break;
+            default:
+                ++rows.skipped;
+                continue;
         }
         statement->bind_text(1, provider_name(context_, record.provider_id));
         statement->bind_text(2, context_.run_id);

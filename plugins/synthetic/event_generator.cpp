@@ -58,8 +58,8 @@ void EventGenerator::append_market_event(std::int64_t now_ns) {
         return;
     }
     const TradeDraw trade = instrument.walk.next_trade(random_);
-    append(sdk::make_trade(instrument.symbol, now_ns, now_ns, trade.price, trade.size, trade.exchange,
-                           trade.conditions));
+    append(
+        sdk::make_trade(instrument.symbol, now_ns, now_ns, trade.price, trade.size, trade.exchange, trade.conditions));
     ++counts_.trades;
     for (auto& aggregator : instrument.bars) {
         if (auto closed = aggregator.add_trade(now_ns, trade.price, trade.size)) {

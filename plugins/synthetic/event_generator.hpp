@@ -21,12 +21,12 @@
 namespace mdp::synthetic {
 
 struct GeneratorSettings {
-    std::vector<std::string> symbols;          // non-empty, each at most 31 characters
-    double trade_ratio = 0.2;                  // 0..1
-    double start_price = 100.0;                // > 0
-    double volatility = 0.0005;                // >= 0
+    std::vector<std::string> symbols;  // non-empty, each at most 31 characters
+    double trade_ratio = 0.2;  // 0..1
+    double start_price = 100.0;  // > 0
+    double volatility = 0.0005;  // >= 0
     std::vector<std::int64_t> bar_intervals_ns;  // each > 0
-    std::uint32_t batch_capacity = 256;        // largest fill() count, >= 1
+    std::uint32_t batch_capacity = 256;  // largest fill() count, >= 1
     std::uint64_t seed = 0;
 };
 

@@ -3,6 +3,6 @@
 
 #include <mdp/plugin.hpp>
 
-MDP_PLUGIN(mdp::synthetic::SyntheticProvider, "synthetic", "Synthetic market data",
-           "1.0.0", "mdp", "Seeded random-walk quotes and trades with bars aggregated from its trades; "
+MDP_PLUGIN(mdp::synthetic::SyntheticProvider, "synthetic", "Synthetic market data", "1.0.0", "mdp",
+           "Seeded random-walk quotes and trades with bars aggregated from its trades; "
            "also the load generator for benchmarks")

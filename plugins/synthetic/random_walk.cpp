@@ -22,8 +22,7 @@ double draw_book_size(RandomSource& random) noexcept { return 100.0 * (1 + rando
 }  // namespace
 
 RandomWalk::RandomWalk(double start_price, double volatility) noexcept
-    : mid_(std::max(start_price, kMinimumMid)),
-      volatility_(volatility),
+    : mid_(std::max(start_price, kMinimumMid)), volatility_(volatility),
       last_trade_price_(std::numeric_limits<double>::quiet_NaN()) {}
 
 void RandomWalk::step(RandomSource& random) noexcept {
@@ -35,8 +34,8 @@ void RandomWalk::step(RandomSource& random) noexcept {
 RandomWalk::Book RandomWalk::draw_book(RandomSource& random) const noexcept {
     const double ticks_per_unit = ticks_per_unit_for(mid_);
     // Spread: 1-3 ticks plus up to ~2 bp of the price, so expensive names have wider books.
-    const auto spread_ticks = static_cast<std::int64_t>(
-        1 + random.below(3) + std::floor(mid_ * ticks_per_unit * 0.0002 * random.uniform()));
+    const auto spread_ticks =
+        static_cast<std::int64_t>(1 + random.below(3) + std::floor(mid_ * ticks_per_unit * 0.0002 * random.uniform()));
     const double mid_ticks = mid_ * ticks_per_unit;
     auto bid_ticks = static_cast<std::int64_t>(std::floor(mid_ticks - 0.5 * static_cast<double>(spread_ticks)));
     bid_ticks = std::max<std::int64_t>(bid_ticks, 1);

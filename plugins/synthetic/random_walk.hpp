@@ -27,7 +27,7 @@ struct QuoteDraw {
 struct TradeDraw {
     double price = 0.0;
     double size = 0.0;
-    std::string_view exchange;    // static storage
+    std::string_view exchange;  // static storage
     std::string_view conditions;  // static storage
 };
 

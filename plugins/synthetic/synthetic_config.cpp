@@ -15,8 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 10> kKnownKeys = {
-    "symbols", "rate_per_symbol", "trade_ratio",  "seed",      "start_price",
-    "volatility", "bar_intervals_seconds", "batch_size", "max_events", "threads"};
+    "symbols",    "rate_per_symbol",       "trade_ratio", "seed",       "start_price",
+    "volatility", "bar_intervals_seconds", "batch_size",  "max_events", "threads"};
 
 // Longest bar interval accepted: one week, so interval_ns stays far from overflow.
 constexpr std::int64_t kMaxBarIntervalSeconds = 7 * 24 * 3600;
@@ -29,8 +29,10 @@ constexpr double kMaxVolatility = 0.1;
 // containers by kind.
 std::string describe_found(const json& value) {
     switch (value.type()) {
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
         case json::value_t::string: {
             std::string text = value.get<std::string>();
             if (text.size() > 40) {
@@ -38,7 +40,8 @@ std::string describe_found(const json& value) {
             }
             return json(text).dump();
         }
-        default: return value.dump();
+        default:
+            return value.dump();
     }
 }
 
@@ -158,7 +161,8 @@ SyntheticConfig parse_synthetic_config(std::string_view json_text) {
 
     SyntheticConfig config;
     if (!document.contains("symbols")) {
-        throw ConfigProblem("symbols: expected a non-empty list of symbol strings, found nothing (the key is required)");
+        throw ConfigProblem(
+            "symbols: expected a non-empty list of symbol strings, found nothing (the key is required)");
     }
     config.symbols = read_symbols(document.at("symbols"));
 
@@ -186,9 +190,9 @@ SyntheticConfig parse_synthetic_config(std::string_view json_text) {
         config.bar_intervals_seconds = read_bar_intervals(document.at("bar_intervals_seconds"));
     }
     if (document.contains("batch_size")) {
-        config.batch_size = static_cast<std::uint32_t>(read_unsigned(
-            document.at("batch_size"), "batch_size", 1, kMaxBatchSize,
-            "an integer between 1 and " + std::to_string(kMaxBatchSize)));
+        config.batch_size =
+            static_cast<std::uint32_t>(read_unsigned(document.at("batch_size"), "batch_size", 1, kMaxBatchSize,
+                                                     "an integer between 1 and " + std::to_string(kMaxBatchSize)));
     }
     if (document.contains("max_events")) {
         config.max_events = read_unsigned(document.at("max_events"), "max_events", 0,
@@ -196,9 +200,9 @@ SyntheticConfig parse_synthetic_config(std::string_view json_text) {
     }
     if (document.contains("threads")) {
         const std::uint64_t limit = std::min<std::uint64_t>(kMaxThreads, config.symbols.size());
-        config.threads = static_cast<std::uint32_t>(read_unsigned(
-            document.at("threads"), "threads", 1, limit,
-            "an integer between 1 and " + std::to_string(limit) + " (at most one thread per symbol)"));
+        config.threads = static_cast<std::uint32_t>(
+            read_unsigned(document.at("threads"), "threads", 1, limit,
+                          "an integer between 1 and " + std::to_string(limit) + " (at most one thread per symbol)"));
     }
     return config;
 }

@@ -22,16 +22,16 @@ inline constexpr std::uint32_t kMaxBatchSize = 4096;
 inline constexpr std::uint32_t kMaxThreads = 64;
 
 struct SyntheticConfig {
-    std::vector<std::string> symbols;                       // required, non-empty, unique
-    double rate_per_symbol = 10.0;                          // events/s per symbol; 0 = unthrottled
-    double trade_ratio = 0.2;                               // fraction of events that are trades
-    std::optional<std::uint64_t> seed;                      // unset = random per start
-    double start_price = 100.0;                             // first mid price of every symbol
-    double volatility = 0.0005;                             // relative stdev of the mid per event
-    std::vector<std::int64_t> bar_intervals_seconds{60};    // empty = no bars
-    std::uint32_t batch_size = 256;                         // events per publish call, 1..4096
-    std::optional<std::uint64_t> max_events;                // total events (all types), then idle
-    std::uint32_t threads = 1;                              // worker threads, 1..number of symbols
+    std::vector<std::string> symbols;  // required, non-empty, unique
+    double rate_per_symbol = 10.0;  // events/s per symbol; 0 = unthrottled
+    double trade_ratio = 0.2;  // fraction of events that are trades
+    std::optional<std::uint64_t> seed;  // unset = random per start
+    double start_price = 100.0;  // first mid price of every symbol
+    double volatility = 0.0005;  // relative stdev of the mid per event
+    std::vector<std::int64_t> bar_intervals_seconds{60};  // empty = no bars
+    std::uint32_t batch_size = 256;  // events per publish call, 1..4096
+    std::optional<std::uint64_t> max_events;  // total events (all types), then idle
+    std::uint32_t threads = 1;  // worker threads, 1..number of symbols
 
     [[nodiscard]] bool unthrottled() const noexcept { return rate_per_symbol == 0.0; }
 };

@@ -23,8 +23,7 @@ constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
 constexpr std::string_view kPausedPrefix = "paused by backpressure";
 
 std::int64_t steady_now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
@@ -39,9 +38,7 @@ std::string format_number(double value) {
     return stream.str();
 }
 
-std::string symbols_text(std::size_t count) {
-    return std::to_string(count) + (count == 1 ? " symbol" : " symbols");
-}
+std::string symbols_text(std::size_t count) { return std::to_string(count) + (count == 1 ? " symbol" : " symbols"); }
 
 GeneratorSettings worker_settings(const SyntheticConfig& config, std::uint64_t seed, std::size_t worker_index) {
     GeneratorSettings settings;
@@ -63,11 +60,8 @@ GeneratorSettings worker_settings(const SyntheticConfig& config, std::uint64_t s
 }  // namespace
 
 SyntheticProvider::SyntheticProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
-    : host_(host),
-      instance_name_(std::move(instance_name)),
-      config_(parse_synthetic_config(config_json)),
-      seed_(config_.seed.value_or(random_seed())),
-      budget_(config_.max_events) {}
+    : host_(host), instance_name_(std::move(instance_name)), config_(parse_synthetic_config(config_json)),
+      seed_(config_.seed.value_or(random_seed())), budget_(config_.max_events) {}
 
 SyntheticProvider::~SyntheticProvider() { stop(); }
 

@@ -42,8 +42,7 @@ TEST_CASE("watermarks are fractions of capacity and stay reachable", "[backpress
     CHECK(tiny.low == 0);
 }
 
-TEST_CASE("controller publishes one event per transition, in order, with the contract fields",
-          "[backpressure]") {
+TEST_CASE("controller publishes one event per transition, in order, with the contract fields", "[backpressure]") {
     std::size_t depth = 0;
     BackpressureController controller(100, {50, 80}, "store_coordinator", [&] { return depth; });
     std::mutex mutex;

@@ -61,10 +61,9 @@ TEST_CASE("a bad override names the variable and the key", "[config][env]") {
 }
 
 TEST_CASE("legacy and foreign MDP_ variables are accepted with a notice, not an error", "[config][env]") {
-    const auto config = parse_host_config("{}", "c.json",
-                                          {{"MDP_MODE", "live"},
-                                           {"MDP_FB_PROVIDER_NAME", "ibkr"},
-                                           {"MDP_PIPELINE_SERVICE_HOST", "10.0.0.1"}});
+    const auto config = parse_host_config(
+        "{}", "c.json",
+        {{"MDP_MODE", "live"}, {"MDP_FB_PROVIDER_NAME", "ibkr"}, {"MDP_PIPELINE_SERVICE_HOST", "10.0.0.1"}});
     REQUIRE(config.notices.size() == 3);
     CHECK_THAT(config.notices[0], Catch::Contains("MDP_FB_PROVIDER_NAME"));
 }

@@ -64,8 +64,8 @@ TEST_CASE("a group- or world-writable plugin file is refused, naming path and mo
     fs::permissions(dir.plugin, fs::perms(0664));
     PluginCatalog catalog({dir.directory});
     const auto message = load_error(catalog, "mdp_synthetic.so");
-    CHECK_THAT(message, Catch::Contains(dir.plugin.string()) && Catch::Contains("the plugin file is writable by group") &&
-                            Catch::Contains("mode 0664"));
+    CHECK_THAT(message, Catch::Contains(dir.plugin.string()) &&
+                            Catch::Contains("the plugin file is writable by group") && Catch::Contains("mode 0664"));
 }
 
 TEST_CASE("a world-writable plugin directory is refused", "[plugins][security]") {
@@ -90,8 +90,8 @@ TEST_CASE("a symlink that leaves the plugin directories is refused", "[plugins][
     fs::rename(dir.plugin, outside / "mdp_synthetic.so");
     fs::create_symlink(outside / "mdp_synthetic.so", dir.plugin);
     PluginCatalog catalog({dir.directory});
-    CHECK_THAT(load_error(catalog, "mdp_synthetic.so"),
-               Catch::Contains("outside every plugin directory") && Catch::Contains((outside / "mdp_synthetic.so").string()));
+    CHECK_THAT(load_error(catalog, "mdp_synthetic.so"), Catch::Contains("outside every plugin directory") &&
+                                                            Catch::Contains((outside / "mdp_synthetic.so").string()));
 }
 
 TEST_CASE("a symlink within the plugin directory is fine", "[plugins][security]") {

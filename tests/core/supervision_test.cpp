@@ -20,7 +20,8 @@ namespace {
 json supervision_config(const TempDir& dir, const json& flaky) {
     return {{"plugin_path", {MDP_PLUGIN_DIR, MDP_CORE_TEST_PLUGIN_DIR}},
             {"http", {{"enabled", false}}},
-            {"store", {{"flush_interval_ms", 20}, {"sinks", {{{"type", "sqlite"}, {"path", (dir / "mdp.sqlite").string()}}}}}},
+            {"store",
+             {{"flush_interval_ms", 20}, {"sinks", {{{"type", "sqlite"}, {"path", (dir / "mdp.sqlite").string()}}}}}},
             {"providers",
              {{{"name", "healthy"},
                {"plugin", "synthetic"},
@@ -69,11 +70,10 @@ Stopped stop(ChildProcess& host) {
 TEST_CASE("on-failure restarts a failing provider with backoff, then leaves it failed after max_attempts",
           "[supervision]") {
     TempDir dir("mdp-supervision");
-    const auto config = write_config(
-        dir, supervision_config(dir, flaky_provider("report", {{"policy", "on-failure"},
-                                                               {"initial_backoff_ms", 50},
-                                                               {"max_backoff_ms", 200},
-                                                               {"max_attempts", 3}})));
+    const auto config = write_config(dir, supervision_config(dir, flaky_provider("report", {{"policy", "on-failure"},
+                                                                                            {"initial_backoff_ms", 50},
+                                                                                            {"max_backoff_ms", 200},
+                                                                                            {"max_attempts", 3}})));
     ChildProcess host(MDP_HOST_BINARY, {"--config", config.string()}, dir / "host.log");
     REQUIRE(host.wait_for_output("provider flaky: stays failed after 3 restart attempts", std::chrono::seconds(60)));
     const auto stopped = stop(host);
@@ -86,7 +86,8 @@ TEST_CASE("on-failure restarts a failing provider with backoff, then leaves it f
     CHECK(stopped.summary["providers"]["flaky"]["restarts"] == 3);
     CHECK(stopped.summary["providers"]["flaky"]["published"] == 4);  // one trade per start
     CHECK(stopped.summary["providers"]["healthy"]["published"].get<int>() > 0);
-    CHECK(stopped.summary["sinks"]["sqlite"]["stored"] == stopped.summary["providers"]["healthy"]["published"].get<int>() + 4);
+    CHECK(stopped.summary["sinks"]["sqlite"]["stored"] ==
+          stopped.summary["providers"]["healthy"]["published"].get<int>() + 4);
 }
 
 TEST_CASE("policy never leaves a failed provider failed", "[supervision]") {
@@ -115,7 +116,8 @@ TEST_CASE("an exception escaping a provider thread fails the provider, not the h
 TEST_CASE("a start() that never returns is abandoned after its timeout while the others run on", "[supervision]") {
     TempDir dir("mdp-supervision");
     const auto config = write_config(
-        dir, supervision_config(dir, flaky_provider("hang_in_start", {{"policy", "always"}, {"start_timeout_ms", 300}})));
+        dir,
+        supervision_config(dir, flaky_provider("hang_in_start", {{"policy", "always"}, {"start_timeout_ms", 300}})));
     ChildProcess host(MDP_HOST_BINARY, {"--config", config.string()}, dir / "host.log");
     REQUIRE(host.wait_for_output("start() did not return within 300 ms", std::chrono::seconds(30)));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -134,15 +136,16 @@ TEST_CASE("a stop() that never returns does not block shutdown", "[supervision]"
     REQUIRE(host.wait_for_output("mdp-host 0.1.0 running", std::chrono::seconds(30)));
     const auto stopped = stop(host);
     CHECK(stopped.exit_code == 0);
-    CHECK_THAT(stopped.output, Catch::Contains("stop() did not return within 300 ms") &&
-                                   Catch::Contains("exiting without cleanup"));
+    CHECK_THAT(stopped.output,
+               Catch::Contains("stop() did not return within 300 ms") && Catch::Contains("exiting without cleanup"));
     CHECK(stopped.summary["not_stored"] == 0);
 }
 
 TEST_CASE("a required provider that stays failed stops the host with exit code 1", "[supervision]") {
     TempDir dir("mdp-supervision");
     const auto config = write_config(
-        dir, supervision_config(dir, flaky_provider("report", {{"initial_backoff_ms", 50}, {"max_attempts", 1}}, true)));
+        dir,
+        supervision_config(dir, flaky_provider("report", {{"initial_backoff_ms", 50}, {"max_attempts", 1}}, true)));
     ChildProcess host(MDP_HOST_BINARY, {"--config", config.string()}, dir / "host.log");
     const auto exit_code = host.wait(std::chrono::seconds(60));
     CHECK(exit_code == 1);

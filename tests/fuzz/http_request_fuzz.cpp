@@ -40,13 +40,12 @@ mdp::app::HostSnapshot fuzz_snapshot() {
 const mdp::http::RequestRouter& router() {
     static const mdp::http::RequestRouter instance(
         [] { return fuzz_snapshot(); },
-        mdp::http::RouterOptions{
-            .metrics_enabled = true,
-            .readiness = {},
-            .admin_token = "fuzz-admin-token",
-            .control = [](const std::string& provider, const std::string&, const std::string&) {
-                return mdp::http::ControlReply{provider == "synthetic" ? 200 : 404, "done"};
-            }});
+        mdp::http::RouterOptions{.metrics_enabled = true,
+                                 .readiness = {},
+                                 .admin_token = "fuzz-admin-token",
+                                 .control = [](const std::string& provider, const std::string&, const std::string&) {
+                                     return mdp::http::ControlReply{provider == "synthetic" ? 200 : 404, "done"};
+                                 }});
     return instance;
 }
 

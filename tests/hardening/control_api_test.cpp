@@ -9,8 +9,8 @@
 #include <chrono>
 #include <string>
 
-using mdp::test::SyntheticHost;
 using mdp::test::HttpClient;
+using mdp::test::SyntheticHost;
 using namespace std::chrono_literals;
 
 namespace {
@@ -83,8 +83,7 @@ TEST_CASE("a missing admin token is 401 and a wrong one 403: both logged, neithe
 
     CHECK(host.provider("synthetic").at("state") == "running");
     const std::string output = host.output();
-    CHECK(output.find("refused provider control /api/v1/providers/synthetic/stop from 127.0.0.1") !=
-          std::string::npos);
+    CHECK(output.find("refused provider control /api/v1/providers/synthetic/stop from 127.0.0.1") != std::string::npos);
     CHECK(output.find(": no bearer token") != std::string::npos);
     CHECK(output.find(": wrong bearer token") != std::string::npos);
     REQUIRE(host.stop() == 0);

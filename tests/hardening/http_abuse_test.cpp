@@ -20,9 +20,9 @@
 #include <thread>
 #include <vector>
 
-using mdp::test::SyntheticHost;
 using mdp::test::HttpClient;
 using mdp::test::RawConnection;
+using mdp::test::SyntheticHost;
 using namespace std::chrono_literals;
 
 namespace {

@@ -19,9 +19,9 @@ struct ParsedSample {
 struct ParsedExposition {
     std::vector<ParsedSample> samples;
     std::map<std::string, std::string> types;  // family -> counter/gauge/histogram
-    std::map<std::string, std::string> help;   // family -> unescaped help
+    std::map<std::string, std::string> help;  // family -> unescaped help
     std::vector<std::string> family_order;
-    std::vector<std::string> problems;         // empty when the document is well-formed
+    std::vector<std::string> problems;  // empty when the document is well-formed
 
     // Samples called `name` whose labels include every given one.
     [[nodiscard]] std::vector<ParsedSample> find(const std::string& name,

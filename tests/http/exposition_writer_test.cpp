@@ -53,8 +53,7 @@ TEST_CASE("invalid UTF-8 in a label value is replaced, valid UTF-8 kept", "[http
     CHECK(mdp::metrics::escape_label_value("\xFF") == "\xEF\xBF\xBD");
 }
 
-TEST_CASE("a family's series stay together under one HELP and TYPE even when added interleaved",
-          "[http][exposition]") {
+TEST_CASE("a family's series stay together under one HELP and TYPE even when added interleaved", "[http][exposition]") {
     ExpositionWriter writer;
     writer.add(kGauge, {{"provider", "a"}}, 1.0);
     writer.add(kCounter, {{"provider", "a"}}, std::uint64_t{10});
@@ -90,8 +89,7 @@ TEST_CASE("a series added twice is written once, whatever the label order", "[ht
     CHECK(mdp::test::parse_exposition(text).problems.empty());
 }
 
-TEST_CASE("histograms: cumulative buckets ascending, +Inf equals _count, then _sum and _count",
-          "[http][exposition]") {
+TEST_CASE("histograms: cumulative buckets ascending, +Inf equals _count, then _sum and _count", "[http][exposition]") {
     mdp::metrics::Histogram histogram({0.1, 0.5, 1.0});
     histogram.observe(0.0625);
     histogram.observe(0.25);
@@ -115,7 +113,7 @@ TEST_CASE("an inconsistent histogram snapshot is clamped so buckets never decrea
     HistogramSnapshot snapshot;
     snapshot.upper_bounds = {0.001, 0.01, 0.1};
     snapshot.cumulative = {5, 3, 7};  // a torn read: 3 < 5
-    snapshot.count = 6;               // less than the last bucket
+    snapshot.count = 6;  // less than the last bucket
     snapshot.sum = 0.5;
     ExpositionWriter writer;
     writer.add_histogram(kHistogram, {}, snapshot);

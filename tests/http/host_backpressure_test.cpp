@@ -108,7 +108,8 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
         60s));
     const auto levels = transitions_since_lock(status);
     REQUIRE(levels.size() >= 3);
-    CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) == std::vector<std::string>{"soft", "hard", "ok"});
+    CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) ==
+          std::vector<std::string>{"soft", "hard", "ok"});
     const json& ok_event = status["recent_feedback"][earlier_transitions + 2];
     CHECK(ok_event["level"] == "ok");
     CHECK(ok_event["queue_size"].get<std::uint64_t>() <= 1000);

@@ -16,8 +16,8 @@ TEST_CASE("the real host's status page shows each provider running and the sink 
     options.rate_per_symbol = 50;
     mdp::test::SyntheticHost host(options);
     INFO(host.output());
-    REQUIRE(mdp::test::eventually(
-        [&] { return host.status()["sinks"][0]["events_stored"].get<std::uint64_t>() > 0; }, 60s));
+    REQUIRE(mdp::test::eventually([&] { return host.status()["sinks"][0]["events_stored"].get<std::uint64_t>() > 0; },
+                                  60s));
 
     const std::string url = "http://127.0.0.1:" + std::to_string(host.port()) + "/";
     const auto result = mdp::test::chromium_dump_dom(url);
@@ -32,7 +32,7 @@ TEST_CASE("the real host's status page shows each provider running and the sink 
         CHECK(row.find("data-state=\"running\"") != std::string::npos);
         CHECK(row.find(">running</span>") != std::string::npos);
         CHECK(row.find(">synthetic ") != std::string::npos);  // plugin id and version
-        CHECK(row.find(">ok</span>") != std::string::npos);   // backpressure level
+        CHECK(row.find(">ok</span>") != std::string::npos);  // backpressure level
     }
     CHECK(dom.find("<tr data-sink=\"main\">") != std::string::npos);
     CHECK(dom.find("id=\"ready-badge\">ready<") != std::string::npos);

@@ -43,9 +43,9 @@ constexpr double kMemoryGrowthLimitBytes = 64e6;
 
 TEST_CASE("a malformed request line gets 400 and a closed connection", "[http][robustness]") {
     TestServer served(mdp::test::sample_snapshot());
-    for (const char* request : {"GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET /health HTTP/9\r\n\r\n",
-                                "GET /health HTTP/1.1\nHost: x\n\n", "G\x01T / HTTP/1.1\r\n\r\n",
-                                "GET /he alth HTTP/1.1\r\n\r\n"}) {
+    for (const char* request :
+         {"GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET /health HTTP/9\r\n\r\n", "GET /health HTTP/1.1\nHost: x\n\n",
+          "G\x01T / HTTP/1.1\r\n\r\n", "GET /he alth HTTP/1.1\r\n\r\n"}) {
         RawConnection connection(served.port());
         connection.send(request);
         const std::string reply = connection.read_until_closed(10s);
@@ -79,8 +79,7 @@ TEST_CASE("oversized headers get 431, an oversized body 413", "[http][robustness
     }
     {
         RawConnection connection(served.port());
-        connection.send("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" +
-                        std::string(4096, 'b'));
+        connection.send("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + std::string(4096, 'b'));
         CHECK(status_line(connection.read_until_closed(10s)) == "HTTP/1.1 413 Payload Too Large");
     }
     HttpClient client(served.port());
@@ -142,8 +141,7 @@ TEST_CASE("hundreds of idle connections never lock out a new client and the cap 
     CHECK(idle.front()->wait_closed_by_peer(10s));
 }
 
-TEST_CASE("when every connection is busy, a newcomer is refused with 503 instead of waiting",
-          "[http][robustness]") {
+TEST_CASE("when every connection is busy, a newcomer is refused with 503 instead of waiting", "[http][robustness]") {
     auto config = mdp::test::loopback_http_config();
     config.max_connections = 8;
     TestServer served(mdp::test::sample_snapshot(), config);

@@ -44,8 +44,8 @@ TEST_CASE("the server answers every route on an ephemeral port", "[http][server]
     const auto metrics = client.get("/metrics");
     CHECK(metrics.status == 200);
     CHECK(metrics.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
-    CHECK(mdp::test::parse_exposition(metrics.body).value("pipeline_feedback_queue_depth",
-                                                          {{"source", "store_coordinator"}}) == 6500);
+    CHECK(mdp::test::parse_exposition(metrics.body)
+              .value("pipeline_feedback_queue_depth", {{"source", "store_coordinator"}}) == 6500);
 
     const auto status = client.get("/api/v1/status");
     CHECK(status.status == 200);
@@ -65,8 +65,7 @@ TEST_CASE("keep-alive: many requests share one connection", "[http][server]") {
     CHECK(served.server().open_connections() == 1);
 }
 
-TEST_CASE("Connection: close and HTTP/1.0 requests get their answer, then the connection closes",
-          "[http][server]") {
+TEST_CASE("Connection: close and HTTP/1.0 requests get their answer, then the connection closes", "[http][server]") {
     TestServer served(mdp::test::sample_snapshot());
     HttpClient client(served.port());
     client.set_keep_alive(false);
@@ -85,8 +84,9 @@ TEST_CASE("Connection: close and HTTP/1.0 requests get their answer, then the co
 TEST_CASE("pipelined requests are answered in order", "[http][server]") {
     TestServer served(mdp::test::sample_snapshot());
     RawConnection connection(served.port());
-    connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
-                    "GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    connection.send(
+        "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     const std::string replies = connection.read_until_closed(std::chrono::seconds(10));
     const auto first = replies.find("HTTP/1.1 200 OK");
     const auto second = replies.find("HTTP/1.1 404 Not Found");
@@ -238,20 +238,22 @@ TEST_CASE("a provider action that blocks does not hold up the other routes", "[h
     int started = 0;
     auto config = mdp::test::loopback_http_config();
     config.admin_token = "s3cret";
-    mdp::http::HttpServer server(config, [] { return mdp::test::sample_snapshot(); },
-                                 [&](const std::string& provider, const std::string& action, const std::string&) {
-                                     std::unique_lock lock(mutex);
-                                     ++started;
-                                     changed.notify_all();
-                                     changed.wait(lock, [&] { return release; });
-                                     return mdp::http::ControlReply{200, action + " " + provider + " done"};
-                                 });
+    mdp::http::HttpServer server(
+        config, [] { return mdp::test::sample_snapshot(); },
+        [&](const std::string& provider, const std::string& action, const std::string&) {
+            std::unique_lock lock(mutex);
+            ++started;
+            changed.notify_all();
+            changed.wait(lock, [&] { return release; });
+            return mdp::http::ControlReply{200, action + " " + provider + " done"};
+        });
     server.start();
 
     // The first action blocks in the handler; two more wait in line behind it.
     RawConnection first(server.port());
-    first.send("POST /api/v1/providers/ibkr/restart HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
-               "Content-Length: 0\r\n\r\n");
+    first.send(
+        "POST /api/v1/providers/ibkr/restart HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+        "Content-Length: 0\r\n\r\n");
     {
         std::unique_lock lock(mutex);
         REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return started == 1; }));
@@ -259,16 +261,17 @@ TEST_CASE("a provider action that blocks does not hold up the other routes", "[h
     std::vector<std::unique_ptr<RawConnection>> waiting;
     for (int index = 0; index < 2; ++index) {
         waiting.push_back(std::make_unique<RawConnection>(server.port()));
-        waiting.back()->send("POST /api/v1/providers/synthetic/stop HTTP/1.1\r\nHost: x\r\n"
-                             "Authorization: Bearer s3cret\r\nContent-Length: 0\r\n\r\n");
+        waiting.back()->send(
+            "POST /api/v1/providers/synthetic/stop HTTP/1.1\r\nHost: x\r\n"
+            "Authorization: Bearer s3cret\r\nContent-Length: 0\r\n\r\n");
     }
     HttpClient client(server.port());
 
     // Meanwhile every read-only route answers at once.
     CHECK(client.get("/health").status == 200);
     CHECK(client.get("/metrics").status == 200);
-    CHECK(client.post("/api/v1/providers/ibkr/stop", "", "application/json", {{"Authorization", "Bearer no"}})
-              .status == 403);
+    CHECK(client.post("/api/v1/providers/ibkr/stop", "", "application/json", {{"Authorization", "Bearer no"}}).status ==
+          403);
 
     {
         const std::lock_guard lock(mutex);

@@ -121,8 +121,8 @@ TEST_CASE("provider state: one series per provider, its current state as a label
         CHECK(sample.value == 1);
         state_of[sample.labels.at("provider")] = sample.labels.at("state");
     }
-    CHECK(state_of == std::map<std::string, std::string>{{"synthetic", "running"}, {"ibkr", "degraded"},
-                                                        {"backup", "failed"}});
+    CHECK(state_of ==
+          std::map<std::string, std::string>{{"synthetic", "running"}, {"ibkr", "degraded"}, {"backup", "failed"}});
 }
 
 TEST_CASE("every histogram has ascending cumulative buckets ending in +Inf == _count", "[http][metrics]") {
@@ -143,8 +143,9 @@ TEST_CASE("every histogram has ascending cumulative buckets ending in +Inf == _c
             REQUIRE(buckets.back().labels.at("le") == "+Inf");
             for (std::size_t index = 1; index < buckets.size(); ++index) {
                 CHECK(buckets[index].value >= buckets[index - 1].value);
-                CHECK(std::stod(buckets[index - 1].labels.at("le")) <
-                      (buckets[index].labels.at("le") == "+Inf" ? INFINITY : std::stod(buckets[index].labels.at("le"))));
+                CHECK(
+                    std::stod(buckets[index - 1].labels.at("le")) <
+                    (buckets[index].labels.at("le") == "+Inf" ? INFINITY : std::stod(buckets[index].labels.at("le"))));
             }
             const auto& labels = buckets.back().labels;
             std::map<std::string, std::string> series_labels = labels;
@@ -158,9 +159,9 @@ TEST_CASE("labels carry instance names, never symbols", "[http][metrics]") {
     auto snapshot = mdp::test::sample_snapshot();
     const std::string text = mdp::http::render_metrics_document(snapshot, fixed_process_stats());
     const auto parsed = parse_exposition(text);
-    const std::set<std::string> allowed_labels{"source",  "provider",       "level",       "type",    "reason",
-                                               "state",   "plugin",         "plugin_version", "abi_version", "sink",
-                                               "le",      "watermark",      "version",     "table",   "kind"};
+    const std::set<std::string> allowed_labels{"source", "provider",  "level",          "type",        "reason",
+                                               "state",  "plugin",    "plugin_version", "abi_version", "sink",
+                                               "le",     "watermark", "version",        "table",       "kind"};
     for (const auto& sample : parsed.samples) {
         for (const auto& [label, value] : sample.labels) {
             CHECK(allowed_labels.contains(label));
@@ -180,8 +181,8 @@ TEST_CASE("hostile provider names are escaped, not breaking the document", "[htt
 }
 
 TEST_CASE("unreadable process values are left out rather than invented", "[http][metrics]") {
-    const auto parsed =
-        parse_exposition(mdp::http::render_metrics_document(mdp::test::sample_snapshot(), mdp::metrics::ProcessStats{}));
+    const auto parsed = parse_exposition(
+        mdp::http::render_metrics_document(mdp::test::sample_snapshot(), mdp::metrics::ProcessStats{}));
     CHECK(parsed.problems.empty());
     CHECK(parsed.find("process_resident_memory_bytes").empty());
 }

@@ -22,8 +22,7 @@ bool query_reaches(const mdp::test::PrometheusServer& prometheus, const std::str
 
 }  // namespace
 
-TEST_CASE("Prometheus scrapes /metrics and the compatibility queries return the host's values",
-          "[http][prometheus]") {
+TEST_CASE("Prometheus scrapes /metrics and the compatibility queries return the host's values", "[http][prometheus]") {
     auto config = mdp::test::loopback_http_config();
     mdp::test::TestServer served(mdp::test::sample_snapshot(), config);
     const std::string target = "127.0.0.1:" + std::to_string(served.port());

@@ -70,7 +70,8 @@ TEST_CASE("the handler's status is the reply's status", "[http][control]") {
     const RequestRouter router = router_with(control);
     for (const int status : {404, 409, 504}) {
         control.answer = {status, "because"};
-        CHECK(post(router, "/api/v1/providers/synthetic/stop", "Bearer s3cret").status == static_cast<unsigned>(status));
+        CHECK(post(router, "/api/v1/providers/synthetic/stop", "Bearer s3cret").status ==
+              static_cast<unsigned>(status));
     }
 }
 
@@ -89,7 +90,8 @@ TEST_CASE("no token offered is 401 with a challenge and a wrong one 403: neither
           "[http][control]") {
     RecordingControl control;
     const RequestRouter router = router_with(control);
-    for (const char* authorization : {"", "Bearer", "Bearer ", "Bearer    ", "Basic s3cret", "s3cret", "Bearers3cret"}) {
+    for (const char* authorization :
+         {"", "Bearer", "Bearer ", "Bearer    ", "Basic s3cret", "s3cret", "Bearers3cret"}) {
         INFO("Authorization: " << authorization);
         const HttpReply reply = post(router, "/api/v1/providers/ibkr/restart", authorization);
         CHECK(reply.status == 401);

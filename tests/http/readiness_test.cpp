@@ -112,8 +112,7 @@ TEST_CASE("a stalled sink (no write completes while events wait) makes the host 
     CHECK(evaluate_readiness(snapshot, policy).ready);
 }
 
-TEST_CASE("a sink that never wrote is stalled only once the host has run longer than the limit",
-          "[http][readiness]") {
+TEST_CASE("a sink that never wrote is stalled only once the host has run longer than the limit", "[http][readiness]") {
     auto snapshot = mdp::test::healthy_snapshot();
     const mdp::http::ReadinessPolicy policy{.sink_stall_after_ns = 30'000'000'000};
     snapshot.queue.depth = 100;

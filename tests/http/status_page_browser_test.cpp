@@ -22,9 +22,11 @@ TEST_CASE("headless Chromium renders every provider with its state from the JSON
     REQUIRE(result.exit_code == 0);
     REQUIRE(dom.find("data-loaded=\"true\"") != std::string::npos);  // the script fetched and rendered
 
-    for (const auto& [name, state] : std::vector<std::pair<std::string, std::string>>{
-             {"synthetic", "running"}, {"ibkr", "degraded"}, {"backup", "failed"},
-             {"extra-0", "running"}, {"extra-1", "running"}}) {
+    for (const auto& [name, state] : std::vector<std::pair<std::string, std::string>>{{"synthetic", "running"},
+                                                                                      {"ibkr", "degraded"},
+                                                                                      {"backup", "failed"},
+                                                                                      {"extra-0", "running"},
+                                                                                      {"extra-1", "running"}}) {
         const std::string row = provider_row(dom, name);
         INFO("provider " << name);
         REQUIRE_FALSE(row.empty());
@@ -55,7 +57,8 @@ TEST_CASE("a screenshot of the status page is saved into the build tree", "[http
     REQUIRE(std::filesystem::exists(kChromiumBinary));
     mdp::test::TestServer served(mdp::test::sample_snapshot(2));
     const std::string url = "http://127.0.0.1:" + std::to_string(served.port()) + "/";
-    const std::filesystem::path screenshot = std::filesystem::path(MDP_BINARY_DIR) / "tests" / "http" / "status-page.png";
+    const std::filesystem::path screenshot =
+        std::filesystem::path(MDP_BINARY_DIR) / "tests" / "http" / "status-page.png";
     std::filesystem::create_directories(screenshot.parent_path());
     std::filesystem::remove(screenshot);
 

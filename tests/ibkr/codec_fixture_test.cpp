@@ -301,8 +301,7 @@ TEST_CASE("the error layout follows the server version (166 and 194)", "[ibkr][c
     SECTION("166..193: plus advancedOrderRejectJson") {
         message.advanced_order_reject_json = "{\"x\":1}";
         const std::string bytes = encoded(message, 193);
-        CHECK(payload_as_bars(bytes) ==
-              "4|2|5|200|No security definition has been found for the request|{\"x\":1}|");
+        CHECK(payload_as_bars(bytes) == "4|2|5|200|No security definition has been found for the request|{\"x\":1}|");
         const auto decoded = decode_server(bytes, 166);
         CHECK(decoded.error_json == "{\"x\":1}");
         CHECK(decoded.error.code == 200);
@@ -571,7 +570,9 @@ TEST_CASE("malformed messages throw a DecodeError naming message and field", "[i
     };
     CHECK(message_of(nul_fields("1|6|9000|1|abc|0|0|")) == "tickPrice: field 5: expected a number, found \"abc\"");
     CHECK(message_of(nul_fields("2|6|9000|")) == "tickSize: field 4: missing (message has only 3 fields)");
-    CHECK(message_of("2\0" "6\0" "9000") == "message 0: message does not end with a NUL field terminator");
+    CHECK(message_of("2\0"
+                     "6\0"
+                     "9000") == "message 0: message does not end with a NUL field terminator");
     CHECK(message_of(nul_fields("x|")) == "message 0: field 1: expected an integer, found \"x\"");
     CHECK(message_of(nul_fields("99|1|7|0|")) == "tickByTick: unknown tick type 7");
     CHECK(message_of("") == "message 0: empty message");

@@ -91,7 +91,8 @@ TEST_CASE("bad values name their key path and what was expected", "[ibkr][config
     CHECK(problem_of(R"({"contracts": ["A", "B", "C", {"symbol": "D", "sec_type": "STOCK"}]})") ==
           R"(contracts[3].sec_type: expected one of "STK", "CASH", "FUT", "IND", "OPT", "FOP", "CFD", "CMDTY", )"
           R"("CRYPTO", "BOND", "WAR", "FUND", "CONTFUT", found "STOCK")");
-    CHECK(problem_of(R"({"port": "x", "contracts": ["A"]})") == R"(port: expected an integer from 1 to 65535, found "x")");
+    CHECK(problem_of(R"({"port": "x", "contracts": ["A"]})") ==
+          R"(port: expected an integer from 1 to 65535, found "x")");
     CHECK(problem_of(R"({"port": 70000, "contracts": ["A"]})") ==
           "port: expected an integer from 1 to 65535, found 70000");
     CHECK(problem_of(R"({"market_data_type": 5, "contracts": ["A"]})")
@@ -102,7 +103,8 @@ TEST_CASE("bad values name their key path and what was expected", "[ibkr][config
           "reconnect.max_delay_ms: expected a value >= initial_delay_ms (500), found 100");
     CHECK(problem_of(R"({"reconnect": {"jiter": 0.1}, "contracts": ["A"]})")
               .starts_with("reconnect.jiter: unknown key; expected one of"));
-    CHECK(problem_of(R"({"contract": ["A"]})") == "contracts: expected a non-empty array of contracts (this key is required)");
+    CHECK(problem_of(R"({"contract": ["A"]})") ==
+          "contracts: expected a non-empty array of contracts (this key is required)");
     CHECK(problem_of(R"({"contracts": []})") == "contracts: expected a non-empty array of contracts, found an array");
     CHECK(problem_of(R"({"contracts": [42]})") == "contracts[0]: expected a symbol or a contract object, found 42");
     CHECK(problem_of(R"({"contracts": [{"sec_type": "STK"}]})") ==

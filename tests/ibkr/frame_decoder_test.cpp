@@ -58,8 +58,7 @@ std::string three_frames() {
 TEST_CASE("frames split at every possible byte boundary are reassembled", "[ibkr][codec][framing]") {
     const std::string stream = three_frames();
     const std::vector<std::string> expected = {test::nul_fields("1|6|9000|1|150.50|0|1|"),
-                                               test::nul_fields("2|6|9000|0|100|"),
-                                               test::nul_fields("57|1|9000|")};
+                                               test::nul_fields("2|6|9000|0|100|"), test::nul_fields("57|1|9000|")};
     CHECK(feed_in_chunks(stream, {1}) == expected);
     CHECK(feed_in_chunks(stream, {2}) == expected);
     CHECK(feed_in_chunks(stream, {3, 1}) == expected);  // splits inside the length prefix

@@ -41,9 +41,8 @@ std::int64_t growth_kib(const HostProcess& host, std::size_t baseline_kib) {
 }
 
 json provider_with(unsigned short port, const json& contracts, json extra = json::object()) {
-    json config = {{"port", port},
-                   {"contracts", contracts},
-                   {"reconnect", {{"initial_delay_ms", 100}, {"max_delay_ms", 500}}}};
+    json config = {
+        {"port", port}, {"contracts", contracts}, {"reconnect", {{"initial_delay_ms", 100}, {"max_delay_ms", 500}}}};
     for (const auto& [key, value] : extra.items()) {
         config[key] = value;
     }
@@ -101,8 +100,11 @@ bar AAPL 1705500005 150.5 152.0 150.0 151.5 800 151.1 30
     FakeTwsProcess gateway(dir, {"--script", (dir / "ticks.script").string(), "--bar-interval-ms", "3600000"});
     HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "MSFT"}, {{"real_time_bars", true}}));
     REQUIRE(gateway.wait_for("script done", kPatience));
-    REQUIRE(eventually([&] { return count_rows_where(host.database(), "bars") == 2 && count_rows_where(host.database(), "quotes") == 5; },
-                       kPatience));
+    REQUIRE(eventually(
+        [&] {
+            return count_rows_where(host.database(), "bars") == 2 && count_rows_where(host.database(), "quotes") == 5;
+        },
+        kPatience));
     REQUIRE(host.stop() == 0);
 
     const json& ibkr = host.summary()["providers"]["ibkr"];
@@ -113,8 +115,7 @@ bar AAPL 1705500005 150.5 152.0 150.0 151.5 800 151.1 30
     CHECK(host.summary()["sinks"]["main"]["stored"] == 8);
 
     SqliteReader db(host.database());
-    const auto quotes = db.rows(
-        "SELECT symbol, bid, ask, bid_size, ask_size, last, delayed FROM quotes ORDER BY seq");
+    const auto quotes = db.rows("SELECT symbol, bid, ask, bid_size, ask_size, last, delayed FROM quotes ORDER BY seq");
     REQUIRE(quotes.size() == 5);
     CHECK(quotes[0] == std::vector<std::string>{"AAPL", "150.5", "NULL", "100.0", "NULL", "NULL", "0"});
     CHECK(quotes[1] == std::vector<std::string>{"AAPL", "150.5", "150.52", "100.0", "200.0", "NULL", "0"});
@@ -199,11 +200,8 @@ TEST_CASE("300 contracts are subscribed within the pacing limit and all stream i
         contracts.push_back("S" + std::to_string(index));
     }
     HostProcess host(dir, provider_with(gateway.port(), contracts, {{"max_market_data_lines", 300}}));
-    REQUIRE(eventually(
-        [&] {
-            return count_rows_where(host.database(), "(SELECT DISTINCT symbol FROM quotes)") == 300;
-        },
-        kPatience));
+    REQUIRE(eventually([&] { return count_rows_where(host.database(), "(SELECT DISTINCT symbol FROM quotes)") == 300; },
+                       kPatience));
     REQUIRE(host.stop() == 0);
     gateway.stop();
     CHECK(gateway.count("reqMktData id=") == 300);
@@ -248,7 +246,8 @@ TEST_CASE("a garbage stream never crashes the host", "[ibkr][host][robustness]")
         REQUIRE(gateway.wait_for("fault garbage", kPatience));
         REQUIRE(eventually([&] { return gateway.count("startApi client_id=17") >= 2; }, kPatience));
         const std::int64_t after_garbage = count_rows_where(host.database(), "quotes");
-        REQUIRE(eventually([&] { return count_rows_where(host.database(), "quotes") > after_garbage + 20; }, kPatience));
+        REQUIRE(
+            eventually([&] { return count_rows_where(host.database(), "quotes") > after_garbage + 20; }, kPatience));
         REQUIRE(eventually([&] { return host.provider_state_is("running"); }, kPatience));
         CHECK(host.stop() == 0);
     }
@@ -287,9 +286,10 @@ TEST_CASE("at rate scale 0 the provider holds and stays bounded while the socket
           "[ibkr][host][backpressure]") {
     TempDir dir("ibkr-host-pause");
     constexpr int kBlast = kPauseBlastMessages;
-    FakeTwsProcess gateway(dir, {"--blast", std::to_string(kBlast), "--blast-after-subscriptions", "8", "--ticks",
-                                 "none"});
-    json provider = provider_with(gateway.port(), {"A", "B", "C", "D", "E", "F", "G", "H"}, {{"buffer_capacity", 1000}});
+    FakeTwsProcess gateway(dir,
+                           {"--blast", std::to_string(kBlast), "--blast-after-subscriptions", "8", "--ticks", "none"});
+    json provider =
+        provider_with(gateway.port(), {"A", "B", "C", "D", "E", "F", "G", "H"}, {{"buffer_capacity", 1000}});
     provider["rate_scale"] = {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}};
     HostProcess host(dir, provider, {{"queue_capacity", 100}, {"batch_size", 50}});
     const std::size_t baseline_kib = host.resident_kib();
@@ -320,9 +320,10 @@ TEST_CASE("a bad plugin config is reported with the file and the key path by che
         {"plugin_path", json::array({MDP_PLUGIN_DIR})},
         {"store", {{"sinks", json::array({{{"type", "null"}}})}}},
         {"providers",
-         json::array({{{"name", "ibkr"},
-                       {"plugin", "ibkr"},
-                       {"config", {{"contracts", json::array({"A", "B", "C", {{"symbol", "D"}, {"sec_type", "STOCK"}}})}}}}})}};
+         json::array(
+             {{{"name", "ibkr"},
+               {"plugin", "ibkr"},
+               {"config", {{"contracts", json::array({"A", "B", "C", {{"symbol", "D"}, {"sec_type", "STOCK"}}})}}}}})}};
     const auto path = dir.write_file("bad.json", config.dump());
     const auto result = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--config", path.string(), "--check-config"});
     CHECK(result.exit_code == 2);
@@ -330,7 +331,8 @@ TEST_CASE("a bad plugin config is reported with the file and the key path by che
           std::string::npos);
     CHECK(result.output.find("found \"STOCK\"") != std::string::npos);
 
-    const auto plugins = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--list-plugins", "--plugin-path", MDP_PLUGIN_DIR});
+    const auto plugins =
+        mdp::test::run_to_completion(MDP_HOST_BINARY, {"--list-plugins", "--plugin-path", MDP_PLUGIN_DIR});
     CHECK(plugins.exit_code == 0);
     CHECK(plugins.output.find("ibkr") != std::string::npos);
 }

@@ -36,8 +36,9 @@ TEST_CASE("a failed contract is named while the others stream", "[ibkr][status]"
     inputs.book.failures = "NOPE: no security definition (unknown contract) (200)";
     const ProviderStatus status = describe_status(inputs);
     CHECK(status.state == MDP_STATE_RUNNING);
-    CHECK(status.detail == "streaming 2 of 3 lines from 127.0.0.1:4002 (server v176, live data); 1 line failed: "
-                           "NOPE: no security definition (unknown contract) (200)");
+    CHECK(status.detail ==
+          "streaming 2 of 3 lines from 127.0.0.1:4002 (server v176, live data); 1 line failed: "
+          "NOPE: no security definition (unknown contract) (200)");
 }
 
 TEST_CASE("nothing streaming at all is failed", "[ibkr][status]") {
@@ -75,8 +76,9 @@ TEST_CASE("connecting and reconnecting are degraded and say when", "[ibkr][statu
     inputs.session.attempt = 3;
     status = describe_status(inputs);
     CHECK(status.state == MDP_STATE_DEGRADED);
-    CHECK(status.detail == "disconnected from 127.0.0.1:4002: 127.0.0.1:4002 closed the connection; reconnecting in "
-                           "1.2 s (attempt 4)");
+    CHECK(status.detail ==
+          "disconnected from 127.0.0.1:4002: 127.0.0.1:4002 closed the connection; reconnecting in "
+          "1.2 s (attempt 4)");
 }
 
 TEST_CASE("a client id in use is failed and says what to do", "[ibkr][status]") {
@@ -86,8 +88,9 @@ TEST_CASE("a client id in use is failed and says what to do", "[ibkr][status]") 
     inputs.session.retry_in = std::chrono::milliseconds(5000);
     const ProviderStatus status = describe_status(inputs);
     CHECK(status.state == MDP_STATE_FAILED);
-    CHECK(status.detail == "client id 17 is already in use at 127.0.0.1:4002 (error 326): another API client is "
-                           "connected with it; set a different client_id; retrying in 5.0 s");
+    CHECK(status.detail ==
+          "client id 17 is already in use at 127.0.0.1:4002 (error 326): another API client is "
+          "connected with it; set a different client_id; retrying in 5.0 s");
 }
 
 TEST_CASE("backpressure shows in the detail", "[ibkr][status]") {
@@ -98,8 +101,9 @@ TEST_CASE("backpressure shows in the detail", "[ibkr][status]") {
     inputs.buffer.dropped_trades = 42;
     ProviderStatus status = describe_status(inputs);
     CHECK(status.state == MDP_STATE_RUNNING);
-    CHECK(status.detail.ends_with("; paused by backpressure (rate scale 0): holding 3 quotes and 100 trades/bars, "
-                                  "dropped 42 trades and 0 bars (buffer full)"));
+    CHECK(
+        status.detail.ends_with("; paused by backpressure (rate scale 0): holding 3 quotes and 100 trades/bars, "
+                                "dropped 42 trades and 0 bars (buffer full)"));
     inputs.rate_scale = 0.5;
     inputs.buffer.dropped_trades = 0;
     status = describe_status(inputs);

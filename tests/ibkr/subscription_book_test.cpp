@@ -88,7 +88,7 @@ TEST_CASE("request errors mark their line and name it", "[ibkr][book]") {
     CHECK(book.on_request_error(error(3, 354), outbox, 176));
     CHECK(book.on_request_error(error(4, 10167), outbox, 176));
     book.on_data(3, LineKind::market_data);
-    CHECK(book.on_request_error(error(1, 300), outbox, 176));   // harmless
+    CHECK(book.on_request_error(error(1, 300), outbox, 176));  // harmless
     CHECK_FALSE(book.on_request_error(error(77, 200), outbox, 176));  // not ours
     CHECK(outbox.queued() == 0);
     const BookSummary summary = book.summary();

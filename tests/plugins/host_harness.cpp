@@ -16,8 +16,7 @@ nlohmann::json base_host_config(const TempDir& dir) {
         {"plugin_path", {MDP_PLUGIN_DIR, MDP_TEST_PLUGIN_DIR}},
         {"http", {{"enabled", false}}},
         {"logging", {{"level", "info"}, {"format", "text"}}},
-        {"store",
-         {{"sinks", {{{"type", "sqlite"}, {"name", "main"}, {"path", (dir / "mdp.sqlite").string()}}}}}},
+        {"store", {{"sinks", {{{"type", "sqlite"}, {"name", "main"}, {"path", (dir / "mdp.sqlite").string()}}}}}},
         {"providers", nlohmann::json::array()},
     };
 }

@@ -27,10 +27,10 @@ nlohmann::json provider_entry(const std::string& name, const std::string& plugin
                               const nlohmann::json& config = nlohmann::json::object(), bool required = false);
 
 struct HostRun {
-    bool became_ready = false;       // `ready` was satisfied before the deadline
-    std::optional<int> exit_code;    // nullopt: did not exit in time after SIGINT (then killed)
-    std::string output;              // everything it printed
-    nlohmann::json summary;          // the mdp-summary object, null when absent
+    bool became_ready = false;  // `ready` was satisfied before the deadline
+    std::optional<int> exit_code;  // nullopt: did not exit in time after SIGINT (then killed)
+    std::string output;  // everything it printed
+    nlohmann::json summary;  // the mdp-summary object, null when absent
 };
 
 // Runs `mdp-host --config <config>` until `ready(output)` holds (or `timeout` passes), then

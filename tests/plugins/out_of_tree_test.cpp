@@ -25,8 +25,8 @@ TEST_CASE("an out-of-tree provider builds against the installed plugin API and r
 
     // 1. Install only the plugin API (headers + CMake package) from this build tree. The
     //    plugin-api directory's install script is exactly that component.
-    const auto install = run_cmake({"-DCMAKE_INSTALL_PREFIX=" + prefix.string(),
-                                    "-P", std::string(MDP_BINARY_DIR) + "/plugin-api/cmake_install.cmake"});
+    const auto install = run_cmake({"-DCMAKE_INSTALL_PREFIX=" + prefix.string(), "-P",
+                                    std::string(MDP_BINARY_DIR) + "/plugin-api/cmake_install.cmake"});
     INFO(install.output);
     REQUIRE(install.exit_code == 0);
     REQUIRE(std::filesystem::exists(prefix / "include" / "mdp" / "plugin_api.h"));
@@ -34,11 +34,10 @@ TEST_CASE("an out-of-tree provider builds against the installed plugin API and r
 
     // 2. Configure and build the example as a separate project, finding the package by prefix.
     const auto build = dir / "build";
-    const auto configure = run_cmake({"-S", std::string(MDP_SOURCE_DIR) + "/examples/out-of-tree-provider",
-                                      "-B", build.string(), "-G", MDP_CMAKE_GENERATOR,
-                                      "-DCMAKE_PREFIX_PATH=" + prefix.string(),
-                                      "-DCMAKE_CXX_COMPILER=" + std::string(MDP_CXX_COMPILER),
-                                      "-DCMAKE_BUILD_TYPE=Release"});
+    const auto configure =
+        run_cmake({"-S", std::string(MDP_SOURCE_DIR) + "/examples/out-of-tree-provider", "-B", build.string(), "-G",
+                   MDP_CMAKE_GENERATOR, "-DCMAKE_PREFIX_PATH=" + prefix.string(),
+                   "-DCMAKE_CXX_COMPILER=" + std::string(MDP_CXX_COMPILER), "-DCMAKE_BUILD_TYPE=Release"});
     INFO(configure.output);
     REQUIRE(configure.exit_code == 0);
     const auto compile = run_cmake({"--build", build.string(), "--parallel", "1"});

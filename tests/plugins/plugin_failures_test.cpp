@@ -14,8 +14,8 @@ namespace {
 
 struct BrokenPlugin {
     std::string provider;  // instance name in the config
-    std::string plugin;    // file name inside MDP_TEST_PLUGIN_DIR
-    std::string reason;    // what the report must say
+    std::string plugin;  // file name inside MDP_TEST_PLUGIN_DIR
+    std::string reason;  // what the report must say
 };
 
 const std::vector<BrokenPlugin>& broken_plugins() {
@@ -60,8 +60,7 @@ TEST_CASE("broken plugins are reported failed with their reason while a good pro
           2000);
 }
 
-TEST_CASE("a required provider that fails makes the host exit non-zero with the reason",
-          "[plugins][host][failures]") {
+TEST_CASE("a required provider that fails makes the host exit non-zero with the reason", "[plugins][host][failures]") {
     const auto [plugin, reason] = GENERATE(values<std::pair<std::string, std::string>>({
         {"mdp_factory_error.so", "factory refused"},
         {"mdp_throws_in_start.so", "deliberate start failure"},

@@ -65,23 +65,31 @@ TEST_CASE("synthetic config: errors name the key and what was expected", "[synth
         {R"({"symbols": "AAPL"})", R"(symbols: expected a non-empty list of symbol strings, found "AAPL")"},
         {R"({"symbols": ["AAPL", 7]})", "symbols[1]: expected a non-empty string of at most 31 characters, found 7"},
         {R"({"symbols": [""]})", R"(symbols[0]: expected a non-empty string of at most 31 characters, found "")"},
-        {R"({"symbols": ["ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"]})", "symbols[0]: expected a non-empty string of at most 31"},
+        {R"({"symbols": ["ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"]})",
+         "symbols[0]: expected a non-empty string of at most 31"},
         {R"({"symbols": ["A", "A"]})", R"(symbols[1]: expected a symbol not listed before, found "A")"},
-        {R"({"symbols": ["A"], "rate_per_symbol": "x"})", R"(rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found "x")"},
-        {R"({"symbols": ["A"], "rate_per_symbol": -1})", "rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found -1"},
+        {R"({"symbols": ["A"], "rate_per_symbol": "x"})",
+         R"(rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found "x")"},
+        {R"({"symbols": ["A"], "rate_per_symbol": -1})",
+         "rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found -1"},
         {R"({"symbols": ["A"], "trade_ratio": 1.5})", "trade_ratio: expected a number between 0 and 1, found 1.5"},
         {R"({"symbols": ["A"], "trade_ratio": true})", "trade_ratio: expected a number between 0 and 1, found true"},
         {R"({"symbols": ["A"], "seed": -3})", "seed: expected a non-negative integer, found -3"},
         {R"({"symbols": ["A"], "seed": 1.5})", "seed: expected a non-negative integer, found 1.5"},
         {R"({"symbols": ["A"], "start_price": 0})", "start_price: expected a price between 0.0001 and 1e9, found 0"},
-        {R"({"symbols": ["A"], "volatility": -0.1})", "volatility: expected a relative standard deviation per event between 0 and 0.1, found -0.1"},
-        {R"({"symbols": ["A"], "bar_intervals_seconds": 60})", "bar_intervals_seconds: expected a list of positive integers (seconds), found 60"},
-        {R"({"symbols": ["A"], "bar_intervals_seconds": [60, 0]})", "bar_intervals_seconds[1]: expected an integer number of seconds between 1 and 604800, found 0"},
-        {R"({"symbols": ["A"], "bar_intervals_seconds": [60, 60]})", "bar_intervals_seconds[1]: expected an interval not listed before, found 60"},
+        {R"({"symbols": ["A"], "volatility": -0.1})",
+         "volatility: expected a relative standard deviation per event between 0 and 0.1, found -0.1"},
+        {R"({"symbols": ["A"], "bar_intervals_seconds": 60})",
+         "bar_intervals_seconds: expected a list of positive integers (seconds), found 60"},
+        {R"({"symbols": ["A"], "bar_intervals_seconds": [60, 0]})",
+         "bar_intervals_seconds[1]: expected an integer number of seconds between 1 and 604800, found 0"},
+        {R"({"symbols": ["A"], "bar_intervals_seconds": [60, 60]})",
+         "bar_intervals_seconds[1]: expected an interval not listed before, found 60"},
         {R"({"symbols": ["A"], "batch_size": 0})", "batch_size: expected an integer between 1 and 4096, found 0"},
         {R"({"symbols": ["A"], "batch_size": 5000})", "batch_size: expected an integer between 1 and 4096, found 5000"},
         {R"({"symbols": ["A"], "max_events": "10"})", R"(max_events: expected a non-negative integer, found "10")"},
-        {R"({"symbols": ["A", "B"], "threads": 3})", "threads: expected an integer between 1 and 2 (at most one thread per symbol), found 3"},
+        {R"({"symbols": ["A", "B"], "threads": 3})",
+         "threads: expected an integer between 1 and 2 (at most one thread per symbol), found 3"},
         {R"({"symbols": ["A"], "threads": 0})", "threads: expected an integer between 1 and 1"},
         {R"({"symbols": ["A"], "rate": 5})", "rate: unknown key (expected one of symbols, rate_per_symbol, "},
         // About the whole object: no key (the host then names the config object itself).
@@ -100,7 +108,8 @@ TEST_CASE("synthetic config: empty text and null mean an empty object", "[synthe
 }
 
 TEST_CASE("synthetic config: long string values are shortened in messages", "[synthetic][config]") {
-    const std::string message = problem_of(R"({"symbols": ["A"], "rate_per_symbol": ")" + std::string(500, 'z') + "\"}");
+    const std::string message =
+        problem_of(R"({"symbols": ["A"], "rate_per_symbol": ")" + std::string(500, 'z') + "\"}");
     CHECK(message.size() < 200);
     CHECK(message.find("...") != std::string::npos);
 }

@@ -24,10 +24,13 @@ TEST_CASE("synthetic in mdp-host: with max_events the SQLite rows equal what was
     TempDir dir("mdp-synthetic");
     auto config = base_host_config(dir);
     // 5000 events at 2 x 1000 ev/s take at least 2.5 s, so 1 s bars close in between.
-    config["providers"].push_back(provider_entry(
-        "synth", "synthetic",
-        {{"symbols", {"AAA", "BBB"}}, {"rate_per_symbol", 1000}, {"max_events", 5000}, {"seed", 42},
-         {"bar_intervals_seconds", {1}}, {"batch_size", 128}}));
+    config["providers"].push_back(provider_entry("synth", "synthetic",
+                                                 {{"symbols", {"AAA", "BBB"}},
+                                                  {"rate_per_symbol", 1000},
+                                                  {"max_events", 5000},
+                                                  {"seed", 42},
+                                                  {"bar_intervals_seconds", {1}},
+                                                  {"batch_size", 128}}));
     const auto run = run_host_until_output(write_host_config(dir, config), "finished: 5000 events");
     require_clean_exit(run);
     INFO(run.summary.dump(2));
@@ -51,8 +54,7 @@ TEST_CASE("synthetic in mdp-host: with max_events the SQLite rows equal what was
     CHECK(distinct_symbols(database, "trades", "synth") == std::vector<std::string>{"AAA", "BBB"});
 }
 
-TEST_CASE("synthetic in mdp-host: two instances run side by side with their own counts",
-          "[plugins][synthetic][host]") {
+TEST_CASE("synthetic in mdp-host: two instances run side by side with their own counts", "[plugins][synthetic][host]") {
     TempDir dir("mdp-synthetic-pair");
     auto config = base_host_config(dir);
     config["providers"].push_back(provider_entry(
@@ -93,8 +95,8 @@ TEST_CASE("synthetic in mdp-host: a configured OK scale of 0 keeps it paused fro
     config["backpressure"] = {{"scale", {{"ok", 0.0}, {"soft", 0.0}, {"hard", 0.0}}}};
     config["providers"].push_back(
         provider_entry("paused", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 1000}, {"seed", 3}}));
-    const auto run = run_host_until_output(write_host_config(dir, config), "paused by backpressure",
-                                           std::chrono::seconds(20));
+    const auto run =
+        run_host_until_output(write_host_config(dir, config), "paused by backpressure", std::chrono::seconds(20));
     require_clean_exit(run);
     INFO(run.summary.dump(2));
     CHECK(summary_count(run.summary, "paused") == 0);
@@ -148,15 +150,16 @@ TEST_CASE("synthetic in mdp-host: --check-config rejects a bad provider config n
     TempDir dir("mdp-synthetic-check");
     auto config = base_host_config(dir);
     config["providers"].push_back(provider_entry("ok", "synthetic", {{"symbols", {"AAA"}}}));
-    config["providers"].push_back(
-        provider_entry("bad", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", "x"}}));
+    config["providers"].push_back(provider_entry("bad", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", "x"}}));
     const auto path = write_host_config(dir, config, "bad.json");
     const auto result = run_to_completion(MDP_HOST_BINARY, {"--check-config", "--config", path.string()});
     INFO(result.output);
     CHECK(result.exit_code == 2);
     CHECK(result.output.find("bad.json") != std::string::npos);
-    CHECK(result.output.find(R"(providers[1].config.rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found "x")") !=
-          std::string::npos);
+    CHECK(
+        result.output.find(
+            R"(providers[1].config.rate_per_symbol: expected a number of events per second >= 0 (0 = unthrottled), found "x")") !=
+        std::string::npos);
 
     config["providers"].erase(1);
     const auto good = write_host_config(dir, config, "good.json");

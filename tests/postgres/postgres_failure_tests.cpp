@@ -105,7 +105,7 @@ TEST_CASE("postgres sink: every attempt cut at COMMIT fails the write, and the r
     const auto batch = mdp::test::make_mixed_batch(25, 25, 0);
     proxy.arm(TcpCutProxy::Cut::after_commit_response);
     REQUIRE_THROWS_AS(sink.write(batch), SinkError);  // the coordinator now holds the batch
-    sink.write(batch);                                 // ... and retries it
+    sink.write(batch);  // ... and retries it
     check_stored_once(server, 25, 25, 0);
 }
 
@@ -138,8 +138,7 @@ TEST_CASE("postgres sink survives a server restart between batches", "[postgres]
     CHECK(count(server, "SELECT count(*) FROM quotes") == 20);
 }
 
-TEST_CASE("postgres sink fails a write while the server is down and stores it once it is back",
-          "[postgres][failure]") {
+TEST_CASE("postgres sink fails a write while the server is down and stores it once it is back", "[postgres][failure]") {
     PostgresServer server;
     server.create_database("mdp");
     auto options = options_for(server.conninfo("mdp"));
@@ -208,17 +207,19 @@ TEST_CASE("postgres sink reports a statement timeout and recovers when the block
         scratch / "locker.txt", {{"PGPASSWORD", server.password()}, {"PGSSLMODE", "disable"}});
     REQUIRE(mdp::test::eventually(
         [&] {
-            return server.query("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                                "WHERE c.relname = 'quotes' AND l.mode = 'AccessExclusiveLock' AND l.granted",
-                                "mdp") == "1";
+            return server.query(
+                       "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                       "WHERE c.relname = 'quotes' AND l.mode = 'AccessExclusiveLock' AND l.granted",
+                       "mdp") == "1";
         },
         std::chrono::seconds(30)));
 
     CHECK_THROWS_WITH(sink.write(mdp::test::make_mixed_batch(2, 0, 0)), Catch::Contains("statement timeout"));
     CHECK(sink.stats().errors_by_kind.at("timeout") == 2);
 
-    server.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' "
-                 "AND pid <> pg_backend_pid()");
+    server.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' "
+        "AND pid <> pg_backend_pid()");
     sink.write(mdp::test::make_mixed_batch(2, 0, 0));
     CHECK(count(server, "SELECT count(*) FROM quotes") == 2);
 }
@@ -237,7 +238,8 @@ TEST_CASE("postgres sink open() names what is wrong with the connection settings
     SECTION("a socket directory without a server") {
         mdp::test::TempDir empty;
         const auto message = open_error("host=" + empty.path().string() + " user=mdp");
-        CHECK_THAT(message, Catch::StartsWith("cannot connect to PostgreSQL") && Catch::Contains(empty.path().string()));
+        CHECK_THAT(message,
+                   Catch::StartsWith("cannot connect to PostgreSQL") && Catch::Contains(empty.path().string()));
     }
     SECTION("a wrong password, which never appears in the message") {
         const auto message = open_error(base + " user=" + server.user() + " password=Sw0rdfish-wrong dbname=mdp");
@@ -262,8 +264,9 @@ TEST_CASE("postgres sink takes its connection from the libpq environment", "[pos
     PostgresServer server;
     server.create_database("mdp");
     const std::map<std::string, std::string> environment = {
-        {"PGHOST", "127.0.0.1"},          {"PGPORT", std::to_string(server.port())}, {"PGUSER", server.user()},
-        {"PGPASSWORD", server.password()}, {"PGDATABASE", "mdp"},                     {"PGSSLMODE", "disable"}};
+        {"PGHOST", "127.0.0.1"},   {"PGPORT", std::to_string(server.port())},
+        {"PGUSER", server.user()}, {"PGPASSWORD", server.password()},
+        {"PGDATABASE", "mdp"},     {"PGSSLMODE", "disable"}};
     for (const auto& [name, value] : environment) {
         ::setenv(name.c_str(), value.c_str(), 1);
     }

@@ -15,7 +15,7 @@ namespace mdp::test {
 
 struct PostgresHostOptions {
     std::string conninfo;
-    double rate_per_symbol = 500;       // per symbol, 2 symbols
+    double rate_per_symbol = 500;  // per symbol, 2 symbols
     std::size_t queue_capacity = 2000;  // watermarks 1000 / 1600
     std::size_t batch_size = 200;
     std::int64_t circuit_cooldown_ms = 300;

@@ -53,7 +53,8 @@ void check_everything_stored_once(const PostgresServer& server, const json& summ
                             " UNION ALL SELECT seq FROM trades" + of_run + " UNION ALL SELECT seq FROM bars_ohlcv" +
                             of_run + ") AS all_events") == published);
     CHECK(count(server, "SELECT max(seq) FROM (SELECT seq FROM quotes" + of_run + " UNION ALL SELECT seq FROM trades" +
-                            of_run + " UNION ALL SELECT seq FROM bars_ohlcv" + of_run + ") AS all_events") == published);
+                            of_run + " UNION ALL SELECT seq FROM bars_ohlcv" + of_run + ") AS all_events") ==
+          published);
 }
 
 std::vector<std::string> feedback_levels(const json& status) {
@@ -110,13 +111,15 @@ TEST_CASE("a PostgreSQL outage drives HARD backpressure and readiness 503, then 
     REQUIRE(eventually(
         [&] {
             status = host.status();
-            return status.is_object() && status["queue"]["level"] == "ok" && status["providers"][0]["rate_scale"] == 1.0;
+            return status.is_object() && status["queue"]["level"] == "ok" &&
+                   status["providers"][0]["rate_scale"] == 1.0;
         },
         90s));
     CHECK(eventually([&] { return host.ready_status() == 200; }, 30s));
     const auto levels = feedback_levels(status);
     REQUIRE(levels.size() >= 3);
-    CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) == std::vector<std::string>{"soft", "hard", "ok"});
+    CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) ==
+          std::vector<std::string>{"soft", "hard", "ok"});
     const auto resumed_at = stored_events(host.status());
     CHECK(eventually([&] { return stored_events(host.status()) > resumed_at + 500; }, 30s));
 
@@ -165,8 +168,8 @@ TEST_CASE("mdp-host refuses to start with bad PostgreSQL settings, naming the si
     const auto run = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--config", config.string()}, 60s);
     INFO(run.output);
     CHECK(run.exit_code != 0);
-    CHECK_THAT(run.output, Catch::Contains("sink pg (postgres): cannot connect to PostgreSQL") &&
-                               Catch::Contains(reason));
+    CHECK_THAT(run.output,
+               Catch::Contains("sink pg (postgres): cannot connect to PostgreSQL") && Catch::Contains(reason));
     CHECK_THAT(run.output, !Catch::Contains("not-the-password"));
     // Nothing half-started: no provider ran, nothing was published, HTTP never came up.
     CHECK_THAT(run.output, !Catch::Contains("running:"));
@@ -175,9 +178,8 @@ TEST_CASE("mdp-host refuses to start with bad PostgreSQL settings, naming the si
         CHECK(summary["providers"]["synthetic"]["published"] == 0);
     }
 
-    const auto check = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--config", config.string(), "--check-config",
-                                                                      "--check-sinks"},
-                                                    60s);
+    const auto check = mdp::test::run_to_completion(
+        MDP_HOST_BINARY, {"--config", config.string(), "--check-config", "--check-sinks"}, 60s);
     INFO(check.output);
     CHECK(check.exit_code == 2);
     CHECK_THAT(check.output, Catch::Contains("sink pg (postgres)") && Catch::Contains(reason));

@@ -14,7 +14,8 @@ using mdp::test::PostgresServer;
 
 namespace {
 
-const std::filesystem::path kDbaSchemaFile = std::filesystem::path(MDP_SOURCE_DIR) / "deploy/sql/mdp_postgres_schema.sql";
+const std::filesystem::path kDbaSchemaFile =
+    std::filesystem::path(MDP_SOURCE_DIR) / "deploy/sql/mdp_postgres_schema.sql";
 
 // Columns with types and nullability, constraints and index definitions of the public schema.
 std::string describe_schema(const PostgresServer& server, const std::string& database) {
@@ -64,10 +65,11 @@ TEST_CASE("postgres sink writes into a DBA-created schema with create_schema off
         std::chrono::seconds(60), {{"PGPASSWORD", server.password()}, {"PGSSLMODE", "disable"}});
     REQUIRE(applied.exit_code == 0);
     // A role that may write rows but not create tables, as a DBA would grant it.
-    server.query("CREATE ROLE writer LOGIN PASSWORD 'writer-pw'; "
-                 "GRANT SELECT, INSERT, UPDATE ON quotes, trades, bars_ohlcv TO writer; "
-                 "GRANT TEMPORARY ON DATABASE mdp TO writer; REVOKE CREATE ON SCHEMA public FROM PUBLIC",
-                 "mdp");
+    server.query(
+        "CREATE ROLE writer LOGIN PASSWORD 'writer-pw'; "
+        "GRANT SELECT, INSERT, UPDATE ON quotes, trades, bars_ohlcv TO writer; "
+        "GRANT TEMPORARY ON DATABASE mdp TO writer; REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        "mdp");
 
     PostgresSinkOptions options;
     options.connection.conninfo = "host=127.0.0.1 port=" + std::to_string(server.port()) +

@@ -57,10 +57,11 @@ TEST_CASE("postgres sink creates its schema and stores every field", "[postgres]
                        "mdp") == "1700000000123456789,1700000000000004500,2023-11-14 22:13:20.123456");
     CHECK(server.query("SELECT price || ',' || size || ',' || exchange || ',' || conditions FROM trades WHERE seq = 5",
                        "mdp") == "200,10,NASDAQ,@");
-    CHECK(server.query("SELECT provider || ',' || symbol || ',' || \"interval\" || ',' || open || ',' || high || ',' || "
-                       "low || ',' || close || ',' || volume || ',' || vwap || ',' || trade_count || ',' || "
-                       "interval_ns || ',' || seq FROM bars_ohlcv WHERE seq = 6",
-                       "mdp") == "synthetic,AAPL,00:00:05,49,51,48,50,1000,49.5,42,5000000000,6");
+    CHECK(
+        server.query("SELECT provider || ',' || symbol || ',' || \"interval\" || ',' || open || ',' || high || ',' || "
+                     "low || ',' || close || ',' || volume || ',' || vwap || ',' || trade_count || ',' || "
+                     "interval_ns || ',' || seq FROM bars_ohlcv WHERE seq = 6",
+                     "mdp") == "synthetic,AAPL,00:00:05,49,51,48,50,1000,49.5,42,5000000000,6");
     CHECK(count(server, "SELECT extract(epoch FROM ts)::bigint FROM bars_ohlcv WHERE seq = 7") ==
           batch[6].event.event_time_ns / 1'000'000'000);
 

@@ -16,7 +16,10 @@ namespace mdp::test {
 namespace {
 
 // The simple Query message libpq sends for PQexec("COMMIT"): 'Q', int32 length 11, "COMMIT\0".
-constexpr std::string_view kCommitMessage{"Q\0\0\0\x0b" "COMMIT\0", 12};
+constexpr std::string_view kCommitMessage{
+    "Q\0\0\0\x0b"
+    "COMMIT\0",
+    12};
 
 bool send_all(int socket, const char* data, std::size_t length) {
     while (length > 0) {
@@ -55,8 +58,7 @@ TcpCutProxy::TcpCutProxy(unsigned short target_port) : target_port_(target_port)
     address.sin_port = 0;
     socklen_t length = sizeof(address);
     if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-        ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
         ::close(listener_);
         throw std::runtime_error("proxy: cannot listen on 127.0.0.1");
     }

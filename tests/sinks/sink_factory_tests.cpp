@@ -32,7 +32,8 @@ TEST_CASE("sink factory creates each known type", "[sinks][factory]") {
 TEST_CASE("sink factory resolves relative paths against the config file's directory", "[sinks][factory]") {
     mdp::test::TempDir dir;
     const auto config_file = dir / "conf/config.json";
-    auto sink = create_sink(make_sink_config({{"type", "sqlite"}, {"path", "../data/mdp.sqlite"}}, config_file.string()));
+    auto sink =
+        create_sink(make_sink_config({{"type", "sqlite"}, {"path", "../data/mdp.sqlite"}}, config_file.string()));
     sink->open(mdp::test::make_context());
     sink->close();
     CHECK(std::filesystem::exists(dir / "data/mdp.sqlite"));
@@ -70,5 +71,6 @@ TEST_CASE("sink factory errors name the file and JSON path", "[sinks][factory]")
     CHECK_THAT(error_of({{"type", "null"}, {"path", "x"}}, 0),
                Catch::StartsWith("etc/mdp.json: store.sinks[0].path: unknown key"));
     CHECK_THAT(error_of({{"type", "mongodb"}}),
-               Catch::StartsWith("etc/mdp.json: store.sinks[2].type: expected one of \"null\", \"jsonl\", \"sqlite\", \"postgres\""));
+               Catch::StartsWith(
+                   "etc/mdp.json: store.sinks[2].type: expected one of \"null\", \"jsonl\", \"sqlite\", \"postgres\""));
 }

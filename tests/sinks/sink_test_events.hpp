@@ -23,7 +23,8 @@ pipeline::StoreEvent make_bar(std::uint64_t sequence, std::int64_t start_ns, dou
 // `quotes` quotes, `trades` trades and `bars` bars (distinct bar keys), sequences 1..N in that order.
 std::vector<pipeline::StoreEvent> make_mixed_batch(int quotes, int trades, int bars, std::uint64_t first_sequence = 1);
 
-sinks::SinkContext make_context(const std::string& run_id = "run-1", std::vector<std::string> providers = {"synthetic"});
+sinks::SinkContext make_context(const std::string& run_id = "run-1",
+                                std::vector<std::string> providers = {"synthetic"});
 
 // A sink config as the host would hand it over, as if read from `config_file` at store.sinks[index].
 config::SinkConfig make_sink_config(const nlohmann::json& object, const std::string& config_file = "config.json",

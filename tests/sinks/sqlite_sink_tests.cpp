@@ -20,9 +20,7 @@ namespace {
 // A second, independent connection to the same file, as another process would have.
 class Observer {
    public:
-    explicit Observer(const std::filesystem::path& path) {
-        REQUIRE(sqlite3_open(path.c_str(), &handle_) == SQLITE_OK);
-    }
+    explicit Observer(const std::filesystem::path& path) { REQUIRE(sqlite3_open(path.c_str(), &handle_) == SQLITE_OK); }
     ~Observer() { sqlite3_close(handle_); }
     Observer(const Observer&) = delete;
     Observer& operator=(const Observer&) = delete;
@@ -66,7 +64,8 @@ TEST_CASE("sqlite sink creates its tables and parent directories", "[sinks][sqli
     CHECK(std::filesystem::exists(path));
 
     Observer observer(path);
-    CHECK(observer.count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('quotes','trades','bars')") == 3);
+    CHECK(observer.count(
+              "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('quotes','trades','bars')") == 3);
     CHECK(observer.count("SELECT count(*) FROM pragma_table_info('bars') WHERE name IN "
                          "('provider','symbol','interval_ns','ts','open','high','low','close','volume','vwap',"
                          "'trade_count','run_id','seq','receive_time_ns','delayed','snapshot')") == 16);
@@ -139,8 +138,8 @@ TEST_CASE("sqlite sink upserts bars on provider, symbol, interval and start", "[
     sink.open(mdp::test::make_context());
     const std::int64_t start_ns = 1'700'000'000'000'000'000;
     sink.write(std::vector{mdp::test::make_bar(1, start_ns, 10.0)});
-    sink.write(std::vector{mdp::test::make_bar(2, start_ns, 11.0),                      // same key: update
-                           mdp::test::make_bar(3, start_ns, 12.0, "MSFT"),              // other symbol
+    sink.write(std::vector{mdp::test::make_bar(2, start_ns, 11.0),  // same key: update
+                           mdp::test::make_bar(3, start_ns, 12.0, "MSFT"),  // other symbol
                            mdp::test::make_bar(4, start_ns, 13.0, "AAPL", 60'000'000'000)});  // other interval
 
     Observer observer(path);
@@ -201,7 +200,7 @@ TEST_CASE("sqlite sink counts rows per table", "[sinks][sqlite]") {
     const auto stats = sink.stats();
     CHECK(stats.rows_by_table.at("quotes") == 4);  // the repeat inserted nothing
     CHECK(stats.rows_by_table.at("trades") == 3);
-    CHECK(stats.rows_by_table.at("bars") == 4);    // the repeat updated both bars
+    CHECK(stats.rows_by_table.at("bars") == 4);  // the repeat updated both bars
     CHECK(stats.circuit_state.empty());
 }
 

@@ -24,7 +24,7 @@ struct HttpResponse {
     int status = 0;
     std::string body;
     std::map<std::string, std::string> headers;  // names lower-cased
-    bool keep_alive = false;                     // the server keeps the connection open
+    bool keep_alive = false;  // the server keeps the connection open
 
     // The header's value ("" when absent); `name` in any case.
     [[nodiscard]] std::string header(const std::string& name) const;

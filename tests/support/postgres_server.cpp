@@ -118,9 +118,9 @@ void PostgresServer::start() {
     if (!options_.durable) {
         server_options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
     }
-    const auto result = run_as_server_user("pg_ctl", {"-D", (cluster_dir_ / "data").string(), "-l",
-                                                      (cluster_dir_ / "server.log").string(), "-o", server_options,
-                                                      "-w", "-t", "60", "start"});
+    const auto result = run_as_server_user(
+        "pg_ctl", {"-D", (cluster_dir_ / "data").string(), "-l", (cluster_dir_ / "server.log").string(), "-o",
+                   server_options, "-w", "-t", "60", "start"});
     if (result.exit_code != 0) {
         throw std::runtime_error("pg_ctl start failed: " + result.output + "\n" + log());
     }
@@ -141,7 +141,8 @@ void PostgresServer::stop_with_mode(const std::string& mode) noexcept {
         return;
     }
     try {
-        (void)run_as_server_user("pg_ctl", {"-D", (cluster_dir_ / "data").string(), "-m", mode, "-w", "-t", "60", "stop"});
+        (void)run_as_server_user("pg_ctl",
+                                 {"-D", (cluster_dir_ / "data").string(), "-m", mode, "-w", "-t", "60", "stop"});
     } catch (...) {
         // Nothing better to do in a destructor; the temp dir goes either way.
     }

@@ -51,14 +51,15 @@ class PostgresServer {
     [[nodiscard]] const std::filesystem::path& bin_dir() const { return bin_dir_; }
 
    private:
-    [[nodiscard]] RunResult run_as_server_user(const std::string& tool, const std::vector<std::string>& arguments) const;
+    [[nodiscard]] RunResult run_as_server_user(const std::string& tool,
+                                               const std::vector<std::string>& arguments) const;
     void stop_with_mode(const std::string& mode) noexcept;
 
     PostgresServerOptions options_;
     TempDir directory_{"mdp-postgres"};
     std::filesystem::path bin_dir_;
     std::filesystem::path cluster_dir_;  // owned by the server user: data/, socket, log
-    std::string server_user_;            // OS user running the server ("" = this process's user)
+    std::string server_user_;  // OS user running the server ("" = this process's user)
     std::string user_ = "mdp";
     std::string password_ = "mdp-test-password";
     unsigned short port_ = 0;

@@ -64,8 +64,7 @@ std::int64_t SqliteReader::scalar(const std::string& sql, const std::vector<std:
     return std::stoll(result[0][0]);
 }
 
-std::int64_t count_rows(const std::filesystem::path& database, const std::string& table,
-                        const std::string& provider) {
+std::int64_t count_rows(const std::filesystem::path& database, const std::string& table, const std::string& provider) {
     SqliteReader reader(database);
     if (provider.empty()) {
         return reader.scalar("SELECT COUNT(*) FROM " + table);
@@ -90,8 +89,8 @@ std::vector<std::string> distinct_symbols(const std::filesystem::path& database,
                                           const std::string& provider) {
     SqliteReader reader(database);
     std::vector<std::string> symbols;
-    for (auto& row : reader.rows("SELECT DISTINCT symbol FROM " + table + " WHERE provider = ?1 ORDER BY symbol",
-                                 {provider})) {
+    for (auto& row :
+         reader.rows("SELECT DISTINCT symbol FROM " + table + " WHERE provider = ?1 ORDER BY symbol", {provider})) {
         symbols.push_back(std::move(row.at(0)));
     }
     return symbols;

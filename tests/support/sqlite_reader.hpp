@@ -21,8 +21,7 @@ class SqliteReader {
 
     // Every row, each column as text ("NULL" for NULL); `parameters` bind to ?1, ?2, ...
     // as text. Throws std::runtime_error naming the statement when it fails.
-    std::vector<std::vector<std::string>> rows(const std::string& sql,
-                                               const std::vector<std::string>& parameters = {});
+    std::vector<std::vector<std::string>> rows(const std::string& sql, const std::vector<std::string>& parameters = {});
     // The first column of the first row as an integer (0 when there is no row or it is NULL).
     std::int64_t scalar(const std::string& sql, const std::vector<std::string>& parameters = {});
 

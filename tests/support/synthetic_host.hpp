@@ -23,11 +23,11 @@ namespace mdp::test {
 struct SyntheticHostOptions {
     std::vector<std::string> provider_names{"synthetic"};  // each runs the synthetic plugin
     std::vector<std::string> symbols{"AAA", "BBB"};
-    double rate_per_symbol = 500;        // quotes + trades per second per symbol, at scale 1.0
-    std::size_t queue_capacity = 2000;   // watermarks at 50 % / 80 %, overflow policy "block"
+    double rate_per_symbol = 500;  // quotes + trades per second per symbol, at scale 1.0
+    std::size_t queue_capacity = 2000;  // watermarks at 50 % / 80 %, overflow policy "block"
     std::size_t batch_size = 100;
-    std::string admin_token;             // passed as MDP_ADMIN_TOKEN; empty: no control API
-    std::optional<std::size_t> max_connections;   // http.max_connections (host default when unset)
+    std::string admin_token;  // passed as MDP_ADMIN_TOKEN; empty: no control API
+    std::optional<std::size_t> max_connections;  // http.max_connections (host default when unset)
     std::optional<std::int64_t> read_timeout_ms;  // http.read_timeout_ms (host default when unset)
 };
 

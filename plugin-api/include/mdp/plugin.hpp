@@ -78,15 +78,11 @@ class Host {
     [[nodiscard]] double rate_scale() const noexcept { return host_->rate_scale(host_); }
     [[nodiscard]] std::int64_t now_ns() const noexcept { return host_->now_ns(host_); }
 
-    void log(int level, const std::string& message) const noexcept {
-        host_->log(host_, level, message.c_str());
-    }
+    void log(int level, const std::string& message) const noexcept { host_->log(host_, level, message.c_str()); }
     void report_state(int state, const std::string& detail) const noexcept {
         host_->report_state(host_, state, detail.c_str());
     }
-    [[nodiscard]] const void* extension(const char* id) const noexcept {
-        return host_->get_extension(host_, id);
-    }
+    [[nodiscard]] const void* extension(const char* id) const noexcept { return host_->get_extension(host_, id); }
     [[nodiscard]] const mdp_host_t* raw() const noexcept { return host_; }
 
    private:
@@ -269,25 +265,25 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
 
 // Defines the plugin's exported entry for ProviderType. Use once per plugin, at namespace
 // scope in one .cpp file. The strings must be literals (they live as long as the library).
-#define MDP_PLUGIN(ProviderType, plugin_id, plugin_name, plugin_version, plugin_vendor, plugin_description) \
-    namespace {                                                                                          \
-    const mdp_plugin_descriptor_t mdp_sdk_descriptor = {sizeof(mdp_plugin_descriptor_t), plugin_id,      \
-                                                        plugin_name,  plugin_version,                    \
-                                                        plugin_vendor, plugin_description, nullptr};     \
-    const mdp_provider_factory_t mdp_sdk_provider_factory = {                                            \
-        sizeof(mdp_provider_factory_t), &::mdp::sdk::detail::create_adapter<ProviderType>};               \
-    const void* mdp_sdk_get_factory(const char* factory_id) {                                            \
-        return factory_id != nullptr && std::string_view(factory_id) == MDP_PROVIDER_FACTORY_ID          \
-                   ? &mdp_sdk_provider_factory                                                           \
-                   : nullptr;                                                                            \
-    }                                                                                                    \
-    }                                                                                                    \
-    MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t mdp_plugin_entry = {                                \
-        sizeof(mdp_plugin_entry_t),                                                                      \
-        MDP_ABI_VERSION_INIT,                                                                            \
-        &mdp_sdk_descriptor,                                                                             \
-        nullptr,                                                                                         \
-        nullptr,                                                                                         \
-        &mdp_sdk_get_factory};
+#define MDP_PLUGIN(ProviderType, plugin_id, plugin_name, plugin_version, plugin_vendor, plugin_description)          \
+    namespace {                                                                                                      \
+    const mdp_plugin_descriptor_t mdp_sdk_descriptor = {sizeof(mdp_plugin_descriptor_t),                             \
+                                                        plugin_id,                                                   \
+                                                        plugin_name,                                                 \
+                                                        plugin_version,                                              \
+                                                        plugin_vendor,                                               \
+                                                        plugin_description,                                          \
+                                                        nullptr};                                                    \
+    const mdp_provider_factory_t mdp_sdk_provider_factory = {sizeof(mdp_provider_factory_t),                         \
+                                                             &::mdp::sdk::detail::create_adapter<ProviderType>};     \
+    const void* mdp_sdk_get_factory(const char* factory_id) {                                                        \
+        return factory_id != nullptr && std::string_view(factory_id) == MDP_PROVIDER_FACTORY_ID                      \
+                   ? &mdp_sdk_provider_factory                                                                       \
+                   : nullptr;                                                                                        \
+    }                                                                                                                \
+    }                                                                                                                \
+    MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t                                                                 \
+        mdp_plugin_entry = {sizeof(mdp_plugin_entry_t), MDP_ABI_VERSION_INIT, &mdp_sdk_descriptor, nullptr, nullptr, \
+                            &mdp_sdk_get_factory};
 
 #endif  // MDP_PLUGIN_HPP

@@ -48,7 +48,8 @@ typedef struct mdp_abi_version {
     uint32_t patch;
 } mdp_abi_version_t;
 
-#define MDP_ABI_VERSION_INIT {MDP_ABI_VERSION_MAJOR, MDP_ABI_VERSION_MINOR, MDP_ABI_VERSION_PATCH}
+#define MDP_ABI_VERSION_INIT \
+    { MDP_ABI_VERSION_MAJOR, MDP_ABI_VERSION_MINOR, MDP_ABI_VERSION_PATCH }
 
 /* True when a host built against `host` can load a plugin built against `plugin`:
  * same major, plugin minor not newer than the host's. Patch never matters. */
@@ -101,7 +102,7 @@ static inline int mdp_abi_is_compatible(mdp_abi_version_t host, mdp_abi_version_
 #define MDP_EVENT_BAR 3
 
 /* Bit flags in mdp_event_t.flags. */
-#define MDP_EVENT_FLAG_DELAYED 0x0001u  /* delayed (not real-time) market data */
+#define MDP_EVENT_FLAG_DELAYED 0x0001u /* delayed (not real-time) market data */
 #define MDP_EVENT_FLAG_SNAPSHOT 0x0002u /* snapshot rather than a streaming update */
 
 /* Prices are in the instrument's currency; sizes and volumes are in shares/contracts
@@ -117,7 +118,7 @@ typedef struct mdp_quote {
 typedef struct mdp_trade {
     double price;
     double size;
-    char exchange[MDP_EXCHANGE_CAPACITY];     /* NUL-terminated, may be empty */
+    char exchange[MDP_EXCHANGE_CAPACITY]; /* NUL-terminated, may be empty */
     char conditions[MDP_CONDITIONS_CAPACITY]; /* NUL-terminated, may be empty */
 } mdp_trade_t;
 
@@ -133,11 +134,11 @@ typedef struct mdp_bar {
 } mdp_bar_t;
 
 typedef struct mdp_event {
-    uint32_t size;            /* sizeof(mdp_event_t) as the publisher was compiled */
-    uint16_t type;            /* MDP_EVENT_QUOTE / _TRADE / _BAR */
-    uint16_t flags;           /* MDP_EVENT_FLAG_* */
-    int64_t event_time_ns;    /* exchange/source time, UTC nanoseconds since the epoch */
-    int64_t receive_time_ns;  /* when the provider received it, UTC ns (mdp_host_t.now_ns) */
+    uint32_t size; /* sizeof(mdp_event_t) as the publisher was compiled */
+    uint16_t type; /* MDP_EVENT_QUOTE / _TRADE / _BAR */
+    uint16_t flags; /* MDP_EVENT_FLAG_* */
+    int64_t event_time_ns; /* exchange/source time, UTC nanoseconds since the epoch */
+    int64_t receive_time_ns; /* when the provider received it, UTC ns (mdp_host_t.now_ns) */
     char symbol[MDP_SYMBOL_CAPACITY]; /* NUL-terminated display symbol */
     union {
         mdp_quote_t quote;
@@ -152,11 +153,11 @@ typedef struct mdp_event {
 /* What the host tells a provider when the store queue's backpressure changes. */
 typedef struct mdp_feedback {
     uint32_t size;
-    int32_t level;          /* MDP_LEVEL_* */
-    double rate_scale;      /* 0.0..1.0: run at this fraction of the configured rate; 0 = pause */
-    uint64_t queue_size;    /* store queue depth when the level changed (events) */
-    uint64_t queue_capacity;/* store queue capacity (events) */
-    int64_t timestamp_ns;   /* UTC ns */
+    int32_t level; /* MDP_LEVEL_* */
+    double rate_scale; /* 0.0..1.0: run at this fraction of the configured rate; 0 = pause */
+    uint64_t queue_size; /* store queue depth when the level changed (events) */
+    uint64_t queue_capacity; /* store queue capacity (events) */
+    int64_t timestamp_ns; /* UTC ns */
 } mdp_feedback_t;
 
 /* ---------------------------------------------------------------- host services */
@@ -164,7 +165,7 @@ typedef struct mdp_feedback {
 typedef struct mdp_publish_result {
     uint32_t size;
     uint32_t accepted; /* records the store queue took; the rest were dropped (counted) */
-    int32_t level;     /* MDP_LEVEL_* right after this call */
+    int32_t level; /* MDP_LEVEL_* right after this call */
     double rate_scale; /* the provider's current rate scale right after this call */
 } mdp_publish_result_t;
 
@@ -173,7 +174,7 @@ typedef struct mdp_publish_result {
 typedef struct mdp_host {
     uint32_t size;
     mdp_abi_version_t abi_version; /* the host's ABI version */
-    void* host_data;               /* owned by the host; do not touch */
+    void* host_data; /* owned by the host; do not touch */
 
     /* [any-thread] Publish `count` records (stride events[0].size). The host copies them
      * before returning; the caller keeps ownership of `events`. Under the `block` overflow
@@ -247,8 +248,7 @@ typedef struct mdp_provider_factory {
      * Returns the instance (owned by the plugin until destroy()), or NULL with `error`
      * set. Several instances of one plugin may exist at once. */
     mdp_provider_t* (*create)(const struct mdp_provider_factory* factory, const mdp_host_t* host,
-                              const char* instance_name, const char* config_json, char* error,
-                              size_t error_capacity);
+                              const char* instance_name, const char* config_json, char* error, size_t error_capacity);
 } mdp_provider_factory_t;
 
 /* ---------------------------------------------------------------- plugin entry */
@@ -256,13 +256,13 @@ typedef struct mdp_provider_factory {
 /* Static strings describing a plugin; valid while the library is loaded. */
 typedef struct mdp_plugin_descriptor {
     uint32_t size;
-    const char* id;          /* stable, unique, lowercase, e.g. "synthetic", "ibkr" */
-    const char* name;        /* human-readable name */
-    const char* version;     /* the plugin's own version, e.g. "1.2.0" */
+    const char* id; /* stable, unique, lowercase, e.g. "synthetic", "ibkr" */
+    const char* name; /* human-readable name */
+    const char* version; /* the plugin's own version, e.g. "1.2.0" */
     const char* vendor;
     const char* description;
     /* --- 1.1 --- */
-    const char* url;         /* documentation or support URL; may be NULL */
+    const char* url; /* documentation or support URL; may be NULL */
 } mdp_plugin_descriptor_t;
 
 /* Size of mdp_plugin_descriptor_t in ABI 1.0: the smallest a host accepts. */
@@ -272,8 +272,8 @@ typedef struct mdp_plugin_descriptor {
 #define MDP_PLUGIN_ENTRY_SYMBOL "mdp_plugin_entry"
 
 typedef struct mdp_plugin_entry {
-    uint32_t size;                  /* sizeof(mdp_plugin_entry_t) as the plugin was compiled */
-    mdp_abi_version_t abi_version;  /* MDP_ABI_VERSION_INIT as the plugin was compiled */
+    uint32_t size; /* sizeof(mdp_plugin_entry_t) as the plugin was compiled */
+    mdp_abi_version_t abi_version; /* MDP_ABI_VERSION_INIT as the plugin was compiled */
     /* Static, valid while the library is loaded. A pointer (not inline) so the descriptor
      * can grow without moving the fields below. */
     const mdp_plugin_descriptor_t* descriptor;

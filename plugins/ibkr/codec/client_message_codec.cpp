@@ -79,16 +79,26 @@ void decode_client_message(std::string_view payload, int server_version, ClientM
 
 std::string client_message_name(int message_id) {
     switch (message_id) {
-        case outgoing::kStartApi: return "startApi";
-        case outgoing::kReqMktData: return "reqMktData";
-        case outgoing::kCancelMktData: return "cancelMktData";
-        case outgoing::kReqMarketDataType: return "reqMarketDataType";
-        case outgoing::kReqRealTimeBars: return "reqRealTimeBars";
-        case outgoing::kCancelRealTimeBars: return "cancelRealTimeBars";
-        case outgoing::kReqTickByTickData: return "reqTickByTickData";
-        case outgoing::kCancelTickByTickData: return "cancelTickByTickData";
-        case outgoing::kReqCurrentTime: return "reqCurrentTime";
-        default: return "message " + std::to_string(message_id);
+        case outgoing::kStartApi:
+            return "startApi";
+        case outgoing::kReqMktData:
+            return "reqMktData";
+        case outgoing::kCancelMktData:
+            return "cancelMktData";
+        case outgoing::kReqMarketDataType:
+            return "reqMarketDataType";
+        case outgoing::kReqRealTimeBars:
+            return "reqRealTimeBars";
+        case outgoing::kCancelRealTimeBars:
+            return "cancelRealTimeBars";
+        case outgoing::kReqTickByTickData:
+            return "reqTickByTickData";
+        case outgoing::kCancelTickByTickData:
+            return "cancelTickByTickData";
+        case outgoing::kReqCurrentTime:
+            return "reqCurrentTime";
+        default:
+            return "message " + std::to_string(message_id);
     }
 }
 

@@ -58,8 +58,8 @@ struct ReqTickByTickData {
     int request_id = 0;
     ContractFields contract;
     std::string_view tick_type;  // "Last", "AllLast", "BidAsk", "MidPoint"
-    int number_of_ticks = 0;     // from server version 140
-    bool ignore_size = false;    // from server version 140
+    int number_of_ticks = 0;  // from server version 140
+    bool ignore_size = false;  // from server version 140
 };
 
 struct CancelTickByTickData {
@@ -86,7 +86,7 @@ void refuse_combo_contract(const ContractFields& contract) {
 }  // namespace detail
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, StartApi>
+requires IsMessage<Message, StartApi>
 void layout(Archive& a, Message& m) {
     a.version(2);
     a.integer(m.client_id);
@@ -96,7 +96,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ReqMktData>
+requires IsMessage<Message, ReqMktData>
 void layout(Archive& a, Message& m) {
     a.version(11);
     a.integer(m.request_id);
@@ -117,21 +117,21 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, CancelMktData>
+requires IsMessage<Message, CancelMktData>
 void layout(Archive& a, Message& m) {
     a.version(2);
     a.integer(m.request_id);
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ReqMarketDataType>
+requires IsMessage<Message, ReqMarketDataType>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.integer(m.market_data_type);
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ReqRealTimeBars>
+requires IsMessage<Message, ReqRealTimeBars>
 void layout(Archive& a, Message& m) {
     a.version(3);
     a.integer(m.request_id);
@@ -143,14 +143,14 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, CancelRealTimeBars>
+requires IsMessage<Message, CancelRealTimeBars>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.integer(m.request_id);
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ReqTickByTickData>
+requires IsMessage<Message, ReqTickByTickData>
 void layout(Archive& a, Message& m) {
     if (a.server_version() < server_version::kTickByTick) {
         const std::string problem = "tick-by-tick data needs server version " +
@@ -172,15 +172,11 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, CancelTickByTickData>
-void layout(Archive& a, Message& m) {
-    a.integer(m.request_id);
-}
+requires IsMessage<Message, CancelTickByTickData>
+void layout(Archive& a, Message& m) { a.integer(m.request_id); }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ReqCurrentTime>
-void layout(Archive& a, Message& /*m*/) {
-    a.version(1);
-}
+requires IsMessage<Message, ReqCurrentTime>
+void layout(Archive& a, Message& /*m*/) { a.version(1); }
 
 }  // namespace mdp::ibkr

@@ -25,7 +25,7 @@ struct ContractFields {
 };
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ContractFields>
+requires IsMessage<Message, ContractFields>
 void layout(Archive& a, Message& m) {
     a.integer(m.con_id);
     a.text(m.symbol);

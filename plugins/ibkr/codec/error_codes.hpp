@@ -4,7 +4,7 @@
 namespace mdp::ibkr::error_code {
 
 inline constexpr int kMaxMessageRateExceeded = 100;  // pacing; disconnect after 3 with reject setting
-inline constexpr int kMaxTickersReached = 101;       // market data line limit
+inline constexpr int kMaxTickersReached = 101;  // market data line limit
 inline constexpr int kDuplicateTickerId = 102;
 inline constexpr int kNoSecurityDefinition = 200;
 inline constexpr int kCannotFindRequestId = 300;  // e.g. cancelling a subscription TWS already dropped

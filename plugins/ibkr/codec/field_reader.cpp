@@ -63,9 +63,12 @@ std::int64_t FieldReader::integer() {
     const ParsedInteger parsed = parse_integer(field);
     switch (parsed.status) {
         case NumberStatus::value:
-        case NumberStatus::unset: return parsed.value;
-        case NumberStatus::empty: return 0;
-        case NumberStatus::invalid: break;
+        case NumberStatus::unset:
+            return parsed.value;
+        case NumberStatus::empty:
+            return 0;
+        case NumberStatus::invalid:
+            break;
     }
     fail("an integer", field);
 }
@@ -74,10 +77,13 @@ std::optional<std::int64_t> FieldReader::optional_integer() {
     const std::string_view field = text();
     const ParsedInteger parsed = parse_integer(field);
     switch (parsed.status) {
-        case NumberStatus::value: return parsed.value;
+        case NumberStatus::value:
+            return parsed.value;
         case NumberStatus::unset:
-        case NumberStatus::empty: return std::nullopt;
-        case NumberStatus::invalid: break;
+        case NumberStatus::empty:
+            return std::nullopt;
+        case NumberStatus::invalid:
+            break;
     }
     fail("an integer", field);
 }
@@ -86,10 +92,13 @@ double FieldReader::number() {
     const std::string_view field = text();
     const ParsedDouble parsed = parse_double(field);
     switch (parsed.status) {
-        case NumberStatus::value: return parsed.value;
+        case NumberStatus::value:
+            return parsed.value;
         case NumberStatus::unset:
-        case NumberStatus::empty: return std::numeric_limits<double>::quiet_NaN();
-        case NumberStatus::invalid: break;
+        case NumberStatus::empty:
+            return std::numeric_limits<double>::quiet_NaN();
+        case NumberStatus::invalid:
+            break;
     }
     fail("a number", field);
 }

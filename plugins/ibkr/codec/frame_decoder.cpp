@@ -13,8 +13,7 @@ namespace {
 
 std::uint32_t read_big_endian_u32(const char* bytes) noexcept {
     const auto* u = reinterpret_cast<const unsigned char*>(bytes);
-    return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) |
-           std::uint32_t{u[3]};
+    return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | std::uint32_t{u[3]};
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ class FrameDecoder {
     std::size_t max_payload_bytes_;
     std::vector<char> buffer_;
     std::size_t begin_ = 0;  // first unconsumed byte
-    std::size_t end_ = 0;    // one past the last filled byte
+    std::size_t end_ = 0;  // one past the last filled byte
 };
 
 }  // namespace mdp::ibkr

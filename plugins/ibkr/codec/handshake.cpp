@@ -34,8 +34,8 @@ void append_client_hello(std::string& out, const VersionRange& range) {
 
 VersionRange parse_client_version_range(std::string_view payload) {
     if (payload.empty() || payload.front() != 'v') {
-        throw DecodeError("client version range: expected \"v<min>..<max>\", found \"" + std::string(payload.substr(0, 40)) +
-                          "\"");
+        throw DecodeError("client version range: expected \"v<min>..<max>\", found \"" +
+                          std::string(payload.substr(0, 40)) + "\"");
     }
     std::string_view rest = payload.substr(1);
     VersionRange range;
@@ -50,8 +50,8 @@ VersionRange parse_client_version_range(std::string_view payload) {
         range.min_version = range.max_version = parse_version_number(rest, payload);
     }
     if (range.min_version > range.max_version) {
-        throw DecodeError("client version range: minimum " + std::to_string(range.min_version) +
-                          " is above maximum " + std::to_string(range.max_version));
+        throw DecodeError("client version range: minimum " + std::to_string(range.min_version) + " is above maximum " +
+                          std::to_string(range.max_version));
     }
     return range;
 }

@@ -115,9 +115,9 @@ void append_double(std::string& out, double value, DoubleStyle style) {
     const double magnitude = std::fabs(value);
     const bool fixed = magnitude == 0.0 || (magnitude >= 1e-9 && magnitude < 1e16);
     std::array<char, 64> buffer{};
-    const auto [end, error] = fixed ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                                    std::chars_format::fixed)
-                                    : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    const auto [end, error] =
+        fixed ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
+              : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     (void)error;  // 64 bytes fit the shortest fixed form below 1e16 and any general form
     const std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
     out.append(text);

@@ -15,9 +15,9 @@
 namespace mdp::ibkr {
 
 enum class NumberStatus {
-    value,    // parsed; `value` holds it
-    empty,    // the field was empty (IB's way of saying "not set" for optional fields)
-    unset,    // a sentinel or a non-finite spelling
+    value,  // parsed; `value` holds it
+    empty,  // the field was empty (IB's way of saying "not set" for optional fields)
+    unset,  // a sentinel or a non-finite spelling
     invalid,  // not a number
 };
 

@@ -104,20 +104,34 @@ void decode_server_message(std::string_view payload, int server_version, ServerM
 
 std::string server_message_name(int message_id) {
     switch (message_id) {
-        case incoming::kTickPrice: return "tickPrice";
-        case incoming::kTickSize: return "tickSize";
-        case incoming::kError: return "error";
-        case incoming::kNextValidId: return "nextValidId";
-        case incoming::kManagedAccounts: return "managedAccounts";
-        case incoming::kTickGeneric: return "tickGeneric";
-        case incoming::kTickString: return "tickString";
-        case incoming::kCurrentTime: return "currentTime";
-        case incoming::kRealTimeBar: return "realtimeBar";
-        case incoming::kTickSnapshotEnd: return "tickSnapshotEnd";
-        case incoming::kMarketDataType: return "marketDataType";
-        case incoming::kTickReqParams: return "tickReqParams";
-        case incoming::kTickByTick: return "tickByTick";
-        default: return "message " + std::to_string(message_id);
+        case incoming::kTickPrice:
+            return "tickPrice";
+        case incoming::kTickSize:
+            return "tickSize";
+        case incoming::kError:
+            return "error";
+        case incoming::kNextValidId:
+            return "nextValidId";
+        case incoming::kManagedAccounts:
+            return "managedAccounts";
+        case incoming::kTickGeneric:
+            return "tickGeneric";
+        case incoming::kTickString:
+            return "tickString";
+        case incoming::kCurrentTime:
+            return "currentTime";
+        case incoming::kRealTimeBar:
+            return "realtimeBar";
+        case incoming::kTickSnapshotEnd:
+            return "tickSnapshotEnd";
+        case incoming::kMarketDataType:
+            return "marketDataType";
+        case incoming::kTickReqParams:
+            return "tickReqParams";
+        case incoming::kTickByTick:
+            return "tickByTick";
+        default:
+            return "message " + std::to_string(message_id);
     }
 }
 

@@ -30,7 +30,7 @@ struct ErrorMessage {
     int code = 0;
     std::string_view message;
     std::string_view advanced_order_reject_json;  // from server version 166
-    std::int64_t error_time_ms = 0;               // from server version 194
+    std::int64_t error_time_ms = 0;  // from server version 194
 };
 
 struct TickPrice {
@@ -131,21 +131,21 @@ inline TickAttributes tick_attributes(int attribute_mask, int server_version) {
 // ------------------------------------------------------------------ layouts
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ManagedAccounts>
+requires IsMessage<Message, ManagedAccounts>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.text(m.accounts);
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, NextValidId>
+requires IsMessage<Message, NextValidId>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.integer(m.order_id);
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, ErrorMessage>
+requires IsMessage<Message, ErrorMessage>
 void layout(Archive& a, Message& m) {
     if (a.server_version() < server_version::kErrorTime) {
         a.version(2);
@@ -162,7 +162,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickPrice>
+requires IsMessage<Message, TickPrice>
 void layout(Archive& a, Message& m) {
     a.version(6);
     a.integer(m.request_id);
@@ -173,7 +173,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickSize>
+requires IsMessage<Message, TickSize>
 void layout(Archive& a, Message& m) {
     a.version(6);
     a.integer(m.request_id);
@@ -182,7 +182,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickGeneric>
+requires IsMessage<Message, TickGeneric>
 void layout(Archive& a, Message& m) {
     a.version(6);
     a.integer(m.request_id);
@@ -191,7 +191,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickString>
+requires IsMessage<Message, TickString>
 void layout(Archive& a, Message& m) {
     a.version(6);
     a.integer(m.request_id);
@@ -200,14 +200,14 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickSnapshotEnd>
+requires IsMessage<Message, TickSnapshotEnd>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.integer(m.request_id);
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, MarketDataTypeMessage>
+requires IsMessage<Message, MarketDataTypeMessage>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.integer(m.request_id);
@@ -215,7 +215,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickReqParams>
+requires IsMessage<Message, TickReqParams>
 void layout(Archive& a, Message& m) {
     a.integer(m.request_id);
     a.price(m.min_tick);
@@ -224,7 +224,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, RealTimeBar>
+requires IsMessage<Message, RealTimeBar>
 void layout(Archive& a, Message& m) {
     a.version(3);
     a.integer(m.request_id);
@@ -239,15 +239,16 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, TickByTick>
+requires IsMessage<Message, TickByTick>
 void layout(Archive& a, Message& m) {
     a.integer(m.request_id);
     a.integer(m.tick_type);
     a.integer(m.time_seconds);
     switch (m.tick_type) {
-        case 0: return;  // "None"
-        case 1:          // Last
-        case 2:          // AllLast
+        case 0:
+            return;  // "None"
+        case 1:  // Last
+        case 2:  // AllLast
             a.price(m.price);
             a.size(m.size);
             a.integer(m.attribute_mask);
@@ -276,7 +277,7 @@ void layout(Archive& a, Message& m) {
 }
 
 template <typename Archive, typename Message>
-    requires IsMessage<Message, CurrentTime>
+requires IsMessage<Message, CurrentTime>
 void layout(Archive& a, Message& m) {
     a.version(1);
     a.integer(m.time_seconds);

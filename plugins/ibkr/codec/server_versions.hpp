@@ -8,16 +8,16 @@ namespace mdp::ibkr::server_version {
 inline constexpr int kMinSupported = 100;  // length-prefixed frames, enhanced handshake
 inline constexpr int kMaxSupported = 200;  // the last text-only version
 
-inline constexpr int kOptionalCapabilities = 72;   // startApi carries optCapab
-inline constexpr int kPastLimit = 109;             // tickPrice attrMask bit 1 = pastLimit
-inline constexpr int kSmartComponents = 114;       // reqMktData carries regulatorySnapshot
-inline constexpr int kPreOpenBidAsk = 132;         // tickPrice attrMask bit 2 = preOpen
+inline constexpr int kOptionalCapabilities = 72;  // startApi carries optCapab
+inline constexpr int kPastLimit = 109;  // tickPrice attrMask bit 1 = pastLimit
+inline constexpr int kSmartComponents = 114;  // reqMktData carries regulatorySnapshot
+inline constexpr int kPreOpenBidAsk = 132;  // tickPrice attrMask bit 2 = preOpen
 inline constexpr int kTickByTick = 137;
 inline constexpr int kTickByTickIgnoreSize = 140;  // reqTickByTickData numberOfTicks, ignoreSize
 inline constexpr int kEncodeMessageAscii7 = 153;
-inline constexpr int kFractionalSizes = 163;       // sizes are decimal strings
-inline constexpr int kAdvancedOrderReject = 166;   // error carries advancedOrderRejectJson
-inline constexpr int kErrorTime = 194;             // error drops its version field, adds errorTime
-inline constexpr int kProtobuf = 201;              // never negotiated by this codec
+inline constexpr int kFractionalSizes = 163;  // sizes are decimal strings
+inline constexpr int kAdvancedOrderReject = 166;  // error carries advancedOrderRejectJson
+inline constexpr int kErrorTime = 194;  // error drops its version field, adds errorTime
+inline constexpr int kProtobuf = 201;  // never negotiated by this codec
 
 }  // namespace mdp::ibkr::server_version

@@ -51,8 +51,8 @@ struct NormalisedTick {
 
 constexpr NormalisedTick normalise(int tick_type) {
     if (tick_type >= kDelayedBid && tick_type <= kDelayedOpen) {
-        constexpr int kLiveTwins[] = {kBid,     kAsk,  kLast, kBidSize, kAskSize, kLastSize,
-                                      kHigh,    kLow,  kVolume, kClose, kOpen};
+        constexpr int kLiveTwins[] = {kBid,  kAsk, kLast,   kBidSize, kAskSize, kLastSize,
+                                      kHigh, kLow, kVolume, kClose,   kOpen};
         return {kLiveTwins[tick_type - kDelayedBid], true};
     }
     if (tick_type == kDelayedLastTimestamp) {
@@ -64,13 +64,20 @@ constexpr NormalisedTick normalise(int tick_type) {
 // IB's client derives a size tick from every price tick (bid -> bidSize, ...); -1 if none.
 constexpr int size_tick_for_price_tick(int tick_type) {
     switch (tick_type) {
-        case kBid: return kBidSize;
-        case kAsk: return kAskSize;
-        case kLast: return kLastSize;
-        case kDelayedBid: return kDelayedBidSize;
-        case kDelayedAsk: return kDelayedAskSize;
-        case kDelayedLast: return kDelayedLastSize;
-        default: return -1;
+        case kBid:
+            return kBidSize;
+        case kAsk:
+            return kAskSize;
+        case kLast:
+            return kLastSize;
+        case kDelayedBid:
+            return kDelayedBidSize;
+        case kDelayedAsk:
+            return kDelayedAskSize;
+        case kDelayedLast:
+            return kDelayedLastSize;
+        default:
+            return -1;
     }
 }
 

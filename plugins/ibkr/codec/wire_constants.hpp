@@ -15,9 +15,9 @@ inline constexpr std::size_t kMaxFramePayloadBytes = 0xFFFFFF;
 inline constexpr std::string_view kApiPrefix{"API\0", 4};
 
 // "Unset" sentinels TWS may send instead of an empty field.
-inline constexpr std::int64_t kUnsetInteger = 2147483647;           // Java Integer.MAX_VALUE
-inline constexpr std::int64_t kUnsetLong = 9223372036854775807;     // Java Long.MAX_VALUE
-inline constexpr double kUnsetDouble = 1.7976931348623157E308;      // Java Double.MAX_VALUE
+inline constexpr std::int64_t kUnsetInteger = 2147483647;  // Java Integer.MAX_VALUE
+inline constexpr std::int64_t kUnsetLong = 9223372036854775807;  // Java Long.MAX_VALUE
+inline constexpr double kUnsetDouble = 1.7976931348623157E308;  // Java Double.MAX_VALUE
 
 // reqId of system-wide error messages (not tied to a request).
 inline constexpr std::int64_t kNoRequestId = -1;

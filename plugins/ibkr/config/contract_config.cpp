@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kSecTypes = {"STK", "CASH", "FUT", "IND", "OPT", "FOP",   "CFD",
+const std::vector<std::string> kSecTypes = {"STK",   "CASH",   "FUT",  "IND", "OPT",  "FOP",    "CFD",
                                             "CMDTY", "CRYPTO", "BOND", "WAR", "FUND", "CONTFUT"};
 constexpr std::size_t kMaxDisplayNameLength = MDP_SYMBOL_CAPACITY - 1;
 
@@ -26,9 +26,7 @@ bool needs_expiry(const std::string& sec_type) {
     return sec_type == "FUT" || sec_type == "OPT" || sec_type == "FOP" || sec_type == "WAR";
 }
 
-bool is_option(const std::string& sec_type) {
-    return sec_type == "OPT" || sec_type == "FOP" || sec_type == "WAR";
-}
+bool is_option(const std::string& sec_type) { return sec_type == "OPT" || sec_type == "FOP" || sec_type == "WAR"; }
 
 bool is_digits(const std::string& text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -52,8 +50,7 @@ void validate_option_fields(JsonObjectReader& reader, ContractConfig& contract) 
         reader.fail_at("strike", "a number > 0 for sec_type " + contract.sec_type + " (or give con_id/local_symbol)");
     }
     if (contract.right.empty()) {
-        reader.fail_at("right", "\"C\" or \"P\" for sec_type " + contract.sec_type +
-                                    " (or give con_id/local_symbol)");
+        reader.fail_at("right", "\"C\" or \"P\" for sec_type " + contract.sec_type + " (or give con_id/local_symbol)");
     }
 }
 
@@ -66,7 +63,8 @@ ContractConfig parse_contract_object(const json& value, const std::string& path)
         reader.fail_at("symbol", "a non-empty string (or give con_id)", value.at("symbol"));
     }
     contract.sec_type = reader.one_of("sec_type", kSecTypes, std::string("STK"));
-    contract.exchange = reader.nonempty_string("exchange", std::string(contract.sec_type == "CASH" ? "IDEALPRO" : "SMART"));
+    contract.exchange =
+        reader.nonempty_string("exchange", std::string(contract.sec_type == "CASH" ? "IDEALPRO" : "SMART"));
     contract.primary_exchange = reader.string("primary_exchange", std::string());
     contract.currency = reader.string("currency", std::string("USD"));
     contract.local_symbol = reader.string("local_symbol", std::string());
@@ -86,8 +84,8 @@ ContractConfig parse_contract_object(const json& value, const std::string& path)
     }
     if (needs_expiry(contract.sec_type) && contract.last_trade_date.empty() && contract.local_symbol.empty() &&
         contract.con_id == 0) {
-        reader.fail_at("last_trade_date", "YYYYMM or YYYYMMDD for sec_type " + contract.sec_type +
-                                              " (or give local_symbol/con_id)");
+        reader.fail_at("last_trade_date",
+                       "YYYYMM or YYYYMMDD for sec_type " + contract.sec_type + " (or give local_symbol/con_id)");
     }
     validate_option_fields(reader, contract);
     if (!contract.multiplier.empty() && !is_digits(contract.multiplier)) {

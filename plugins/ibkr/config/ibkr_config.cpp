@@ -78,11 +78,12 @@ void parse_reconnect(JsonObjectReader& root, IbkrConfig& config) {
     reconnect.initial_delay_ms = reader.integer("initial_delay_ms", 1, 3'600'000, reconnect.initial_delay_ms);
     reconnect.max_delay_ms = reader.integer("max_delay_ms", 1, 3'600'000, reconnect.max_delay_ms);
     reconnect.jitter = reader.number("jitter", 0.0, 1.0, reconnect.jitter);
-    reconnect.max_attempts = static_cast<std::uint64_t>(
-        reader.integer("max_attempts", 0, std::numeric_limits<std::int64_t>::max(), 0));
+    reconnect.max_attempts =
+        static_cast<std::uint64_t>(reader.integer("max_attempts", 0, std::numeric_limits<std::int64_t>::max(), 0));
     reader.finish();
     if (reconnect.max_delay_ms < reconnect.initial_delay_ms) {
-        reader.fail_at("max_delay_ms", "a value >= initial_delay_ms (" + std::to_string(reconnect.initial_delay_ms) + ")",
+        reader.fail_at("max_delay_ms",
+                       "a value >= initial_delay_ms (" + std::to_string(reconnect.initial_delay_ms) + ")",
                        value->at("max_delay_ms"));
     }
 }
@@ -151,7 +152,8 @@ IbkrConfig parse_ibkr_config(std::string_view json_text) {
     IbkrConfig config;
     config.host = root.nonempty_string("host", config.host);
     config.port = static_cast<std::uint16_t>(root.integer("port", 1, 65535, config.port));
-    config.client_id = static_cast<int>(root.integer("client_id", 0, std::numeric_limits<int>::max(), config.client_id));
+    config.client_id =
+        static_cast<int>(root.integer("client_id", 0, std::numeric_limits<int>::max(), config.client_id));
     config.market_data_type = parse_market_data_type(root);
     config.connect_timeout_ms = root.integer("connect_timeout_ms", 1, 600'000, config.connect_timeout_ms);
     parse_reconnect(root, config);
@@ -162,16 +164,18 @@ IbkrConfig parse_ibkr_config(std::string_view json_text) {
     parse_real_time_bars(root, config);
     config.buffer_capacity = static_cast<std::size_t>(root.integer("buffer_capacity", 16, 10'000'000, 16384));
     config.max_quote_hold_ms = root.integer("max_quote_hold_ms", 1, 3'600'000, 1000);
-    config.min_server_version = static_cast<int>(root.integer(
-        "min_server_version", server_version::kMinSupported, server_version::kMaxSupported, server_version::kMinSupported));
-    config.max_server_version = static_cast<int>(root.integer(
-        "max_server_version", server_version::kMinSupported, server_version::kMaxSupported, server_version::kMaxSupported));
+    config.min_server_version =
+        static_cast<int>(root.integer("min_server_version", server_version::kMinSupported,
+                                      server_version::kMaxSupported, server_version::kMinSupported));
+    config.max_server_version =
+        static_cast<int>(root.integer("max_server_version", server_version::kMinSupported,
+                                      server_version::kMaxSupported, server_version::kMaxSupported));
     config.optional_capabilities = root.string("optional_capabilities", std::string());
     parse_contracts(root, config);
     root.finish();
     if (config.max_server_version < config.min_server_version) {
-        root.fail_at("max_server_version", "a value >= min_server_version (" +
-                                               std::to_string(config.min_server_version) + ")",
+        root.fail_at("max_server_version",
+                     "a value >= min_server_version (" + std::to_string(config.min_server_version) + ")",
                      document.at("max_server_version"));
     }
     return config;

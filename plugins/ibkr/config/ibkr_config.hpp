@@ -16,7 +16,7 @@ namespace mdp::ibkr {
 struct ReconnectConfig {
     std::int64_t initial_delay_ms = 250;
     std::int64_t max_delay_ms = 5000;
-    double jitter = 0.2;            // each delay is randomised by up to this fraction (either way)
+    double jitter = 0.2;  // each delay is randomised by up to this fraction (either way)
     std::uint64_t max_attempts = 0;  // consecutive failed attempts before giving up; 0 = never
 };
 

@@ -9,9 +9,12 @@ using nlohmann::json;
 
 std::string describe_json_value(const json& value) {
     switch (value.type()) {
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
-        case json::value_t::null: return "null";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::null:
+            return "null";
         case json::value_t::string: {
             std::string text = value.get<std::string>();
             if (text.size() > 40) {
@@ -19,7 +22,8 @@ std::string describe_json_value(const json& value) {
             }
             return json(text).dump();
         }
-        default: return value.dump();
+        default:
+            return value.dump();
     }
 }
 
@@ -39,9 +43,7 @@ JsonObjectReader::JsonObjectReader(const json& value, std::string path) : value_
 
 bool JsonObjectReader::has(const std::string& key) const { return value_.contains(key); }
 
-std::string JsonObjectReader::path_of(const std::string& key) const {
-    return path_.empty() ? key : path_ + "." + key;
-}
+std::string JsonObjectReader::path_of(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 const json* JsonObjectReader::member(const std::string& key) {
     read_keys_.insert(key);
@@ -107,8 +109,8 @@ std::int64_t JsonObjectReader::integer(const std::string& key, std::int64_t min,
     if (value->is_number_integer()) {
         const bool is_unsigned = value->is_number_unsigned();
         if (!is_unsigned || value->get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) {
-            const std::int64_t number = is_unsigned ? static_cast<std::int64_t>(value->get<std::uint64_t>())
-                                                    : value->get<std::int64_t>();
+            const std::int64_t number =
+                is_unsigned ? static_cast<std::int64_t>(value->get<std::uint64_t>()) : value->get<std::int64_t>();
             if (number >= min && number <= max) {
                 return number;
             }
@@ -119,9 +121,7 @@ std::int64_t JsonObjectReader::integer(const std::string& key, std::int64_t min,
 
 double JsonObjectReader::number(const std::string& key, double min, double max, std::optional<double> fallback) {
     const json* value = member(key);
-    auto range_text = [&] {
-        return "a number from " + json(min).dump() + " to " + json(max).dump();
-    };
+    auto range_text = [&] { return "a number from " + json(min).dump() + " to " + json(max).dump(); };
     if (value == nullptr) {
         if (!fallback) {
             fail_at(key, range_text() + " (this key is required)");

@@ -15,8 +15,7 @@
 
 namespace mdp::ibkr::fake {
 
-FakeGateway::FakeGateway(GatewayOptions options, std::ostream& output)
-    : options_(std::move(options)), shared_(output) {
+FakeGateway::FakeGateway(GatewayOptions options, std::ostream& output) : options_(std::move(options)), shared_(output) {
     if (options_.ticks == TickSource::script) {
         script_ = load_tick_script(options_.script_file);
     }

@@ -57,11 +57,7 @@ std::string malformed_frame(int request_id) {
 
 GatewayConnection::GatewayConnection(int fd, int number, const GatewayOptions& options, const TickScript* script,
                                      GatewayShared& shared)
-    : fd_(fd),
-      number_(number),
-      options_(options),
-      script_(script),
-      shared_(shared),
+    : fd_(fd), number_(number), options_(options), script_(script), shared_(shared),
       random_(options.seed + static_cast<std::uint64_t>(number)),
       feed_(options.seed + static_cast<std::uint64_t>(number)) {}
 
@@ -124,7 +120,9 @@ void GatewayConnection::write_all(const char* data, std::size_t size) {
 
 void GatewayConnection::send(const std::string& bytes) {
     switch (options_.write_mode) {
-        case WriteMode::coalesced: pending_ += bytes; return;
+        case WriteMode::coalesced:
+            pending_ += bytes;
+            return;
         case WriteMode::per_message: {
             // One send per frame, as a server writing message by message would.
             std::size_t offset = 0;
@@ -258,12 +256,12 @@ void GatewayConnection::read_requests() {
         max_requests_per_second_ = std::max(max_requests_per_second_, recent_requests_.size());
         if (recent_requests_.size() > static_cast<std::size_t>(options_.pacing_limit)) {
             ++pacing_violations_;
-            print("pacing violation: " + std::to_string(recent_requests_.size()) + " messages in the last second (limit " +
-                  std::to_string(options_.pacing_limit) + ")");
+            print("pacing violation: " + std::to_string(recent_requests_.size()) +
+                  " messages in the last second (limit " + std::to_string(options_.pacing_limit) + ")");
             send_error(-1, 100,
-                       "Max rate of messages per second has been exceeded:max=" + std::to_string(options_.pacing_limit) +
-                           " rec=" + std::to_string(recent_requests_.size()) + " (" +
-                           std::to_string(pacing_violations_) + ")");
+                       "Max rate of messages per second has been exceeded:max=" +
+                           std::to_string(options_.pacing_limit) + " rec=" + std::to_string(recent_requests_.size()) +
+                           " (" + std::to_string(pacing_violations_) + ")");
             if (pacing_violations_ >= options_.pacing_disconnect_after) {
                 flush();
                 throw Closed{"too many pacing violations"};
@@ -326,10 +324,9 @@ void GatewayConnection::on_ready() {
     next_bar_ = ready_at_ + options_.bar_interval;
     // Bar times advance 5 s per bar whatever the cadence, so fast test cadences still give
     // distinct bar start times.
-    next_bar_time_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count() /
-                             5 * 5;
+    next_bar_time_seconds_ =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() /
+        5 * 5;
 }
 
 void GatewayConnection::stream_random_walk(Clock::time_point now) {
@@ -342,8 +339,8 @@ void GatewayConnection::stream_random_walk(Clock::time_point now) {
         feed_.step(out, request_id, subscription.symbol, subscription.delayed, server_version_, now_ms);
     }
     send(out);
-    const auto interval = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(1.0 / options_.steps_per_second));
+    const auto interval =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options_.steps_per_second));
     next_step_ += interval;
     if (next_step_ + std::chrono::seconds(1) < now) {
         next_step_ = now + interval;  // fell far behind: do not burst to catch up
@@ -402,8 +399,7 @@ void GatewayConnection::run_script(Clock::time_point now) {
     while (script_position_ < script_->steps.size() && Clock::now() >= script_resume_) {
         const ScriptStep& step = script_->steps[script_position_++];
         std::string out;
-        const std::optional<int> id =
-            step.kind == Kind::bar ? bars_id_of(step.symbol) : market_data_id_of(step.symbol);
+        const std::optional<int> id = step.kind == Kind::bar ? bars_id_of(step.symbol) : market_data_id_of(step.symbol);
         const bool needs_id = !step.symbol.empty();
         if (needs_id && !id) {
             print("script line " + std::to_string(step.line) + ": " + step.symbol + " is not subscribed; skipped");
@@ -415,10 +411,15 @@ void GatewayConnection::run_script(Clock::time_point now) {
                 script_resume_ = Clock::now() + step.delay;
                 break;
             case Kind::price:
-                encode(out, TickPrice{*id, step.tick_type, step.price, step.size, step.attribute_mask}, server_version_);
+                encode(out, TickPrice{*id, step.tick_type, step.price, step.size, step.attribute_mask},
+                       server_version_);
                 break;
-            case Kind::size: encode(out, TickSize{*id, step.tick_type, step.size}, server_version_); break;
-            case Kind::string: encode(out, TickString{*id, step.tick_type, step.text}, server_version_); break;
+            case Kind::size:
+                encode(out, TickSize{*id, step.tick_type, step.size}, server_version_);
+                break;
+            case Kind::string:
+                encode(out, TickString{*id, step.tick_type, step.text}, server_version_);
+                break;
             case Kind::generic: {
                 const ParsedDouble value = parse_double(step.text);
                 encode(out, TickGeneric{*id, step.tick_type, value.value}, server_version_);
@@ -441,8 +442,12 @@ void GatewayConnection::run_script(Clock::time_point now) {
                 encode(out, bar, server_version_);
                 break;
             }
-            case Kind::error: send_error(*id, step.code, step.text); break;
-            case Kind::system: send_error(-1, step.code, step.text); break;
+            case Kind::error:
+                send_error(*id, step.code, step.text);
+                break;
+            case Kind::system:
+                send_error(-1, step.code, step.text);
+                break;
             case Kind::disconnect:
                 flush();
                 throw Closed{"script disconnect at line " + std::to_string(step.line)};
@@ -473,8 +478,8 @@ void GatewayConnection::run_blast() {
     const std::string cycle =
         options_.blast_messages >= cycle_messages ? encode_blast_cycle(ids, cycle_messages, server_version_) : "";
     flush();
-    print("blast started: " + std::to_string(options_.blast_messages) + " messages over " +
-          std::to_string(ids.size()) + " subscriptions");
+    print("blast started: " + std::to_string(options_.blast_messages) + " messages over " + std::to_string(ids.size()) +
+          " subscriptions");
     std::uint64_t remaining = options_.blast_messages;
     std::uint64_t bytes = 0;
     while (remaining >= cycle_messages) {
@@ -517,8 +522,9 @@ void GatewayConnection::inject(const std::string& action) {
         connectivity_lost_ = false;
         send_error(-1, 1102, "Connectivity between IB and Trader Workstation has been restored - data maintained.");
     } else if (action == "2110") {
-        send_error(-1, 2110, "Connectivity between Trader Workstation and server is broken. It will be restored "
-                             "automatically.");
+        send_error(-1, 2110,
+                   "Connectivity between Trader Workstation and server is broken. It will be restored "
+                   "automatically.");
     } else if (action == "2103") {
         send_error(-1, 2103, "Market data farm connection is broken:usfarm");
     } else if (action == "2104") {
@@ -590,9 +596,9 @@ void GatewayConnection::on_req_market_data_type(const ReqMarketDataType& message
 void GatewayConnection::on_req_mkt_data(const ReqMktData& message) {
     const std::string symbol(message.contract.symbol);
     if (!options_.quiet) {
-        print("reqMktData id=" + std::to_string(message.request_id) + " symbol=" + symbol +
-              " sec_type=" + std::string(message.contract.sec_type) + " exchange=" +
-              std::string(message.contract.exchange) + " currency=" + std::string(message.contract.currency) +
+        print("reqMktData id=" + std::to_string(message.request_id) + " symbol=" + symbol + " sec_type=" +
+              std::string(message.contract.sec_type) + " exchange=" + std::string(message.contract.exchange) +
+              " currency=" + std::string(message.contract.currency) +
               " generic_ticks=" + std::string(message.generic_tick_list));
     }
     if (market_data_.count(message.request_id) > 0) {
@@ -618,13 +624,17 @@ void GatewayConnection::on_req_mkt_data(const ReqMktData& message) {
             send_error(message.request_id, 354, "Requested market data is not subscribed.");
             return;
         }
-        send_error(message.request_id, 10167, "Requested market data is not subscribed. Displaying delayed market data.");
+        send_error(message.request_id, 10167,
+                   "Requested market data is not subscribed. Displaying delayed market data.");
         delayed = true;
     }
     ++lines_used_;
     market_data_[message.request_id] = Subscription{symbol, delayed};
     std::string out;
-    encode(out, MarketDataTypeMessage{message.request_id, delayed ? 3 : market_data_type_ == 2 ? 2 : 1},
+    encode(out,
+           MarketDataTypeMessage{message.request_id, delayed                  ? 3
+                                                     : market_data_type_ == 2 ? 2
+                                                                              : 1},
            server_version_);
     encode(out, TickReqParams{message.request_id, 0.01, "9c0001", 3}, server_version_);
     send(out);

@@ -12,8 +12,8 @@ namespace {
 std::int64_t integer_value(const std::string& option, const std::string& text, std::int64_t min, std::int64_t max) {
     const ParsedInteger parsed = parse_integer(text);
     if (parsed.status != NumberStatus::value || parsed.value < min || parsed.value > max) {
-        throw UsageError(option + ": expected an integer from " + std::to_string(min) + " to " +
-                         std::to_string(max) + ", found \"" + text + "\"");
+        throw UsageError(option + ": expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                         ", found \"" + text + "\"");
     }
     return parsed.value;
 }
@@ -27,9 +27,8 @@ double number_value(const std::string& option, const std::string& text, double m
     return parsed.value;
 }
 
-const std::vector<std::string> kFaultActions = {"1100", "1101",       "1102",     "2110",      "2103",
-                                                "2104", "100",        "disconnect", "garbage", "oversize",
-                                                "malformed", "corrupt"};
+const std::vector<std::string> kFaultActions = {"1100", "1101",       "1102",    "2110",     "2103",      "2104",
+                                                "100",  "disconnect", "garbage", "oversize", "malformed", "corrupt"};
 
 ScheduledFault fault_value(const std::string& text) {
     const std::size_t colon = text.find(':');

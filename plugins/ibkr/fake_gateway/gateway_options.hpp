@@ -39,10 +39,10 @@ struct GatewayOptions {
     int max_lines = 100;
     int pacing_limit = 50;  // client messages per sliding second before error 100
     int pacing_disconnect_after = 3;
-    std::set<std::string> unknown_symbols;            // -> 200
-    std::set<std::string> not_subscribed_symbols;     // -> 354 (live/frozen) or 10167 + delayed ticks
-    std::set<std::string> delayed_disabled_symbols;   // -> 10186
-    std::set<int> client_ids_in_use;                   // -> 326 and close
+    std::set<std::string> unknown_symbols;  // -> 200
+    std::set<std::string> not_subscribed_symbols;  // -> 354 (live/frozen) or 10167 + delayed ticks
+    std::set<std::string> delayed_disabled_symbols;  // -> 10186
+    std::set<int> client_ids_in_use;  // -> 326 and close
     std::vector<ScheduledFault> faults;
     int fault_connections = 1;  // faults apply to the first N connections; 0 = all
     WriteMode write_mode = WriteMode::per_message;

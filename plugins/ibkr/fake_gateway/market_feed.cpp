@@ -42,8 +42,8 @@ RandomWalkFeed::Walk& RandomWalkFeed::walk_for(const std::string& symbol) {
     return found->second;
 }
 
-void RandomWalkFeed::step(std::string& out, int request_id, const std::string& symbol, bool delayed,
-                          int server_version, std::int64_t now_ms) {
+void RandomWalkFeed::step(std::string& out, int request_id, const std::string& symbol, bool delayed, int server_version,
+                          std::int64_t now_ms) {
     Walk& walk = walk_for(symbol);
     std::normal_distribution<double> move(0.0, 0.02);
     std::uniform_real_distribution<double> choice(0.0, 1.0);
@@ -75,9 +75,10 @@ void RandomWalkFeed::step(std::string& out, int request_id, const std::string& s
         encode(out, TickSize{request_id, tick_type(tick::kLastSize, tick::kDelayedLastSize), size}, server_version);
         if (!delayed) {
             const double vwap = walk.bar_volume > 0 ? walk.bar_notional / walk.bar_volume : price;
-            encode(out,
-                   TickString{request_id, tick::kRtVolume, rt_volume_text(price, size, now_ms, walk.total_volume, vwap)},
-                   server_version);
+            encode(
+                out,
+                TickString{request_id, tick::kRtVolume, rt_volume_text(price, size, now_ms, walk.total_volume, vwap)},
+                server_version);
         }
         encode(out,
                TickString{request_id, tick_type(tick::kLastTimestamp, tick::kDelayedLastTimestamp),
@@ -119,18 +120,29 @@ std::string encode_blast_cycle(std::span<const int> request_ids, std::size_t mes
         const double price = 100.0 + static_cast<double>(round % 997) * 0.01;
         const double size = 100.0 + static_cast<double>(round % 89);
         switch (round % 6) {
-            case 0: encode(out, TickPrice{request_id, tick::kBid, price, size, 0}, server_version); break;
-            case 1: encode(out, TickSize{request_id, tick::kBidSize, size + 1.0}, server_version); break;
-            case 2: encode(out, TickPrice{request_id, tick::kAsk, price + 0.02, size, 0}, server_version); break;
-            case 3: encode(out, TickSize{request_id, tick::kAskSize, size + 1.0}, server_version); break;
-            case 4:
-                encode(out,
-                       TickString{request_id, tick::kRtVolume,
-                                  rt_volume_text(price + 0.01, size, 1'700'000'000'000 + static_cast<std::int64_t>(index),
-                                                 size * static_cast<double>(round + 1), price)},
-                       server_version);
+            case 0:
+                encode(out, TickPrice{request_id, tick::kBid, price, size, 0}, server_version);
                 break;
-            default: encode(out, TickPrice{request_id, tick::kLast, price + 0.01, size, 0}, server_version); break;
+            case 1:
+                encode(out, TickSize{request_id, tick::kBidSize, size + 1.0}, server_version);
+                break;
+            case 2:
+                encode(out, TickPrice{request_id, tick::kAsk, price + 0.02, size, 0}, server_version);
+                break;
+            case 3:
+                encode(out, TickSize{request_id, tick::kAskSize, size + 1.0}, server_version);
+                break;
+            case 4:
+                encode(
+                    out,
+                    TickString{request_id, tick::kRtVolume,
+                               rt_volume_text(price + 0.01, size, 1'700'000'000'000 + static_cast<std::int64_t>(index),
+                                              size * static_cast<double>(round + 1), price)},
+                    server_version);
+                break;
+            default:
+                encode(out, TickPrice{request_id, tick::kLast, price + 0.01, size, 0}, server_version);
+                break;
         }
     }
     return out;

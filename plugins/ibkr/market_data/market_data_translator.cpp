@@ -164,10 +164,17 @@ void MarketDataTranslator::on_tick_size(const TickSize& message) {
     const double size = size_or_unknown(message.size);
     bool changed = false;
     switch (normalised.live_type) {
-        case tick::kBidSize: changed = slot->quote.set_bid_size(size); break;
-        case tick::kAskSize: changed = slot->quote.set_ask_size(size); break;
-        case tick::kLastSize: slot->quote.set_last_size(size); return;  // not part of the quote record
-        default: return;
+        case tick::kBidSize:
+            changed = slot->quote.set_bid_size(size);
+            break;
+        case tick::kAskSize:
+            changed = slot->quote.set_ask_size(size);
+            break;
+        case tick::kLastSize:
+            slot->quote.set_last_size(size);
+            return;  // not part of the quote record
+        default:
+            return;
     }
     if (changed) {
         emit_quote(*slot, normalised.delayed);
@@ -221,8 +228,11 @@ void MarketDataTranslator::on_tick_string(const TickString& message) {
             }
             return;
         }
-        case tick::kLastExchange: slot->quote.last_exchange = std::string(message.value); return;
-        default: return;
+        case tick::kLastExchange:
+            slot->quote.last_exchange = std::string(message.value);
+            return;
+        default:
+            return;
     }
 }
 

@@ -174,8 +174,8 @@ OutboundBuffer::Counters OutboundBuffer::counters() const {
     std::lock_guard lock(mutex_);
     Counters result = counters_;
     result.queued = fifo_.size();
-    result.held_quotes = static_cast<std::size_t>(
-        std::count_if(dirty_slots_.begin(), dirty_slots_.end(), [this](std::uint32_t index) { return slots_[index].dirty; }));
+    result.held_quotes = static_cast<std::size_t>(std::count_if(
+        dirty_slots_.begin(), dirty_slots_.end(), [this](std::uint32_t index) { return slots_[index].dirty; }));
     return result;
 }
 

@@ -34,16 +34,16 @@ class OutboundBuffer {
     using Clock = std::chrono::steady_clock;
 
     struct Counters {
-        std::uint64_t pushed = 0;            // events offered by the producer
+        std::uint64_t pushed = 0;  // events offered by the producer
         std::uint64_t pushed_quotes = 0;
         std::uint64_t pushed_trades = 0;
         std::uint64_t pushed_bars = 0;
-        std::uint64_t released = 0;          // events handed to the publisher
+        std::uint64_t released = 0;  // events handed to the publisher
         std::uint64_t quotes_conflated = 0;  // quotes superseded by a newer one before release
-        std::uint64_t dropped_trades = 0;    // lost to a full buffer
+        std::uint64_t dropped_trades = 0;  // lost to a full buffer
         std::uint64_t dropped_bars = 0;
-        std::size_t queued = 0;              // in the FIFO now
-        std::size_t held_quotes = 0;         // conflated quotes waiting now
+        std::size_t queued = 0;  // in the FIFO now
+        std::size_t held_quotes = 0;  // conflated quotes waiting now
     };
 
     OutboundBuffer(std::size_t contract_count, std::size_t capacity, Clock::duration max_quote_hold);
@@ -67,7 +67,7 @@ class OutboundBuffer {
    private:
     struct QuoteSlot {
         mdp_event_t latest{};
-        bool dirty = false;   // `latest` not released yet
+        bool dirty = false;  // `latest` not released yet
         bool listed = false;  // in dirty_slots_
         Clock::time_point next_release{};
         // This contract's quote update rate, measured over windows of about a second.
@@ -86,7 +86,7 @@ class OutboundBuffer {
 
     mutable std::mutex mutex_;
     std::condition_variable wakeup_;
-    std::uint64_t generation_ = 0;       // bumped by push()/wake()
+    std::uint64_t generation_ = 0;  // bumped by push()/wake()
     std::uint64_t seen_generation_ = 0;  // what the consumer saw at its last take
     std::vector<mdp_event_t> fifo_;
     std::vector<QuoteSlot> slots_;

@@ -5,12 +5,9 @@
 namespace mdp::ibkr {
 
 IbkrProvider::IbkrProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
-    : host_(host),
-      name_(std::move(instance_name)),
-      config_(parse_ibkr_config(config_json)),
+    : host_(host), name_(std::move(instance_name)), config_(parse_ibkr_config(config_json)),
       buffer_(config_.contracts.size(), config_.buffer_capacity, std::chrono::milliseconds(config_.max_quote_hold_ms)),
-      book_(config_),
-      translator_(config_.contracts, config_.uses_rt_volume()),
+      book_(config_), translator_(config_.contracts, config_.uses_rt_volume()),
       publisher_(host_, buffer_, rate_scale_) {}
 
 IbkrProvider::~IbkrProvider() {

@@ -19,10 +19,14 @@ std::string seconds_text(std::chrono::milliseconds delay) {
 
 std::string data_type_text(int market_data_type) {
     switch (market_data_type) {
-        case 2: return "frozen data";
-        case 3: return "delayed data";
-        case 4: return "delayed-frozen data";
-        default: return "live data";
+        case 2:
+            return "frozen data";
+        case 3:
+            return "delayed data";
+        case 4:
+            return "delayed-frozen data";
+        default:
+            return "live data";
     }
 }
 
@@ -87,8 +91,8 @@ ProviderStatus streaming_status(const StatusInputs& inputs) {
         if (book.waiting > 0 && book.streaming == 0) {
             headline = "subscribing " + count_text(book.lines, "line", "lines") + " at " + session.peer;
         } else {
-            headline = "streaming " + std::to_string(book.streaming) + " of " + count_text(book.lines, "line", "lines") +
-                       " from " + session.peer;
+            headline = "streaming " + std::to_string(book.streaming) + " of " +
+                       count_text(book.lines, "line", "lines") + " from " + session.peer;
         }
         headline += " (server v" + std::to_string(session.server_version) + ", " +
                     data_type_text(inputs.market_data_type) + ")";
@@ -134,13 +138,15 @@ ProviderStatus describe_status(const StatusInputs& inputs) {
     const std::string client = " (client id " + std::to_string(session.client_id) + ")";
     ProviderStatus status;
     switch (session.phase) {
-        case SessionPhase::streaming: return streaming_status(inputs);
+        case SessionPhase::streaming:
+            return streaming_status(inputs);
         case SessionPhase::connecting:
         case SessionPhase::handshaking: {
             if (session.client_id_in_use) {
                 status.state = MDP_STATE_FAILED;
                 status.detail = "client id " + std::to_string(session.client_id) + " is already in use at " +
-                                session.peer + " (error 326): another API client is connected with it; set a "
+                                session.peer +
+                                " (error 326): another API client is connected with it; set a "
                                 "different client_id; retrying";
                 return status;
             }
@@ -159,23 +165,24 @@ ProviderStatus describe_status(const StatusInputs& inputs) {
             if (session.client_id_in_use) {
                 status.state = MDP_STATE_FAILED;
                 status.detail = "client id " + std::to_string(session.client_id) + " is already in use at " +
-                                session.peer + " (error 326): another API client is connected with it; set a "
-                                "different client_id; retrying in " + seconds_text(session.retry_in);
+                                session.peer +
+                                " (error 326): another API client is connected with it; set a "
+                                "different client_id; retrying in " +
+                                seconds_text(session.retry_in);
                 return status;
             }
             status.state = MDP_STATE_DEGRADED;
-            status.detail = join_within_limit(
-                "disconnected from " + session.peer + ": " + session.disconnect_reason,
-                {"reconnecting in " + seconds_text(session.retry_in) + " (attempt " +
-                     std::to_string(session.attempt + 1) + ")",
-                 backpressure_clause(inputs)});
+            status.detail = join_within_limit("disconnected from " + session.peer + ": " + session.disconnect_reason,
+                                              {"reconnecting in " + seconds_text(session.retry_in) + " (attempt " +
+                                                   std::to_string(session.attempt + 1) + ")",
+                                               backpressure_clause(inputs)});
             return status;
         }
         case SessionPhase::gave_up:
             status.state = MDP_STATE_FAILED;
-            status.detail = join_within_limit("gave up connecting to " + session.peer + client +
-                                                  " after reconnect.max_attempts attempts",
-                                              {"last error: " + session.disconnect_reason});
+            status.detail = join_within_limit(
+                "gave up connecting to " + session.peer + client + " after reconnect.max_attempts attempts",
+                {"last error: " + session.disconnect_reason});
             return status;
         case SessionPhase::stopped:
             status.state = MDP_STATE_DEGRADED;

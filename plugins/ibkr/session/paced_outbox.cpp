@@ -5,8 +5,7 @@
 namespace mdp::ibkr {
 
 PacedOutbox::PacedOutbox(double messages_per_second, Clock::time_point now)
-    : configured_rate_(messages_per_second),
-      bucket_(messages_per_second, pacing_burst_for(messages_per_second), now) {}
+    : configured_rate_(messages_per_second), bucket_(messages_per_second, pacing_burst_for(messages_per_second), now) {}
 
 void PacedOutbox::push(std::string frame) { frames_.push_back(std::move(frame)); }
 

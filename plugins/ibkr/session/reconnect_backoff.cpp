@@ -5,7 +5,8 @@
 
 namespace mdp::ibkr {
 
-ReconnectBackoff::ReconnectBackoff(const ReconnectConfig& config, std::uint64_t seed) : config_(config), random_(seed) {}
+ReconnectBackoff::ReconnectBackoff(const ReconnectConfig& config, std::uint64_t seed)
+    : config_(config), random_(seed) {}
 
 std::chrono::milliseconds ReconnectBackoff::jittered(double base_ms) {
     std::uniform_real_distribution<double> spread(-config_.jitter, config_.jitter);

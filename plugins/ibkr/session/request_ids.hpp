@@ -8,12 +8,10 @@
 
 namespace mdp::ibkr::request_ids {
 
-inline constexpr int kMarketDataBase = 1;             // contract i: reqMktData id 1 + i
-inline constexpr int kRealTimeBarsBase = 1'000'000;   // contract i: reqRealTimeBars id 1'000'000 + i
+inline constexpr int kMarketDataBase = 1;  // contract i: reqMktData id 1 + i
+inline constexpr int kRealTimeBarsBase = 1'000'000;  // contract i: reqRealTimeBars id 1'000'000 + i
 
-constexpr int market_data(std::size_t contract_index) {
-    return kMarketDataBase + static_cast<int>(contract_index);
-}
+constexpr int market_data(std::size_t contract_index) { return kMarketDataBase + static_cast<int>(contract_index); }
 constexpr int real_time_bars(std::size_t contract_index) {
     return kRealTimeBarsBase + static_cast<int>(contract_index);
 }

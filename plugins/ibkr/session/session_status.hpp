@@ -9,20 +9,20 @@
 namespace mdp::ibkr {
 
 enum class SessionPhase {
-    connecting,          // TCP connect in progress
-    handshaking,         // connected; version exchange, startApi, waiting for nextValidId/managedAccounts
-    streaming,           // ready; subscriptions sent or being sent
+    connecting,  // TCP connect in progress
+    handshaking,  // connected; version exchange, startApi, waiting for nextValidId/managedAccounts
+    streaming,  // ready; subscriptions sent or being sent
     waiting_to_reconnect,
-    gave_up,             // reconnect.max_attempts exhausted
+    gave_up,  // reconnect.max_attempts exhausted
     stopped,
 };
 
 struct SessionStatus {
     SessionPhase phase = SessionPhase::connecting;
-    std::string peer;            // "host:port"
+    std::string peer;  // "host:port"
     int client_id = 0;
-    int server_version = 0;      // negotiated; 0 before the handshake
-    std::uint64_t attempt = 0;   // consecutive connection attempts so far (1 = first)
+    int server_version = 0;  // negotiated; 0 before the handshake
+    std::uint64_t attempt = 0;  // consecutive connection attempts so far (1 = first)
     std::uint64_t connections = 0;  // connections that reached ready, in total
     std::string disconnect_reason;  // why the last connection ended
     std::chrono::milliseconds retry_in{0};

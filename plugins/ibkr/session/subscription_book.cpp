@@ -13,9 +13,12 @@ constexpr std::size_t kNamedFailures = 3;
 // Delayed types for the fallback: live -> delayed, frozen -> delayed-frozen.
 int delayed_type_for(int market_data_type) {
     switch (market_data_type) {
-        case 1: return 3;
-        case 2: return 4;
-        default: return market_data_type;
+        case 1:
+            return 3;
+        case 2:
+            return 4;
+        default:
+            return market_data_type;
     }
 }
 
@@ -35,8 +38,8 @@ SubscriptionBook::SubscriptionBook(const IbkrConfig& config)
         Line line;
         line.contract_index = index;
         line.kind = kind;
-        line.request_id = kind == LineKind::market_data ? request_ids::market_data(index)
-                                                        : request_ids::real_time_bars(index);
+        line.request_id =
+            kind == LineKind::market_data ? request_ids::market_data(index) : request_ids::real_time_bars(index);
         if (used < limit) {
             ++used;
         } else {
@@ -169,7 +172,8 @@ bool SubscriptionBook::on_request_error(const ErrorMessage& error, PacedOutbox& 
     switch (classify_request_error(error.code)) {
         case RequestErrorAction::ignore:
         case RequestErrorAction::warning:
-        case RequestErrorAction::session: return true;
+        case RequestErrorAction::session:
+            return true;
         case RequestErrorAction::delayed_shown:
             line->delayed = true;
             line->reason = failure_reason(error);
@@ -204,10 +208,16 @@ BookSummary SubscriptionBook::summary() const {
     for (const Line& line : lines_) {
         const std::string suffix = line.kind == LineKind::real_time_bars ? " bars" : "";
         switch (line.state) {
-            case LineState::refused: ++summary.refused; continue;
+            case LineState::refused:
+                ++summary.refused;
+                continue;
             case LineState::pending:
-            case LineState::requested: ++summary.waiting; break;
-            case LineState::streaming: ++summary.streaming; break;
+            case LineState::requested:
+                ++summary.waiting;
+                break;
+            case LineState::streaming:
+                ++summary.streaming;
+                break;
             case LineState::failed:
             case LineState::not_subscribed:
                 ++summary.failed;

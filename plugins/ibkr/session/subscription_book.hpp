@@ -18,11 +18,11 @@ namespace mdp::ibkr {
 enum class LineKind { market_data, real_time_bars };
 
 enum class LineState {
-    refused,         // beyond the configured line limit; never requested
-    pending,         // waits for a connection
-    requested,       // sent; no data yet
-    streaming,       // data arrived
-    failed,          // TWS refused it (reason says why)
+    refused,  // beyond the configured line limit; never requested
+    pending,  // waits for a connection
+    requested,  // sent; no data yet
+    streaming,  // data arrived
+    failed,  // TWS refused it (reason says why)
     not_subscribed,  // no market data permission (354/10186)
 };
 
@@ -37,13 +37,13 @@ struct Line {
 };
 
 struct BookSummary {
-    std::size_t lines = 0;      // accepted lines (not refused)
+    std::size_t lines = 0;  // accepted lines (not refused)
     std::size_t streaming = 0;
-    std::size_t waiting = 0;    // pending or requested
-    std::size_t failed = 0;     // failed or not subscribed
+    std::size_t waiting = 0;  // pending or requested
+    std::size_t failed = 0;  // failed or not subscribed
     std::size_t refused = 0;
-    std::size_t delayed = 0;    // streaming delayed data
-    std::string failures;       // "XYZ: no security definition (200); ..." (first few)
+    std::size_t delayed = 0;  // streaming delayed data
+    std::string failures;  // "XYZ: no security definition (200); ..." (first few)
     std::string delayed_names;  // first few contracts on delayed data
 };
 

@@ -88,8 +88,8 @@ void TcpConnection::connect(const std::string& host, std::uint16_t port, std::ch
     const std::unique_ptr<addrinfo, AddrInfoDeleter> addresses(raw);
     std::string last_error = "no address";
     for (const addrinfo* address = addresses.get(); address != nullptr; address = address->ai_next) {
-        const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                                address->ai_protocol);
+        const int fd =
+            ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address->ai_protocol);
         if (fd < 0) {
             last_error = describe_errno(errno);
             continue;

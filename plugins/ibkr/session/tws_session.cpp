@@ -51,14 +51,8 @@ int poll_timeout_ms(TwsSession::Clock::time_point now, TwsSession::Clock::time_p
 TwsSession::TwsSession(const IbkrConfig& config, SubscriptionBook& book, MarketDataTranslator& translator,
                        OutboundBuffer& buffer, const RateScaleCell& rate_scale, SessionObserver& observer,
                        std::function<std::int64_t()> now_ns)
-    : config_(config),
-      book_(book),
-      translator_(translator),
-      buffer_(buffer),
-      rate_scale_(rate_scale),
-      observer_(observer),
-      now_ns_(std::move(now_ns)),
-      outbox_(config.max_messages_per_second, Clock::now()),
+    : config_(config), book_(book), translator_(translator), buffer_(buffer), rate_scale_(rate_scale),
+      observer_(observer), now_ns_(std::move(now_ns)), outbox_(config.max_messages_per_second, Clock::now()),
       backoff_(config.reconnect, static_cast<std::uint64_t>(Clock::now().time_since_epoch().count())) {
     status_.peer = config_.host + ":" + std::to_string(config_.port);
     status_.client_id = config_.client_id;
@@ -138,9 +132,9 @@ void TwsSession::run() {
         }
         status_.disconnect_reason = reason;
         status_.retry_in = delay;
-        log(status_.client_id_in_use ? MDP_LOG_ERROR : MDP_LOG_WARN,
-            "connection to " + status_.peer + " ended: " + reason + "; reconnecting in " +
-                std::to_string(delay.count()) + " ms");
+        log(status_.client_id_in_use ? MDP_LOG_ERROR : MDP_LOG_WARN, "connection to " + status_.peer +
+                                                                         " ended: " + reason + "; reconnecting in " +
+                                                                         std::to_string(delay.count()) + " ms");
         set_phase(SessionPhase::waiting_to_reconnect);
         sleep_interruptibly(delay);
     }
@@ -229,8 +223,7 @@ void TwsSession::run_connection() {
 void TwsSession::handshake(Clock::time_point deadline) {
     server_version_ = 0;
     awaiting_hello_ = true;
-    append_client_hello(write_buffer_,
-                        {config_.min_server_version, config_.max_server_version, std::string_view{}});
+    append_client_hello(write_buffer_, {config_.min_server_version, config_.max_server_version, std::string_view{}});
     while (awaiting_hello_) {
         pump(deadline, "for the server version (is this a TWS API port, with API socket clients enabled?)");
     }
@@ -277,8 +270,8 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
                            " ms waiting " + waiting_for);
     }
     if (outbox_.restore_if_due(now)) {
-        log(MDP_LOG_INFO, "pacing: back to " + std::to_string(static_cast<int>(outbox_.current_rate())) +
-                              " messages/s");
+        log(MDP_LOG_INFO,
+            "pacing: back to " + std::to_string(static_cast<int>(outbox_.current_rate())) + " messages/s");
         status_dirty_ = true;
     }
     if (write_offset_ >= write_buffer_.size()) {
@@ -292,8 +285,7 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
     if (write_offset_ >= write_buffer_.size()) {
         wake_at = std::min(wake_at, outbox_.next_release_time(now));
     }
-    const short socket_events =
-        static_cast<short>(POLLIN | (write_offset_ < write_buffer_.size() ? POLLOUT : 0));
+    const short socket_events = static_cast<short>(POLLIN | (write_offset_ < write_buffer_.size() ? POLLOUT : 0));
     pollfd fds[2] = {{connection_.fd(), socket_events, 0}, {wakeup_.fd(), POLLIN, 0}};
     const int ready = ::poll(fds, 2, poll_timeout_ms(now, wake_at));
     if (ready < 0 && errno != EINTR) {
@@ -313,8 +305,7 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
 
 void TwsSession::flush_writes() {
     while (write_offset_ < write_buffer_.size()) {
-        const std::size_t written =
-            connection_.write_some(std::string_view(write_buffer_).substr(write_offset_));
+        const std::size_t written = connection_.write_some(std::string_view(write_buffer_).substr(write_offset_));
         if (written == 0) {
             return;  // the socket is full; poll for POLLOUT
         }
@@ -379,7 +370,8 @@ void TwsSession::note_malformed(const std::string& what) {
     ++consecutive_malformed_;
     const std::uint64_t total = status_.malformed_messages;
     if (total <= kMalformedLoggedInFull || total % kMalformedLogEvery == 0) {
-        log(MDP_LOG_WARN, "skipped malformed message #" + std::to_string(total) + " from " + status_.peer + ": " + what);
+        log(MDP_LOG_WARN,
+            "skipped malformed message #" + std::to_string(total) + " from " + status_.peer + ": " + what);
     }
     if (consecutive_malformed_ >= kMaxConsecutiveMalformed) {
         consecutive_malformed_ = 0;
@@ -426,9 +418,15 @@ void TwsSession::on_error(const ErrorMessage& message) {
 void TwsSession::handle_system_error(const ErrorMessage& message) {
     status_dirty_ = true;
     switch (classify_system_error(message.code)) {
-        case SystemErrorAction::informational: log(MDP_LOG_INFO, "TWS: " + error_text(message)); return;
-        case SystemErrorAction::warning: log(MDP_LOG_WARN, "TWS: " + error_text(message)); return;
-        case SystemErrorAction::error: log(MDP_LOG_ERROR, "TWS: " + error_text(message)); return;
+        case SystemErrorAction::informational:
+            log(MDP_LOG_INFO, "TWS: " + error_text(message));
+            return;
+        case SystemErrorAction::warning:
+            log(MDP_LOG_WARN, "TWS: " + error_text(message));
+            return;
+        case SystemErrorAction::error:
+            log(MDP_LOG_ERROR, "TWS: " + error_text(message));
+            return;
         case SystemErrorAction::farm_disconnected:
             status_.farm_problem = error_text(message);
             log(MDP_LOG_WARN, "TWS: " + error_text(message));

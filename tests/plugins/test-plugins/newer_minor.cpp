@@ -11,9 +11,13 @@
 
 namespace {
 
-const mdp_plugin_descriptor_t descriptor = {
-    sizeof(mdp_plugin_descriptor_t), "newer_minor", "Newer-minor C++ plugin", "0.1.0", "mdp tests",
-    "Declares an ABI minor newer than the host's", nullptr};
+const mdp_plugin_descriptor_t descriptor = {sizeof(mdp_plugin_descriptor_t),
+                                            "newer_minor",
+                                            "Newer-minor C++ plugin",
+                                            "0.1.0",
+                                            "mdp tests",
+                                            "Declares an ABI minor newer than the host's",
+                                            nullptr};
 
 const void* get_factory(const char* /*factory_id*/) { return nullptr; }
 

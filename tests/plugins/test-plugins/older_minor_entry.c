@@ -31,10 +31,9 @@ _Static_assert(sizeof(descriptor_abi_1_0_t) == MDP_PLUGIN_DESCRIPTOR_SIZE_1_0,
 static const struct {
     descriptor_abi_1_0_t descriptor;
     const char* beyond_declared_size; /* where 1.1's `url` lives; must never be read */
-} descriptor_with_trap = {
-    {(uint32_t)sizeof(descriptor_abi_1_0_t), "older_minor", "Older-minor C provider", "0.1.0", "mdp tests",
-     "Built against ABI 1.0"},
-    "TRAP-url-read-beyond-descriptor-size"};
+} descriptor_with_trap = {{(uint32_t)sizeof(descriptor_abi_1_0_t), "older_minor", "Older-minor C provider", "0.1.0",
+                           "mdp tests", "Built against ABI 1.0"},
+                          "TRAP-url-read-beyond-descriptor-size"};
 
 MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t mdp_plugin_entry = {
     (uint32_t)sizeof(mdp_plugin_entry_t),

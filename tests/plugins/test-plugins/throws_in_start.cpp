@@ -15,5 +15,4 @@ class FailingStartProvider final : public mdp::sdk::Provider {
 
 }  // namespace
 
-MDP_PLUGIN(FailingStartProvider, "throws_in_start", "Throws in start", "0.1.0", "mdp tests",
-           "start() always throws")
+MDP_PLUGIN(FailingStartProvider, "throws_in_start", "Throws in start", "0.1.0", "mdp tests", "start() always throws")
