@@ -10,8 +10,9 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev libssl-dev
   # tests and benchmarks: real services and tools, started on loopback by the tests
   postgresql postgresql-client prometheus chromium wrk systemd
-  # fuzzing (scripts/fuzz.sh): Clang with libFuzzer and the sanitizer runtimes
-  clang libclang-rt-14-dev
+  # fuzzing (scripts/fuzz.sh): Clang with libFuzzer and the sanitizer runtimes;
+  # scripts/lint.sh: clang-format and clang-tidy with the repository's configs
+  clang libclang-rt-14-dev clang-format clang-tidy
 )
 # Node.js (manifest validation tests): use the machine's own when it has one (it may come
 # with npm bundled, which Debian's separate npm package would conflict with).

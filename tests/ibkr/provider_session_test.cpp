@@ -26,8 +26,8 @@
 using namespace mdp::ibkr;
 using namespace std::chrono_literals;
 using mdp::ibkr::test::CapturedOutput;
-using mdp::test::RecordingHost;
 using mdp::test::eventually;
+using mdp::test::RecordingHost;
 using nlohmann::json;
 
 namespace {
