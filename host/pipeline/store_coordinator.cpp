@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <random>
 
 namespace mdp::pipeline {
 
@@ -25,7 +24,9 @@ constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
 StoreCoordinator::StoreCoordinator(StoreQueue& queue, BackpressureController& controller,
                                    std::vector<std::unique_ptr<sinks::Sink>> sinks, const config::StoreConfig& config)
     : queue_(queue), controller_(controller), config_(config), buffer_(config.batch_size),
-      latency_counts_(latency_seconds_.bucket_count(), 0), jitter_source_(std::random_device{}()) {
+      latency_counts_(latency_seconds_.bucket_count(), 0),
+      retry_backoff_(std::chrono::milliseconds(config.retry_initial_backoff_ms),
+                     std::chrono::milliseconds(config.retry_max_backoff_ms)) {
     for (auto& sink : sinks) {
         auto state = std::make_unique<SinkState>();
         state->sink = std::move(sink);
@@ -116,7 +117,7 @@ void StoreCoordinator::store_batch(std::span<const StoreEvent> batch) {
 }
 
 bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreEvent> batch) {
-    auto backoff = std::chrono::milliseconds(config_.retry_initial_backoff_ms);
+    std::uint32_t failed_attempts = 0;
     while (true) {
         const auto started = std::chrono::steady_clock::now();
         state.write_started_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
@@ -153,9 +154,7 @@ bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreE
         // The queue keeps filling meanwhile; the controller must see it even with providers
         // paused, so observe here too.
         controller_.observe(queue_.depth());
-        std::uniform_int_distribution<std::int64_t> jitter(0, backoff.count() / 4 + 1);
-        std::this_thread::sleep_for(backoff + std::chrono::milliseconds(jitter(jitter_source_)));
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(config_.retry_max_backoff_ms));
+        std::this_thread::sleep_for(retry_backoff_.delay_before_retry(++failed_attempts));
         state.retries.fetch_add(1, std::memory_order_relaxed);
     }
 }

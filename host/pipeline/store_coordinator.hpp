@@ -6,6 +6,7 @@
 // is lost. Only a shutdown whose drain deadline passes gives up, and says how much.
 
 #include "app/host_snapshot.hpp"
+#include "common/retry_backoff.hpp"
 #include "config/host_config.hpp"
 #include "metrics/histogram.hpp"
 #include "pipeline/backpressure_controller.hpp"
@@ -16,7 +17,6 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,7 +74,7 @@ class StoreCoordinator {
     std::vector<StoreEvent> buffer_;
     metrics::Histogram latency_seconds_{metrics::Histogram::duration_bounds_seconds()};
     std::vector<std::uint64_t> latency_counts_;  // per-batch scratch, reused: no allocation per batch
-    std::mt19937_64 jitter_source_;  // retry backoff jitter
+    common::RetryBackoff retry_backoff_;  // between attempts at a batch a sink refused
     std::atomic<std::uint64_t> not_stored_{0};
     std::atomic<bool> stopping_{false};
     std::atomic<std::int64_t> give_up_at_ns_{0};  // steady-clock ns; 0 = never

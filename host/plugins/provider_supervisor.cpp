@@ -1,9 +1,10 @@
 #include "plugins/provider_supervisor.hpp"
 
+#include "common/retry_backoff.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace mdp::plugins {
 
@@ -44,11 +45,10 @@ bool ProviderSupervisor::may_restart(const ProviderInstance& instance, const Tra
 }
 
 std::chrono::milliseconds ProviderSupervisor::backoff(const config::RestartConfig& restart, int attempt) {
-    const double base = static_cast<double>(restart.initial_backoff_ms) * std::pow(2.0, std::min(attempt, 30));
-    const double capped = std::min(base, static_cast<double>(restart.max_backoff_ms));
-    // Full jitter on the upper half: restarts of several providers do not synchronise.
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
-    return std::chrono::milliseconds(static_cast<std::int64_t>(capped * jitter(jitter_source_)));
+    // `attempt` restarts were already tried, so this follows failure number attempt + 1.
+    return common::jittered_backoff(std::chrono::milliseconds(restart.initial_backoff_ms),
+                                    std::chrono::milliseconds(restart.max_backoff_ms),
+                                    static_cast<std::uint32_t>(attempt) + 1, jitter_source_);
 }
 
 std::string ProviderSupervisor::tick(Clock::time_point now) {

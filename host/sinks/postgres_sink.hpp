@@ -21,7 +21,7 @@
 #include "sinks/postgres_connection.hpp"
 #include "sinks/postgres_copy_encoder.hpp"
 #include "sinks/postgres_schema.hpp"
-#include "sinks/retry_backoff.hpp"
+#include "common/retry_backoff.hpp"
 #include "sinks/sink.hpp"
 #include "sinks/sink_stats_recorder.hpp"
 
@@ -98,7 +98,7 @@ class PostgresSink final : public Sink {
     SinkContext context_;
     std::unique_ptr<PostgresConnection> connection_;
     CircuitBreaker breaker_;
-    RetryBackoff backoff_;
+    common::RetryBackoff backoff_;
     // The previous attempt failed at COMMIT with an unknown outcome: the batch may be stored.
     bool outcome_unknown_ = false;
     PostgresWritePath last_write_path_ = PostgresWritePath::direct_copy;

@@ -1,5 +1,4 @@
 #include "sinks/circuit_breaker.hpp"
-#include "sinks/retry_backoff.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -37,17 +36,5 @@ TEST_CASE("circuit breaker opens after consecutive failures and half-opens after
         CHECK(breaker.state() == CircuitBreaker::State::closed);
         CHECK(breaker.consecutive_failures() == 0);
         CHECK(circuit_state_name(breaker.state()) == "closed");
-    }
-}
-
-TEST_CASE("retry backoff doubles up to its maximum, with jitter in the upper half", "[sinks][backoff]") {
-    mdp::sinks::RetryBackoff backoff(100ms, 1000ms);
-    for (int round = 0; round < 50; ++round) {
-        const auto first = backoff.delay_before_retry(1);
-        CHECK((first >= 50ms && first <= 100ms));
-        const auto third = backoff.delay_before_retry(3);
-        CHECK((third >= 200ms && third <= 400ms));
-        const auto tenth = backoff.delay_before_retry(10);
-        CHECK((tenth >= 500ms && tenth <= 1000ms));
     }
 }
