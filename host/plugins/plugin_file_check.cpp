@@ -2,6 +2,7 @@
 
 #include "plugins/plugin_library.hpp"
 
+#include <mdp/sdk/errno_text.hpp>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
@@ -11,7 +12,6 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -121,7 +121,7 @@ std::unique_ptr<VerifiedPluginFile> verify_plugin_file(const std::filesystem::pa
     }
     UniqueFd opened{::open(real_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
     if (opened.fd < 0) {
-        refuse(file, std::string("cannot open: ") + std::strerror(errno));
+        refuse(file, "cannot open: " + sdk::errno_text(errno));
     }
     struct stat file_info {};
     struct stat directory_info {};

@@ -3,8 +3,9 @@
 #include "sinks/sink.hpp"
 #include "sinks/sink_path.hpp"
 
+#include <mdp/sdk/errno_text.hpp>
+
 #include <cerrno>
-#include <cstring>
 #include <string>
 
 #include <fcntl.h>
@@ -16,7 +17,7 @@ namespace mdp::sinks {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::filesystem::path& path, int error_number) {
-    throw SinkError(what + " " + path.string() + ": " + std::strerror(error_number));
+    throw SinkError(what + " " + path.string() + ": " + sdk::errno_text(error_number));
 }
 
 // Makes a rename or new file durable by syncing its directory (best effort: some file

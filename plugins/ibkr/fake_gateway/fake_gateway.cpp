@@ -2,6 +2,8 @@
 
 #include "fake_gateway/gateway_connection.hpp"
 
+#include <mdp/sdk/errno_text.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -27,13 +29,13 @@ FakeGateway::FakeGateway(GatewayOptions options, std::ostream& output) : options
     }
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (listen_fd_ < 0) {
-        throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+        throw std::runtime_error("socket: " + sdk::errno_text(errno));
     }
     const int enable = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &enable, sizeof enable);
     if (::bind(listen_fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
         ::listen(listen_fd_, 16) != 0) {
-        const std::string reason = std::strerror(errno);
+        const std::string reason = sdk::errno_text(errno);
         ::close(listen_fd_);
         throw std::runtime_error("cannot listen on " + options_.bind_address + ":" + std::to_string(options_.port) +
                                  ": " + reason);

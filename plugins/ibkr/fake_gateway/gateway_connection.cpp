@@ -6,6 +6,8 @@
 #include "codec/server_message_codec.hpp"
 #include "codec/wire_constants.hpp"
 
+#include <mdp/sdk/errno_text.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -21,7 +23,7 @@ namespace mdp::ibkr::fake {
 namespace {
 
 constexpr auto kHelloTimeout = std::chrono::seconds(10);
-constexpr std::size_t kGarbageBytes = 64 * 1024;
+constexpr std::size_t kGarbageBytes = std::size_t{64} * 1024;
 constexpr int kMalformedBurst = 5;
 constexpr int kCorruptBurst = 100;
 
@@ -111,7 +113,7 @@ void GatewayConnection::write_all(const char* data, std::size_t size) {
                 }
                 continue;
             }
-            throw Closed{std::string("write failed: ") + std::strerror(errno)};
+            throw Closed{"write failed: " + sdk::errno_text(errno)};
         }
         data += written;
         size -= static_cast<std::size_t>(written);
@@ -242,7 +244,7 @@ void GatewayConnection::read_requests() {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             break;
         }
-        throw Closed{std::string("read failed: ") + std::strerror(errno)};
+        throw Closed{"read failed: " + sdk::errno_text(errno)};
     }
     if (server_version_ == 0) {
         return;  // the handshake reads the prefix and version frame itself

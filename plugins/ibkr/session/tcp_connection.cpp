@@ -1,5 +1,7 @@
 #include "session/tcp_connection.hpp"
 
+#include <mdp/sdk/errno_text.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -15,8 +17,6 @@
 namespace mdp::ibkr {
 
 namespace {
-
-std::string describe_errno(int error) { return std::strerror(error); }
 
 struct AddrInfoDeleter {
     void operator()(addrinfo* info) const noexcept { ::freeaddrinfo(info); }
@@ -48,7 +48,7 @@ int wait_for_connect(int fd, std::chrono::milliseconds timeout, int wakeup_fd, c
             if (errno == EINTR) {
                 continue;
             }
-            throw ConnectionError("poll failed while connecting to " + peer + ": " + describe_errno(errno));
+            throw ConnectionError("poll failed while connecting to " + peer + ": " + sdk::errno_text(errno));
         }
         if (wakeup_fd >= 0 && (fds[1].revents & POLLIN) != 0) {
             throw ConnectionError("interrupted");
@@ -91,7 +91,7 @@ void TcpConnection::connect(const std::string& host, std::uint16_t port, std::ch
         const int fd =
             ::socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address->ai_protocol);
         if (fd < 0) {
-            last_error = describe_errno(errno);
+            last_error = sdk::errno_text(errno);
             continue;
         }
         set_socket_options(fd);
@@ -112,9 +112,9 @@ void TcpConnection::connect(const std::string& host, std::uint16_t port, std::ch
             return;
         }
         ::close(fd);
-        last_error = describe_errno(error);
+        last_error = sdk::errno_text(error);
     }
-    if (last_error == describe_errno(ECONNREFUSED)) {
+    if (last_error == sdk::errno_text(ECONNREFUSED)) {
         throw ConnectionError("connection refused by " + peer_ + " (is TWS/IB Gateway running with the API enabled?)");
     }
     throw ConnectionError("cannot connect to " + peer_ + ": " + last_error);
@@ -135,7 +135,7 @@ std::size_t TcpConnection::read_some(std::span<char> buffer) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             return 0;
         }
-        throw ConnectionError("reading from " + peer_ + " failed: " + describe_errno(errno));
+        throw ConnectionError("reading from " + peer_ + " failed: " + sdk::errno_text(errno));
     }
 }
 
@@ -151,7 +151,7 @@ std::size_t TcpConnection::write_some(std::string_view bytes) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             return 0;
         }
-        throw ConnectionError("writing to " + peer_ + " failed: " + describe_errno(errno));
+        throw ConnectionError("writing to " + peer_ + " failed: " + sdk::errno_text(errno));
     }
 }
 
