@@ -570,9 +570,11 @@ TEST_CASE("malformed messages throw a DecodeError naming message and field", "[i
     };
     CHECK(message_of(nul_fields("1|6|9000|1|abc|0|0|")) == "tickPrice: field 5: expected a number, found \"abc\"");
     CHECK(message_of(nul_fields("2|6|9000|")) == "tickSize: field 4: missing (message has only 3 fields)");
-    CHECK(message_of("2\0"
-                     "6\0"
-                     "9000") == "message 0: message does not end with a NUL field terminator");
+    // The length is given: a plain literal would stop at its first NUL and test "2" instead.
+    CHECK(message_of(std::string("2\0"
+                                 "6\0"
+                                 "9000",
+                                 8)) == "message 0: message does not end with a NUL field terminator");
     CHECK(message_of(nul_fields("x|")) == "message 0: field 1: expected an integer, found \"x\"");
     CHECK(message_of(nul_fields("99|1|7|0|")) == "tickByTick: unknown tick type 7");
     CHECK(message_of("") == "message 0: empty message");
