@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     config.bind_address = "127.0.0.1";
     config.port = 0;
     const auto snapshot = mdp::bench::bench_snapshot(50);
-    mdp::http::HttpServer server(config, [&snapshot] { return snapshot; });
+    // Each call hands the server its own copy, as the host's snapshot source does.
+    mdp::http::HttpServer server(config, [&snapshot] { return snapshot; });  // NOLINT(performance-no-automatic-move)
     server.start();
 
     run_wrk(server.port(), "/health", 2, connections);  // warm-up: connections, caches, CPU clock

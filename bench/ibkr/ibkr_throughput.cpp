@@ -208,7 +208,7 @@ double raw_read_seconds(const Settings& settings, std::size_t blast_size) {
         params_seen += frame.rfind("81", 0) == 0 ? 1 : 0;
     }
     std::size_t received_total = decoder.buffered_bytes();
-    std::vector<char> buffer(256 * 1024);
+    std::vector<char> buffer(std::size_t{256} * 1024);
     Clock::time_point first{};
     if (received_total > 0) {
         first = Clock::now();
@@ -245,7 +245,7 @@ DecodeRun decode_from_memory(const Settings& settings, const std::string& bytes)
     FrameDecoder decoder;
     DecodeRun run;
     const auto start = Clock::now();
-    constexpr std::size_t kReadBytes = 64 * 1024;  // one socket read's worth
+    constexpr std::size_t kReadBytes = std::size_t{64} * 1024;  // one socket read's worth
     for (std::size_t offset = 0; offset < bytes.size(); offset += kReadBytes) {
         const std::size_t size = std::min(kReadBytes, bytes.size() - offset);
         auto space = decoder.writable(size);

@@ -30,7 +30,7 @@ nlohmann::json parse_value(const std::string& text) {
     if (lowered == "false" || lowered == "no" || lowered == "off") {
         return false;
     }
-    const auto parsed = nlohmann::json::parse(text, nullptr, false);
+    auto parsed = nlohmann::json::parse(text, nullptr, false);  // not const: returned by move
     if (!parsed.is_discarded() && (parsed.is_number() || parsed.is_null())) {
         return parsed;
     }

@@ -102,8 +102,11 @@ bool JsonNode::get_bool(const std::string& key, std::optional<bool> fallback) {
     }
     // Environment variables commonly spell booleans 1/0; the override cannot know the type.
     const bool from_environment = origin_->env_overrides.count(path_of(key)) != 0;
-    if (from_environment && value->is_number_integer() && (*value == 0 || *value == 1)) {
-        return *value == 1;
+    if (from_environment && value->is_number_integer()) {
+        const auto number = value->get<std::int64_t>();
+        if (number == 0 || number == 1) {
+            return number == 1;
+        }
     }
     if (!value->is_boolean()) {
         fail_at(key, "expected true or false, found " + describe_json_type(*value));

@@ -179,7 +179,17 @@ HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot
 HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control)
     : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control))) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    // stop() throws only when a mutex or thread operation fails; a destructor cannot pass
+    // that on, so it is logged instead of terminating the process.
+    try {
+        stop();
+    } catch (const std::exception& error) {
+        spdlog::error("http: stopping the server failed: {}", error.what());
+    } catch (...) {
+        spdlog::error("http: stopping the server failed");
+    }
+}
 
 void HttpServer::start() {
     const std::lock_guard lock(impl_->lifecycle_mutex);

@@ -25,11 +25,12 @@ void BackpressureController::on_tick(Ticker ticker) { tickers_.push_back(std::mo
 
 Level BackpressureController::observe(std::size_t depth) {
     Level current = level_.load(std::memory_order_acquire);
-    if (next_level(current, depth, marks_) == current) {
+    Level next = next_level(current, depth, marks_);
+    if (next == current) {
         return current;
     }
-    Level next = current;
     {
+        // Decided again under the lock: another observer may have moved the level meanwhile.
         std::lock_guard lock(events_mutex_);
         current = level_.load(std::memory_order_relaxed);
         next = next_level(current, depth, marks_);

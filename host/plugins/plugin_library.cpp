@@ -26,7 +26,8 @@ std::string loader_diagnosis(const std::string& loader_path) {
         ::dlclose(handle);
         return "the dynamic loader refused it";
     }
-    const char* message = ::dlerror();
+    // Plugins are loaded on the control thread only, and glibc keeps dlerror() per thread.
+    const char* message = ::dlerror();  // NOLINT(concurrency-mt-unsafe)
     return message != nullptr ? message : "the dynamic loader refused it";
 }
 

@@ -7,7 +7,7 @@
 namespace mdp::sinks {
 
 std::filesystem::path resolve_sink_path(const config::RawSection& settings, const std::string& path) {
-    const std::filesystem::path given(path);
+    std::filesystem::path given(path);  // not const: returned by move
     if (path == "-" || path == ":memory:" || given.is_absolute() || settings.origin == nullptr ||
         settings.origin->file.empty()) {
         return given;

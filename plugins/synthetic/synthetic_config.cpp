@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 10> kKnownKeys = {
     "volatility", "bar_intervals_seconds", "batch_size",  "max_events", "threads"};
 
 // Longest bar interval accepted: one week, so interval_ns stays far from overflow.
-constexpr std::int64_t kMaxBarIntervalSeconds = 7 * 24 * 3600;
+constexpr std::int64_t kMaxBarIntervalSeconds = std::int64_t{7} * 24 * 3600;
 // A mid price above this is not a realistic instrument and risks overflowing tick math.
 constexpr double kMaxStartPrice = 1e9;
 // A per-event relative stdev above 10% would make the walk meaningless.

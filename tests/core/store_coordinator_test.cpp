@@ -57,7 +57,7 @@ class RecordingSink final : public sinks::Sink {
 };
 
 struct Pipeline {
-    explicit Pipeline(config::StoreConfig store_config, std::size_t capacity = 1000)
+    explicit Pipeline(const config::StoreConfig& store_config, std::size_t capacity = 1000)
         : queue(capacity, config::OverflowPolicy::block),
           controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8), "store_coordinator",
                      [this] { return queue.depth(); }) {

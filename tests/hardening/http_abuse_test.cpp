@@ -104,7 +104,7 @@ TEST_CASE("slow, oversized and garbage requests do not stop the host serving oth
     // An oversized request line, oversized headers: a 4xx reply and a closed connection.
     {
         RawConnection huge_line(host.port());
-        huge_line.send("GET /" + std::string(64 * 1024, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        huge_line.send("GET /" + std::string(std::size_t{64} * 1024, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
         const std::string reply = huge_line.read_until_closed(20s);
         CHECK((reply.rfind("HTTP/1.1 431", 0) == 0 || reply.rfind("HTTP/1.1 400", 0) == 0 || reply.empty()));
         CHECK(huge_line.closed_by_peer());
@@ -184,6 +184,7 @@ TEST_CASE("a flood of /metrics requests while the pipeline runs: bounded memory,
     std::atomic<int> answered{0};
     std::atomic<int> failed{0};
     std::vector<std::thread> scrapers;
+    scrapers.reserve(4);
     for (int thread = 0; thread < 4; ++thread) {
         scrapers.emplace_back([&] {
             try {

@@ -13,7 +13,7 @@ std::string family_of(const std::string& sample_name, const std::map<std::string
     for (const char* suffix : {"_bucket", "_sum", "_count"}) {
         const std::string text(suffix);
         if (sample_name.size() > text.size() && sample_name.ends_with(text)) {
-            const std::string base = sample_name.substr(0, sample_name.size() - text.size());
+            std::string base = sample_name.substr(0, sample_name.size() - text.size());
             const auto found = types.find(base);
             if (found != types.end() && found->second == "histogram") {
                 return base;
@@ -107,7 +107,10 @@ std::string parse_sample_line(const std::string& line, ParsedSample& sample) {
 std::string series_identity(const ParsedSample& sample) {
     std::string identity = sample.name;
     for (const auto& [name, value] : sample.labels) {
-        identity += '\0' + name + '=' + value;
+        identity += '\0';
+        identity += name;
+        identity += '=';
+        identity += value;
     }
     return identity;
 }

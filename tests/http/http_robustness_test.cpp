@@ -63,7 +63,8 @@ TEST_CASE("oversized headers get 431, an oversized body 413", "[http][robustness
     TestServer served(mdp::test::sample_snapshot(), config);
     {
         RawConnection connection(served.port());
-        connection.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+        connection.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(std::size_t{64} * 1024, 'a') +
+                        "\r\n\r\n");
         const std::string reply = connection.read_until_closed(10s);
         CHECK(status_line(reply) == "HTTP/1.1 431 Request Header Fields Too Large");
         CHECK(connection.closed_by_peer());
@@ -180,7 +181,7 @@ TEST_CASE("memory stays bounded under floods of connections and oversized reques
             flood.push_back(std::make_unique<RawConnection>(served.port()));
             // Half send a header beyond the limit, half stay idle.
             if (index % 2 == 0) {
-                flood.back()->send("GET /metrics HTTP/1.1\r\nX-Big: " + std::string(20 * 1024, 'x'));
+                flood.back()->send("GET /metrics HTTP/1.1\r\nX-Big: " + std::string(std::size_t{20} * 1024, 'x'));
             }
         }
         CHECK(health_answers(served.port()));

@@ -62,7 +62,7 @@ TEST_CASE("the four compatibility metrics have exactly the contract names, types
     CHECK(parsed.value("feedback_events_processed_total", {{"provider", "synthetic"}, {"level", "soft"}}) == 3);
     CHECK(parsed.value("feedback_events_processed_total", {{"provider", "synthetic"}, {"level", "hard"}}) == 1);
     // Every level exists for every provider from the start, so increase() works at once.
-    CHECK(parsed.find("feedback_events_processed_total").size() == 3 * 3);
+    CHECK(parsed.find("feedback_events_processed_total").size() == std::size_t{3} * 3);
     for (const auto& sample : parsed.find("feedback_events_processed_total")) {
         CHECK(sample.labels.size() == 2);
     }

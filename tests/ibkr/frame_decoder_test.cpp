@@ -105,7 +105,7 @@ TEST_CASE("a frame of exactly the limit is accepted", "[ibkr][codec][framing]") 
 }
 
 TEST_CASE("a large frame arriving in pieces is read without unbounded growth", "[ibkr][codec][framing]") {
-    const std::string payload(3 * 1024 * 1024, 'z');
+    const std::string payload(std::size_t{3} * 1024 * 1024, 'z');
     const std::string stream = framed(payload) + frame_of_fields("57|1|1|");
     FrameDecoder decoder;
     std::size_t offset = 0;
@@ -122,7 +122,7 @@ TEST_CASE("a large frame arriving in pieces is read without unbounded growth", "
     CHECK(frames == 2);
     // After the big frame is gone the buffer shrinks back.
     (void)decoder.writable();
-    CHECK(decoder.capacity_bytes() < 1024 * 1024);
+    CHECK(decoder.capacity_bytes() < std::size_t{1024} * 1024);
 }
 
 TEST_CASE("an empty frame is delivered as an empty payload", "[ibkr][codec][framing]") {

@@ -28,10 +28,10 @@ constexpr auto kPatience = 60s;
 #if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer keeps freed memory in quarantine (256 MB by default): only gross growth
 // shows, so the flood is larger than what may legitimately be held.
-constexpr std::int64_t kMemoryGrowthLimitKib = 400 * 1024;
+constexpr std::int64_t kMemoryGrowthLimitKib = std::int64_t{400} * 1024;
 constexpr int kPauseBlastMessages = 6'000'000;  // 720 MB as events if it were all kept
 #else
-constexpr std::int64_t kMemoryGrowthLimitKib = 100 * 1024;
+constexpr std::int64_t kMemoryGrowthLimitKib = std::int64_t{100} * 1024;
 constexpr int kPauseBlastMessages = 3'000'000;  // 360 MB as events if it were all kept
 #endif
 

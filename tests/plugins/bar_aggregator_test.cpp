@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 using mdp::synthetic::BarAggregator;
-using mdp::synthetic::ClosedBar;
 
 namespace {
 

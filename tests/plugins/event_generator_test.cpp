@@ -132,7 +132,7 @@ TEST_CASE("event generator: bars aggregate exactly the trades of their interval"
         }
     }
     // Closed so far: 1 s bars for seconds 0..3 and 2 s bars for [0,2) and [2,4), per symbol.
-    REQUIRE(bars.size() == 2 * (4 + 2));
+    REQUIRE(bars.size() == std::size_t{2} * (4 + 2));
     CHECK(generator.counts().bars == bars.size());
     for (const auto& event : bars) {
         const mdp_bar_t& bar = event.body.bar;

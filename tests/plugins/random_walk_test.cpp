@@ -26,6 +26,7 @@ std::vector<double> walk_bids(std::uint64_t seed, int steps) {
     RandomSource random(seed);
     RandomWalk walk(100.0, 0.001);
     std::vector<double> bids;
+    bids.reserve(static_cast<std::size_t>(steps));
     for (int step = 0; step < steps; ++step) {
         bids.push_back(walk.next_quote(random).bid);
     }

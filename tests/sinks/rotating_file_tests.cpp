@@ -7,7 +7,6 @@
 
 using mdp::sinks::FsyncPolicy;
 using mdp::sinks::RotatingFile;
-using mdp::sinks::RotatingFileOptions;
 
 TEST_CASE("rotating file gives an oversized line a file of its own", "[sinks][rotation]") {
     mdp::test::TempDir dir;
@@ -50,6 +49,6 @@ TEST_CASE("rotating file without a limit never rotates", "[sinks][rotation]") {
         file.append_lines("some line of text\n");
     }
     file.close();
-    CHECK(std::filesystem::file_size(dir / "log") == 100 * 18);
+    CHECK(std::filesystem::file_size(dir / "log") == std::uintmax_t{100} * 18);
     CHECK_FALSE(std::filesystem::exists(dir / "log.1"));
 }

@@ -24,7 +24,7 @@ std::string url_encode(const std::string& text) {
     return encoded;
 }
 
-PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, PrometheusOptions options) {
+PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, const PrometheusOptions& options) {
     std::ostringstream config;
     config << "global:\n"
            << "  scrape_interval: 1s\n"

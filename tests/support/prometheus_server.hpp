@@ -27,7 +27,7 @@ class PrometheusServer {
    public:
     // `targets` as "127.0.0.1:<port>". Returns once Prometheus answers /-/ready; throws
     // std::runtime_error (with its log) when it does not within the startup timeout.
-    explicit PrometheusServer(const std::vector<std::string>& targets, PrometheusOptions options = {});
+    explicit PrometheusServer(const std::vector<std::string>& targets, const PrometheusOptions& options = {});
     ~PrometheusServer();
     PrometheusServer(const PrometheusServer&) = delete;
     PrometheusServer& operator=(const PrometheusServer&) = delete;

@@ -32,7 +32,7 @@ TempDir::~TempDir() {
 }
 
 std::filesystem::path TempDir::write_file(const std::string& name, const std::string& content) const {
-    const auto file = path_ / name;
+    auto file = path_ / name;  // not const: returned by move
     std::filesystem::create_directories(file.parent_path());
     std::ofstream stream(file, std::ios::binary);
     stream << content;

@@ -23,7 +23,7 @@ namespace mdp::ibkr {
 
 class FrameDecoder {
    public:
-    static constexpr std::size_t kDefaultReadBytes = 64 * 1024;
+    static constexpr std::size_t kDefaultReadBytes = std::size_t{64} * 1024;
 
     explicit FrameDecoder(std::size_t max_payload_bytes = wire::kMaxFramePayloadBytes);
 

@@ -122,7 +122,7 @@ ContractFields ContractConfig::wire_fields() const {
 }
 
 std::string default_display_name(const ContractConfig& contract) {
-    const std::string base = contract.symbol.empty() ? "conid:" + std::to_string(contract.con_id) : contract.symbol;
+    std::string base = contract.symbol.empty() ? "conid:" + std::to_string(contract.con_id) : contract.symbol;
     if (contract.sec_type == "CASH") {
         return base + "." + contract.currency;
     }

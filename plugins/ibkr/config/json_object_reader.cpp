@@ -151,7 +151,7 @@ std::string JsonObjectReader::one_of(const std::string& key, const std::vector<s
         return *fallback;
     }
     if (value->is_string()) {
-        const std::string text = value->get<std::string>();
+        std::string text = value->get<std::string>();  // not const: returned by move
         for (const auto& option : allowed) {
             if (option == text) {
                 return text;

@@ -1,5 +1,5 @@
 /* See c_provider.h. Compiled as strict C11 (no GNU extensions) with -Werror. */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L /* NOLINT(bugprone-reserved-identifier): a feature-test macro */
 
 #include "c_provider.h"
 

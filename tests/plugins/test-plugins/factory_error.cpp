@@ -8,7 +8,7 @@ namespace {
 
 class RefusingProvider final : public mdp::sdk::Provider {
    public:
-    RefusingProvider(mdp::sdk::Host /*host*/, std::string /*instance_name*/, std::string_view /*config_json*/) {
+    RefusingProvider(mdp::sdk::Host /*host*/, const std::string& /*instance_name*/, std::string_view /*config_json*/) {
         throw std::runtime_error("factory refused: this test plugin never creates a provider");
     }
     void start() override {}

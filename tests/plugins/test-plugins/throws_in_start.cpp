@@ -8,7 +8,8 @@ namespace {
 
 class FailingStartProvider final : public mdp::sdk::Provider {
    public:
-    FailingStartProvider(mdp::sdk::Host /*host*/, std::string /*instance_name*/, std::string_view /*config_json*/) {}
+    FailingStartProvider(mdp::sdk::Host /*host*/, const std::string& /*instance_name*/,
+                         std::string_view /*config_json*/) {}
     void start() override { throw std::runtime_error("deliberate start failure"); }
     void stop() override {}
 };
