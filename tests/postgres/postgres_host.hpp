@@ -1,14 +1,15 @@
 #pragma once
-// The real mdp-host (host_runner.hpp) writing into a PostgreSQL sink ("pg"): synthetic
-// provider "synthetic" (quotes, trades, 1-second bars), HTTP on a free loopback port.
+// The real mdp-host writing into a PostgreSQL sink ("pg"): the synthetic host shape
+// (synthetic_host.hpp) with provider "synthetic" (AAPL and MSFT: quotes, trades, 1-second
+// bars), short retry and circuit-breaker timings, and accessors that tolerate a host that
+// does not answer (the outage tests poll through failures).
 
-#include "host_runner.hpp"
-#include "http_client.hpp"
-#include "temp_dir.hpp"
+#include "synthetic_host.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <memory>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace mdp::test {
@@ -21,30 +22,30 @@ struct PostgresHostOptions {
     std::int64_t circuit_cooldown_ms = 300;
 };
 
+// The synthetic host options for `options`.
+[[nodiscard]] SyntheticHostOptions synthetic_options(const PostgresHostOptions& options);
+
 // The host's config for `options` (also used for --check-config runs).
-nlohmann::json postgres_host_config(const PostgresHostOptions& options, unsigned short http_port);
+[[nodiscard]] nlohmann::json postgres_host_config(const PostgresHostOptions& options, unsigned short http_port);
 
 class PostgresHost {
    public:
     // Starts the host and waits until /health answers; throws with the output otherwise.
-    explicit PostgresHost(const PostgresHostOptions& options);
-    PostgresHost(const PostgresHost&) = delete;
-    PostgresHost& operator=(const PostgresHost&) = delete;
+    explicit PostgresHost(const PostgresHostOptions& options) : host_(synthetic_options(options)) {}
 
-    [[nodiscard]] std::string output() const { return host_->output(); }
+    [[nodiscard]] std::string output() const { return host_.output(); }
     // GET /api/v1/status, parsed (null when the host does not answer).
-    [[nodiscard]] nlohmann::json status();
-    [[nodiscard]] int ready_status();
-    [[nodiscard]] HttpResponse get(const std::string& target);
+    [[nodiscard]] nlohmann::json status() const;
+    // The status of GET /ready (0 when the host does not answer).
+    [[nodiscard]] int ready_status() const;
+    [[nodiscard]] HttpResponse get(const std::string& target) const { return host_.get(target); }
     // SIGTERM, then waits for the exit (drain included); the exit code, -1 on timeout.
-    int stop();
+    int stop() { return host_.stop(); }
     // The mdp-summary object logged at exit (null when absent).
-    [[nodiscard]] nlohmann::json summary() const;
+    [[nodiscard]] nlohmann::json summary() const { return host_.summary(); }
 
    private:
-    TempDir directory_{"mdp-pg-host"};
-    unsigned short port_ = 0;
-    std::unique_ptr<HostRunner> host_;
+    SyntheticHost host_;
 };
 
 }  // namespace mdp::test

@@ -17,8 +17,10 @@ nlohmann::json http_section(const SyntheticHostOptions& options, unsigned short 
     return http;
 }
 
-nlohmann::json host_config(const SyntheticHostOptions& options, unsigned short port,
-                           const std::filesystem::path& database) {
+}  // namespace
+
+nlohmann::json synthetic_host_config(const SyntheticHostOptions& options, unsigned short port,
+                                     const std::filesystem::path& database) {
     nlohmann::json providers = nlohmann::json::array();
     for (const std::string& name : options.provider_names) {
         providers.push_back({{"name", name},
@@ -26,27 +28,29 @@ nlohmann::json host_config(const SyntheticHostOptions& options, unsigned short p
                              {"config",
                               {{"symbols", options.symbols},
                                {"rate_per_symbol", options.rate_per_symbol},
-                               {"seed", 7},
-                               {"bar_intervals_seconds", nlohmann::json::array()}}}});
+                               {"seed", options.seed},
+                               {"bar_intervals_seconds", options.bar_intervals_seconds}}}});
     }
+    const nlohmann::json sink = options.sink.is_null()
+                                    ? nlohmann::json{{"type", "sqlite"}, {"name", "main"}, {"path", database.string()}}
+                                    : options.sink;
+    nlohmann::json store = {{"queue_capacity", options.queue_capacity},
+                            {"batch_size", options.batch_size},
+                            {"flush_interval_ms", 50},
+                            {"overflow_policy", "block"},
+                            {"sinks", nlohmann::json::array({sink})}};
+    store.update(options.store_overrides);
     return {{"plugin_path", {MDP_PLUGIN_DIR}},
             {"http", http_section(options, port)},
             {"logging", {{"level", "info"}}},
-            {"store",
-             {{"queue_capacity", options.queue_capacity},
-              {"batch_size", options.batch_size},
-              {"flush_interval_ms", 50},
-              {"overflow_policy", "block"},
-              {"sinks", {{{"type", "sqlite"}, {"name", "main"}, {"path", database.string()}}}}}},
+            {"store", store},
             {"backpressure", {{"feedback_enabled", true}, {"low_watermark_pct", 0.5}, {"high_watermark_pct", 0.8}}},
             {"providers", providers}};
 }
 
-}  // namespace
-
 SyntheticHost::SyntheticHost(const SyntheticHostOptions& options) {
     port_ = free_loopback_port();
-    const auto config_file = write_host_config(directory_, host_config(options, port_, database()));
+    const auto config_file = write_host_config(directory_, synthetic_host_config(options, port_, database()));
     std::map<std::string, std::string> environment;
     if (!options.admin_token.empty()) {
         environment["MDP_ADMIN_TOKEN"] = options.admin_token;

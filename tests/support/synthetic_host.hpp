@@ -1,8 +1,8 @@
 #pragma once
 // The real mdp-host (host_runner.hpp) in its most common test shape: synthetic provider
-// instances into one SQLite sink ("main") in a temp dir, HTTP on a free loopback port,
-// optionally an admin token (the control API) and tighter HTTP limits. Used by the HTTP
-// end-to-end tests and the hardening tests.
+// instances into one sink (SQLite "main" in a temp dir unless another is given), HTTP on a
+// free loopback port, optionally an admin token (the control API) and tighter HTTP limits.
+// Used by the HTTP end-to-end, hardening and PostgreSQL host tests.
 
 #include "host_runner.hpp"
 #include "http_client.hpp"
@@ -24,12 +24,20 @@ struct SyntheticHostOptions {
     std::vector<std::string> provider_names{"synthetic"};  // each runs the synthetic plugin
     std::vector<std::string> symbols{"AAA", "BBB"};
     double rate_per_symbol = 500;  // quotes + trades per second per symbol, at scale 1.0
+    std::uint64_t seed = 7;
+    std::vector<int> bar_intervals_seconds;  // none: quotes and trades only
+    nlohmann::json sink;  // the one sink's object; null: SQLite "main" at database()
+    nlohmann::json store_overrides = nlohmann::json::object();  // more keys of the store section
     std::size_t queue_capacity = 2000;  // watermarks at 50 % / 80 %, overflow policy "block"
     std::size_t batch_size = 100;
     std::string admin_token;  // passed as MDP_ADMIN_TOKEN; empty: no control API
     std::optional<std::size_t> max_connections;  // http.max_connections (host default when unset)
     std::optional<std::int64_t> read_timeout_ms;  // http.read_timeout_ms (host default when unset)
 };
+
+// The host's config for `options`, HTTP on 127.0.0.1:`port`, the default sink at `database`.
+[[nodiscard]] nlohmann::json synthetic_host_config(const SyntheticHostOptions& options, unsigned short port,
+                                                   const std::filesystem::path& database);
 
 class SyntheticHost {
    public:
