@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
     using namespace mdp::app;
     CliOptions options;
     try {
+        // Read before any thread starts, so nothing can change the environment meanwhile.
+        // NOLINTNEXTLINE(concurrency-mt-unsafe)
         options = parse_cli(std::vector<std::string>(argv + 1, argv + argc), std::getenv("MDP_CONFIG"));
     } catch (const std::invalid_argument& error) {
         std::cerr << "mdp-host: " << error.what() << '\n';

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 using namespace mdp;
@@ -27,11 +28,13 @@ class Receiver {
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
         socklen_t length = sizeof(address);
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+        if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+            ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+            ::listen(listen_fd_, 16) != 0) {
+            throw std::runtime_error("webhook receiver: cannot listen on 127.0.0.1");
+        }
         port_ = ntohs(address.sin_port);
-        ::listen(listen_fd_, 16);
         thread_ = std::thread([this] { serve(); });
     }
     ~Receiver() {
