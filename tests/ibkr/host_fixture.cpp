@@ -77,13 +77,7 @@ HostProcess::HostProcess(const mdp::test::TempDir& dir, const json& provider, co
 
 HostProcess::~HostProcess() { host_->stop(SIGINT, 30s); }
 
-std::optional<json> HostProcess::status() const {
-    try {
-        return mdp::test::status_document(http_port_);
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
+std::optional<json> HostProcess::status() const { return mdp::test::try_status_document(http_port_); }
 
 json HostProcess::provider_status() const {
     const auto document = status();

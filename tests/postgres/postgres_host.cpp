@@ -1,7 +1,5 @@
 #include "postgres_host.hpp"
 
-#include <stdexcept>
-
 namespace mdp::test {
 
 SyntheticHostOptions synthetic_options(const PostgresHostOptions& options) {
@@ -29,13 +27,7 @@ nlohmann::json postgres_host_config(const PostgresHostOptions& options, unsigned
     return synthetic_host_config(synthetic_options(options), http_port, {});
 }
 
-nlohmann::json PostgresHost::status() const {
-    try {
-        return host_.status();
-    } catch (const std::runtime_error&) {  // HttpClientError, or an answer other than 200
-        return nullptr;
-    }
-}
+nlohmann::json PostgresHost::status() const { return try_status_document(host_.port()).value_or(nullptr); }
 
 int PostgresHost::ready_status() const {
     try {

@@ -62,6 +62,14 @@ nlohmann::json status_document(unsigned short port) {
     return nlohmann::json::parse(response.body);
 }
 
+std::optional<nlohmann::json> try_status_document(unsigned short port) {
+    try {
+        return status_document(port);
+    } catch (const std::exception&) {  // nothing answered, an answer other than 200, or not JSON
+        return std::nullopt;
+    }
+}
+
 const nlohmann::json& provider_in_status(const nlohmann::json& status, const std::string& name) {
     for (const auto& entry : status.at("providers")) {
         if (entry.at("name") == name) {

@@ -61,6 +61,10 @@ class HostRunner {
 // std::runtime_error for another status and HttpClientError when nothing answers.
 nlohmann::json status_document(unsigned short port);
 
+// The same for polling a host that may not answer (starting, stalled, gone): nullopt instead
+// of an exception when nothing answers, the answer is not 200, or it is not JSON.
+std::optional<nlohmann::json> try_status_document(unsigned short port);
+
 // The entry of provider `name` in a status document; throws std::runtime_error when absent.
 const nlohmann::json& provider_in_status(const nlohmann::json& status, const std::string& name);
 
