@@ -4,7 +4,9 @@
 #   scripts/lint.sh format        every C/C++ file formatted as .clang-format says (seconds)
 #   scripts/lint.sh tidy [dir]    clang-tidy on every project translation unit, using the
 #                                 compile commands of a configured build (default: build/)
-#   scripts/lint.sh               both
+#   scripts/lint.sh paths         no tracked file refers to a path outside the repository
+#                                 (scripts/check-self-contained.sh)
+#   scripts/lint.sh               all three
 #
 # Any finding fails (exit 1). `scripts/lint.sh fix-format` rewrites the files in place.
 set -euo pipefail
@@ -43,12 +45,14 @@ case "${1:-all}" in
   format) check_format ;;
   fix-format) project_sources | xargs clang-format -i ;;
   tidy) check_tidy "${2:-build}" ;;
+  paths) scripts/check-self-contained.sh ;;
   all)
     check_format
+    scripts/check-self-contained.sh
     check_tidy build
     ;;
   *)
-    echo "unknown mode: $1 (use format, fix-format, tidy or nothing for both)" >&2
+    echo "unknown mode: $1 (use format, fix-format, tidy, paths or nothing for all)" >&2
     exit 2
     ;;
 esac

@@ -1,5 +1,5 @@
 // The HPA model the KEDA loop test relies on, checked against the arithmetic documented in
-// shared/reference/keda-prometheus.md and Kubernetes' horizontal.go.
+// Kubernetes' HPA documentation and its replica calculator (pkg/controller/podautoscaler).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 

@@ -1,5 +1,5 @@
 // The Kubernetes manifests under deploy/: each validates against the schema the API server
-// would apply (Kubernetes' own for core kinds, the CRDs in shared/schemas/ for KEDA and
+// would apply (Kubernetes' own for core kinds, the CRDs vendored in tests/deploy/schemas/ for KEDA and
 // prometheus-operator kinds), and they fit together (labels, selectors, ports, names) and
 // keep the names and settings existing clusters depend on.
 import assert from "node:assert/strict";
@@ -14,7 +14,7 @@ import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-op
 
 import { CrdSchema } from "./lib/crd-schema.mjs";
 import { loadKind, loadYamlDocuments } from "./lib/manifests.mjs";
-import { deployFile, sharedDir, sourceDir } from "./lib/paths.mjs";
+import { deployFile, schemaDir, sourceDir } from "./lib/paths.mjs";
 
 const NAMESPACE = "market-data";
 const DEPLOYMENT_FILE = deployFile("keda", "deployment-pipeline.yaml");
@@ -32,7 +32,7 @@ const podSpec = deployment.spec.template.spec;
 const container = podSpec.containers.find((c) => c.name === "mdp-host");
 
 function crd(file) {
-    return new CrdSchema(path.join(sharedDir, "schemas", file));
+    return new CrdSchema(path.join(schemaDir, file));
 }
 
 // True when every key/value of `selector` is among `labels`.

@@ -1,5 +1,5 @@
 // deploy/keda/README.md: covers every section of the document operators were promised
-// (shared/seed/keda-autoscaling-readme.md), its threshold table is the formula's, and what it
+// (vendored as tests/deploy/reference/keda-autoscaling-readme.md), its threshold table is the formula's, and what it
 // tells operators to run refers to files, names and settings that exist.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import yaml from "js-yaml";
 import { readmeTable, thresholdTable } from "../../deploy/keda/threshold-table.mjs";
 import { loadKind } from "./lib/manifests.mjs";
 import { codeBlocks, readme, readmeQueries } from "./lib/queries.mjs";
-import { deployFile, sharedDir } from "./lib/paths.mjs";
+import { deployFile, referenceDir } from "./lib/paths.mjs";
 
 const text = readme();
 
@@ -22,7 +22,7 @@ function headings(markdown) {
 }
 
 test("every section of the promised document is there", () => {
-    const seed = readFileSync(path.join(sharedDir, "seed", "keda-autoscaling-readme.md"), "utf8");
+    const seed = readFileSync(path.join(referenceDir, "keda-autoscaling-readme.md"), "utf8");
     const ours = new Set(headings(text));
     const missing = headings(seed).filter((h) => !ours.has(h));
     assert.deepEqual(missing, []);
@@ -63,7 +63,7 @@ test("the files it applies or links exist", () => {
 });
 
 test("every MDP_ variable it names is one the host reads", () => {
-    // The named variables of shared/reference/compatibility.md and the host's config loader.
+    // The variables existing deployments set (docs/configuration.md) and the host's config loader.
     const known = new Set(["MDP_METRICS_ENABLE", "MDP_FB_ENABLE_FEEDBACK", "MDP_FB_SCALE_OK", "MDP_FB_SCALE_SOFT",
         "MDP_FB_SCALE_HARD", "MDP_HIGH_WATERMARK_PCT", "MDP_LOW_WATERMARK_PCT", "MDP_LOG_LEVEL", "MDP_HTTP_PORT",
         "MDP_HTTP_BIND_ADDRESS", "MDP_CONFIG", "MDP_FB_PROVIDER_NAME", "MDP_MODE"]);

@@ -1,5 +1,5 @@
 // Validating a custom resource against its CustomResourceDefinition's openAPIV3Schema (the
-// copies in shared/schemas/), the check the API server makes on `kubectl apply`.
+// copies vendored in tests/deploy/schemas/), the check the API server makes on `kubectl apply`.
 import Ajv from "ajv";
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";

@@ -1,5 +1,5 @@
 // How KEDA's prometheus scaler reads a ScaledObject and turns a query result into a metric
-// value (see shared/reference/keda-prometheus.md): one element or none; an empty result,
+// value (KEDA's prometheus scaler documentation): one element or none; an empty result,
 // NaN or Inf reads as 0 when ignoreNullValues is true (KEDA's default), else it is an error.
 
 // KEDA's defaults for the replica bounds a ScaledObject may leave out.

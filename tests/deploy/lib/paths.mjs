@@ -8,9 +8,11 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const sourceDir = process.env.MDP_SOURCE_DIR ?? path.resolve(here, "../../..");
-export const sharedDir = process.env.MDP_SHARED_DIR ?? path.resolve(sourceDir, "../shared");
 export const deployDir = path.join(sourceDir, "deploy");
 export const testDir = path.resolve(here, "..");
+// Upstream material the tests check against, vendored with its source (each folder's README).
+export const schemaDir = path.join(testDir, "schemas");
+export const referenceDir = path.join(testDir, "reference");
 
 // Build products; undefined when the tests run outside a CMake build.
 export const binaryDir = process.env.MDP_BINARY_DIR;
