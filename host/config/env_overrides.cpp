@@ -14,7 +14,7 @@ constexpr std::string_view kPrefix = "MDP_";
 constexpr std::string_view kGeneralPrefix = "MDP__";
 
 // Variables that configure something other than the config document.
-constexpr const char* kNonConfigVariables[] = {"MDP_CONFIG", "MDP_KEEP_TEST_DIRS"};
+constexpr const char* kNonConfigVariables[] = {"MDP_CONFIG"};
 constexpr const char* kIgnoredVariables[] = {"MDP_MODE", "MDP_FB_PROVIDER_NAME"};
 
 std::string lowercase(std::string text) {

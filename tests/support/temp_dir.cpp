@@ -25,7 +25,7 @@ TempDir::TempDir(const std::string& prefix) {
 }
 
 TempDir::~TempDir() {
-    if (std::getenv("MDP_KEEP_TEST_DIRS") == nullptr) {
+    if (std::getenv("KEEP_TEST_DIRS") == nullptr) {
         std::error_code ignored;
         std::filesystem::remove_all(path_, ignored);
     }

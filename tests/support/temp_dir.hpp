@@ -1,6 +1,6 @@
 #pragma once
 // A fresh directory under the system temp dir, removed with everything in it on destruction
-// (kept when MDP_KEEP_TEST_DIRS is set, for debugging).
+// (kept when KEEP_TEST_DIRS is set, for debugging).
 
 #include <filesystem>
 #include <string>
