@@ -169,11 +169,8 @@ int HostApplication::shut_down(int exit_code) {
 
 void HostApplication::log_started() const {
     std::string sink_text;
-    for (const auto& sink : config_.store.sinks) {
-        const auto& settings = sink.settings.value;
-        const std::string where = settings.contains("path") && settings["path"].is_string()
-                                      ? " -> " + settings["path"].get<std::string>()
-                                      : "";
+    for (const auto& sink : coordinator_->sink_snapshots()) {
+        const std::string where = sink.destination.empty() ? "" : " -> " + sink.destination;
         sink_text += (sink_text.empty() ? "" : ", ") + sink.name + " (" + sink.type + where + ")";
     }
     spdlog::info("mdp-host {} running: {} provider(s), sinks: {}", kVersion, config_.providers.size(),

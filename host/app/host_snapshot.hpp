@@ -57,6 +57,7 @@ struct SinkSnapshot {
     std::map<std::string, std::uint64_t> rows_by_table;  // rows inserted or updated per table
     std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by kind
     std::string circuit_state;  // "closed", "open", "half_open" or ""
+    std::string destination;  // where the data goes (Sink::destination)
 };
 
 struct QueueSnapshot {

@@ -191,6 +191,7 @@ std::vector<app::SinkSnapshot> StoreCoordinator::sink_snapshots() const {
         sink.rows_by_table = std::move(own.rows_by_table);
         sink.errors_by_kind = std::move(own.errors_by_kind);
         sink.circuit_state = std::move(own.circuit_state);
+        sink.destination = state->sink->destination();
         sink.retries += own.retries;  // attempts the sink repeated inside one write()
         const std::int64_t write_started = state->write_started_ns.load(std::memory_order_relaxed);
         const bool stalled = write_started != 0 && now_ns - write_started > kStalledWriteNs;

@@ -31,6 +31,11 @@ JsonlSinkOptions read_jsonl_sink_options(config::JsonNode& node, const config::R
 JsonlSink::JsonlSink(std::string name, JsonlSinkOptions options)
     : name_(std::move(name)), file_(std::move(options.file)) {}
 
+std::string JsonlSink::destination() const {
+    return file_.is_stdout() ? std::string("stdout")
+                             : std::filesystem::absolute(file_.path()).lexically_normal().string();
+}
+
 void JsonlSink::open(const SinkContext& context) {
     context_ = context;
     file_.open();

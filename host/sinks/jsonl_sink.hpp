@@ -35,6 +35,7 @@ class JsonlSink final : public Sink {
     void write(std::span<const pipeline::StoreEvent> batch) override;
     void close() override;
     [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
+    [[nodiscard]] std::string destination() const override;
 
    private:
     std::string name_;

@@ -3,7 +3,10 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <string_view>
 #include <vector>
 
 namespace mdp::sinks {
@@ -109,6 +112,27 @@ void validate_conninfo(const std::string& conninfo) {
         reason = "expected key=value pairs or a postgresql:// URI";
     }
     throw PostgresError(PostgresErrorKind::connect, "not a valid libpq connection string: " + reason);
+}
+
+std::string describe_conninfo_target(const std::string& conninfo) {
+    // Where, not how: keys that name the server and database, in reading order.
+    static constexpr std::array<std::string_view, 6> kShown = {"service", "host", "hostaddr", "port", "dbname", "user"};
+    std::map<std::string_view, std::string> values;
+    PQconninfoOption* options = conninfo.empty() ? nullptr : PQconninfoParse(conninfo.c_str(), nullptr);
+    for (PQconninfoOption* option = options; option != nullptr && option->keyword != nullptr; ++option) {
+        const auto shown = std::find(kShown.begin(), kShown.end(), std::string_view(option->keyword));
+        if (shown != kShown.end() && option->val != nullptr && *option->val != '\0') {
+            values[*shown] = option->val;
+        }
+    }
+    PQconninfoFree(options);
+    std::string text;
+    for (const auto key : kShown) {
+        if (const auto found = values.find(key); found != values.end()) {
+            text += (text.empty() ? "" : " ") + std::string(key) + "=" + found->second;
+        }
+    }
+    return text.empty() ? std::string("server and database from the PG* environment variables") : text;
 }
 
 PostgresConnection::PostgresConnection(const PostgresConnectionSettings& settings) {

@@ -53,6 +53,11 @@ struct PostgresConnectionSettings {
 // The message names the problem without echoing the string (it may hold a password).
 void validate_conninfo(const std::string& conninfo);
 
+// The server and database a connection string names, for logs: "host=db port=5432
+// dbname=mdp user=mdp" (only the keys it sets; never a password), or a note that libpq's PG*
+// environment variables decide when it sets none of them.
+std::string describe_conninfo_target(const std::string& conninfo);
+
 class PostgresConnection {
    public:
     // Connects and sets the session's statement_timeout. Throws PostgresError.

@@ -59,6 +59,10 @@ PostgresSink::PostgresSink(std::string name, PostgresSinkOptions options)
 
 PostgresSink::~PostgresSink() = default;
 
+std::string PostgresSink::destination() const {
+    return "PostgreSQL " + describe_conninfo_target(options_.connection.conninfo) + ", schema " + options_.schema;
+}
+
 void PostgresSink::open(const SinkContext& context) {
     context_ = context;
     try {

@@ -64,6 +64,7 @@ class PostgresSink final : public Sink {
     // rows_by_table: quotes, trades, bars_ohlcv (rows inserted or upserted); errors_by_kind:
     // see postgres_error_kind_name() plus "circuit_open"; circuit_state.
     [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
+    [[nodiscard]] std::string destination() const override;
 
     // [coordinator thread] The breaker, for tests and diagnostics.
     [[nodiscard]] CircuitBreaker::State circuit_state() const { return breaker_.state(); }

@@ -41,8 +41,10 @@ class RotatingFile {
 
     [[nodiscard]] std::uint64_t current_file_bytes() const { return current_bytes_; }
 
-   private:
     [[nodiscard]] bool is_stdout() const { return options_.path == "-"; }
+    [[nodiscard]] const std::filesystem::path& path() const { return options_.path; }
+
+   private:
     [[nodiscard]] std::filesystem::path rotated_path(std::uint32_t index) const;
     // Length of the longest prefix of whole lines of `lines` that still fits the current file.
     [[nodiscard]] std::size_t fitting_prefix(std::string_view lines) const;

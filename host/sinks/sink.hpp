@@ -58,6 +58,11 @@ class Sink {
 
     // [any thread, non-blocking] A copy of this sink's own counters (see SinkStats).
     [[nodiscard]] virtual SinkStats stats() const { return {}; }
+
+    // [any thread, non-blocking] Where this sink's data goes, for the log line at start: an
+    // absolute file path, "stdout", or a database target without credentials. "" when the
+    // sink keeps nothing (null).
+    [[nodiscard]] virtual std::string destination() const { return {}; }
 };
 
 }  // namespace mdp::sinks

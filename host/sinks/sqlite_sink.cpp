@@ -70,6 +70,13 @@ SqliteSink::SqliteSink(std::string name, SqliteSinkOptions options)
 
 SqliteSink::~SqliteSink() = default;
 
+std::string SqliteSink::destination() const {
+    if (options_.path == ":memory:") {
+        return "in-memory database";
+    }
+    return std::filesystem::absolute(options_.path).lexically_normal().string();
+}
+
 void SqliteSink::open(const SinkContext& context) {
     context_ = context;
     if (connection_) {

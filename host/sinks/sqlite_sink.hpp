@@ -41,6 +41,7 @@ class SqliteSink final : public Sink {
     void write(std::span<const pipeline::StoreEvent> batch) override;
     void close() override;
     [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
+    [[nodiscard]] std::string destination() const override;
 
    private:
     // The open connection and its prepared statements (destroyed together, statements first).

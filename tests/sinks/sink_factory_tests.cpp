@@ -74,3 +74,23 @@ TEST_CASE("sink factory errors name the file and JSON path", "[sinks][factory]")
                Catch::StartsWith(
                    "etc/mdp.json: store.sinks[2].type: expected one of \"null\", \"jsonl\", \"sqlite\", \"postgres\""));
 }
+
+TEST_CASE("each sink names where its data goes: the resolved file, stdout, or the database without secrets",
+          "[sinks][factory]") {
+    mdp::test::TempDir dir;
+    const auto config_file = dir / "conf/config.json";
+    const auto destination = [&](const json& object) {
+        return create_sink(make_sink_config(object, config_file.string()))->destination();
+    };
+    // Relative to the config file's directory, made absolute and normal: what the data really is.
+    const auto expected_sqlite = std::filesystem::weakly_canonical(dir.path()).string() + "/data/mdp.sqlite";
+    CHECK(destination({{"type", "sqlite"}, {"path", "../data/mdp.sqlite"}}) == expected_sqlite);
+    CHECK(destination({{"type", "jsonl"}, {"path", "-"}}) == "stdout");
+    CHECK(destination({{"type", "null"}}).empty());
+    const auto postgres = destination(
+        {{"type", "postgres"}, {"conninfo", "host=db.internal port=5433 dbname=mdp user=w password=s3cret"}});
+    CHECK(postgres == "PostgreSQL host=db.internal port=5433 dbname=mdp user=w, schema public");
+    CHECK(postgres.find("s3cret") == std::string::npos);
+    CHECK(destination({{"type", "postgres"}}) ==
+          "PostgreSQL server and database from the PG* environment variables, schema public");
+}
