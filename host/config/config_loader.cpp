@@ -212,9 +212,11 @@ std::string resolve_against(const std::filesystem::path& base, const std::string
 }  // namespace
 
 HostConfig parse_host_config(const std::string& text, const std::filesystem::path& file,
-                             const std::map<std::string, std::string>& environment) {
+                             const std::map<std::string, std::string>& environment,
+                             const ConfigKeyListener& key_listener) {
     auto origin = std::make_shared<ConfigOrigin>();
     origin->file = file.string();
+    origin->key_listener = key_listener;
     nlohmann::json document = parse_json(text, origin->file);
     if (!document.is_object()) {
         throw ConfigError(origin->file, "(top level)", "expected a JSON object, found " + describe_json_type(document));

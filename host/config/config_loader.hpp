@@ -15,7 +15,9 @@ namespace mdp::config {
 HostConfig load_host_config(const std::filesystem::path& file, const std::map<std::string, std::string>& environment);
 
 // Same, from JSON text; `file` is used for messages and to resolve relative paths.
+// `key_listener` (optional) hears every key the loader and, later, the sinks' readers ask for.
 HostConfig parse_host_config(const std::string& text, const std::filesystem::path& file,
-                             const std::map<std::string, std::string>& environment);
+                             const std::map<std::string, std::string>& environment,
+                             const ConfigKeyListener& key_listener = {});
 
 }  // namespace mdp::config

@@ -71,12 +71,19 @@ const nlohmann::json* JsonNode::member(const std::string& key) {
     if (!value_.is_object()) {
         fail("expected an object, found " + describe_json_type(value_));
     }
-    read_keys_.insert(key);
+    note_key(key);
     const auto found = value_.find(key);
     return found == value_.end() ? nullptr : &*found;
 }
 
-void JsonNode::accept(const std::string& key) { read_keys_.insert(key); }
+void JsonNode::accept(const std::string& key) { note_key(key); }
+
+void JsonNode::note_key(const std::string& key) {
+    read_keys_.insert(key);
+    if (origin_->key_listener) {
+        origin_->key_listener(path_of(key));
+    }
+}
 
 std::string JsonNode::get_string(const std::string& key, const std::optional<std::string>& fallback) {
     const nlohmann::json* value = member(key);

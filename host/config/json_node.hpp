@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,9 +20,15 @@ namespace mdp::config {
 
 // Where a value came from, for error messages: the file and, for values that an
 // environment variable overrode, that variable's name (keyed by JSON path).
+// Called with the JSON path of every key a reader asks for, present in the document or not
+// (`providers[0].restart.policy`): the loader's own list of the keys it knows, which the
+// schema test compares with docs/config.schema.json. Runs on the reading thread.
+using ConfigKeyListener = std::function<void(const std::string& json_path)>;
+
 struct ConfigOrigin {
     std::string file;
     std::map<std::string, std::string> env_overrides;  // JSON path -> MDP_* variable
+    ConfigKeyListener key_listener;  // empty: nobody listens
 };
 
 class JsonNode {
@@ -61,6 +68,7 @@ class JsonNode {
     [[nodiscard]] std::string path_of(const std::string& key) const;
     [[nodiscard]] std::string describe(const std::string& path) const;
     const nlohmann::json* member(const std::string& key);
+    void note_key(const std::string& key);  // marks `key` read and tells the key listener
 
     const nlohmann::json& value_;
     std::string path_;
