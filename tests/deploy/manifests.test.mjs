@@ -15,6 +15,7 @@ import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-op
 import { CrdSchema } from "./lib/crd-schema.mjs";
 import { loadKind, loadYamlDocuments } from "./lib/manifests.mjs";
 import { deployFile, schemaDir, sourceDir } from "./lib/paths.mjs";
+import { alertExpressions, dashboard, readme, readmeQueries, unscopedSelectors } from "./lib/queries.mjs";
 
 const NAMESPACE = "market-data";
 const DEPLOYMENT_FILE = deployFile("keda", "deployment-pipeline.yaml");
@@ -223,6 +224,11 @@ describe("the Service and ServiceMonitor keep the contract", () => {
         assert.equal(serviceMonitor.metadata.name, "mdp-pipeline");
         assert.deepEqual(serviceMonitor.spec.endpoints, [{ port: "http", path: "/metrics", interval: "15s", scrapeTimeout: "10s" }]);
     });
+
+    test("ServiceMonitor keeps the labels a Prometheus Operator may select it by", () => {
+        assert.equal(serviceMonitor.metadata.labels.app, "mdp-pipeline");
+        assert.equal(serviceMonitor.metadata.labels.prometheus, "kube-prometheus");
+    });
 });
 
 describe("the ScaledObject keeps the contract", () => {
@@ -249,19 +255,59 @@ describe("the ScaledObject keeps the contract", () => {
     });
 
     test("a queue-depth trigger with threshold 5000 and a HARD-backpressure trigger", () => {
-        const queue = triggers.find((t) => t.metadata.query.trim() === 'max(pipeline_feedback_queue_depth{source="store_coordinator"})');
+        const queue = triggers.find((t) => t.metadata.query.trim() ===
+            'max(pipeline_feedback_queue_depth{namespace="market-data", source="store_coordinator"})');
         assert.ok(queue, "no trigger on the queue-depth query");
         assert.equal(queue.metadata.threshold, "5000");
         const hard = triggers.find((t) => /pipeline_backpressure_state/.test(t.metadata.query) && /==\s*bool\s+2/.test(t.metadata.query));
         assert.ok(hard, "no trigger on HARD backpressure that reads 0 when not HARD");
     });
 
-    test("fallback is not set where KEDA would ignore it", () => {
-        // KEDA applies fallback to AverageValue triggers only.
-        if (scaledObject.spec.fallback) {
-            for (const trigger of triggers) {
-                assert.equal(trigger.metricType ?? "AverageValue", "AverageValue");
+    test("no fallback: failing metrics hold the replica count (README: why a fallback adds nothing)", () => {
+        // KEDA before 2.18 ignores fallback on Value triggers, and from 2.18 a static fallback
+        // could scale a busy pipeline down during a metrics outage.
+        assert.equal(scaledObject.spec.fallback, undefined);
+        for (const trigger of triggers) {
+            assert.equal(trigger.metadata.ignoreNullValues, "false", "an empty result must be an error, not 0");
+        }
+    });
+});
+
+describe("every query is scoped to the install's namespace", () => {
+    // One Prometheus may scrape several mdp installs; an unscoped selector lets one install's
+    // series drive another's scaling, alerts or panels.
+    test("the selector check itself flags an unscoped series and passes a scoped one", () => {
+        assert.deepEqual(unscopedSelectors('max(pipeline_backpressure_state) == bool 2'), ["pipeline_backpressure_state"]);
+        assert.deepEqual(unscopedSelectors('rate(mdp_x_total{provider="a"}[1m])'), ['mdp_x_total{provider=""}']);
+        assert.deepEqual(unscopedSelectors('max(up{job="j", namespace="n"})'), []);
+    });
+
+    test("the ScaledObject's triggers", () => {
+        for (const trigger of scaledObject.spec.triggers) {
+            assert.deepEqual(unscopedSelectors(trigger.metadata.query), [], trigger.metadata.query);
+        }
+    });
+
+    test("the alerts", () => {
+        for (const { alert, expr } of alertExpressions()) {
+            assert.deepEqual(unscopedSelectors(expr), [], alert);
+        }
+    });
+
+    test("the dashboard's panels (through its namespace variable)", () => {
+        for (const panel of dashboard().panels) {
+            for (const target of panel.targets) {
+                assert.deepEqual(unscopedSelectors(target.expr), [], `${panel.title}: ${target.expr}`);
             }
+        }
+    });
+
+    test("the README's queries, but for the unscoped contract queries it lists as such", () => {
+        const contract = new Set(['max(pipeline_feedback_queue_depth{source="store_coordinator"})',
+            "max(pipeline_backpressure_state)", 'pipeline_rate_scale_factor{provider="ibkr"}',
+            "min(pipeline_rate_scale_factor)"]);
+        for (const query of readmeQueries(readme()).filter((q) => !contract.has(q))) {
+            assert.deepEqual(unscopedSelectors(query), [], query);
         }
     });
 });

@@ -55,6 +55,14 @@ export function dashboardQueries(namespace, board = dashboard()) {
     );
 }
 
+// The metric selectors of an expression that do not match on `namespace` (a metric name
+// without braces counts as unscoped): empty when every series it reads is this install's.
+export function unscopedSelectors(expr) {
+    const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    const selectors = code.matchAll(/\b((?:pipeline|feedback|mdp|process|kube)_[a-z0-9_]*|up)\b(\{[^}]*\})?/g);
+    return [...selectors].filter((m) => !/\bnamespace\s*=/.test(m[2] ?? "")).map((m) => m[0]);
+}
+
 export function alertExpressions() {
     const rule = loadKind(deployFile("prometheus", "alerts.yaml"), "PrometheusRule");
     return rule.spec.groups.flatMap((g) => g.rules).map((r) => ({ alert: r.alert, expr: r.expr }));
