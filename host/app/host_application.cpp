@@ -86,6 +86,7 @@ int HostApplication::run(ShutdownSignal& shutdown) {
     if (start_result != 0) {
         return shut_down(start_result);
     }
+    startup_complete_.store(true, std::memory_order_release);
     log_started();
     supervisor_.note_startup_failures();
     while (!shutdown.wait_for(kControlPollInterval)) {
@@ -203,6 +204,7 @@ HostSnapshot HostApplication::snapshot() const {
     result.sinks = coordinator_->sink_snapshots();
     result.recent_feedback = controller_.recent_events();
     result.event_latency_seconds = coordinator_->latency_snapshot();
+    result.startup_complete = startup_complete_.load(std::memory_order_acquire);
     result.shutting_down = shutting_down_.load(std::memory_order_acquire);
     return result;
 }

@@ -68,6 +68,7 @@ class HostApplication {
     plugins::ProviderSupervisor supervisor_;
     ProviderControl control_;
     std::unique_ptr<http::HttpServer> http_server_;
+    std::atomic<bool> startup_complete_{false};  // start_or_fail() succeeded
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;
 };

@@ -84,6 +84,7 @@ struct HostSnapshot {
     std::vector<SinkSnapshot> sinks;
     std::vector<FeedbackEventRecord> recent_feedback;  // newest last, at most 50
     metrics::HistogramSnapshot event_latency_seconds;  // receive time -> stored
+    bool startup_complete = false;  // sinks opened and every enabled provider started
     bool shutting_down = false;
 };
 

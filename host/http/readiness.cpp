@@ -55,6 +55,17 @@ void check_provider(const app::ProviderSnapshot& provider, ReadinessReport& repo
 
 }  // namespace
 
+ReadinessReport evaluate_startup(const app::HostSnapshot& snapshot) {
+    ReadinessReport report;
+    if (snapshot.shutting_down) {
+        report.reasons.emplace_back("host is shutting down");
+    } else if (!snapshot.startup_complete) {
+        report.reasons.emplace_back("host is starting: sinks and providers are not all started yet");
+    }
+    report.ready = report.reasons.empty();
+    return report;
+}
+
 ReadinessReport evaluate_readiness(const app::HostSnapshot& snapshot, const ReadinessPolicy& policy) {
     ReadinessReport report;
     if (snapshot.shutting_down) {

@@ -34,4 +34,12 @@ struct ReadinessReport {
 
 [[nodiscard]] ReadinessReport evaluate_readiness(const app::HostSnapshot& snapshot, const ReadinessPolicy& policy = {});
 
+// Start-up (GET /started): the host finished starting (every sink opened, every enabled
+// provider started) and is not shutting down. This is what Kubernetes' readinessProbe uses:
+// nothing routes traffic to an mdp pod, so readiness only gates rollouts and the pods the
+// HPA counts. A sink outage is shared by every pod and must not take pods out of that count
+// (the HPA would then scale the pipeline down in the middle of the outage); /ready keeps
+// reporting it for people and monitoring.
+[[nodiscard]] ReadinessReport evaluate_startup(const app::HostSnapshot& snapshot);
+
 }  // namespace mdp::http

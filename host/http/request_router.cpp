@@ -25,16 +25,17 @@ constexpr std::string_view kStatusPagePolicy =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-enum class Route { status_page, health, ready, metrics, status, none };
+enum class Route { status_page, health, ready, started, metrics, status, none };
 
 struct RouteEntry {
     std::string_view path;
     Route route;
 };
 
-constexpr std::array<RouteEntry, 5> kRoutes{{{"/", Route::status_page},
+constexpr std::array<RouteEntry, 6> kRoutes{{{"/", Route::status_page},
                                              {"/health", Route::health},
                                              {"/ready", Route::ready},
+                                             {"/started", Route::started},
                                              {"/metrics", Route::metrics},
                                              {"/api/v1/status", Route::status}}};
 
@@ -101,6 +102,8 @@ HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::st
                 return health();
             case Route::ready:
                 return ready();
+            case Route::started:
+                return started();
             case Route::metrics:
                 return metrics();
             case Route::status:
@@ -131,6 +134,13 @@ HttpReply RequestRouter::ready() const {
     return json_reply(
         report.ready ? 200 : 503,
         {{"status", report.ready ? "ready" : "not_ready"}, {"reasons", report.reasons}, {"notes", report.notes}});
+}
+
+HttpReply RequestRouter::started() const {
+    const app::HostSnapshot snapshot = snapshot_();
+    const ReadinessReport report = evaluate_startup(snapshot);
+    const char* status = snapshot.shutting_down ? "shutting_down" : report.ready ? "started" : "starting";
+    return json_reply(report.ready ? 200 : 503, {{"status", status}, {"reasons", report.reasons}});
 }
 
 HttpReply RequestRouter::metrics() const {

@@ -35,6 +35,7 @@ class RequestRouter {
     [[nodiscard]] HttpReply read_only_reply(const HttpRequestLine& request, std::string_view path) const;
     [[nodiscard]] HttpReply health() const;
     [[nodiscard]] HttpReply ready() const;
+    [[nodiscard]] HttpReply started() const;
     [[nodiscard]] HttpReply metrics() const;
     [[nodiscard]] HttpReply status() const;
     [[nodiscard]] static HttpReply status_page();

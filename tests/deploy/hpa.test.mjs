@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { HpaModel, replicasForMetric, replicasForMetrics } from "./lib/hpa.mjs";
-import { kedaMetricValue } from "./lib/keda.mjs";
+import { hpaBehavior, hpaReplicaBounds, kedaMetricValue, prometheusTriggers } from "./lib/keda.mjs";
+import { loadKind } from "./lib/manifests.mjs";
+import { deployFile } from "./lib/paths.mjs";
 
 test("AverageValue asks for ceil(value / threshold) outside the 10 % tolerance", () => {
     assert.equal(replicasForMetric({ metricType: "AverageValue", value: 12000, threshold: 5000, currentReplicas: 1 }), 3);
@@ -81,4 +83,39 @@ test("failing metrics freeze the replica count", () => {
     for (let i = 0; i < 40; i++) {
         assert.equal(hpa.sync(lost), 6);
     }
+});
+
+test("Value counts only ready pods: with none ready it asks for none", () => {
+    assert.equal(replicasForMetric({ metricType: "Value", value: 1, threshold: 0.5, currentReplicas: 4, readyReplicas: 4 }), 8);
+    assert.equal(replicasForMetric({ metricType: "Value", value: 1, threshold: 0.5, currentReplicas: 4, readyReplicas: 1 }), 2);
+    assert.equal(replicasForMetric({ metricType: "Value", value: 1, threshold: 0.5, currentReplicas: 4, readyReplicas: 0 }), 0);
+});
+
+test("a store outage never scales the pipeline down through the readiness probe the Deployment ships", () => {
+    const scaledObject = loadKind(deployFile("keda", "scaledobject-pipeline.yaml"), "ScaledObject");
+    const deployment = loadKind(deployFile("keda", "deployment-pipeline.yaml"), "Deployment");
+    const probe = deployment.spec.template.spec.containers.find((c) => c.name === "mdp-host").readinessProbe.httpGet.path;
+    // What each endpoint answers while the store cannot write (tests/http: host_backpressure_test
+    // drives a real host into this state; readiness_test pins the rules).
+    const passesDuringOutage = { "/ready": false, "/started": true };
+    assert.ok(probe in passesDuringOutage, `unknown readiness endpoint ${probe}`);
+
+    // Every pod's queue is full and every provider HARD for 15 minutes (60 syncs).
+    const outage = prometheusTriggers(scaledObject).map((t) => ({
+        metricType: t.metricType,
+        threshold: t.threshold,
+        value: t.query.includes("pipeline_feedback_queue_depth") ? 10000 : 1,
+    }));
+    const replay = (endpoint) => {
+        const hpa = new HpaModel({ ...hpaReplicaBounds(scaledObject), behavior: hpaBehavior(scaledObject), initialReplicas: 4 });
+        return Array.from({ length: 60 }, () =>
+            hpa.sync(outage, { readyReplicas: passesDuringOutage[endpoint] ? hpa.replicas : 0 }));
+    };
+    const shipped = replay(probe);
+    assert.ok(Math.min(...shipped) >= 4, `the outage scaled the pipeline down: ${shipped.join(" ")}`);
+    assert.equal(shipped.at(-1), hpaReplicaBounds(scaledObject).maxReplicas, "the outage scales out to the maximum");
+    // The failure the shipped probe avoids: probing /ready, the pods fall out of the ready count
+    // and the HPA scales down to the minimum once the stabilization window has passed.
+    const probingReady = replay("/ready");
+    assert.equal(probingReady.at(-1), hpaReplicaBounds(scaledObject).minReplicas, probingReady.join(" "));
 });

@@ -158,7 +158,8 @@ describe("the Deployment keeps the contract and runs safely", () => {
         assert.deepEqual(container.ports, [{ name: "http", containerPort: 8000, protocol: "TCP" }]);
         assert.equal(container.livenessProbe.httpGet.path, "/health");
         assert.equal(container.livenessProbe.httpGet.port, "http");
-        assert.equal(container.readinessProbe.httpGet.path, "/ready");
+        // /started, not /ready: a store outage must not shrink the HPA's ready-pod count.
+        assert.equal(container.readinessProbe.httpGet.path, "/started");
         assert.equal(container.readinessProbe.httpGet.port, "http");
     });
 

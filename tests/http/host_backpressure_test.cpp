@@ -95,6 +95,9 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     // A store that cannot write makes the host unready.
     REQUIRE(eventually([&] { return host.get("/ready").status == 503; }, 30s));
     CHECK(host.get("/ready").body.find("sink 'main'") != std::string::npos);
+    // ... while the start-up readiness Kubernetes' probe reads stays 200: a store outage must
+    // not take the pod out of the HPA's ready count.
+    CHECK(host.get("/started").status == 200);
 
     lock.release();
 

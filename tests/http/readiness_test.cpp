@@ -151,3 +151,31 @@ TEST_CASE("every problem is listed, not just the first", "[http][readiness]") {
     const auto worse = evaluate_readiness(snapshot);
     CHECK(worse.reasons.size() == report.reasons.size() + 2);
 }
+
+TEST_CASE("start-up readiness: 503 while starting and from shutdown on, 200 in between", "[http][readiness]") {
+    auto snapshot = mdp::test::healthy_snapshot();
+    snapshot.startup_complete = false;
+    auto report = mdp::http::evaluate_startup(snapshot);
+    CHECK_FALSE(report.ready);
+    CHECK(mentions(report.reasons, "host is starting"));
+
+    snapshot.startup_complete = true;
+    CHECK(mdp::http::evaluate_startup(snapshot).ready);
+
+    snapshot.shutting_down = true;
+    report = mdp::http::evaluate_startup(snapshot);
+    CHECK_FALSE(report.ready);
+    CHECK(mentions(report.reasons, "host is shutting down"));
+}
+
+TEST_CASE("start-up readiness ignores what /ready reports: a failing or stalled sink, a failed provider",
+          "[http][readiness]") {
+    // A store outage is shared by every pod; taking the pods out of the HPA's ready count
+    // would scale the pipeline down in the middle of it (the KEDA README, "Readiness").
+    auto snapshot = mdp::test::sample_snapshot();
+    snapshot.startup_complete = true;
+    snapshot.sinks.at(0).healthy = false;
+    snapshot.queue.depth = snapshot.queue.capacity;
+    REQUIRE_FALSE(evaluate_readiness(snapshot).ready);
+    CHECK(mdp::http::evaluate_startup(snapshot).ready);
+}

@@ -69,6 +69,29 @@ TEST_CASE("/ready answers 503 with the reasons when not ready, 200 when ready", 
     CHECK(nlohmann::json::parse(ready.body)["status"] == "ready");
 }
 
+TEST_CASE("/started answers 200 once start-up completed, 503 with the status before and from shutdown on",
+          "[http][router]") {
+    auto snapshot = mdp::test::sample_snapshot();  // not ready: a required provider failed
+    const auto reply_for = [&snapshot] {
+        return RequestRouter([&snapshot] { return snapshot; }, RouterOptions{}).handle(request("GET", "/started"));
+    };
+    snapshot.startup_complete = false;
+    HttpReply reply = reply_for();
+    CHECK(reply.status == 503);
+    CHECK(nlohmann::json::parse(reply.body)["status"] == "starting");
+
+    snapshot.startup_complete = true;
+    reply = reply_for();
+    CHECK(reply.status == 200);
+    CHECK(reply.content_type == "application/json");
+    CHECK(nlohmann::json::parse(reply.body)["status"] == "started");
+
+    snapshot.shutting_down = true;
+    reply = reply_for();
+    CHECK(reply.status == 503);
+    CHECK(nlohmann::json::parse(reply.body)["status"] == "shutting_down");
+}
+
 TEST_CASE("unknown paths are 404, other methods on known paths 405 with Allow", "[http][router]") {
     const RequestRouter router = make_router();
     CHECK(router.handle(request("GET", "/nope")).status == 404);

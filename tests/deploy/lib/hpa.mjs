@@ -1,13 +1,15 @@
 // A faithful model of the Kubernetes HPA controller's arithmetic for external metrics
 // (pkg/controller/podautoscaler: replica_calculator.go and horizontal.go), driven by a
 // virtual clock so tests can replay minutes of autoscaling without waiting for them.
-// Every pod is assumed ready (the test runs one real mdp-host; the replica count is virtual).
+// Pods are ready unless a sync says how many are (`readyReplicas`): a Value metric multiplies
+// the *ready* pods by value / threshold, as the replica calculator does.
 
 export const TOLERANCE = 0.1;
 export const SYNC_PERIOD_SECONDS = 15;
 
-// Replicas one external metric asks for. `value` as KEDA reports it; `threshold` the target.
-export function replicasForMetric({ metricType, value, threshold, currentReplicas }) {
+// Replicas one external metric asks for. `value` as KEDA reports it; `threshold` the target;
+// `readyReplicas` the pods whose readiness probe passes (default: all of them).
+export function replicasForMetric({ metricType, value, threshold, currentReplicas, readyReplicas = currentReplicas }) {
     if (metricType === "AverageValue") {
         const ratio = value / (threshold * currentReplicas);
         return Math.abs(1 - ratio) <= TOLERANCE ? currentReplicas : Math.ceil(value / threshold);
@@ -17,15 +19,16 @@ export function replicasForMetric({ metricType, value, threshold, currentReplica
         if (currentReplicas === 0) {
             return Math.ceil(ratio);
         }
-        return Math.abs(1 - ratio) <= TOLERANCE ? currentReplicas : Math.ceil(ratio * currentReplicas);
+        return Math.abs(1 - ratio) <= TOLERANCE ? currentReplicas : Math.ceil(ratio * readyReplicas);
     }
     throw new Error(`metricType ${metricType}: the prometheus scaler supports AverageValue and Value`);
 }
 
 // Replicas several metrics ask for together: the largest proposal wins. A failing metric
 // (an {error} reading) blocks any scale-down and, when all fail, any change: null = keep.
-export function replicasForMetrics(readings, currentReplicas) {
-    const proposals = readings.filter((r) => r.error === undefined).map((r) => replicasForMetric({ ...r, currentReplicas }));
+export function replicasForMetrics(readings, currentReplicas, readyReplicas = currentReplicas) {
+    const proposals = readings.filter((r) => r.error === undefined)
+        .map((r) => replicasForMetric({ ...r, currentReplicas, readyReplicas }));
     const failed = readings.length - proposals.length;
     if (proposals.length === 0) {
         return null;
@@ -65,9 +68,10 @@ export class HpaModel {
     }
 
     // One controller sync SYNC_PERIOD_SECONDS after the previous one. Returns the new count.
-    sync(readings) {
+    // `readyReplicas`: how many of the current pods pass their readiness probe (default: all).
+    sync(readings, { readyReplicas = this.replicas } = {}) {
         this.nowSeconds += SYNC_PERIOD_SECONDS;
-        const proposal = replicasForMetrics(readings, this.replicas);
+        const proposal = replicasForMetrics(readings, this.replicas, readyReplicas);
         if (proposal === null) {
             return this.replicas;  // metrics unavailable: the HPA keeps the current count
         }
