@@ -2,12 +2,14 @@
 
 #include "sinks/event_fields.hpp"
 #include "sinks/sink_path.hpp"
+#include "sinks/sqlite_checkpointer.hpp"
 #include "sinks/sqlite_schema.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <optional>
 
 namespace mdp::sinks {
@@ -20,7 +22,8 @@ bool equal_ignoring_case(const std::string& left, const std::string& right) {
     });
 }
 
-void configure_database(SqliteDatabase& database, const SqliteSinkOptions& options) {
+// Applies the pragmas and creates the schema; returns the journal mode in effect (lower case).
+std::string configure_database(SqliteDatabase& database, const SqliteSinkOptions& options) {
     // journal_mode answers with the mode in effect, which can differ from the one asked for
     // (e.g. WAL is refused for :memory:), so say so when it does.
     const std::string mode =
@@ -31,6 +34,10 @@ void configure_database(SqliteDatabase& database, const SqliteSinkOptions& optio
     }
     database.execute("PRAGMA synchronous = " + options.synchronous, "setting synchronous");
     database.execute(sqlite_schema::create_tables_sql(), "creating tables");
+    std::string lowered = mode;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lowered;
 }
 
 }  // namespace
@@ -41,10 +48,14 @@ struct SqliteSink::Connection {
     std::optional<SqliteStatement> insert_quote;
     std::optional<SqliteStatement> insert_trade;
     std::optional<SqliteStatement> upsert_bar;
+    // WAL checkpoints on their own thread (null unless the database is a WAL file).
+    std::unique_ptr<SqliteCheckpointer> checkpointer;
 
     // Opens, applies the pragmas, creates the schema and prepares the statements.
     explicit Connection(const SqliteSinkOptions& options) : database(options.path.string(), options.busy_timeout_ms) {
-        configure_database(database, options);
+        if (configure_database(database, options) == "wal" && options.path != ":memory:") {
+            checkpointer = std::make_unique<SqliteCheckpointer>(database);
+        }
         insert_quote.emplace(database, std::string(sqlite_schema::insert_quote_sql()));
         insert_trade.emplace(database, std::string(sqlite_schema::insert_trade_sql()));
         upsert_bar.emplace(database, std::string(sqlite_schema::upsert_bar_sql()));
@@ -182,5 +193,9 @@ void SqliteSink::record_failure(const SqliteError& error) {
 }
 
 void SqliteSink::close() { connection_.reset(); }
+
+std::uint64_t SqliteSink::background_checkpoints() const {
+    return connection_ && connection_->checkpointer ? connection_->checkpointer->background_checkpoints() : 0;
+}
 
 }  // namespace mdp::sinks
