@@ -8,11 +8,13 @@
 // e.g. one built before a change and one after: every (run, sink, rate) measures them one
 // after the other, so they share the machine's state and load.
 //
-//   build/bench/bench_event_latency [--host LABEL=PATH]... [--sinks sqlite,postgres,null]
+//   build/bench/bench_event_latency [--host LABEL=PATH[,VAR=VALUE]...]... [--sinks sqlite,postgres,null]
 //                                   [--rates 200,10000,200000] [--seconds 10] [--warmup 3]
 //                                   [--runs 3]
 //
-// Without --host, this build's mdp-host is measured. Each binary loads the synthetic plugin
+// Without --host, this build's mdp-host is measured. VAR=VALUE pairs after the path are set in
+// that host's environment, e.g. `--host wait200=build/bin/mdp-host,MDP__STORE__COALESCE_WAIT_US=200`
+// measures a store setting the default config does not have. Each binary loads the synthetic plugin
 // from <binary's dir>/../plugins. `postgres` starts a throwaway durable PostgreSQL (fsync on,
 // the server's default durability) with a fresh database per measurement.
 
@@ -22,7 +24,9 @@
 #include "postgres_server.hpp"
 #include "temp_dir.hpp"
 
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,6 +48,7 @@ using mdp::test::ChildProcess;
 struct HostBinary {
     std::string label;
     std::filesystem::path path;
+    std::map<std::string, std::string> environment;
 };
 
 struct Arguments {
@@ -87,7 +92,19 @@ Arguments parse_arguments(int argc, char** argv) {
             if (equals == std::string::npos) {
                 usage(argv[0]);
             }
-            arguments.hosts.push_back({value.substr(0, equals), value.substr(equals + 1)});
+            const auto parts = split(value.substr(equals + 1), ',');
+            if (parts.empty()) {
+                usage(argv[0]);
+            }
+            HostBinary host{value.substr(0, equals), parts[0], {}};
+            for (std::size_t part = 1; part < parts.size(); ++part) {
+                const auto assignment = parts[part].find('=');
+                if (assignment == std::string::npos) {
+                    usage(argv[0]);
+                }
+                host.environment[parts[part].substr(0, assignment)] = parts[part].substr(assignment + 1);
+            }
+            arguments.hosts.push_back(std::move(host));
         } else if (flag == "--sinks") {
             arguments.sinks = split(value, ',');
         } else if (flag == "--rates") {
@@ -106,7 +123,7 @@ Arguments parse_arguments(int argc, char** argv) {
         }
     }
     if (arguments.hosts.empty()) {
-        arguments.hosts.push_back({"this build", MDP_HOST_BINARY});
+        arguments.hosts.push_back({"this build", MDP_HOST_BINARY, {}});
     }
     return arguments;
 }
@@ -160,6 +177,30 @@ double quantile(const LatencyHistogram& histogram, double q) {
     return NAN;
 }
 
+// The floor under a durable database's commit on this disk: an 8 kB append plus fdatasync
+// (PostgreSQL's default wal_sync_method on Linux), 200 times; returns {p50, p99} in ms.
+std::pair<double, double> disk_flush_ms() {
+    mdp::test::TempDir directory("mdp-latency-flush");
+    const auto path = directory / "flush.bin";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd < 0) {
+        throw std::runtime_error("cannot create " + path.string());
+    }
+    const std::vector<char> page(8192, 'x');
+    std::vector<double> durations;
+    for (int index = 0; index < 200; ++index) {
+        const auto started = Clock::now();
+        if (::write(fd, page.data(), page.size()) != static_cast<ssize_t>(page.size()) || ::fdatasync(fd) != 0) {
+            ::close(fd);
+            throw std::runtime_error("cannot write and flush " + path.string());
+        }
+        durations.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+    }
+    ::close(fd);
+    std::sort(durations.begin(), durations.end());
+    return {durations[durations.size() / 2], durations[durations.size() * 99 / 100]};
+}
+
 std::string load_average() {
     std::ifstream file("/proc/loadavg");
     std::string one;
@@ -182,7 +223,8 @@ class LatencyBench {
         mdp::test::TempDir directory("mdp-latency-bench");
         const unsigned short port = mdp::test::free_loopback_port();
         const auto config = directory.write_file("mdp.json", config_for(host, sink, rate, port, directory).dump(2));
-        ChildProcess process(host.path.string(), {"--config", config.string()}, directory / "host.log");
+        ChildProcess process(host.path.string(), {"--config", config.string()}, directory / "host.log",
+                             host.environment);
         if (!mdp::test::eventually(
                 [&] {
                     try {
@@ -262,6 +304,11 @@ int main(int argc, char** argv) {
     // (sink, rate, host) -> one measurement per run
     std::map<std::tuple<std::string, double, std::string>, std::vector<Measurement>> results;
     std::printf("load average (1 / 5 min) at start: %s\n", load_average().c_str());
+    const auto print_disk_flush = [] {
+        const auto [p50, p99] = disk_flush_ms();
+        std::printf("disk flush (8 kB append + fdatasync in the temp dir): p50 %.3f ms, p99 %.3f ms\n", p50, p99);
+    };
+    print_disk_flush();
     for (int run = 1; run <= arguments.runs; ++run) {
         for (const auto& sink : arguments.sinks) {
             for (const double rate : arguments.rates) {
@@ -293,6 +340,7 @@ int main(int argc, char** argv) {
         std::printf("%-8s %10.0f  %-12s %12.3f %12.3f %14.0f\n", sink.c_str(), rate, label.c_str(), median(p50),
                     median(p99), median(stored));
     }
+    print_disk_flush();
     std::printf("load average (1 / 5 min) at end: %s\n", load_average().c_str());
     return 0;
 }

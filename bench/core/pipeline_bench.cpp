@@ -8,9 +8,12 @@
 //   scraped: HTTP server on, /metrics fetched once a second (as Prometheus would)
 //
 //   build/bench/bench_pipeline [seconds per run, default 5] [runs per configuration, default 3]
+//
+// MDP_* environment variables override the config as for mdp-host.
 
 #include "app/host_application.hpp"
 #include "config/config_loader.hpp"
+#include "config/env_overrides.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -94,7 +97,9 @@ void scrape(unsigned short port) {
 
 Measurement measure(bool http, std::chrono::seconds duration) {
     const unsigned short port = 18000 + static_cast<unsigned short>(::getpid() % 1000);
-    auto config = mdp::config::parse_host_config(bench_config(http, port), "bench.json", {});
+    // MDP_* variables apply as they would to mdp-host (e.g. MDP__STORE__COALESCE_WAIT_US).
+    auto config =
+        mdp::config::parse_host_config(bench_config(http, port), "bench.json", mdp::config::mdp_environment());
     mdp::app::ShutdownSignal shutdown;
     mdp::app::HostApplication application(std::move(config));
     std::thread host([&] { application.run(shutdown); });
