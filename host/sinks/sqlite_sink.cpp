@@ -2,14 +2,12 @@
 
 #include "sinks/event_fields.hpp"
 #include "sinks/sink_path.hpp"
-#include "sinks/sqlite_checkpointer.hpp"
 #include "sinks/sqlite_schema.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
-#include <memory>
 #include <optional>
 
 namespace mdp::sinks {
@@ -22,8 +20,7 @@ bool equal_ignoring_case(const std::string& left, const std::string& right) {
     });
 }
 
-// Applies the pragmas and creates the schema; returns the journal mode in effect (lower case).
-std::string configure_database(SqliteDatabase& database, const SqliteSinkOptions& options) {
+void configure_database(SqliteDatabase& database, const SqliteSinkOptions& options) {
     // journal_mode answers with the mode in effect, which can differ from the one asked for
     // (e.g. WAL is refused for :memory:), so say so when it does.
     const std::string mode =
@@ -34,10 +31,6 @@ std::string configure_database(SqliteDatabase& database, const SqliteSinkOptions
     }
     database.execute("PRAGMA synchronous = " + options.synchronous, "setting synchronous");
     database.execute(sqlite_schema::create_tables_sql(), "creating tables");
-    std::string lowered = mode;
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return lowered;
 }
 
 }  // namespace
@@ -48,14 +41,10 @@ struct SqliteSink::Connection {
     std::optional<SqliteStatement> insert_quote;
     std::optional<SqliteStatement> insert_trade;
     std::optional<SqliteStatement> upsert_bar;
-    // WAL checkpoints on their own thread (null unless the database is a WAL file).
-    std::unique_ptr<SqliteCheckpointer> checkpointer;
 
     // Opens, applies the pragmas, creates the schema and prepares the statements.
     explicit Connection(const SqliteSinkOptions& options) : database(options.path.string(), options.busy_timeout_ms) {
-        if (configure_database(database, options) == "wal" && options.path != ":memory:") {
-            checkpointer = std::make_unique<SqliteCheckpointer>(database);
-        }
+        configure_database(database, options);
         insert_quote.emplace(database, std::string(sqlite_schema::insert_quote_sql()));
         insert_trade.emplace(database, std::string(sqlite_schema::insert_trade_sql()));
         upsert_bar.emplace(database, std::string(sqlite_schema::upsert_bar_sql()));
@@ -193,9 +182,5 @@ void SqliteSink::record_failure(const SqliteError& error) {
 }
 
 void SqliteSink::close() { connection_.reset(); }
-
-std::uint64_t SqliteSink::background_checkpoints() const {
-    return connection_ && connection_->checkpointer ? connection_->checkpointer->background_checkpoints() : 0;
-}
 
 }  // namespace mdp::sinks

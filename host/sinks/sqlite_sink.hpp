@@ -1,7 +1,6 @@
 #pragma once
 // The `sqlite` sink, the embedded default. One connection, one transaction per batch
-// (BEGIN IMMEDIATE ... COMMIT), prepared statements reused across batches; in WAL mode the
-// checkpoints run on a thread of their own (sqlite_checkpointer.hpp), not inside a batch. Writes are
+// (BEGIN IMMEDIATE ... COMMIT), prepared statements reused across batches. Writes are
 // idempotent (see sqlite_schema.hpp), so the coordinator may retry any failed batch.
 // A lock held by another process past busy_timeout_ms rolls the batch back and throws
 // SinkError("database is locked: ..."); the next write simply tries again.
@@ -42,8 +41,6 @@ class SqliteSink final : public Sink {
     void write(std::span<const pipeline::StoreEvent> batch) override;
     void close() override;
     [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
-    // [coordinator thread] WAL checkpoints run off the write path so far (sqlite_checkpointer.hpp).
-    [[nodiscard]] std::uint64_t background_checkpoints() const;
 
    private:
     // The open connection and its prepared statements (destroyed together, statements first).
