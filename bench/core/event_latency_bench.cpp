@@ -282,7 +282,8 @@ class LatencyBench {
                  {{{"name", "synthetic"},
                    {"plugin", "synthetic"},
                    {"required", true},
-                   {"config", {{"symbols", {"AAPL", "MSFT", "GOOG", "AMZN"}}, {"rate_per_symbol", rate / 4}, {"seed", 42}}}}}}};
+                   {"config",
+                    {{"symbols", {"AAPL", "MSFT", "GOOG", "AMZN"}}, {"rate_per_symbol", rate / 4}, {"seed", 42}}}}}}};
     }
 
     Arguments arguments_;
@@ -314,9 +315,10 @@ int main(int argc, char** argv) {
                 for (const auto& host : arguments.hosts) {
                     const Measurement measured = bench.measure(host, sink, rate);
                     results[{sink, rate, host.label}].push_back(measured);
-                    std::printf("run %d  %-8s %8.0f ev/s  %-12s p50 %8.3f ms  p99 %8.3f ms  stored %9.0f ev/s  (load %s)\n",
-                                run, sink.c_str(), rate, host.label.c_str(), measured.p50_ms, measured.p99_ms,
-                                measured.stored_per_second, load_average().c_str());
+                    std::printf(
+                        "run %d  %-8s %8.0f ev/s  %-12s p50 %8.3f ms  p99 %8.3f ms  stored %9.0f ev/s  (load %s)\n",
+                        run, sink.c_str(), rate, host.label.c_str(), measured.p50_ms, measured.p99_ms,
+                        measured.stored_per_second, load_average().c_str());
                     std::fflush(stdout);
                 }
             }

@@ -156,8 +156,8 @@ int main(int argc, char** argv) {
             "run %d: plain %.2f M events/s (%.4f allocations/event, %.1f CPU ns/event), scraped %.2f M events/s "
             "(%.4f allocations/event, %.1f CPU ns/event)\n",
             run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
-            plain.back().cpu_ns_per_event, scraped.back().events_per_second / 1e6,
-            scraped.back().allocations_per_event, scraped.back().cpu_ns_per_event);
+            plain.back().cpu_ns_per_event, scraped.back().events_per_second / 1e6, scraped.back().allocations_per_event,
+            scraped.back().cpu_ns_per_event);
         std::fflush(stdout);
     }
     const auto median = [](std::vector<Measurement> values) {

@@ -150,9 +150,9 @@ double through_coordinator(const std::vector<mdp::pipeline::StoreEvent>& events,
                            const std::string& run_id, std::size_t* largest_batch) {
     const mdp::config::StoreConfig store;  // the defaults, as an empty "store" section gives
     mdp::pipeline::StoreQueue queue(store.queue_capacity, store.overflow_policy);
-    mdp::pipeline::BackpressureController controller(
-        store.queue_capacity, mdp::pipeline::watermarks_for(store.queue_capacity, 0.5, 0.8), "bench",
-        [&] { return queue.depth(); });
+    mdp::pipeline::BackpressureController controller(store.queue_capacity,
+                                                     mdp::pipeline::watermarks_for(store.queue_capacity, 0.5, 0.8),
+                                                     "bench", [&] { return queue.depth(); });
     mdp::sinks::PostgresSinkOptions options;
     options.connection.conninfo = conninfo;
     std::vector<std::unique_ptr<mdp::sinks::Sink>> sinks;
