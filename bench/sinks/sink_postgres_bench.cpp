@@ -1,9 +1,15 @@
 // Rows per second through the postgres sink into a local PostgreSQL, against the baseline of
 // `psql -c "\copy quotes (...) FROM 'rows.csv' WITH (FORMAT csv)"` loading the same rows into
 // the same table, in the same run and on the same server. Runs alternate (baseline, sink,
-// baseline, sink, ...) with the table truncated before each, and the median of each side is
-// compared. The sink writes in batches of --batch events (each its own transaction, as the
-// store coordinator does); psql loads everything in one transaction.
+// coordinator, baseline, ...) with the table truncated before each, and the median of each
+// side is compared. psql loads everything in one transaction. Two sink sides:
+//  - sink: PostgresSink::write() called directly with batches of --batch events, each its own
+//    transaction (what the store coordinator did before group commit with batch_size N);
+//  - coordinator: the whole store path at the default store config and default sink options:
+//    a producer thread pushes the rows into a StoreQueue in publishes of 256, the
+//    StoreCoordinator drains them into the sink with group commit (batches as large as the
+//    sink prefers under this backlog); timed from the first push until the last row is
+//    committed.
 //
 //   build/bench/sink_postgres_bench [--rows N] [--batch N] [--runs N] [--durable]
 //                                   [--conninfo STRING]
@@ -11,6 +17,9 @@
 // Without --conninfo a throwaway server is started in a temp dir (fsync off unless
 // --durable). With --conninfo the tables of that database are used (and truncated!).
 
+#include "pipeline/backpressure_controller.hpp"
+#include "pipeline/store_coordinator.hpp"
+#include "pipeline/store_queue.hpp"
 #include "postgres_server.hpp"
 #include "sinks/postgres_sink.hpp"
 #include "temp_dir.hpp"
@@ -25,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -134,6 +144,41 @@ struct Psql {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
+// The store path at its defaults: queue, backpressure controller, coordinator, one postgres
+// sink. Returns rows per second from the first push until the coordinator has drained all.
+double through_coordinator(const std::vector<mdp::pipeline::StoreEvent>& events, const std::string& conninfo,
+                           const std::string& run_id, std::size_t* largest_batch) {
+    const mdp::config::StoreConfig store;  // the defaults, as an empty "store" section gives
+    mdp::pipeline::StoreQueue queue(store.queue_capacity, store.overflow_policy);
+    mdp::pipeline::BackpressureController controller(store.queue_capacity,
+                                                     mdp::pipeline::watermarks_for(store.queue_capacity, 0.5, 0.8),
+                                                     "bench", [&] { return queue.depth(); });
+    mdp::sinks::PostgresSinkOptions options;
+    options.connection.conninfo = conninfo;
+    std::vector<std::unique_ptr<mdp::sinks::Sink>> sinks;
+    sinks.push_back(std::make_unique<mdp::sinks::PostgresSink>("bench", options));
+    mdp::pipeline::StoreCoordinator coordinator(queue, controller, std::move(sinks), store);
+    coordinator.open_sinks({run_id, {"bench"}});
+    coordinator.start();
+    const auto started = Clock::now();
+    constexpr std::size_t kPublish = 256;
+    for (std::size_t offset = 0; offset < events.size(); offset += kPublish) {
+        const std::size_t length = std::min(kPublish, events.size() - offset);
+        queue.push(length, [&](mdp::pipeline::StoreEvent& slot, std::size_t index) { slot = events[offset + index]; });
+    }
+    queue.close();
+    if (coordinator.drain_and_stop() != 0) {
+        throw std::runtime_error("the coordinator did not store every row");
+    }
+    const double rate = static_cast<double>(events.size()) / seconds_since(started);
+    const auto sinks_seen = coordinator.sink_snapshots();
+    *largest_batch = coordinator.batching_limits().max_batch_size;
+    if (sinks_seen.empty() || sinks_seen[0].events_stored != events.size()) {
+        throw std::runtime_error("the coordinator stored fewer rows than pushed");
+    }
+    return rate;
+}
+
 double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
@@ -177,6 +222,8 @@ int main(int argc, char** argv) {
 
     std::vector<double> baseline_rates;
     std::vector<double> sink_rates;
+    std::vector<double> coordinator_rates;
+    std::size_t coordinator_batch = 0;
     for (int run = 0; run < arguments.runs; ++run) {
         psql.must("TRUNCATE quotes; CHECKPOINT");
         auto started = Clock::now();
@@ -190,22 +237,33 @@ int main(int argc, char** argv) {
             sink.write(std::span<const mdp::pipeline::StoreEvent>(events.data() + offset, length));
         }
         sink_rates.push_back(static_cast<double>(arguments.rows) / seconds_since(started));
-
         const auto stored = psql.run(count_sql);
+
+        psql.must("TRUNCATE quotes; CHECKPOINT");
+        coordinator_rates.push_back(through_coordinator(events, conninfo, run_id, &coordinator_batch));
+        const auto stored_by_coordinator = psql.run(count_sql);
+        const auto trimmed = [](const std::string& text) {
+            return text.empty() ? std::string("?") : text.substr(0, text.find_last_not_of(" \n") + 1);
+        };
         std::printf(
-            "run %d: psql \\copy %.0f rows/s, sink %.0f rows/s (rows in table after sink run: %s)\n", run + 1,
-            baseline_rates.back(), sink_rates.back(),
-            stored.output.empty() ? "?" : stored.output.substr(0, stored.output.find_last_not_of(" \n") + 1).c_str());
+            "run %d: psql \\copy %.0f rows/s, sink %.0f rows/s, coordinator %.0f rows/s (rows in table after the "
+            "sink / coordinator run: %s / %s)\n",
+            run + 1, baseline_rates.back(), sink_rates.back(), coordinator_rates.back(), trimmed(stored.output).c_str(),
+            trimmed(stored_by_coordinator.output).c_str());
+        std::fflush(stdout);
     }
     sink.close();
 
     const double baseline = median(baseline_rates);
     const double through_sink = median(sink_rates);
+    const double coordinated = median(coordinator_rates);
     std::printf("\nrows %zu, sink batch %zu, runs %d, server %s\n", arguments.rows, arguments.batch, arguments.runs,
                 arguments.conninfo.empty() ? (arguments.durable ? "temporary (fsync on)" : "temporary (fsync off)")
                                            : "external");
     std::printf("median psql \\copy (baseline): %12.0f rows/s\n", baseline);
     std::printf("median postgres sink:          %12.0f rows/s\n", through_sink);
     std::printf("ratio sink / baseline:         %12.2f\n", through_sink / baseline);
+    std::printf("median coordinator (defaults, batches up to %zu): %12.0f rows/s\n", coordinator_batch, coordinated);
+    std::printf("ratio coordinator / baseline:  %12.2f\n", coordinated / baseline);
     return 0;
 }

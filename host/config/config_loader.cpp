@@ -90,6 +90,11 @@ void read_store(JsonNode node, StoreConfig& store) {
     store.queue_capacity = static_cast<std::size_t>(node.get_int("queue_capacity", 1, 100'000'000, 10000));
     store.batch_size = static_cast<std::size_t>(node.get_int("batch_size", 1, 1'000'000, 500));
     store.flush_interval_ms = node.get_int("flush_interval_ms", 1, 600000, store.flush_interval_ms);
+    store.coalesce_wait_us = node.get_int("coalesce_wait_us", 0, 600'000'000, store.coalesce_wait_us);
+    if (store.coalesce_wait_us > store.flush_interval_ms * 1000) {
+        node.fail_at("coalesce_wait_us", "expected at most flush_interval_ms * 1000 (" +
+                                             std::to_string(store.flush_interval_ms * 1000) + ")");
+    }
     const std::string policy = node.get_enum("overflow_policy", {"block", "drop_oldest", "drop_newest"}, "block");
     store.overflow_policy = policy == "drop_oldest"   ? OverflowPolicy::drop_oldest
                             : policy == "drop_newest" ? OverflowPolicy::drop_newest

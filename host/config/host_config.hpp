@@ -36,8 +36,12 @@ struct SinkConfig {
 
 struct StoreConfig {
     std::size_t queue_capacity = 10000;
+    // Group commit (pipeline/batching_rule.hpp): a write starts at once when batch_size
+    // events are queued, else once the oldest has waited coalesce_wait_us; flush_interval_ms
+    // bounds that wait (coalesce_wait_us <= flush_interval_ms * 1000).
     std::size_t batch_size = 500;
     std::int64_t flush_interval_ms = 250;
+    std::int64_t coalesce_wait_us = 0;
     OverflowPolicy overflow_policy = OverflowPolicy::block;
     // How long a shutdown may spend draining into a failing sink before giving up (and
     // reporting what was not stored).

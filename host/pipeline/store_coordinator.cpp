@@ -15,6 +15,21 @@ std::int64_t steady_now_ns() {
         .count();
 }
 
+BatchingLimits limits_for(const config::StoreConfig& config, std::size_t queue_capacity,
+                          const std::vector<std::unique_ptr<sinks::Sink>>& sinks) {
+    BatchingLimits limits;
+    limits.batch_size = config.batch_size;
+    limits.max_batch_size = config.batch_size;
+    for (const auto& sink : sinks) {
+        limits.max_batch_size = std::max(limits.max_batch_size, sink->preferred_batch_size());
+    }
+    // More than the queue holds can never be popped at once.
+    limits.max_batch_size = std::min(limits.max_batch_size, std::max(queue_capacity, limits.batch_size));
+    limits.coalesce_wait = std::chrono::microseconds(config.coalesce_wait_us);
+    limits.idle_wake = std::chrono::milliseconds(config.flush_interval_ms);
+    return limits;
+}
+
 // A write in progress for longer than this makes the sink unhealthy (stalled), even before
 // it fails: readiness must notice a store that hangs, not only one that errors.
 constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
@@ -23,8 +38,8 @@ constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
 
 StoreCoordinator::StoreCoordinator(StoreQueue& queue, BackpressureController& controller,
                                    std::vector<std::unique_ptr<sinks::Sink>> sinks, const config::StoreConfig& config)
-    : queue_(queue), controller_(controller), config_(config), buffer_(config.batch_size),
-      latency_counts_(latency_seconds_.bucket_count(), 0),
+    : queue_(queue), controller_(controller), config_(config), batching_(limits_for(config, queue.capacity(), sinks)),
+      buffer_(batching_.limits().max_batch_size), latency_counts_(latency_seconds_.bucket_count(), 0),
       retry_backoff_(std::chrono::milliseconds(config.retry_initial_backoff_ms),
                      std::chrono::milliseconds(config.retry_max_backoff_ms)) {
     for (auto& sink : sinks) {
@@ -78,30 +93,34 @@ bool StoreCoordinator::give_up_now() const {
 }
 
 void StoreCoordinator::run() {
-    const auto flush_interval = std::chrono::milliseconds(config_.flush_interval_ms);
-    auto next_flush = std::chrono::steady_clock::now() + flush_interval;
     while (true) {
         const bool draining = stopping_.load(std::memory_order_acquire) && queue_.closed();
-        if (!draining) {
-            queue_.wait_for_depth(config_.batch_size, next_flush);
+        const std::size_t depth = queue_.depth();
+        if (draining && depth == 0) {
+            break;
         }
-        const std::size_t taken = queue_.pop(buffer_);
-        controller_.observe(queue_.depth());
-        if (taken == 0) {
-            if (draining && queue_.depth() == 0) {
-                break;
-            }
-            if (std::chrono::steady_clock::now() >= next_flush) {
-                next_flush = std::chrono::steady_clock::now() + flush_interval;
-            }
-            if (draining) {
-                std::this_thread::yield();  // a producer is still copying into a claimed slot
-            }
+        const BatchingRule::Decision decision = batching_.decide(depth, std::chrono::steady_clock::now(), draining);
+        if (decision.write_count == 0) {
+            queue_.wait_for_depth(decision.wake_at_depth, decision.wake_at);
+            controller_.observe(queue_.depth());
             continue;
         }
-        store_batch(std::span<const StoreEvent>(buffer_.data(), taken));
-        next_flush = std::chrono::steady_clock::now() + flush_interval;
+        if (!write_next_batch(decision.write_count)) {
+            std::this_thread::yield();  // a producer is still copying into a claimed slot
+        }
     }
+}
+
+bool StoreCoordinator::write_next_batch(std::size_t count) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t taken = queue_.pop(std::span<StoreEvent>(buffer_.data(), std::min(count, buffer_.size())));
+    controller_.observe(queue_.depth());
+    if (taken == 0) {
+        return false;
+    }
+    store_batch(std::span<const StoreEvent>(buffer_.data(), taken));
+    batching_.write_finished(started);
+    return true;
 }
 
 void StoreCoordinator::store_batch(std::span<const StoreEvent> batch) {

@@ -1,7 +1,9 @@
 #pragma once
 // The store coordinator: the single consumer of the store queue. It drains the queue in
-// batches (batch_size events, or whatever is there every flush_interval) and writes each batch
-// to every sink. A failing sink is retried with capped exponential backoff — the batch is
+// batches by group commit (batching_rule.hpp): an idle sink gets what is queued at once
+// (after at most coalesce_wait_us), and what queues up while a write is in flight forms the
+// next batch, up to the largest batch any sink prefers. It writes each batch to every sink.
+// A failing sink is retried with capped exponential backoff — the batch is
 // never skipped, so under the `block` policy the queue fills, backpressure rises, and nothing
 // is lost. Only a shutdown whose drain deadline passes gives up, and says how much.
 
@@ -10,6 +12,7 @@
 #include "config/host_config.hpp"
 #include "metrics/histogram.hpp"
 #include "pipeline/backpressure_controller.hpp"
+#include "pipeline/batching_rule.hpp"
 #include "pipeline/store_queue.hpp"
 #include "sinks/sink.hpp"
 
@@ -43,6 +46,9 @@ class StoreCoordinator {
     [[nodiscard]] std::vector<app::SinkSnapshot> sink_snapshots() const;
     [[nodiscard]] metrics::HistogramSnapshot latency_snapshot() const { return latency_seconds_.snapshot(); }
     [[nodiscard]] std::uint64_t not_stored() const { return not_stored_.load(std::memory_order_relaxed); }
+    // The batching limits in force: the store config's, with max_batch_size raised to the
+    // largest batch a sink prefers (capped at the queue's capacity).
+    [[nodiscard]] const BatchingLimits& batching_limits() const { return batching_.limits(); }
 
    private:
     struct SinkState {
@@ -61,6 +67,9 @@ class StoreCoordinator {
     };
 
     void run();
+    // Pops up to `count` events and writes them to every sink; false when the queue handed out
+    // nothing (a producer is still copying into a claimed slot).
+    bool write_next_batch(std::size_t count);
     void store_batch(std::span<const StoreEvent> batch);
     // Writes to one sink until it succeeds; false when the shutdown deadline gave up.
     bool write_with_retry(SinkState& state, std::span<const StoreEvent> batch);
@@ -71,8 +80,9 @@ class StoreCoordinator {
     BackpressureController& controller_;
     const config::StoreConfig config_;
     std::vector<std::unique_ptr<SinkState>> sinks_;
+    BatchingRule batching_;
     std::vector<StoreEvent> buffer_;
-    metrics::Histogram latency_seconds_{metrics::Histogram::duration_bounds_seconds()};
+    metrics::Histogram latency_seconds_{metrics::Histogram::event_latency_bounds_seconds()};
     std::vector<std::uint64_t> latency_counts_;  // per-batch scratch, reused: no allocation per batch
     common::RetryBackoff retry_backoff_;  // between attempts at a batch a sink refused
     std::atomic<std::uint64_t> not_stored_{0};

@@ -47,6 +47,8 @@ PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node) {
     options.circuit_failure_threshold =
         static_cast<std::uint32_t>(node.get_int("circuit_failure_threshold", 1, 1'000'000, 5));
     options.circuit_cooldown = std::chrono::milliseconds(node.get_int("circuit_cooldown_ms", 0, 3'600'000, 5000));
+    options.preferred_batch_size = static_cast<std::size_t>(
+        node.get_int("preferred_batch_size", 1, 1'000'000, static_cast<std::int64_t>(options.preferred_batch_size)));
     return options;
 }
 

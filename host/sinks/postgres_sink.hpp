@@ -41,6 +41,9 @@ struct PostgresSinkOptions {
     std::chrono::milliseconds retry_max_backoff{2000};
     std::uint32_t circuit_failure_threshold = 5;
     std::chrono::milliseconds circuit_cooldown{5000};
+    // Events per transaction this sink asks the coordinator for under backlog: each commit
+    // waits for a WAL flush on a durable server, so fewer, larger transactions catch up faster.
+    std::size_t preferred_batch_size = 5000;
 };
 
 // Reads and validates the postgres keys of `node`. Throws ConfigError naming the JSON path.
@@ -65,6 +68,7 @@ class PostgresSink final : public Sink {
     // see postgres_error_kind_name() plus "circuit_open"; circuit_state.
     [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
     [[nodiscard]] std::string destination() const override;
+    [[nodiscard]] std::size_t preferred_batch_size() const override { return options_.preferred_batch_size; }
 
     // [coordinator thread] The breaker, for tests and diagnostics.
     [[nodiscard]] CircuitBreaker::State circuit_state() const { return breaker_.state(); }

@@ -56,6 +56,13 @@ class Sink {
     // [coordinator thread] Flush buffered output and release resources. Idempotent.
     virtual void close() = 0;
 
+    // [any thread] The most events this sink would like per write() when a backlog exists;
+    // 0 = no preference (the store's batch_size). The coordinator hands every sink batches
+    // up to the largest preference (capped at the queue's capacity), so a sink whose cost is
+    // per write (a commit's WAL flush) catches up with a backlog in fewer, larger writes.
+    // Constant for the sink's lifetime.
+    [[nodiscard]] virtual std::size_t preferred_batch_size() const { return 0; }
+
     // [any thread, non-blocking] A copy of this sink's own counters (see SinkStats).
     [[nodiscard]] virtual SinkStats stats() const { return {}; }
 

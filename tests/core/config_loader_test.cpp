@@ -25,6 +25,7 @@ TEST_CASE("an empty object gives the documented defaults", "[config]") {
     CHECK(config.store.queue_capacity == 10000);
     CHECK(config.store.batch_size == 500);
     CHECK(config.store.flush_interval_ms == 250);
+    CHECK(config.store.coalesce_wait_us == 0);
     CHECK(config.store.overflow_policy == mdp::config::OverflowPolicy::block);
     CHECK(config.backpressure.low_watermark_pct == 0.5);
     CHECK(config.backpressure.high_watermark_pct == 0.8);
@@ -75,8 +76,20 @@ TEST_CASE("cross-field rules are checked", "[config]") {
                Catch::Contains("backpressure.low_watermark_pct: expected less than high_watermark_pct"));
     CHECK_THAT(error_of(R"({"store": {"queue_capacity": 100, "batch_size": 500}})"),
                Catch::Contains("store.batch_size: expected at most queue_capacity (100)"));
+    CHECK_THAT(error_of(R"({"store": {"flush_interval_ms": 10, "coalesce_wait_us": 10001}})"),
+               Catch::Contains("store.coalesce_wait_us: expected at most flush_interval_ms * 1000 (10000)"));
     CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x"}, {"name": "a", "plugin": "y"}]})"),
                Catch::Contains("providers[1].name: duplicate provider name \"a\""));
+}
+
+TEST_CASE("the coalescing wait is read in microseconds, up to the flush interval", "[config]") {
+    const auto config =
+        parse_host_config(R"({"store": {"flush_interval_ms": 250, "coalesce_wait_us": 250000}})", "test.json", {});
+    CHECK(config.store.coalesce_wait_us == 250000);
+    const auto from_environment = parse_host_config("{}", "test.json", {{"MDP__STORE__COALESCE_WAIT_US", "150"}});
+    CHECK(from_environment.store.coalesce_wait_us == 150);
+    CHECK_THAT(error_of(R"({"store": {"coalesce_wait_us": -1}})"),
+               Catch::Contains("store.coalesce_wait_us: expected an integer from 0 to 600000000"));
 }
 
 TEST_CASE("providers keep their config object and overrides", "[config]") {

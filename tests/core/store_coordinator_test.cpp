@@ -1,10 +1,13 @@
-// The store coordinator: batching by size and by time, retrying a failing sink without
-// losing or reordering a batch, and draining on shutdown.
+// The store coordinator: group commit (an idle sink writes at once, what queues up during a
+// write is the next batch, up to the sink's preferred size), batching by size and by time,
+// retrying a failing sink without losing or reordering a batch, and draining on shutdown.
+// The batching rule's timing on made-up clocks: batching_rule_test.cpp.
 
 #include "pipeline/store_coordinator.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -13,14 +16,20 @@ using pipeline::StoreEvent;
 
 namespace {
 
-// A real Sink implementation that keeps what it stores in memory and can be told to fail.
+// A real Sink implementation that keeps what it stores in memory, can be told to fail, and
+// can be held inside write() (a gate) so a test decides when a write in flight ends.
 class RecordingSink final : public sinks::Sink {
    public:
+    explicit RecordingSink(std::size_t preferred_batch_size = 0) : preferred_batch_size_(preferred_batch_size) {}
     const std::string& name() const override { return name_; }
     const std::string& type() const override { return type_; }
+    std::size_t preferred_batch_size() const override { return preferred_batch_size_; }
     void open(const sinks::SinkContext&) override {}
     void write(std::span<const StoreEvent> batch) override {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        ++writes_entered_;
+        gate_changed_.notify_all();
+        gate_changed_.wait(lock, [&] { return gate_open_; });
         if (failures_left_ > 0) {
             --failures_left_;
             throw sinks::SinkError("deliberate failure");
@@ -31,6 +40,22 @@ class RecordingSink final : public sinks::Sink {
         }
     }
     void close() override { closed_ = true; }
+
+    // Holds every write() until open_gate().
+    void close_gate() {
+        std::lock_guard lock(mutex_);
+        gate_open_ = false;
+    }
+    void open_gate() {
+        std::lock_guard lock(mutex_);
+        gate_open_ = true;
+        gate_changed_.notify_all();
+    }
+    // Waits until `count` writes have started (held at a closed gate or not); false after 10 s.
+    bool wait_for_writes_entered(int count) {
+        std::unique_lock lock(mutex_);
+        return gate_changed_.wait_for(lock, std::chrono::seconds(10), [&] { return writes_entered_ >= count; });
+    }
 
     void fail_next(int count) {
         std::lock_guard lock(mutex_);
@@ -49,7 +74,11 @@ class RecordingSink final : public sinks::Sink {
    private:
     std::string name_ = "memory";
     std::string type_ = "memory";
+    const std::size_t preferred_batch_size_;
     mutable std::mutex mutex_;
+    std::condition_variable gate_changed_;
+    bool gate_open_ = true;
+    int writes_entered_ = 0;
     int failures_left_ = 0;
     std::vector<std::size_t> batch_sizes_;
     std::vector<std::uint64_t> sequences_;
@@ -57,11 +86,12 @@ class RecordingSink final : public sinks::Sink {
 };
 
 struct Pipeline {
-    explicit Pipeline(const config::StoreConfig& store_config, std::size_t capacity = 1000)
+    explicit Pipeline(const config::StoreConfig& store_config, std::size_t capacity = 1000,
+                      std::size_t preferred_batch_size = 0)
         : queue(capacity, config::OverflowPolicy::block),
           controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8), "store_coordinator",
                      [this] { return queue.depth(); }) {
-        auto owned = std::make_unique<RecordingSink>();
+        auto owned = std::make_unique<RecordingSink>(preferred_batch_size);
         sink = owned.get();
         std::vector<std::unique_ptr<sinks::Sink>> sinks;
         sinks.push_back(std::move(owned));
@@ -88,10 +118,12 @@ struct Pipeline {
     std::uint64_t next_sequence = 0;
 };
 
-config::StoreConfig store_config(std::size_t batch_size, std::int64_t flush_interval_ms) {
+config::StoreConfig store_config(std::size_t batch_size, std::int64_t flush_interval_ms,
+                                 std::int64_t coalesce_wait_us = 0) {
     config::StoreConfig config;
     config.batch_size = batch_size;
     config.flush_interval_ms = flush_interval_ms;
+    config.coalesce_wait_us = coalesce_wait_us;
     config.retry_initial_backoff_ms = 5;
     config.retry_max_backoff_ms = 20;
     config.shutdown_drain_timeout_ms = 2000;
@@ -110,9 +142,51 @@ bool wait_until(const std::function<bool()>& condition) {
 
 }  // namespace
 
+TEST_CASE("an idle coordinator writes a single event at once, not after the flush interval", "[coordinator]") {
+    // A flush interval far longer than the test: only group commit can write the event.
+    Pipeline pipeline(store_config(500, 600000));
+    pipeline.push(1);
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 1; }));
+    CHECK(pipeline.sink->batch_sizes() == std::vector<std::size_t>{1});
+    CHECK(pipeline.stop() == 0);
+}
+
+TEST_CASE("events queued during a write form the next batches, up to the sink's preferred size", "[coordinator]") {
+    SECTION("a sink that prefers 300 per write, batch_size 100") {
+        Pipeline pipeline(store_config(100, 600000), 2000, 300);
+        CHECK(pipeline.coordinator->batching_limits().max_batch_size == 300);
+        pipeline.sink->close_gate();
+        pipeline.push(1);
+        REQUIRE(pipeline.sink->wait_for_writes_entered(1));  // that one event is in flight
+        pipeline.push(999);
+        pipeline.sink->open_gate();
+        REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 1000; }));
+        CHECK(pipeline.sink->batch_sizes() == std::vector<std::size_t>{1, 300, 300, 300, 99});
+        CHECK(pipeline.stop() == 0);
+    }
+    SECTION("a sink without a preference gets batch_size") {
+        Pipeline pipeline(store_config(100, 600000), 2000);
+        CHECK(pipeline.coordinator->batching_limits().max_batch_size == 100);
+        pipeline.sink->close_gate();
+        pipeline.push(1);
+        REQUIRE(pipeline.sink->wait_for_writes_entered(1));
+        pipeline.push(250);
+        pipeline.sink->open_gate();
+        REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 251; }));
+        CHECK(pipeline.sink->batch_sizes() == std::vector<std::size_t>{1, 100, 100, 50});
+        CHECK(pipeline.stop() == 0);
+    }
+}
+
+TEST_CASE("a sink's preferred batch size is capped at the queue's capacity", "[coordinator]") {
+    Pipeline pipeline(store_config(100, 250), 1000, 5000);
+    CHECK(pipeline.coordinator->batching_limits().max_batch_size == 1000);
+    CHECK(pipeline.stop() == 0);
+}
+
 TEST_CASE("coordinator writes full batches as soon as batch_size events are queued", "[coordinator]") {
-    // A flush interval far longer than the test: only the size trigger can write.
-    Pipeline pipeline(store_config(100, 600000));
+    // Coalescing wait = flush interval, far longer than the test: only the size trigger can write.
+    Pipeline pipeline(store_config(100, 600000, 600'000'000));
     pipeline.push(350);
     REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() >= 300; }));
     const auto sizes = pipeline.sink->batch_sizes();
@@ -124,8 +198,8 @@ TEST_CASE("coordinator writes full batches as soon as batch_size events are queu
     CHECK(pipeline.sink->sequences().size() == 350);  // the remainder is drained on stop
 }
 
-TEST_CASE("coordinator flushes a partial batch when the flush interval passes", "[coordinator]") {
-    Pipeline pipeline(store_config(500, 50));
+TEST_CASE("coordinator flushes a partial batch when the coalescing wait passes", "[coordinator]") {
+    Pipeline pipeline(store_config(500, 50, 50'000));
     pipeline.push(7);
     REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 7; }));
     CHECK(pipeline.sink->batch_sizes().front() == 7);

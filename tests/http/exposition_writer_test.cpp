@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using mdp::metrics::ExpositionWriter;
@@ -144,6 +145,25 @@ TEST_CASE("bucket bounds of the duration histogram read as plain decimals", "[ht
     CHECK(text.find("le=\"0.00025\"") != std::string::npos);
     CHECK(text.find("le=\"2.5\"") != std::string::npos);
     CHECK(text.find("le=\"10\"") != std::string::npos);
+}
+
+TEST_CASE("event latency buckets: fine steps from 100 us to 10 ms, every duration bound kept", "[http][exposition]") {
+    const auto bounds = mdp::metrics::Histogram::event_latency_bounds_seconds();
+    REQUIRE(std::is_sorted(bounds.begin(), bounds.end()));
+    for (const double bound : mdp::metrics::Histogram::duration_bounds_seconds()) {
+        CHECK(std::find(bounds.begin(), bounds.end(), bound) != bounds.end());
+    }
+    // No step between 100 us and 10 ms is wider than a third, so p50/p99 read to within one.
+    for (std::size_t index = 1; index < bounds.size() && bounds[index] <= 0.01; ++index) {
+        CHECK(bounds[index] / bounds[index - 1] <= 1.34);
+    }
+    mdp::metrics::Histogram histogram(bounds);
+    ExpositionWriter writer;
+    writer.add_histogram(kHistogram, {}, histogram.snapshot());
+    const std::string text = writer.finish();
+    CHECK(text.find("le=\"0.000125\"") != std::string::npos);
+    CHECK(text.find("le=\"0.00075\"") != std::string::npos);
+    CHECK(text.find("le=\"0.0075\"") != std::string::npos);
 }
 
 TEST_CASE("sample values: integers exact, special values spelled as Prometheus expects", "[http][exposition]") {
