@@ -397,7 +397,8 @@ TEST_CASE("every server version in range speaks to the provider", "[ibkr][sessio
 }
 
 TEST_CASE("nothing listening is degraded with the reason and max_attempts gives up", "[ibkr][session][reconnect]") {
-    const unsigned short port = mdp::test::free_loopback_port();
+    const mdp::test::RefusingPort nothing_listening;
+    const unsigned short port = nothing_listening.port();
     json config = base_config(port, {"AAPL"});
     SECTION("retrying") {
         Provider provider(config);

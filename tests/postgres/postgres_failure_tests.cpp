@@ -230,9 +230,9 @@ TEST_CASE("postgres sink open() names what is wrong with the connection settings
     const std::string base = "host=127.0.0.1 port=" + std::to_string(server.port()) + " sslmode=disable";
 
     SECTION("nothing listening") {
-        const auto port = mdp::test::free_loopback_port();
-        const auto message =
-            open_error("host=127.0.0.1 port=" + std::to_string(port) + " user=mdp password=x connect_timeout=2");
+        const mdp::test::RefusingPort nothing_listening;
+        const auto message = open_error("host=127.0.0.1 port=" + std::to_string(nothing_listening.port()) +
+                                        " user=mdp password=x connect_timeout=2");
         CHECK_THAT(message, Catch::StartsWith("cannot connect to PostgreSQL") && Catch::Contains("refused"));
     }
     SECTION("a socket directory without a server") {

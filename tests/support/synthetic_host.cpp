@@ -49,13 +49,15 @@ nlohmann::json synthetic_host_config(const SyntheticHostOptions& options, unsign
 }
 
 SyntheticHost::SyntheticHost(const SyntheticHostOptions& options) {
-    port_ = free_loopback_port();
-    const auto config_file = write_host_config(directory_, synthetic_host_config(options, port_, database()));
+    // Port 0: the host binds a free port itself and logs it, so no other test can take the
+    // port between a probe and the host's bind.
+    const auto config_file = write_host_config(directory_, synthetic_host_config(options, 0, database()));
     std::map<std::string, std::string> environment;
     if (!options.admin_token.empty()) {
         environment["MDP_ADMIN_TOKEN"] = options.admin_token;
     }
     host_ = std::make_unique<HostRunner>(config_file, directory_ / "host.log", environment);
+    port_ = host_->wait_for_http_port();
     host_->wait_until_healthy(port_);
 }
 
@@ -65,6 +67,6 @@ nlohmann::json SyntheticHost::status() const { return status_document(port_); }
 
 nlohmann::json SyntheticHost::provider(const std::string& name) const { return provider_in_status(status(), name); }
 
-int SyntheticHost::stop() { return host_->stop(SIGTERM, std::chrono::seconds(120)).value_or(-1); }
+int SyntheticHost::stop() { return host_->stop_and_wait(SIGTERM, std::chrono::seconds(120)); }
 
 }  // namespace mdp::test

@@ -1,7 +1,7 @@
 #pragma once
 // The real mdp-host (host_runner.hpp) in its most common test shape: synthetic provider
 // instances into one sink (SQLite "main" in a temp dir unless another is given), HTTP on a
-// free loopback port, optionally an admin token (the control API) and tighter HTTP limits.
+// loopback port the host picks itself (port 0, read back from its log), optionally an admin token (the control API) and tighter HTTP limits.
 // Used by the HTTP end-to-end, hardening and PostgreSQL host tests.
 
 #include "host_runner.hpp"
@@ -35,7 +35,8 @@ struct SyntheticHostOptions {
     std::optional<std::int64_t> read_timeout_ms;  // http.read_timeout_ms (host default when unset)
 };
 
-// The host's config for `options`, HTTP on 127.0.0.1:`port`, the default sink at `database`.
+// The host's config for `options`, HTTP on 127.0.0.1:`port` (0: the host picks one), the
+// default sink at `database`.
 [[nodiscard]] nlohmann::json synthetic_host_config(const SyntheticHostOptions& options, unsigned short port,
                                                    const std::filesystem::path& database);
 
@@ -61,7 +62,8 @@ class SyntheticHost {
     // The entry of provider `name` in the status document (throws when absent).
     [[nodiscard]] nlohmann::json provider(const std::string& name) const;
 
-    // SIGTERM, then waits for the exit (drain included); returns the exit code (-1: timeout).
+    // SIGTERM, then waits for the exit (drain included); returns the exit code. Throws (with
+    // the output) when the host has not exited within 120 s.
     int stop();
     // The mdp-summary object the host logged on exit (null when absent).
     [[nodiscard]] nlohmann::json summary() const { return host_->summary(); }

@@ -26,7 +26,25 @@ class TempDir {
 // Reads a whole file ("" when missing).
 std::string read_text_file(const std::filesystem::path& path);
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-unsigned short free_loopback_port();
+// A TCP port on 127.0.0.1 that was free a moment ago. Another process may take it before
+// the caller binds it: only for a server that cannot bind port 0 itself (PostgreSQL), and
+// then retried on collision. Everything else binds port 0 and reports the port it got.
+unsigned short candidate_loopback_port();
+
+// A loopback TCP port on which a connection is refused for as long as this object lives: a
+// socket bound to it that never listens, so no other process can take the port meanwhile.
+class RefusingPort {
+   public:
+    RefusingPort();
+    ~RefusingPort();
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+
+    [[nodiscard]] unsigned short port() const { return port_; }
+
+   private:
+    int socket_fd_ = -1;
+    unsigned short port_ = 0;
+};
 
 }  // namespace mdp::test
