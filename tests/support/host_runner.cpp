@@ -64,15 +64,17 @@ int HostRunner::stop_and_wait(int signal_number, std::chrono::milliseconds patie
     return *code;
 }
 
-unsigned short HostRunner::wait_for_http_port(std::chrono::milliseconds timeout) {
+unsigned short HostRunner::wait_for_http_port(std::chrono::milliseconds timeout,
+                                              const std::filesystem::path& log_file) {
+    const auto log = [&] { return log_file.empty() ? process_.output() : read_text_file(log_file); };
     std::optional<unsigned short> port;
     eventually(
         [&] {
-            port = find_http_port(process_.output());
+            port = find_http_port(log());
             return port.has_value() || !process_.running();
         },
         timeout);
-    port = find_http_port(process_.output());
+    port = find_http_port(log());
     if (!port) {
         throw std::runtime_error("mdp-host logged no \"http: listening on\" line; output:\n" + process_.output());
     }

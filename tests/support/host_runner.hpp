@@ -54,9 +54,11 @@ class HostRunner {
     int stop_and_wait(int signal_number, std::chrono::milliseconds patience);
 
     // The HTTP port the host bound (also when the config asked for port 0), read from its
-    // documented "http: listening on ADDRESS:PORT" line; throws std::runtime_error (with the
-    // output) when the line does not appear within `timeout` or the host exits first.
-    unsigned short wait_for_http_port(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+    // documented "http: listening on ADDRESS:PORT" line in its output, or in `log_file` when
+    // the config sets logging.file; throws std::runtime_error (with the output) when the line
+    // does not appear within `timeout` or the host exits first.
+    unsigned short wait_for_http_port(std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                      const std::filesystem::path& log_file = {});
 
     // The mdp-summary object in the output so far (null when absent).
     [[nodiscard]] nlohmann::json summary() const;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ struct SyntheticHostOptions {
     std::string admin_token;  // passed as MDP_ADMIN_TOKEN; empty: no control API
     std::optional<std::size_t> max_connections;  // http.max_connections (host default when unset)
     std::optional<std::int64_t> read_timeout_ms;  // http.read_timeout_ms (host default when unset)
+    std::map<std::string, std::string> environment;  // more variables for the host (e.g. MDP_LOG_FORMAT)
+    nlohmann::json config_patch;  // a JSON merge patch (RFC 7386) applied to the whole config last
 };
 
 // The host's config for `options`, HTTP on 127.0.0.1:`port` (0: the host picks one), the
@@ -50,6 +53,8 @@ class SyntheticHost {
 
     [[nodiscard]] unsigned short port() const { return port_; }
     [[nodiscard]] std::filesystem::path database() const { return directory_ / "mdp.sqlite"; }
+    // The host's temp dir (config, log, database); relative paths in the config resolve here.
+    [[nodiscard]] const TempDir& directory() const { return directory_; }
     [[nodiscard]] pid_t pid() const { return host_->pid(); }
     [[nodiscard]] bool running() { return host_->running(); }
     [[nodiscard]] std::string output() const { return host_->output(); }
