@@ -3,93 +3,22 @@
 
 #include "child_process.hpp"
 #include "common/http_url.hpp"
+#include "webhook_receiver.hpp"
 #include "pipeline/feedback_webhook.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <mutex>
-#include <stdexcept>
 #include <thread>
 
 using namespace mdp;
+using mdp::test::WebhookReceiver;
 
 namespace {
-
-// Accepts connections on 127.0.0.1, reads one request each, answers with `status_line`
-// (204 by default), keeps the bodies.
-class Receiver {
-   public:
-    explicit Receiver(std::string status_line = "204 No Content") : status_line_(std::move(status_line)) {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof(address);
-        if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-            ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-            ::listen(listen_fd_, 16) != 0) {
-            throw std::runtime_error("webhook receiver: cannot listen on 127.0.0.1");
-        }
-        port_ = ntohs(address.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~Receiver() {
-        ::shutdown(listen_fd_, SHUT_RDWR);
-        ::close(listen_fd_);
-        thread_.join();
-    }
-    unsigned short port() const { return port_; }
-    std::vector<std::string> bodies() {
-        std::lock_guard lock(mutex_);
-        return bodies_;
-    }
-
-   private:
-    void serve() {
-        while (true) {
-            const int client = ::accept(listen_fd_, nullptr, nullptr);
-            if (client < 0) {
-                return;
-            }
-            std::string request;
-            char buffer[4096];
-            while (true) {
-                const auto header_end = request.find("\r\n\r\n");
-                if (header_end != std::string::npos) {
-                    const auto length_at = request.find("Content-Length: ");
-                    const std::size_t length = std::stoul(request.substr(length_at + 16));
-                    if (request.size() >= header_end + 4 + length) {
-                        std::lock_guard lock(mutex_);
-                        bodies_.push_back(request.substr(header_end + 4, length));
-                        break;
-                    }
-                }
-                const ssize_t received = ::recv(client, buffer, sizeof(buffer), 0);
-                if (received <= 0) {
-                    break;
-                }
-                request.append(buffer, static_cast<std::size_t>(received));
-            }
-            const std::string response =
-                "HTTP/1.1 " + status_line_ + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-            ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
-            ::close(client);
-        }
-    }
-
-    std::string status_line_;
-    int listen_fd_ = -1;
-    unsigned short port_ = 0;
-    std::mutex mutex_;
-    std::vector<std::string> bodies_;
-    std::thread thread_;
-};
 
 pipeline::FeedbackEvent hard_event() {
     pipeline::FeedbackEvent event;
@@ -117,7 +46,7 @@ TEST_CASE("http URLs parse into host, port and target", "[webhook]") {
 }
 
 TEST_CASE("feedback events are POSTed as JSON with every contract field", "[webhook]") {
-    Receiver receiver;
+    WebhookReceiver receiver;
     config::BackpressureConfig config;
     config.feedback_urls = {"http://127.0.0.1:" + std::to_string(receiver.port()) + "/feedback"};
     pipeline::FeedbackWebhook webhook(config);
@@ -139,7 +68,7 @@ TEST_CASE("feedback events are POSTed as JSON with every contract field", "[webh
 }
 
 TEST_CASE("a failing receiver gets exactly 1 + feedback_max_retries attempts per event", "[webhook]") {
-    Receiver receiver("500 Internal Server Error");
+    WebhookReceiver receiver("500 Internal Server Error");
     config::BackpressureConfig config;
     config.feedback_urls = {"http://127.0.0.1:" + std::to_string(receiver.port()) + "/"};
     config.feedback_max_retries = 2;
