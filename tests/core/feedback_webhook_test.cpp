@@ -3,15 +3,12 @@
 
 #include "child_process.hpp"
 #include "common/http_url.hpp"
+#include "temp_dir.hpp"
 #include "webhook_receiver.hpp"
 #include "pipeline/feedback_webhook.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <thread>
 
@@ -83,17 +80,9 @@ TEST_CASE("a failing receiver gets exactly 1 + feedback_max_retries attempts per
 TEST_CASE("enqueue() returns while the receiver hangs: the queue is bounded, the oldest are dropped", "[webhook]") {
     // A listening socket nobody accepts from: the kernel completes the connection, the POST
     // is sent, and no answer ever comes (each attempt waits for its timeout).
-    const int silent_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    REQUIRE(silent_fd >= 0);
-    REQUIRE(::bind(silent_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-    REQUIRE(::getsockname(silent_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    REQUIRE(::listen(silent_fd, 16) == 0);
+    const mdp::test::SilentPort silent;
     config::BackpressureConfig config;
-    config.feedback_urls = {"http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/"};
+    config.feedback_urls = {"http://127.0.0.1:" + std::to_string(silent.port()) + "/"};
     config.feedback_max_retries = 0;
     config.feedback_timeout_ms = 2000;  // the delivery thread is stuck in its first POST meanwhile
     {
@@ -107,5 +96,4 @@ TEST_CASE("enqueue() returns while the receiver hangs: the queue is bounded, the
         CHECK(webhook.dropped() <= 1000 - pipeline::FeedbackWebhook::kMaxQueued);
         CHECK(webhook.delivered() == 0);
     }
-    ::close(silent_fd);
 }

@@ -222,18 +222,23 @@ TEST_CASE("a stop() that never returns does not block shutdown", "[supervision]"
     CHECK(stopped.summary["not_stored"] == 0);
 }
 
-TEST_CASE("restart.reset_after_ms: running that long forgives earlier failures", "[supervision]") {
-    TempDir dir("mdp-supervision");
-    // max_attempts 1, but every run lasts 1 s, well past reset_after_ms 100 (and several
-    // supervisor ticks): the attempt count is forgiven each time, so the provider is
-    // restarted again and again.
+// A flaky provider that runs 1 s before each failure, with max_attempts 1 and the given
+// reset_after_ms.
+json flaky_with_reset_after(std::int64_t reset_after_ms) {
     json flaky = flaky_provider("report", {{"policy", "on-failure"},
                                            {"initial_backoff_ms", 20},
                                            {"max_backoff_ms", 20},
                                            {"max_attempts", 1},
-                                           {"reset_after_ms", 100}});
+                                           {"reset_after_ms", reset_after_ms}});
     flaky["config"]["fail_after_ms"] = 1000;
-    const auto config = write_config(dir, supervision_config(dir, flaky));
+    return flaky;
+}
+
+TEST_CASE("restart.reset_after_ms: running that long forgives earlier failures", "[supervision]") {
+    TempDir dir("mdp-supervision");
+    // Every run lasts 1 s, well past reset_after_ms 100 (and several supervisor ticks): the
+    // attempt count is forgiven each time, so the provider is restarted again and again.
+    const auto config = write_config(dir, supervision_config(dir, flaky_with_reset_after(100)));
     ChildProcess host(MDP_HOST_BINARY, {"--config", config.string()}, dir / "host.log");
     REQUIRE(host.wait_for_output("provider flaky: restarting (restart 3)", std::chrono::seconds(60)));
     const auto stopped = stop(host);
@@ -243,13 +248,7 @@ TEST_CASE("restart.reset_after_ms: running that long forgives earlier failures",
 
 TEST_CASE("without reset_after_ms elapsing, max_attempts holds", "[supervision]") {
     TempDir dir("mdp-supervision");
-    json flaky = flaky_provider("report", {{"policy", "on-failure"},
-                                           {"initial_backoff_ms", 20},
-                                           {"max_backoff_ms", 20},
-                                           {"max_attempts", 1},
-                                           {"reset_after_ms", 60000}});
-    flaky["config"]["fail_after_ms"] = 1000;
-    const auto config = write_config(dir, supervision_config(dir, flaky));
+    const auto config = write_config(dir, supervision_config(dir, flaky_with_reset_after(60000)));
     ChildProcess host(MDP_HOST_BINARY, {"--config", config.string()}, dir / "host.log");
     REQUIRE(host.wait_for_output("provider flaky: stays failed after 1 restart attempts", std::chrono::seconds(60)));
     const auto stopped = stop(host);

@@ -6,13 +6,10 @@
 
 #include "host_runner.hpp"
 #include "synthetic_host.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <sstream>
@@ -41,31 +38,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
-// A socket listening on 127.0.0.1 at a port the kernel picked, for as long as this lives.
-class TakenPort {
-   public:
-    TakenPort() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof(address);
-        REQUIRE(fd_ >= 0);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-        REQUIRE(::listen(fd_, 4) == 0);
-        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-        port_ = ntohs(address.sin_port);
-    }
-    ~TakenPort() { ::close(fd_); }
-    TakenPort(const TakenPort&) = delete;
-    TakenPort& operator=(const TakenPort&) = delete;
-    [[nodiscard]] unsigned short port() const { return port_; }
-
-   private:
-    int fd_ = -1;
-    unsigned short port_ = 0;
-};
-
 }  // namespace
 
 TEST_CASE("mdp-host --version prints the host and plugin ABI versions and exits 0", "[hardening][cli]") {
@@ -85,7 +57,7 @@ TEST_CASE("http.port 0 binds a free port, logs it, and serves there", "[hardenin
 }
 
 TEST_CASE("a taken HTTP port makes the host exit 1 naming the address", "[hardening][http]") {
-    const TakenPort taken;
+    const mdp::test::SilentPort taken;
     mdp::test::TempDir dir("mdp-port-taken");
     SyntheticHostOptions options;
     const auto config =

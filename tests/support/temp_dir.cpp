@@ -79,8 +79,14 @@ unsigned short candidate_loopback_port() {
     return port;
 }
 
-RefusingPort::RefusingPort() { std::tie(socket_fd_, port_) = bind_loopback_port_zero(); }
+HeldPort::HeldPort(Behaviour behaviour) {
+    std::tie(socket_fd_, port_) = bind_loopback_port_zero();
+    if (behaviour == Behaviour::silent && ::listen(socket_fd_, 16) != 0) {
+        ::close(socket_fd_);
+        throw std::runtime_error("cannot listen on a loopback port");
+    }
+}
 
-RefusingPort::~RefusingPort() { ::close(socket_fd_); }
+HeldPort::~HeldPort() { ::close(socket_fd_); }
 
 }  // namespace mdp::test
