@@ -10,4 +10,4 @@ if [ -f tests/deploy/package-lock.json ] && [ ! -d tests/deploy/node_modules ]; 
 fi
 scripts/build.sh
 cd build
-ctest --output-on-failure --timeout 900 --parallel 2 "$@"
+../scripts/ctest-no-skips.sh --output-on-failure --timeout 900 --parallel 2 "$@"

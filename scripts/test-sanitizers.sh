@@ -34,14 +34,14 @@ for mode in "${modes[@]}"; do
       # Child processes (mdp-host, plugins) inherit these.
       export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=0"
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-      (cd build-asan && ctest --output-on-failure --timeout 1800 --parallel 2 "$@")
+      (cd build-asan && ../scripts/ctest-no-skips.sh --output-on-failure --timeout 1800 --parallel 2 "$@")
       ;;
     tsan)
       configure build-tsan Tsan
       cmake --build build-tsan --parallel "$jobs" --target mdp_core_tests mdp_http_unit_tests
       export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
       # Only what was built: tests of executables not built here carry no label.
-      (cd build-tsan && ctest --output-on-failure --timeout 1800 --parallel 2 -L '^(core|http)$' "$@")
+      (cd build-tsan && ../scripts/ctest-no-skips.sh --output-on-failure --timeout 1800 --parallel 2 -L '^(core|http)$' "$@")
       ;;
     *)
       echo "unknown mode: $mode (use asan, tsan or nothing for both)" >&2

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -43,8 +44,15 @@ TEST_CASE("watermarks are fractions of capacity and stay reachable", "[backpress
 }
 
 TEST_CASE("controller publishes one event per transition, in order, with the contract fields", "[backpressure]") {
-    std::size_t depth = 0;
-    BackpressureController controller(100, {50, 80}, "store_coordinator", [&] { return depth; });
+    // The controller's own tick (every kTickInterval, on its thread) re-observes the depth
+    // source at any moment of the sequence: the source reports the depth the test observed
+    // last, so a tick sees what the test sees and adds no transition of its own.
+    std::atomic<std::size_t> depth{0};
+    BackpressureController controller(100, {50, 80}, "store_coordinator", [&] { return depth.load(); });
+    const auto observe = [&](std::size_t queue_depth) {
+        depth = queue_depth;
+        return controller.observe(queue_depth);
+    };
     std::mutex mutex;
     std::vector<FeedbackEvent> received;
     controller.subscribe([&](const FeedbackEvent& event) {
@@ -52,12 +60,12 @@ TEST_CASE("controller publishes one event per transition, in order, with the con
         received.push_back(event);
     });
     controller.start();
-    CHECK(controller.observe(10) == Level::ok);
-    CHECK(controller.observe(60) == Level::soft);
-    CHECK(controller.observe(70) == Level::soft);
-    CHECK(controller.observe(85) == Level::hard);
-    CHECK(controller.observe(60) == Level::hard);
-    CHECK(controller.observe(40) == Level::ok);
+    CHECK(observe(10) == Level::ok);
+    CHECK(observe(60) == Level::soft);
+    CHECK(observe(70) == Level::soft);
+    CHECK(observe(85) == Level::hard);
+    CHECK(observe(60) == Level::hard);
+    CHECK(observe(40) == Level::ok);
     controller.stop();
     REQUIRE(received.size() == 3);
     CHECK(received[0].level == "soft");

@@ -8,29 +8,44 @@
 using mdp::config::parse_host_config;
 
 TEST_CASE("the compatibility variables override their config keys", "[config][env]") {
+    // Every value differs from the key's default and from the file's value, so each check
+    // fails if its variable is ignored.
     const auto config = parse_host_config(R"({"backpressure": {"high_watermark_pct": 0.9}})", "/etc/mdp/c.json",
                                           {{"MDP_METRICS_ENABLE", "false"},
-                                           {"MDP_FB_ENABLE_FEEDBACK", "0"},
-                                           {"MDP_FB_SCALE_OK", "1.0"},
+                                           {"MDP_FB_ENABLE_FEEDBACK", "false"},
+                                           {"MDP_FB_SCALE_OK", "0.9"},
                                            {"MDP_FB_SCALE_SOFT", "0.25"},
-                                           {"MDP_FB_SCALE_HARD", "0.0"},
+                                           {"MDP_FB_SCALE_HARD", "0.1"},
                                            {"MDP_HIGH_WATERMARK_PCT", "0.7"},
                                            {"MDP_LOW_WATERMARK_PCT", "0.3"},
                                            {"MDP_LOG_LEVEL", "debug"},
-                                           {"MDP_HTTP_PORT", "9100"}});
+                                           {"MDP_LOG_FORMAT", "json"},
+                                           {"MDP_HTTP_PORT", "9100"},
+                                           {"MDP_HTTP_BIND_ADDRESS", "127.0.0.1"},
+                                           {"MDP_ADMIN_TOKEN", "an-admin-token-of-enough-length"},
+                                           {"MDP_QUEUE_CAPACITY", "2500"},
+                                           {"MDP_OVERFLOW_POLICY", "drop_newest"}});
     CHECK_FALSE(config.http.metrics_enabled);
     CHECK_FALSE(config.backpressure.feedback_enabled);
+    CHECK(config.backpressure.scales.ok == 0.9);
     CHECK(config.backpressure.scales.soft == 0.25);
+    CHECK(config.backpressure.scales.hard == 0.1);
     CHECK(config.backpressure.high_watermark_pct == 0.7);
     CHECK(config.backpressure.low_watermark_pct == 0.3);
     CHECK(config.logging.level == "debug");
+    CHECK(config.logging.format == "json");
     CHECK(config.http.port == 9100);
+    CHECK(config.http.bind_address == "127.0.0.1");
+    CHECK(config.http.admin_token == "an-admin-token-of-enough-length");
+    CHECK(config.store.queue_capacity == 2500);
+    CHECK(config.store.overflow_policy == mdp::config::OverflowPolicy::drop_newest);
 }
 
 TEST_CASE("MDP_FB_ENABLE_FEEDBACK=0 reads as false (the original's boolean style)", "[config][env]") {
     // "0" parses as the JSON number 0, which is not a boolean: it must still be accepted.
-    const auto config = parse_host_config("{}", "c.json", {{"MDP_FB_ENABLE_FEEDBACK", "false"}});
+    const auto config = parse_host_config("{}", "c.json", {{"MDP_FB_ENABLE_FEEDBACK", "0"}});
     CHECK_FALSE(config.backpressure.feedback_enabled);
+    CHECK(parse_host_config("{}", "c.json", {{"MDP_FB_ENABLE_FEEDBACK", "1"}}).backpressure.feedback_enabled);
 }
 
 TEST_CASE("the general rule MDP__SECTION__KEY reaches any key", "[config][env]") {

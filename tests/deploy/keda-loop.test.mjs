@@ -6,6 +6,9 @@
 // Asserted: idle stays at minReplicaCount; scale-up while stalled; the count holds while
 // Prometheus has lost the target; back to minReplicaCount once the stall clears and the
 // queue drains. The queries of the README, the dashboard and the alerts run here too.
+// One host and one Prometheus serve every case (they take seconds to start); each case
+// establishes the state it needs itself (stall(), scaledUp(), unstall() do nothing when it
+// is already there), so a case also runs alone and a failed one does not mislead the next.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,7 +19,7 @@ import { HpaModel } from "./lib/hpa.mjs";
 import { hpaBehavior, hpaReplicaBounds, kedaMetricValue, prometheusTriggers } from "./lib/keda.mjs";
 import { containerEnvironment, loadKind } from "./lib/manifests.mjs";
 import { deployFile, hostBinary, missingBuild, pluginDir } from "./lib/paths.mjs";
-import { BackgroundProcess, eventually, freeLoopbackPort } from "./lib/processes.mjs";
+import { BackgroundProcess, eventually, listeningPort } from "./lib/processes.mjs";
 import { PrometheusServer } from "./lib/prometheus.mjs";
 import { KUBE_STATE_METRIC, alertExpressions, dashboardQueries, metricNames, readmeQueries } from "./lib/queries.mjs";
 
@@ -32,11 +35,11 @@ const skip = missingBuild();
 // The ConfigMap's store and backpressure settings (the threshold assumes its queue capacity)
 // with this machine's paths, and two synthetic instances fast enough to fill the queue in
 // seconds; one is named "ibkr" because the README's rate-scale query asks for that instance.
-function hostConfig(dir, port) {
+function hostConfig(dir) {
     const shipped = JSON.parse(configMap.data["mdp.json"]);
     return {
         plugin_path: [pluginDir],
-        http: { enabled: true, bind_address: "127.0.0.1", port },
+        http: { enabled: true, bind_address: "127.0.0.1", port: 0 },
         logging: { level: "info", format: "text" },
         store: { ...shipped.store, sinks: [{ type: "sqlite", name: "main", path: path.join(dir, "mdp.sqlite") }] },
         backpressure: shipped.backpressure,
@@ -75,18 +78,51 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
 
     const explain = () => `HPA history: ${JSON.stringify(history.slice(-12))}\n${host?.tail(3000)}`;
 
+    const isStalled = () => lockHolder !== undefined && !lockHolder.exited;
+
+    // Another process holds an exclusive lock on the SQLite database until unstall(); returns
+    // once Prometheus sees HARD backpressure.
+    async function stall() {
+        if (!isStalled()) {
+            lockHolder = new BackgroundProcess("sqlite3", "sqlite3", [path.join(dir, "mdp.sqlite")]);
+            lockHolder.child.stdin.write(".timeout 10000\nBEGIN EXCLUSIVE;\nSELECT 'lock' || 'ed';\n");
+            await eventually("sqlite3 to hold the exclusive lock", () => {
+                if (lockHolder.exited) throw new Error(lockHolder.tail());
+                return lockHolder.output.includes("locked");
+            });
+        }
+        await eventually("HARD backpressure in Prometheus", async () => (await prometheus.value("max(pipeline_backpressure_state)")) === 2,
+            { timeoutMs: 60000 });
+    }
+
+    // Stalled, and the model scaled up to maxReplicaCount.
+    async function scaledUp() {
+        await stall();
+        for (let sync = 0; sync < 30 && hpa.replicas < bounds.maxReplicas; sync++) await hpaSync();
+        assert.equal(hpa.replicas, bounds.maxReplicas, explain());
+    }
+
+    // The lock released (the queue then drains on its own).
+    async function unstall() {
+        if (isStalled()) {
+            lockHolder.child.stdin.end("COMMIT;\n.quit\n");
+            await lockHolder.exitPromise;
+        }
+    }
+
     before(async () => {
         dir = mkdtempSync(path.join(os.tmpdir(), "mdp-keda-loop-"));
-        hostPort = await freeLoopbackPort();
         const configFile = path.join(dir, "mdp.json");
-        writeFileSync(configFile, JSON.stringify(hostConfig(dir, hostPort), null, 2));
+        writeFileSync(configFile, JSON.stringify(hostConfig(dir), null, 2));
         host = new BackgroundProcess("mdp-host", hostBinary, ["--config", configFile], {
-            // The Deployment's environment, with the listener on loopback and a free port.
-            env: containerEnvironment(container, { MDP_HTTP_PORT: String(hostPort), MDP_HTTP_BIND_ADDRESS: "127.0.0.1" }),
+            // The Deployment's environment, with the listener on loopback and port 0: the host
+            // binds a free port and logs it (no probe that another test could race).
+            env: containerEnvironment(container, { MDP_HTTP_PORT: "0", MDP_HTTP_BIND_ADDRESS: "127.0.0.1" }),
         });
         await eventually("mdp-host to serve /health", async () => {
             if (host.exited) throw new Error(`mdp-host exited ${JSON.stringify(host.exited)}\n${host.tail()}`);
-            return (await fetch(`http://127.0.0.1:${hostPort}/health`)).ok;
+            hostPort = listeningPort(host.output);
+            return hostPort !== null && (await fetch(`http://127.0.0.1:${hostPort}/health`)).ok;
         });
         prometheus = await PrometheusServer.start({
             job: "mdp-pipeline",
@@ -118,14 +154,7 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
     });
 
     test("the store stalls: HARD backpressure, and KEDA scales up to maxReplicaCount", async () => {
-        lockHolder = new BackgroundProcess("sqlite3", "sqlite3", [path.join(dir, "mdp.sqlite")]);
-        lockHolder.child.stdin.write(".timeout 10000\nBEGIN EXCLUSIVE;\nSELECT 'lock' || 'ed';\n");
-        await eventually("sqlite3 to hold the exclusive lock", () => {
-            if (lockHolder.exited) throw new Error(lockHolder.tail());
-            return lockHolder.output.includes("locked");
-        });
-        await eventually("HARD backpressure in Prometheus", async () => (await prometheus.value("max(pipeline_backpressure_state)")) === 2,
-            { timeoutMs: 60000 });
+        await stall();
 
         const replicas = [];
         for (let sync = 0; sync < 8; sync++) replicas.push(await hpaSync());
@@ -139,6 +168,7 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
     });
 
     test("while stalled, every query operators are given runs, and mdp's return data", async () => {
+        await stall();
         const exposed = new Set(
             [...(await (await fetch(`http://127.0.0.1:${hostPort}/metrics`)).text()).matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]),
         );
@@ -163,6 +193,7 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
     });
 
     test("Prometheus loses the target: the replica count holds instead of collapsing", async () => {
+        await scaledUp();  // so that holding is not the same as sitting at the minimum
         const before = hpa.replicas;
         host.signal("SIGSTOP");
         try {
@@ -185,8 +216,8 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
     });
 
     test("the stall clears: the queue drains, backpressure returns to OK, replicas return to minReplicaCount", async () => {
-        lockHolder.child.stdin.end("COMMIT;\n.quit\n");
-        await lockHolder.exitPromise;
+        await scaledUp();
+        await unstall();
         const lowWatermark = await prometheus.value('max(mdp_store_queue_watermark{watermark="low"})');
         await eventually("backpressure OK and the queue below the low watermark", async () =>
             (await prometheus.value("max(pipeline_backpressure_state)")) === 0 &&
@@ -204,6 +235,7 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
     });
 
     test("SIGTERM drains the queue into the sink and exits 0 with nothing lost", async () => {
+        await unstall();
         const exit = await host.stop("SIGTERM", 40000);
         assert.deepEqual(exit, { code: 0, signal: null }, host.tail());
         const summaryLine = host.output.split("\n").find((line) => line.includes("mdp-summary "));

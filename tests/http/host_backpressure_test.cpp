@@ -22,9 +22,21 @@ std::uint64_t published_total(const json& status, const std::string& provider) {
     return mdp::test::provider_in_status(status, provider).at("published_total").get<std::uint64_t>();
 }
 
-std::vector<std::string> feedback_levels(const json& status) {
-    std::vector<std::string> levels;
+// The recent_feedback events after the one stamped `after_ns` (all when 0). The list is
+// capped (oldest dropped first), so events are told apart by timestamp, never by index.
+std::vector<json> feedback_since(const json& status, std::int64_t after_ns) {
+    std::vector<json> events;
     for (const auto& event : status.at("recent_feedback")) {
+        if (event.at("timestamp_ns").get<std::int64_t>() > after_ns) {
+            events.push_back(event);
+        }
+    }
+    return events;
+}
+
+std::vector<std::string> levels_of(const std::vector<json>& events) {
+    std::vector<std::string> levels;
+    for (const auto& event : events) {
         levels.push_back(event.at("level"));
     }
     return levels;
@@ -49,11 +61,11 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     REQUIRE(eventually([&] { return host.status()["queue"]["level"] == "ok"; }, 30s));
 
     mdp::test::SqliteWriteLock lock(host.database());
-    const std::size_t earlier_transitions = feedback_levels(host.status()).size();
+    const json before_lock = host.status()["recent_feedback"];
+    const std::int64_t last_before_lock_ns =
+        before_lock.empty() ? 0 : before_lock.back().at("timestamp_ns").get<std::int64_t>();
     const auto transitions_since_lock = [&](const json& status) {
-        const auto levels = feedback_levels(status);
-        return std::vector<std::string>(levels.begin() + static_cast<std::ptrdiff_t>(earlier_transitions),
-                                        levels.end());
+        return levels_of(feedback_since(status, last_before_lock_ns));
     };
 
     // The depth climbs through the watermarks; the level goes SOFT, then HARD.
@@ -113,7 +125,7 @@ TEST_CASE("a stalled SQLite store drives SOFT then HARD, pauses the provider, an
     REQUIRE(levels.size() >= 3);
     CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) ==
           std::vector<std::string>{"soft", "hard", "ok"});
-    const json& ok_event = status["recent_feedback"][earlier_transitions + 2];
+    const json ok_event = feedback_since(status, last_before_lock_ns).at(2);
     CHECK(ok_event["level"] == "ok");
     CHECK(ok_event["queue_size"].get<std::uint64_t>() <= 1000);
     CHECK(mdp::test::provider_in_status(status, "synthetic")["feedback_by_level"]["ok"] >= 1);

@@ -211,9 +211,14 @@ TEST_CASE("a server that was never started stops and destructs quietly", "[http]
 }
 
 TEST_CASE("each request is logged at debug level, and only then", "[http][server]") {
-    const auto previous = spdlog::default_logger();
     const auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100);
     const auto logger = std::make_shared<spdlog::logger>("access-log-test", ring);
+    // Restores the default logger however the case ends (a failed REQUIRE included), so later
+    // cases in this process log where they expect.
+    struct DefaultLoggerRestore {
+        std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+        ~DefaultLoggerRestore() { spdlog::set_default_logger(previous); }
+    } restore;
     spdlog::set_default_logger(logger);
     const auto request_lines = [&] {
         std::vector<std::string> lines;
@@ -244,7 +249,6 @@ TEST_CASE("each request is logged at debug level, and only then", "[http][server
         CHECK(mdp::test::http_get(served.port(), "/health").status == 200);
     }
     CHECK(request_lines().size() == 2);  // nothing new at info
-    spdlog::set_default_logger(previous);
 }
 
 TEST_CASE("a provider action that blocks does not hold up the other routes", "[http][server][control]") {

@@ -157,6 +157,11 @@ TEST_CASE("every histogram has ascending cumulative buckets ending in +Inf == _c
 
 TEST_CASE("labels carry instance names, never symbols", "[http][metrics]") {
     auto snapshot = mdp::test::sample_snapshot();
+    // Symbols reach the snapshot where they do in a real host: in a provider's detail and
+    // errors and in a sink's error. None of them may become a label or a series.
+    snapshot.providers[0].detail = "streaming AAPL, MSFT at 50 ev/s";
+    snapshot.providers[1].last_error = "AAPL: no security definition has been found";
+    snapshot.sinks.at(0).last_error = "duplicate key (AAPL, 1700000000)";
     const std::string text = mdp::http::render_metrics_document(snapshot, fixed_process_stats());
     const auto parsed = parse_exposition(text);
     const std::set<std::string> allowed_labels{"source", "provider",  "level",          "type",        "reason",

@@ -3,6 +3,7 @@
 #include "process_stats.hpp"
 
 #include <csignal>
+#include <regex>
 #include <stdexcept>
 
 namespace mdp::ibkr::test {
@@ -11,7 +12,7 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 FakeTwsProcess::FakeTwsProcess(const mdp::test::TempDir& dir, std::vector<std::string> arguments, unsigned short port)
-    : dir_(dir), arguments_(std::move(arguments)), port_(port != 0 ? port : mdp::test::free_loopback_port()) {
+    : dir_(dir), arguments_(std::move(arguments)), port_(port) {
     start();
 }
 
@@ -21,9 +22,21 @@ void FakeTwsProcess::start() {
     arguments.push_back(std::to_string(port_));
     outputs_.push_back(dir_ / ("fake-tws-" + std::to_string(++generation_) + ".log"));
     process_ = std::make_unique<mdp::test::ChildProcess>(MDP_FAKE_TWS_BINARY, arguments, outputs_.back());
-    if (!process_->wait_for_output("listening on", 20s)) {
+    static const std::regex kListening(R"(listening on [^ ]*:(\d+))");
+    std::string output;
+    std::smatch match;
+    const bool listening = mdp::test::eventually(
+        [&] {
+            output = process_->output();
+            return std::regex_search(output, match, kListening);
+        },
+        20s);
+    if (!listening) {
         throw std::runtime_error("mdp-fake-tws did not start: " + process_->output());
     }
+    // The first start asks for port 0 (the gateway binds a free one itself, no probe race);
+    // restarts reuse that port, as a restarted gateway does.
+    port_ = static_cast<unsigned short>(std::stoul(match[1].str()));
 }
 
 void FakeTwsProcess::kill() {
@@ -58,7 +71,7 @@ bool FakeTwsProcess::wait_for(const std::string& text, std::chrono::milliseconds
 }
 
 HostProcess::HostProcess(const mdp::test::TempDir& dir, const json& provider, const json& store)
-    : database_(dir / "mdp.sqlite"), http_port_(mdp::test::free_loopback_port()) {
+    : database_(dir / "mdp.sqlite") {
     json provider_entry = provider;
     provider_entry["name"] = "ibkr";
     provider_entry["plugin"] = "ibkr";
@@ -67,11 +80,12 @@ HostProcess::HostProcess(const mdp::test::TempDir& dir, const json& provider, co
         store_section[key] = value;
     }
     const json config = {{"plugin_path", json::array({MDP_PLUGIN_DIR})},
-                         {"http", {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", http_port_}}},
+                         {"http", {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", 0}}},
                          {"logging", {{"level", "info"}}},
                          {"store", store_section},
                          {"providers", json::array({provider_entry})}};
     host_ = std::make_unique<mdp::test::HostRunner>(mdp::test::write_host_config(dir, config), dir / "host.log");
+    http_port_ = host_->wait_for_http_port(30s);
     host_->wait_until_healthy(http_port_, 30s);
 }
 
@@ -95,9 +109,9 @@ bool HostProcess::provider_state_is(const std::string& state) const {
 std::size_t HostProcess::resident_kib() const { return mdp::test::resident_bytes(host_->pid()) / 1024; }
 
 int HostProcess::stop() {
-    const auto code = host_->stop(SIGINT, 60s);
+    const int code = host_->stop_and_wait(SIGINT, 60s);
     summary_ = host_->summary();
-    return code.value_or(-1);
+    return code;
 }
 
 }  // namespace mdp::ibkr::test

@@ -17,7 +17,8 @@
 
 namespace mdp::ibkr::test {
 
-// mdp-fake-tws on a loopback port; restartable on the same port.
+// mdp-fake-tws on a loopback port; restartable on the same port. With `port` 0 the first
+// start lets the gateway pick a free port and reads it back from its "listening on" line.
 class FakeTwsProcess {
    public:
     FakeTwsProcess(const mdp::test::TempDir& dir, std::vector<std::string> arguments, unsigned short port = 0);
@@ -41,7 +42,7 @@ class FakeTwsProcess {
 };
 
 // mdp-host (host_runner.hpp) with one ibkr provider named "ibkr" and a SQLite sink, HTTP
-// on a loopback port.
+// on a loopback port the host picks (port 0, read back from its log).
 class HostProcess {
    public:
     // `provider` is the providers[0] object without name/plugin (e.g. {"config": ..., "rate_scale": ...});
@@ -66,13 +67,14 @@ class HostProcess {
     // Resident memory of the host process in KiB (from /proc).
     [[nodiscard]] std::size_t resident_kib() const;
 
-    // SIGINT, wait for exit; returns the exit code (-1 on timeout) and keeps the mdp-summary.
+    // SIGINT, wait for exit; returns the exit code and keeps the mdp-summary. Throws (with the
+    // output) when the host has not exited within 60 s.
     int stop();
     [[nodiscard]] const nlohmann::json& summary() const { return summary_; }
 
    private:
     std::filesystem::path database_;
-    unsigned short http_port_;
+    unsigned short http_port_ = 0;  // bound by the host (config port 0), read from its log
     std::unique_ptr<mdp::test::HostRunner> host_;
     nlohmann::json summary_;
 };

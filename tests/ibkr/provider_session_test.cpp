@@ -11,6 +11,8 @@
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -347,7 +349,8 @@ TEST_CASE("contracts beyond the line limit are refused with a clear message", "[
     CHECK_FALSE(gateway.output.contains("symbol=E"));
 }
 
-TEST_CASE("a pacing violation slows the client down and says so", "[ibkr][session][pacing]") {
+TEST_CASE("a pacing violation is reported in the status and the log names the lowered request rate",
+          "[ibkr][session][pacing]") {
     Gateway gateway({"--rate", "10", "--fault", "200:100"});
     Provider provider(base_config(gateway.port(), {"AAPL"}));
     REQUIRE(eventually([&] { return provider.host.reported(MDP_STATE_RUNNING, "pacing violation (100)"); }, kPatience));
@@ -397,7 +400,8 @@ TEST_CASE("every server version in range speaks to the provider", "[ibkr][sessio
 }
 
 TEST_CASE("nothing listening is degraded with the reason and max_attempts gives up", "[ibkr][session][reconnect]") {
-    const unsigned short port = mdp::test::free_loopback_port();
+    const mdp::test::RefusingPort nothing_listening;
+    const unsigned short port = nothing_listening.port();
     json config = base_config(port, {"AAPL"});
     SECTION("retrying") {
         Provider provider(config);
@@ -432,6 +436,20 @@ TEST_CASE("a server that never answers the handshake times out and is retried", 
             [&] {
                 return provider.host.reported(MDP_STATE_DEGRADED,
                                               "waiting for the server version (is this a TWS API port");
+            },
+            kPatience));
+        // Retried: the provider connects again after the timeout (each connection is taken
+        // from the listener's backlog here and closed unanswered).
+        REQUIRE(::fcntl(listener, F_SETFL, O_NONBLOCK) == 0);
+        int connections = 0;
+        REQUIRE(eventually(
+            [&] {
+                for (int accepted = ::accept(listener, nullptr, nullptr); accepted >= 0;
+                     accepted = ::accept(listener, nullptr, nullptr)) {
+                    ::close(accepted);
+                    ++connections;
+                }
+                return connections >= 2;
             },
             kPatience));
     }

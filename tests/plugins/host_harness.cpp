@@ -31,7 +31,7 @@ HostRun run_host_until(const std::filesystem::path& config, const std::function<
     HostRunner host(config, config.parent_path() / (config.stem().string() + ".host-output.txt"));
     HostRun run;
     run.became_ready = host.wait_until(ready, timeout);
-    run.exit_code = host.stop(SIGINT, kShutdownPatience);
+    run.exit_code = host.stop_and_wait(SIGINT, kShutdownPatience);
     run.output = host.output();
     run.summary = find_summary(run.output);
     return run;

@@ -28,13 +28,14 @@ nlohmann::json provider_entry(const std::string& name, const std::string& plugin
 
 struct HostRun {
     bool became_ready = false;  // `ready` was satisfied before the deadline
-    std::optional<int> exit_code;  // nullopt: did not exit in time after SIGINT (then killed)
+    int exit_code = 0;  // a host that does not exit in time after SIGINT throws instead
     std::string output;  // everything it printed
     nlohmann::json summary;  // the mdp-summary object, null when absent
 };
 
 // Runs `mdp-host --config <config>` until `ready(output)` holds (or `timeout` passes), then
-// sends SIGINT and waits for the exit.
+// sends SIGINT and waits for the exit; throws (with the output) when the host has not
+// exited 60 s after SIGINT.
 HostRun run_host_until(const std::filesystem::path& config, const std::function<bool(const std::string&)>& ready,
                        std::chrono::milliseconds timeout = std::chrono::seconds(60));
 

@@ -60,7 +60,7 @@ TEST_CASE("broken plugins are reported failed with their reason while a good pro
           2000);
 }
 
-TEST_CASE("a required provider that fails makes the host exit non-zero with the reason", "[plugins][host][failures]") {
+TEST_CASE("a required provider that fails makes the host exit 1 with the reason", "[plugins][host][failures]") {
     const auto [plugin, reason] = GENERATE(values<std::pair<std::string, std::string>>({
         {"mdp_factory_error.so", "factory refused"},
         {"mdp_throws_in_start.so", "deliberate start failure"},
@@ -76,7 +76,6 @@ TEST_CASE("a required provider that fails makes the host exit non-zero with the 
     const auto path = write_host_config(dir, config);
     const auto result = run_to_completion(MDP_HOST_BINARY, {"--config", path.string()}, std::chrono::seconds(60));
     INFO(plugin << "\n" << result.output);
-    CHECK(result.exit_code != 0);
-    CHECK(result.exit_code < 128);  // exited, not killed by the deadline or a crash
+    CHECK(result.exit_code == 1);  // docs/operations.md; a hang throws in run_to_completion
     CHECK_FALSE(lines_containing(result.output, {"essential", reason}).empty());
 }

@@ -9,6 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <cstring>
 #include <thread>
 
@@ -22,6 +25,26 @@ constexpr std::chrono::seconds kPatience{30};
 
 bool detail_contains(const RecordingHost& host, const std::string& text) {
     return host.last_state().detail.find(text) != std::string::npos;
+}
+
+// Runs provider.stop() and requires it to return within kStopBound. A stop() that hangs
+// ends the test process with a message instead of holding it until the ctest timeout (the
+// hung call still uses the provider, so the test cannot go on without it).
+constexpr std::chrono::seconds kStopBound{5};
+
+void stop_within_bound(SyntheticProvider& provider) {
+    std::promise<void> returned;
+    std::future<void> done = returned.get_future();
+    std::thread stopper([&] {
+        provider.stop();
+        returned.set_value();
+    });
+    if (done.wait_for(kStopBound) != std::future_status::ready) {
+        std::fprintf(stderr, "FAILED: SyntheticProvider::stop() did not return within %lld s\n",
+                     static_cast<long long>(kStopBound.count()));
+        std::abort();
+    }
+    stopper.join();
 }
 
 }  // namespace
@@ -75,15 +98,16 @@ TEST_CASE("synthetic provider: scale 0 pauses publishing until the scale rises",
 
     host.set_rate_scale(0.0);
     REQUIRE(eventually([&] { return detail_contains(host, "paused"); }, kPatience));
-    provider.stop();  // returns although paused
+    stop_within_bound(provider);  // returns although paused
 }
 
 TEST_CASE("synthetic provider: stop returns while throttled to a very low rate", "[synthetic][provider]") {
     RecordingHost host;
     SyntheticProvider provider(mdp::sdk::Host(host.table()), "slow", R"({"symbols": ["A"], "rate_per_symbol": 0.01})");
     provider.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    provider.stop();
+    // Running: its worker waits up to 100 s for its next event.
+    REQUIRE(eventually([&] { return detail_contains(host, "streaming 1 symbol"); }, kPatience));
+    stop_within_bound(provider);
     CHECK(host.event_count() <= 1);
 }
 

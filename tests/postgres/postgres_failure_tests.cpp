@@ -3,6 +3,7 @@
 
 #include "child_process.hpp"
 #include "postgres_server.hpp"
+#include "scoped_environment.hpp"
 #include "sink_test_events.hpp"
 #include "sinks/postgres_sink.hpp"
 #include "tcp_cut_proxy.hpp"
@@ -230,9 +231,9 @@ TEST_CASE("postgres sink open() names what is wrong with the connection settings
     const std::string base = "host=127.0.0.1 port=" + std::to_string(server.port()) + " sslmode=disable";
 
     SECTION("nothing listening") {
-        const auto port = mdp::test::free_loopback_port();
-        const auto message =
-            open_error("host=127.0.0.1 port=" + std::to_string(port) + " user=mdp password=x connect_timeout=2");
+        const mdp::test::RefusingPort nothing_listening;
+        const auto message = open_error("host=127.0.0.1 port=" + std::to_string(nothing_listening.port()) +
+                                        " user=mdp password=x connect_timeout=2");
         CHECK_THAT(message, Catch::StartsWith("cannot connect to PostgreSQL") && Catch::Contains("refused"));
     }
     SECTION("a socket directory without a server") {
@@ -267,14 +268,11 @@ TEST_CASE("postgres sink takes its connection from the libpq environment", "[pos
         {"PGHOST", "127.0.0.1"},   {"PGPORT", std::to_string(server.port())},
         {"PGUSER", server.user()}, {"PGPASSWORD", server.password()},
         {"PGDATABASE", "mdp"},     {"PGSSLMODE", "disable"}};
-    for (const auto& [name, value] : environment) {
-        ::setenv(name.c_str(), value.c_str(), 1);
-    }
+    // Unset again however the case ends (a throwing open() included), so no later case in
+    // this process connects through them by accident.
+    const mdp::test::ScopedEnvironment scoped(environment);
     PostgresSink sink("pg", options_for(""));
     sink.open(mdp::test::make_context());
     sink.write(mdp::test::make_mixed_batch(1, 1, 1));
-    for (const auto& [name, value] : environment) {
-        ::unsetenv(name.c_str());
-    }
     CHECK(count(server, "SELECT count(*) FROM quotes") == 1);
 }

@@ -39,7 +39,7 @@ class PostgresHost {
     // The status of GET /ready (0 when the host does not answer).
     [[nodiscard]] int ready_status() const;
     [[nodiscard]] HttpResponse get(const std::string& target) const { return host_.get(target); }
-    // SIGTERM, then waits for the exit (drain included); the exit code, -1 on timeout.
+    // SIGTERM, then waits for the exit (drain included); the exit code (throws on a hang).
     int stop() { return host_.stop(); }
     // The mdp-summary object logged at exit (null when absent).
     [[nodiscard]] nlohmann::json summary() const { return host_.summary(); }

@@ -2,6 +2,7 @@
 
 #include "sink_test_events.hpp"
 #include "sinks/jsonl_sink.hpp"
+#include "skip_policy.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -168,8 +169,7 @@ TEST_CASE("jsonl sink reports write errors as SinkError", "[sinks][jsonl]") {
     }
     SECTION("a full device") {
         if (!std::filesystem::exists("/dev/full")) {
-            SUCCEED("no /dev/full here");
-            return;
+            MDP_SKIP_UNLESS_CI("no /dev/full on this machine");
         }
         JsonlSink sink("archive", options_for("/dev/full"));
         sink.open(mdp::test::make_context());

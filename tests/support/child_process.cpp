@@ -109,10 +109,13 @@ RunResult run_to_completion(const std::string& program, const std::vector<std::s
     TempDir scratch("mdp-run");
     ChildProcess child(program, arguments, scratch / "output.txt", environment);
     const auto code = child.wait(timeout);
-    RunResult result;
-    result.output = child.output();
-    result.exit_code = code.value_or(-1);
-    return result;
+    if (!code) {
+        child.signal(SIGKILL);
+        child.wait(std::chrono::seconds(10));
+        throw std::runtime_error(program + " did not exit within " + std::to_string(timeout.count()) +
+                                 " ms; output:\n" + child.output());
+    }
+    return RunResult{*code, child.output()};
 }
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {

@@ -41,9 +41,11 @@ class ChildProcess {
     std::filesystem::path output_file_;
 };
 
-// Runs a program to completion (with a deadline) and returns {exit code, output}.
+// Runs a program to completion and returns {exit code, output}. A program still running at
+// the deadline is killed and std::runtime_error thrown (with its output): a hang is its own
+// failure, never an exit code a test could mistake for the one it expects.
 struct RunResult {
-    int exit_code = -1;
+    int exit_code = 0;  // 128+signal when killed by a signal
     std::string output;
 };
 RunResult run_to_completion(const std::string& program, const std::vector<std::string>& arguments,

@@ -3,6 +3,7 @@
 #include "http_client.hpp"
 
 #include <csignal>
+#include <regex>
 #include <stdexcept>
 #include <vector>
 
@@ -52,6 +53,34 @@ std::optional<int> HostRunner::stop(int signal_number, std::chrono::milliseconds
     return process_.wait(patience);
 }
 
+int HostRunner::stop_and_wait(int signal_number, std::chrono::milliseconds patience) {
+    const auto code = stop(signal_number, patience);
+    if (!code) {
+        process_.signal(SIGKILL);
+        process_.wait(std::chrono::seconds(10));
+        throw std::runtime_error("mdp-host did not exit within " + std::to_string(patience.count()) + " ms of signal " +
+                                 std::to_string(signal_number) + "; output:\n" + process_.output());
+    }
+    return *code;
+}
+
+unsigned short HostRunner::wait_for_http_port(std::chrono::milliseconds timeout,
+                                              const std::filesystem::path& log_file) {
+    const auto log = [&] { return log_file.empty() ? process_.output() : read_text_file(log_file); };
+    std::optional<unsigned short> port;
+    eventually(
+        [&] {
+            port = find_http_port(log());
+            return port.has_value() || !process_.running();
+        },
+        timeout);
+    port = find_http_port(log());
+    if (!port) {
+        throw std::runtime_error("mdp-host logged no \"http: listening on\" line; output:\n" + process_.output());
+    }
+    return *port;
+}
+
 nlohmann::json HostRunner::summary() const { return find_summary(process_.output()); }
 
 nlohmann::json status_document(unsigned short port) {
@@ -77,6 +106,20 @@ const nlohmann::json& provider_in_status(const nlohmann::json& status, const std
         }
     }
     throw std::runtime_error("no provider " + name + " in the status document");
+}
+
+std::optional<unsigned short> find_http_port(const std::string& output) {
+    // ADDRESS may itself contain colons (IPv6): the port follows the last one.
+    static const std::regex kListening(R"(http: listening on [^\s"]*:(\d+))");
+    std::smatch match;
+    if (!std::regex_search(output, match, kListening)) {
+        return std::nullopt;
+    }
+    const unsigned long port = std::stoul(match[1].str());
+    if (port == 0 || port > 65535) {
+        return std::nullopt;
+    }
+    return static_cast<unsigned short>(port);
 }
 
 nlohmann::json find_summary(const std::string& output) {

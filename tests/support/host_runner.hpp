@@ -49,6 +49,16 @@ class HostRunner {
     // Sends `signal_number` (when still running) and waits up to `patience` for the exit;
     // returns the exit code (128+signal when killed), nullopt on timeout.
     std::optional<int> stop(int signal_number, std::chrono::milliseconds patience);
+    // The same, but a host still running after `patience` is killed and std::runtime_error
+    // thrown (with its output): a hang is its own failure, never an exit code.
+    int stop_and_wait(int signal_number, std::chrono::milliseconds patience);
+
+    // The HTTP port the host bound (also when the config asked for port 0), read from its
+    // documented "http: listening on ADDRESS:PORT" line in its output, or in `log_file` when
+    // the config sets logging.file; throws std::runtime_error (with the output) when the line
+    // does not appear within `timeout` or the host exits first.
+    unsigned short wait_for_http_port(std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                      const std::filesystem::path& log_file = {});
 
     // The mdp-summary object in the output so far (null when absent).
     [[nodiscard]] nlohmann::json summary() const;
@@ -67,6 +77,10 @@ std::optional<nlohmann::json> try_status_document(unsigned short port);
 
 // The entry of provider `name` in a status document; throws std::runtime_error when absent.
 const nlohmann::json& provider_in_status(const nlohmann::json& status, const std::string& name);
+
+// The port of the first "http: listening on ADDRESS:PORT" line in `output` (text or JSON
+// log format); nullopt when there is none yet.
+std::optional<unsigned short> find_http_port(const std::string& output);
 
 // The JSON object after "mdp-summary " in `output` (null when there is none or it does not
 // parse).

@@ -96,8 +96,26 @@ PostgresServer::PostgresServer(PostgresServerOptions options) : options_(options
     if (initdb.exit_code != 0) {
         throw std::runtime_error("initdb failed: " + initdb.output);
     }
-    port_ = free_loopback_port();
-    start();
+    start_on_a_free_port();
+}
+
+void PostgresServer::start_on_a_free_port() {
+    // PostgreSQL cannot bind port 0 and report it, so a candidate port may be taken by
+    // another test between the probe and the server's bind: that collision is retried.
+    constexpr int kAttempts = 10;
+    for (int attempt = 1;; ++attempt) {
+        port_ = candidate_loopback_port();
+        const std::size_t log_before = log().size();
+        try {
+            start();
+            return;
+        } catch (const std::runtime_error&) {
+            const bool collision = log().find("Address already in use", log_before) != std::string::npos;
+            if (!collision || attempt == kAttempts) {
+                throw;
+            }
+        }
+    }
 }
 
 PostgresServer::~PostgresServer() { stop_with_mode("immediate"); }

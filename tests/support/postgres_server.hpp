@@ -54,6 +54,7 @@ class PostgresServer {
     [[nodiscard]] RunResult run_as_server_user(const std::string& tool,
                                                const std::vector<std::string>& arguments) const;
     void stop_with_mode(const std::string& mode) noexcept;
+    void start_on_a_free_port();
 
     PostgresServerOptions options_;
     TempDir directory_{"mdp-postgres"};

@@ -3,6 +3,7 @@
 #include "http_client.hpp"
 
 #include <csignal>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -41,26 +42,32 @@ PrometheusServer::PrometheusServer(const std::vector<std::string>& targets, cons
     config << "]\n";
     const auto config_file = directory_.write_file("prometheus.yml", config.str());
 
-    port_ = free_loopback_port();
+    // Port 0: Prometheus binds a free port itself and logs the address it got
+    // (`msg="Listening on" address=127.0.0.1:PORT`), so no other test can take it first.
     process_ = std::make_unique<ChildProcess>(
         options.binary,
-        std::vector<std::string>{"--config.file=" + config_file.string(),
-                                 "--storage.tsdb.path=" + (directory_ / "tsdb").string(),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-                                 "--storage.tsdb.retention.time=1h", "--log.level=info"},
+        std::vector<std::string>{
+            "--config.file=" + config_file.string(), "--storage.tsdb.path=" + (directory_ / "tsdb").string(),
+            "--web.listen-address=127.0.0.1:0", "--storage.tsdb.retention.time=1h", "--log.level=info"},
         directory_ / "prometheus.log");
+    static const std::regex kListening(R"(msg="Listening on" address=127\.0\.0\.1:(\d+))");
     const bool ready = eventually(
         [&] {
+            const std::string output = process_->output();
+            std::smatch match;
+            if (port_ == 0 && std::regex_search(output, match, kListening)) {
+                port_ = static_cast<unsigned short>(std::stoul(match[1].str()));
+            }
             try {
-                return http_get(port_, "/-/ready", std::chrono::seconds(2)).status == 200;
+                return port_ != 0 && http_get(port_, "/-/ready", std::chrono::seconds(2)).status == 200;
             } catch (const HttpClientError&) {
                 return false;
             }
         },
         options.startup_timeout);
     if (!ready) {
-        throw std::runtime_error("prometheus did not become ready on 127.0.0.1:" + std::to_string(port_) +
-                                 "; its log:\n" + process_->output());
+        throw std::runtime_error("prometheus did not become ready (port " + std::to_string(port_) + "); its log:\n" +
+                                 process_->output());
     }
 }
 

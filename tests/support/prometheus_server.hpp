@@ -1,6 +1,6 @@
 #pragma once
-// A real Prometheus server (Debian's `prometheus`) for integration tests: started on a free
-// loopback port with a fresh TSDB in a temp dir, scraping the given targets every second;
+// A real Prometheus server (Debian's `prometheus`) for integration tests: started on a
+// loopback port it picks itself (port 0, read back from its log) with a fresh TSDB in a temp dir, scraping the given targets every second;
 // stopped (SIGTERM, then SIGKILL) on destruction. Queries go through its HTTP API.
 
 #include "child_process.hpp"

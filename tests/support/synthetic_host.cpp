@@ -40,22 +40,34 @@ nlohmann::json synthetic_host_config(const SyntheticHostOptions& options, unsign
                             {"overflow_policy", "block"},
                             {"sinks", nlohmann::json::array({sink})}};
     store.update(options.store_overrides);
-    return {{"plugin_path", {MDP_PLUGIN_DIR}},
-            {"http", http_section(options, port)},
-            {"logging", {{"level", "info"}}},
-            {"store", store},
-            {"backpressure", {{"feedback_enabled", true}, {"low_watermark_pct", 0.5}, {"high_watermark_pct", 0.8}}},
-            {"providers", providers}};
+    nlohmann::json config = {
+        {"plugin_path", {MDP_PLUGIN_DIR}},
+        {"http", http_section(options, port)},
+        {"logging", {{"level", "info"}}},
+        {"store", store},
+        {"backpressure", {{"feedback_enabled", true}, {"low_watermark_pct", 0.5}, {"high_watermark_pct", 0.8}}},
+        {"providers", providers}};
+    if (!options.config_patch.is_null()) {
+        config.merge_patch(options.config_patch);
+    }
+    return config;
 }
 
 SyntheticHost::SyntheticHost(const SyntheticHostOptions& options) {
-    port_ = free_loopback_port();
-    const auto config_file = write_host_config(directory_, synthetic_host_config(options, port_, database()));
-    std::map<std::string, std::string> environment;
+    // Port 0: the host binds a free port itself and logs it, so no other test can take the
+    // port between a probe and the host's bind.
+    const nlohmann::json config = synthetic_host_config(options, 0, database());
+    const auto config_file = write_host_config(directory_, config);
+    // A relative logging.file resolves against the config's directory, like the host does.
+    const std::filesystem::path log_file = config["logging"].contains("file")
+                                               ? directory_ / config["logging"]["file"].get<std::string>()
+                                               : std::filesystem::path();
+    std::map<std::string, std::string> environment = options.environment;
     if (!options.admin_token.empty()) {
         environment["MDP_ADMIN_TOKEN"] = options.admin_token;
     }
     host_ = std::make_unique<HostRunner>(config_file, directory_ / "host.log", environment);
+    port_ = host_->wait_for_http_port(std::chrono::seconds(60), log_file);
     host_->wait_until_healthy(port_);
 }
 
@@ -65,6 +77,6 @@ nlohmann::json SyntheticHost::status() const { return status_document(port_); }
 
 nlohmann::json SyntheticHost::provider(const std::string& name) const { return provider_in_status(status(), name); }
 
-int SyntheticHost::stop() { return host_->stop(SIGTERM, std::chrono::seconds(120)).value_or(-1); }
+int SyntheticHost::stop() { return host_->stop_and_wait(SIGTERM, std::chrono::seconds(120)); }
 
 }  // namespace mdp::test

@@ -1,7 +1,7 @@
 #pragma once
 // The real mdp-host (host_runner.hpp) in its most common test shape: synthetic provider
 // instances into one sink (SQLite "main" in a temp dir unless another is given), HTTP on a
-// free loopback port, optionally an admin token (the control API) and tighter HTTP limits.
+// loopback port the host picks itself (port 0, read back from its log), optionally an admin token (the control API) and tighter HTTP limits.
 // Used by the HTTP end-to-end, hardening and PostgreSQL host tests.
 
 #include "host_runner.hpp"
@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,9 +34,12 @@ struct SyntheticHostOptions {
     std::string admin_token;  // passed as MDP_ADMIN_TOKEN; empty: no control API
     std::optional<std::size_t> max_connections;  // http.max_connections (host default when unset)
     std::optional<std::int64_t> read_timeout_ms;  // http.read_timeout_ms (host default when unset)
+    std::map<std::string, std::string> environment;  // more variables for the host (e.g. MDP_LOG_FORMAT)
+    nlohmann::json config_patch;  // a JSON merge patch (RFC 7386) applied to the whole config last
 };
 
-// The host's config for `options`, HTTP on 127.0.0.1:`port`, the default sink at `database`.
+// The host's config for `options`, HTTP on 127.0.0.1:`port` (0: the host picks one), the
+// default sink at `database`.
 [[nodiscard]] nlohmann::json synthetic_host_config(const SyntheticHostOptions& options, unsigned short port,
                                                    const std::filesystem::path& database);
 
@@ -49,6 +53,8 @@ class SyntheticHost {
 
     [[nodiscard]] unsigned short port() const { return port_; }
     [[nodiscard]] std::filesystem::path database() const { return directory_ / "mdp.sqlite"; }
+    // The host's temp dir (config, log, database); relative paths in the config resolve here.
+    [[nodiscard]] const TempDir& directory() const { return directory_; }
     [[nodiscard]] pid_t pid() const { return host_->pid(); }
     [[nodiscard]] bool running() { return host_->running(); }
     [[nodiscard]] std::string output() const { return host_->output(); }
@@ -61,7 +67,8 @@ class SyntheticHost {
     // The entry of provider `name` in the status document (throws when absent).
     [[nodiscard]] nlohmann::json provider(const std::string& name) const;
 
-    // SIGTERM, then waits for the exit (drain included); returns the exit code (-1: timeout).
+    // SIGTERM, then waits for the exit (drain included); returns the exit code. Throws (with
+    // the output) when the host has not exited within 120 s.
     int stop();
     // The mdp-summary object the host logged on exit (null when absent).
     [[nodiscard]] nlohmann::json summary() const { return host_->summary(); }

@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 namespace mdp::test {
 
@@ -49,20 +51,42 @@ std::string read_text_file(const std::filesystem::path& path) {
     return buffer.str();
 }
 
-unsigned short free_loopback_port() {
-    const int socket_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+// A TCP socket bound to 127.0.0.1 on a port the kernel picks; returns {fd, port}.
+std::pair<int, unsigned short> bind_loopback_port_zero() {
+    const int socket_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = 0;
     socklen_t length = sizeof(address);
-    if (::bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+    if (socket_fd < 0 || ::bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
         ::getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        ::close(socket_fd);
-        throw std::runtime_error("cannot find a free port");
+        if (socket_fd >= 0) {
+            ::close(socket_fd);
+        }
+        throw std::runtime_error("cannot bind a loopback port");
     }
-    ::close(socket_fd);
-    return ntohs(address.sin_port);
+    return {socket_fd, ntohs(address.sin_port)};
 }
+
+}  // namespace
+
+unsigned short candidate_loopback_port() {
+    const auto [socket_fd, port] = bind_loopback_port_zero();
+    ::close(socket_fd);
+    return port;
+}
+
+HeldPort::HeldPort(Behaviour behaviour) {
+    std::tie(socket_fd_, port_) = bind_loopback_port_zero();
+    if (behaviour == Behaviour::silent && ::listen(socket_fd_, 16) != 0) {
+        ::close(socket_fd_);
+        throw std::runtime_error("cannot listen on a loopback port");
+    }
+}
+
+HeldPort::~HeldPort() { ::close(socket_fd_); }
 
 }  // namespace mdp::test

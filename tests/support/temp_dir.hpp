@@ -26,7 +26,36 @@ class TempDir {
 // Reads a whole file ("" when missing).
 std::string read_text_file(const std::filesystem::path& path);
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-unsigned short free_loopback_port();
+// A TCP port on 127.0.0.1 that was free a moment ago. Another process may take it before
+// the caller binds it: only for a server that cannot bind port 0 itself (PostgreSQL), and
+// then retried on collision. Everything else binds port 0 and reports the port it got.
+unsigned short candidate_loopback_port();
+
+// A loopback TCP port held for as long as this object lives, so no other process can take
+// it meanwhile. `refusing`: bound, never listening — a connection is refused. `silent`:
+// listening, never accepting — a connection completes in the kernel's backlog and nobody
+// ever answers (also: a port that is taken).
+class HeldPort {
+   public:
+    enum class Behaviour { refusing, silent };
+    explicit HeldPort(Behaviour behaviour);
+    ~HeldPort();
+    HeldPort(const HeldPort&) = delete;
+    HeldPort& operator=(const HeldPort&) = delete;
+
+    [[nodiscard]] unsigned short port() const { return port_; }
+
+   private:
+    int socket_fd_ = -1;
+    unsigned short port_ = 0;
+};
+
+// Shorthands.
+struct RefusingPort : HeldPort {
+    RefusingPort() : HeldPort(Behaviour::refusing) {}
+};
+struct SilentPort : HeldPort {
+    SilentPort() : HeldPort(Behaviour::silent) {}
+};
 
 }  // namespace mdp::test

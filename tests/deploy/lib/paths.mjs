@@ -23,10 +23,23 @@ export function deployFile(...parts) {
     return path.join(deployDir, ...parts);
 }
 
-// The reason a test needing the build cannot run, or false when it can (node:test skip option).
+// True when the CI variable is set (and not "0"/"false"): then a skip is a failure.
+export const ci = !["", "0", "false"].includes(process.env.CI ?? "");
+
+// A node:test `skip` option: `reason` (a string) or false. Under CI a reason throws instead,
+// failing the test file, so CI never passes a check it did not run.
+export function skipUnlessCi(reason) {
+    if (reason && ci) {
+        throw new Error(`would skip, but CI is set (a skip is a failure): ${reason}`);
+    }
+    return reason;
+}
+
+// The reason a test needing the build cannot run, or false when it can (node:test skip
+// option; under CI a missing build throws, see skipUnlessCi).
 export function missingBuild() {
     if (!hostBinary || !existsSync(hostBinary)) {
-        return `mdp-host not found (MDP_HOST_BINARY=${hostBinary ?? "unset"}); run this test through ctest`;
+        return skipUnlessCi(`mdp-host not found (MDP_HOST_BINARY=${hostBinary ?? "unset"}); run this test through ctest`);
     }
     return false;
 }

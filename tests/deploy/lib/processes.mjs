@@ -1,6 +1,5 @@
-// Child processes and ports for the deploy tests.
+// Child processes for the deploy tests, and the port mdp-host reports it bound.
 import { spawn, spawnSync } from "node:child_process";
-import net from "node:net";
 
 // Runs `command` to completion; {status, stdout, stderr, output}.
 export function run(command, args, options = {}) {
@@ -9,18 +8,6 @@ export function run(command, args, options = {}) {
         throw new Error(`${command} could not run: ${result.error.message}`);
     }
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}` };
-}
-
-// A free TCP port on 127.0.0.1 (bound and released; the caller binds it next).
-export function freeLoopbackPort() {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address();
-            server.close(() => resolve(port));
-        });
-    });
 }
 
 // A long-running child whose output is kept for failure messages.
@@ -87,4 +74,11 @@ export async function eventually(what, probe, { timeoutMs = 30000, intervalMs = 
         }
         await sleep(intervalMs);
     }
+}
+
+// The port mdp-host bound, from its "http: listening on ADDRESS:PORT" line (text or JSON
+// log), or null while the line has not appeared.
+export function listeningPort(output) {
+    const match = /http: listening on [^\s"]*:(\d+)/.exec(output);
+    return match ? Number(match[1]) : null;
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { BackgroundProcess, eventually, freeLoopbackPort } from "./processes.mjs";
+import { BackgroundProcess, eventually } from "./processes.mjs";
 
 export class PrometheusServer {
     // `job`: the job name; `target`: "127.0.0.1:PORT"; `labels`: added to every series, the
@@ -12,7 +12,6 @@ export class PrometheusServer {
     static async start({ job, target, labels = {} }) {
         const server = new PrometheusServer();
         server.dir = mkdtempSync(path.join(os.tmpdir(), "mdp-prometheus-"));
-        server.port = await freeLoopbackPort();
         const config = [
             "global:",
             "  scrape_interval: 1s",
@@ -30,11 +29,16 @@ export class PrometheusServer {
         server.process = new BackgroundProcess("prometheus", "prometheus", [
             `--config.file=${configFile}`,
             `--storage.tsdb.path=${path.join(server.dir, "tsdb")}`,
-            `--web.listen-address=127.0.0.1:${server.port}`,
-            "--log.level=warn",
+            // Port 0: Prometheus binds a free port itself and logs the address it got, so no
+            // other test can take the port between a probe and the bind.
+            "--web.listen-address=127.0.0.1:0",
+            "--log.level=info",
         ]);
         await eventually("Prometheus to be ready", async () => {
             if (server.process.exited) throw new Error(`prometheus exited\n${server.process.tail()}`);
+            const listening = /msg="Listening on" address=127\.0\.0\.1:(\d+)/.exec(server.process.output);
+            if (!listening) return false;
+            server.port = Number(listening[1]);
             return (await fetch(`${server.url}/-/ready`)).ok;
         });
         return server;
