@@ -20,6 +20,7 @@
 
 #include "child_process.hpp"
 #include "exposition_parser.hpp"
+#include "host_runner.hpp"
 #include "http_client.hpp"
 #include "postgres_server.hpp"
 #include "temp_dir.hpp"
@@ -221,14 +222,17 @@ class LatencyBench {
 
     Measurement measure(const HostBinary& host, const std::string& sink, double rate) {
         mdp::test::TempDir directory("mdp-latency-bench");
-        const unsigned short port = mdp::test::free_loopback_port();
-        const auto config = directory.write_file("mdp.json", config_for(host, sink, rate, port, directory).dump(2));
+        // Port 0: the host binds a free port and logs it; no probe-and-release race.
+        const auto config = directory.write_file("mdp.json", config_for(host, sink, rate, 0, directory).dump(2));
         ChildProcess process(host.path.string(), {"--config", config.string()}, directory / "host.log",
                              host.environment);
+        unsigned short port = 0;
         if (!mdp::test::eventually(
                 [&] {
+                    const auto bound = mdp::test::find_http_port(process.output());
+                    port = bound.value_or(0);
                     try {
-                        return mdp::test::http_get(port, "/health", std::chrono::seconds(2)).status == 200;
+                        return bound && mdp::test::http_get(port, "/health", std::chrono::seconds(2)).status == 200;
                     } catch (const mdp::test::HttpClientError&) {
                         return false;
                     }
