@@ -109,7 +109,11 @@ std::set<std::string> cli_promises() {
     for (const fs::path& file : files) {
         for (const std::string& line : lines_of(read_file(file))) {
             const std::size_t host = line.find("mdp-host ");
-            if (host == std::string::npos) {
+            // A command that runs mdp-host, not an argument naming it (a benchmark's
+            // "--host after=build/bin/mdp-host --runs 3": those flags are the benchmark's).
+            const std::size_t token = line.find_last_of(" `(", host == std::string::npos ? 0 : host);
+            if (host == std::string::npos ||
+                line.substr(token == std::string::npos ? 0 : token, host - token).find('=') != std::string::npos) {
                 continue;
             }
             const std::string rest = line.substr(host);

@@ -24,7 +24,8 @@ TEST_CASE("the compatibility variables override their config keys", "[config][en
                                            {"MDP_HTTP_BIND_ADDRESS", "127.0.0.1"},
                                            {"MDP_ADMIN_TOKEN", "an-admin-token-of-enough-length"},
                                            {"MDP_QUEUE_CAPACITY", "2500"},
-                                           {"MDP_OVERFLOW_POLICY", "drop_newest"}});
+                                           {"MDP_OVERFLOW_POLICY", "drop_newest"},
+                                           {"MDP_ALLOW_INSECURE_PLUGINS", "1"}});
     CHECK_FALSE(config.http.metrics_enabled);
     CHECK_FALSE(config.backpressure.feedback_enabled);
     CHECK(config.backpressure.scales.ok == 0.9);
@@ -39,6 +40,7 @@ TEST_CASE("the compatibility variables override their config keys", "[config][en
     CHECK(config.http.admin_token == "an-admin-token-of-enough-length");
     CHECK(config.store.queue_capacity == 2500);
     CHECK(config.store.overflow_policy == mdp::config::OverflowPolicy::drop_newest);
+    CHECK(config.allow_insecure_plugin_permissions);
 }
 
 TEST_CASE("MDP_FB_ENABLE_FEEDBACK=0 reads as false (the original's boolean style)", "[config][env]") {
