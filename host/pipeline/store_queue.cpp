@@ -26,22 +26,44 @@ StoreQueue::StoreQueue(std::size_t capacity, OverflowPolicy policy)
 }
 
 std::size_t StoreQueue::depth() const {
-    const std::uint64_t head = head_.load(std::memory_order_acquire);
-    const std::uint64_t tail = tail_.load(std::memory_order_acquire);
-    return tail > head ? static_cast<std::size_t>(tail - head) : 0;
+    // Two positions cannot be read at once. Reading head, then tail, then head again: when
+    // head did not move, tail - head is the depth at the moment tail was read. Even when it
+    // moved, 0 <= tail - head <= capacity for the second head (see claim()), so a reading
+    // can lag behind the queue but never exceeds the capacity or wraps.
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    for (int attempt = 1;; ++attempt) {
+        pass(StoreQueuePoint::depth_read_head);
+        const std::uint64_t tail = tail_.load(std::memory_order_acquire);
+        const std::uint64_t head_again = head_.load(std::memory_order_acquire);
+        if (head_again == head || attempt == kDepthReadAttempts) {
+            return tail > head_again ? static_cast<std::size_t>(tail - head_again) : 0;
+        }
+        head = head_again;
+    }
 }
 
+// Invariant: 0 <= tail - head <= capacity for every tail a thread acquires and any head it
+// reads after it. The producer whose CAS wrote that tail read a head h with tail - h <=
+// capacity before its CAS (release); the reader acquires the tail, so its later head read
+// returns h or newer. So "used >= capacity" below means exactly "full", never a stale tail.
 std::uint64_t StoreQueue::claim(std::size_t wanted, std::size_t& claimed) {
-    std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+    std::uint64_t tail = tail_.load(std::memory_order_acquire);
     while (true) {
+        pass(StoreQueuePoint::claim_read_tail);
         const std::uint64_t head = head_.load(std::memory_order_acquire);
+        if (head > tail) {
+            // Other producers pushed and the consumer popped past the tail read above:
+            // `tail - head` would wrap around. Read it again.
+            tail = tail_.load(std::memory_order_acquire);
+            continue;
+        }
         const std::uint64_t used = tail - head;
         if (used >= capacity_) {
             claimed = 0;
             return tail;
         }
         const std::size_t take = std::min<std::size_t>(wanted, capacity_ - static_cast<std::size_t>(used));
-        if (tail_.compare_exchange_weak(tail, tail + take, std::memory_order_acq_rel, std::memory_order_relaxed)) {
+        if (tail_.compare_exchange_weak(tail, tail + take, std::memory_order_acq_rel, std::memory_order_acquire)) {
             claimed = take;
             return tail;
         }
@@ -124,6 +146,10 @@ void StoreQueue::wait_for_space() {
 std::size_t StoreQueue::wait_for_depth(std::size_t min_depth, std::chrono::steady_clock::time_point deadline) {
     min_depth = std::clamp<std::size_t>(min_depth, 1, capacity_);
     consumer_wants_.store(min_depth, std::memory_order_relaxed);
+    // Orders the wish with the producers' claims (both are read-modify-writes of tail_):
+    // either a producer's claim comes later and reads the wish (push() then notifies), or
+    // it came earlier and the predicate below sees its records. Adding 0 changes no position.
+    tail_.fetch_add(0, std::memory_order_acq_rel);
     records_added_.wait_until([&] { return depth() >= min_depth || closed(); }, deadline);
     consumer_wants_.store(0, std::memory_order_relaxed);
     return depth();

@@ -52,12 +52,16 @@ TEST_CASE("controller publishes one event per transition, in order, with the con
         received.push_back(event);
     });
     controller.start();
-    CHECK(controller.observe(10) == Level::ok);
-    CHECK(controller.observe(60) == Level::soft);
-    CHECK(controller.observe(70) == Level::soft);
-    CHECK(controller.observe(85) == Level::hard);
-    CHECK(controller.observe(60) == Level::hard);
-    CHECK(controller.observe(40) == Level::ok);
+    const auto observe_at = [&](std::size_t now) {
+        depth = now;
+        return controller.observe(now);
+    };
+    CHECK(observe_at(10) == Level::ok);
+    CHECK(observe_at(60) == Level::soft);
+    CHECK(observe_at(70) == Level::soft);
+    CHECK(observe_at(85) == Level::hard);
+    CHECK(observe_at(60) == Level::hard);
+    CHECK(observe_at(40) == Level::ok);
     controller.stop();
     REQUIRE(received.size() == 3);
     CHECK(received[0].level == "soft");
@@ -84,4 +88,17 @@ TEST_CASE("the controller's tick re-reads the depth, correcting a stale level", 
     }
     CHECK(controller.level() == Level::ok);
     controller.stop();
+}
+
+TEST_CASE("a stale depth reading makes no transition: the controller decides on a fresh one", "[backpressure]") {
+    // An observer read 90 and was preempted; meanwhile the queue drained to 10.
+    std::size_t depth = 10;
+    BackpressureController controller(100, {50, 80}, "store_coordinator", [&] { return depth; });
+    CHECK(controller.observe(90) == Level::ok);
+    CHECK(controller.recent_events().empty());
+    // A reading that is still true makes the transition, reported with the fresh depth.
+    depth = 95;
+    CHECK(controller.observe(90) == Level::hard);
+    REQUIRE(controller.recent_events().size() == 1);
+    CHECK(controller.recent_events()[0].queue_size == 95);
 }
