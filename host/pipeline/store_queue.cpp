@@ -16,6 +16,40 @@ inline void cpu_relax() {
 #endif
 }
 
+// Space and records come and go a batch at a time, usually within microseconds of each other:
+// while the other side is visibly working, spin (with the CPU's pause hint) for up to a few
+// tens of microseconds before sleeping, since a sleep costs the sleeper a wake-up latency and
+// the thread that wakes it a futex call, more than a batch takes. When the other side shows
+// no progress for a few microseconds it is not running (a busy machine has descheduled it):
+// sleep at once and leave it the core. No sched_yield: on a busy machine a yield hands the
+// core to another process for a whole time slice, where a futex wake-up is prompt.
+constexpr int kSpinPauses = 4096;  // the whole budget, about 40 us on a current x86 core
+constexpr int kPausesPerProgressCheck = 64;
+constexpr int kIdleChecks = 8;  // about 5 us without progress
+
+// Returns true as soon as `ready()` is; false when the budget ran out or `progress()` (a
+// counter the other side advances) stood still for kIdleChecks checks.
+template <typename Ready, typename Progress>
+bool spin_while_progressing(const Ready& ready, const Progress& progress) {
+    std::uint64_t last_seen = progress();
+    int idle_checks = 0;
+    for (int spin = 1; spin <= kSpinPauses; ++spin) {
+        if (ready()) {
+            return true;
+        }
+        cpu_relax();
+        if (spin % kPausesPerProgressCheck == 0) {
+            const std::uint64_t now = progress();
+            idle_checks = now == last_seen ? idle_checks + 1 : 0;
+            last_seen = now;
+            if (idle_checks == kIdleChecks) {
+                break;
+            }
+        }
+    }
+    return ready();
+}
+
 }  // namespace
 
 StoreQueue::StoreQueue(std::size_t capacity, OverflowPolicy policy)
@@ -124,33 +158,26 @@ void StoreQueue::evict_oldest(std::size_t needed) {
 }
 
 void StoreQueue::wait_for_space() {
-    // Space frees a whole batch at a time, usually within microseconds: spin briefly (with
-    // the CPU's pause hint), then yield, and only then sleep — a sleep/wake pair costs more
-    // than draining a batch.
-    for (int spin = 0; spin < 4096; ++spin) {
-        if (depth() < capacity_ || closed()) {
-            return;
-        }
-        cpu_relax();
+    const auto has_space = [this] { return depth() < capacity_ || closed(); };
+    const auto consumed = [this] { return head_.load(std::memory_order_relaxed); };
+    if (!spin_while_progressing(has_space, consumed)) {
+        space_freed_.wait_until(has_space, std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
     }
-    for (int spin = 0; spin < 64; ++spin) {
-        if (depth() < capacity_ || closed()) {
-            return;
-        }
-        std::this_thread::yield();
-    }
-    space_freed_.wait_until([this] { return depth() < capacity_ || closed(); },
-                            std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
 }
 
 std::size_t StoreQueue::wait_for_depth(std::size_t min_depth, std::chrono::steady_clock::time_point deadline) {
     min_depth = std::clamp<std::size_t>(min_depth, 1, capacity_);
+    const auto enough = [&] { return depth() >= min_depth || closed(); };
+    const auto claimed = [this] { return tail_.load(std::memory_order_relaxed); };
+    if (enough() || std::chrono::steady_clock::now() >= deadline || spin_while_progressing(enough, claimed)) {
+        return depth();
+    }
     consumer_wants_.store(min_depth, std::memory_order_relaxed);
     // Orders the wish with the producers' claims (both are read-modify-writes of tail_):
     // either a producer's claim comes later and reads the wish (push() then notifies), or
     // it came earlier and the predicate below sees its records. Adding 0 changes no position.
     tail_.fetch_add(0, std::memory_order_acq_rel);
-    records_added_.wait_until([&] { return depth() >= min_depth || closed(); }, deadline);
+    records_added_.wait_until(enough, deadline);
     consumer_wants_.store(0, std::memory_order_relaxed);
     return depth();
 }

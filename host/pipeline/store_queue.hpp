@@ -99,18 +99,26 @@ class StoreQueue {
         return static_cast<std::size_t>(position % capacity_);
     }
 
+    // Grouped by who writes them, one cache line per group, so that a write by one side does
+    // not evict what the other side reads on every call (false sharing).
+    // Set before the queue is used; read by everyone:
     const std::size_t capacity_;
     const OverflowPolicy policy_;
     std::unique_ptr<Slot[]> slots_;
-    alignas(64) std::atomic<std::uint64_t> tail_{0};
-    alignas(64) std::atomic<std::uint64_t> head_{0};
-    alignas(64) std::atomic<bool> closed_{false};
-    std::mutex consumer_mutex_;
-    common::Wakeup space_freed_;
-    common::Wakeup records_added_;
-    std::atomic<std::size_t> consumer_wants_{0};  // depth the sleeping consumer waits for
     EvictionObserver on_evict_;
     StoreQueueProbe* probe_ = nullptr;
+    // Producers' claims:
+    alignas(64) std::atomic<std::uint64_t> tail_{0};
+    // The consumer's pops (and drop_oldest's evictions):
+    alignas(64) std::atomic<std::uint64_t> head_{0};
+    // Read by every push, written rarely (close, the consumer going to sleep):
+    alignas(64) std::atomic<bool> closed_{false};
+    std::atomic<std::size_t> consumer_wants_{0};  // depth the sleeping consumer waits for
+    // The consumer's side, and producers waiting for space:
+    alignas(64) std::mutex consumer_mutex_;
+    common::Wakeup space_freed_;
+    // Producers waking the consumer:
+    alignas(64) common::Wakeup records_added_;
 };
 
 template <typename Fill>
