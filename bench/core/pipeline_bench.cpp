@@ -1,7 +1,8 @@
 // The whole path in one process: synthetic provider publish -> store queue -> coordinator
 // -> null sink, unthrottled, as events stored per second. Also counts heap allocations in
 // the measurement window (host and plugin: this executable exports operator new, so the
-// plugin's allocations land here too) to check there is none per event.
+// plugin's allocations land here too) to check there is none per event, and the resident
+// memory at the end of each measurement window.
 //
 // Two configurations alternate within one run, so they share the machine's state:
 //   plain:   no HTTP server
@@ -11,6 +12,7 @@
 
 #include "app/host_application.hpp"
 #include "config/config_loader.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -52,6 +54,7 @@ struct Measurement {
     double events_per_second = 0.0;
     double allocations_per_event = 0.0;
     std::uint64_t events = 0;
+    double resident_megabytes = 0.0;  // at the end of the measurement window, host running
 };
 
 std::string bench_config(bool http, unsigned short port) {
@@ -114,10 +117,12 @@ Measurement measure(bool http, std::chrono::seconds duration) {
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const std::uint64_t events = stored(application) - events_before;
     const std::uint64_t allocations = allocation_count.load() - allocations_before;
+    const double resident_bytes = mdp::metrics::read_process_stats().resident_memory_bytes.value_or(0.0);
     shutdown.request();
     host.join();
     return {static_cast<double>(events) / seconds,
-            events == 0 ? 0.0 : static_cast<double>(allocations) / static_cast<double>(events), events};
+            events == 0 ? 0.0 : static_cast<double>(allocations) / static_cast<double>(events), events,
+            resident_bytes / 1e6};
 }
 
 }  // namespace
@@ -132,10 +137,11 @@ int main(int argc, char** argv) {
         plain.push_back(measure(false, duration));
         scraped.push_back(measure(true, duration));
         std::printf(
-            "run %d: plain %.2f M events/s (%.4f allocations/event), scraped %.2f M events/s (%.4f "
-            "allocations/event)\n",
+            "run %d: plain %.2f M events/s (%.4f allocations/event, RSS %.1f MB), scraped %.2f M events/s (%.4f "
+            "allocations/event, RSS %.1f MB)\n",
             run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
-            scraped.back().events_per_second / 1e6, scraped.back().allocations_per_event);
+            plain.back().resident_megabytes, scraped.back().events_per_second / 1e6,
+            scraped.back().allocations_per_event, scraped.back().resident_megabytes);
         std::fflush(stdout);
     }
     const auto median = [](std::vector<Measurement> values) {

@@ -23,9 +23,11 @@ inline void cpu_relax() {
 // no progress for a few microseconds it is not running (a busy machine has descheduled it):
 // sleep at once and leave it the core. No sched_yield: on a busy machine a yield hands the
 // core to another process for a whole time slice, where a futex wake-up is prompt.
-constexpr int kSpinPauses = 4096;  // the whole budget, about 40 us on a current x86 core
-constexpr int kPausesPerProgressCheck = 64;
-constexpr int kIdleChecks = 8;  // about 5 us without progress
+constexpr int kSpinChecks = 128;  // the whole budget: about 40 us on a current x86 core
+// Between two looks at the queue: a waiter that read the positions after every pause would
+// keep pulling the producers' tail line away from them while they claim.
+constexpr int kPausesPerCheck = 32;
+constexpr int kIdleChecks = 8;  // about 3 us without progress
 
 // Returns true as soon as `ready()` is; false when the budget ran out or `progress()` (a
 // counter the other side advances) stood still for kIdleChecks checks.
@@ -33,18 +35,18 @@ template <typename Ready, typename Progress>
 bool spin_while_progressing(const Ready& ready, const Progress& progress) {
     std::uint64_t last_seen = progress();
     int idle_checks = 0;
-    for (int spin = 1; spin <= kSpinPauses; ++spin) {
+    for (int check = 0; check < kSpinChecks; ++check) {
         if (ready()) {
             return true;
         }
-        cpu_relax();
-        if (spin % kPausesPerProgressCheck == 0) {
-            const std::uint64_t now = progress();
-            idle_checks = now == last_seen ? idle_checks + 1 : 0;
-            last_seen = now;
-            if (idle_checks == kIdleChecks) {
-                break;
-            }
+        for (int pause = 0; pause < kPausesPerCheck; ++pause) {
+            cpu_relax();
+        }
+        const std::uint64_t now = progress();
+        idle_checks = now == last_seen ? idle_checks + 1 : 0;
+        last_seen = now;
+        if (idle_checks == kIdleChecks) {
+            break;
         }
     }
     return ready();
