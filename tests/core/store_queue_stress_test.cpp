@@ -204,7 +204,7 @@ class StressRun {
     }
 
     void produce(std::uint32_t producer) {
-        std::mt19937_64 random(mix(config_.capacity * 131 + producer * 7 + config_.producers));
+        std::mt19937_64 random(mix(config_.capacity * 131 + std::uint64_t{producer} * 7 + config_.producers));
         const std::size_t largest = config_.budgeted ? config_.capacity : 2 * config_.capacity;
         std::uniform_int_distribution<std::size_t> batch_size(0, largest);
         ProducerTally& tally = producers_[producer];
@@ -237,7 +237,7 @@ class StressRun {
     }
 
     void consume() {
-        std::mt19937_64 random(mix(config_.capacity + config_.producers * 1009));
+        std::mt19937_64 random(mix(config_.capacity + std::uint64_t{config_.producers} * 1009));
         std::uniform_int_distribution<std::size_t> amount(1, config_.capacity);
         std::vector<StoreEvent> buffer(config_.capacity);
         while (true) {
