@@ -8,8 +8,8 @@
 //  - depth() never reads above the capacity (producers, consumer and a monitor thread read it);
 //  - with a budget that keeps the queue from ever filling, no policy acts as if it were full:
 //    drop_newest accepts everything, drop_oldest evicts nothing.
-// Each configuration runs for MDP_QUEUE_STRESS_SECONDS (default 0.25 s; set it higher for a
-// longer soak, e.g. MDP_QUEUE_STRESS_SECONDS=10 ctest -R "store queue stress"), and at least
+// Each configuration runs for QUEUE_STRESS_SECONDS (default 0.25 s; set it higher for a
+// longer soak, e.g. QUEUE_STRESS_SECONDS=10 ctest -R "store queue stress"), and at least
 // until the consumer has seen kMinimumSeen records.
 
 #include "pipeline/store_queue.hpp"
@@ -36,14 +36,14 @@ namespace {
 constexpr std::size_t kPayloadWords = sizeof(mdp_event_t{}.body.reserved) / sizeof(std::uint64_t);
 
 std::chrono::duration<double> stress_duration() {
-    const char* text = std::getenv("MDP_QUEUE_STRESS_SECONDS");  // NOLINT(concurrency-mt-unsafe): before threads
+    const char* text = std::getenv("QUEUE_STRESS_SECONDS");  // NOLINT(concurrency-mt-unsafe): before threads
     if (text == nullptr || *text == '\0') {
         return std::chrono::duration<double>(0.25);
     }
     char* end = nullptr;
     const double seconds = std::strtod(text, &end);
     if (*end != '\0' || !(seconds > 0.0)) {
-        FAIL("MDP_QUEUE_STRESS_SECONDS must be a positive number of seconds, got \"" << text << "\"");
+        FAIL("QUEUE_STRESS_SECONDS must be a positive number of seconds, got \"" << text << "\"");
     }
     return std::chrono::duration<double>(seconds);
 }
