@@ -13,6 +13,8 @@ packages=(
   # fuzzing (scripts/fuzz.sh): Clang with libFuzzer and the sanitizer runtimes;
   # scripts/lint.sh: clang-format and clang-tidy with the repository's configs
   clang libclang-rt-14-dev clang-format clang-tidy
+  # docs/performance.md: instruction counts (callgrind) and profiles (perf)
+  valgrind linux-perf
 )
 # Node.js (manifest validation tests): use the machine's own when it has one (it may come
 # with npm bundled, which Debian's separate npm package would conflict with).

@@ -1,7 +1,8 @@
 // The whole path in one process: synthetic provider publish -> store queue -> coordinator
 // -> null sink, unthrottled, as events stored per second. Also counts heap allocations in
 // the measurement window (host and plugin: this executable exports operator new, so the
-// plugin's allocations land here too) to check there is none per event.
+// plugin's allocations land here too) to check there is none per event, and the resident
+// memory at the end of each measurement window.
 //
 // Two configurations alternate within one run, so they share the machine's state:
 //   plain:   no HTTP server
@@ -14,6 +15,7 @@
 #include "app/host_application.hpp"
 #include "config/config_loader.hpp"
 #include "config/env_overrides.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <arpa/inet.h>
 #include <sys/resource.h>
@@ -59,6 +61,7 @@ struct Measurement {
     // Process CPU time (all threads, user + system) per stored event: on a machine shared with
     // other work this moves far less than events per second does.
     double cpu_ns_per_event = 0.0;
+    double resident_megabytes = 0.0;  // at the end of the measurement window, host running
 };
 
 double process_cpu_seconds() {
@@ -134,11 +137,12 @@ Measurement measure(bool http, std::chrono::seconds duration) {
     const std::uint64_t events = stored(application) - events_before;
     const std::uint64_t allocations = allocation_count.load() - allocations_before;
     const double cpu_seconds = process_cpu_seconds() - cpu_before;
+    const double resident_bytes = mdp::metrics::read_process_stats().resident_memory_bytes.value_or(0.0);
     shutdown.request();
     host.join();
     const double per_event = events == 0 ? 0.0 : 1.0 / static_cast<double>(events);
     return {static_cast<double>(events) / seconds, static_cast<double>(allocations) * per_event, events,
-            cpu_seconds * 1e9 * per_event};
+            cpu_seconds * 1e9 * per_event, resident_bytes / 1e6};
 }
 
 }  // namespace
@@ -153,11 +157,11 @@ int main(int argc, char** argv) {
         plain.push_back(measure(false, duration));
         scraped.push_back(measure(true, duration));
         std::printf(
-            "run %d: plain %.2f M events/s (%.4f allocations/event, %.1f CPU ns/event), scraped %.2f M events/s "
-            "(%.4f allocations/event, %.1f CPU ns/event)\n",
+            "run %d: plain %.2f M events/s (%.4f allocations/event, %.1f CPU ns/event, RSS %.1f MB), scraped "
+            "%.2f M events/s (%.4f allocations/event, %.1f CPU ns/event, RSS %.1f MB)\n",
             run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
-            plain.back().cpu_ns_per_event, scraped.back().events_per_second / 1e6, scraped.back().allocations_per_event,
-            scraped.back().cpu_ns_per_event);
+            plain.back().cpu_ns_per_event, plain.back().resident_megabytes, scraped.back().events_per_second / 1e6,
+            scraped.back().allocations_per_event, scraped.back().cpu_ns_per_event, scraped.back().resident_megabytes);
         std::fflush(stdout);
     }
     const auto median = [](std::vector<Measurement> values) {

@@ -3,9 +3,13 @@
 //   1 -> 1:  mdp StoreQueue vs boost::lockfree::spsc_queue, both with batch push/pop
 //            (providers publish batches) and one record at a time.
 //   4 -> 1:  mdp StoreQueue vs boost::lockfree::queue (which has no batch API).
-// Items/s is the consumer's rate over a fixed number of records per iteration. The mdp
-// consumer waits for a batch the way the store coordinator does; Boost.Lockfree has no
-// waiting, so its consumer polls.
+// Items/s is the consumer's rate over a fixed number of records per iteration.
+//
+// Every producer builds each record once, in place where the queue allows it (mdp's fill
+// callback; spsc_queue's iterator push, fed by a generating iterator), and every consumer
+// copies records out into a buffer of 500. The mdp consumer runs two ways:
+//   consumer:0  polls pop() like the Boost consumers (Boost.Lockfree has no waiting);
+//   consumer:1  waits for a batch with wait_for_depth() as the store coordinator does.
 //
 //   build/bench/bench_store_queue --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 //       --benchmark_report_aggregates_only=true   (one command line)
@@ -14,6 +18,8 @@
 
 #include <benchmark/benchmark.h>
 #include <boost/lockfree/queue.hpp>
+#include <boost/iterator/counting_iterator.hpp>
+#include <boost/iterator/transform_iterator.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include <atomic>
@@ -39,6 +45,12 @@ StoreEvent sample_record(std::uint32_t provider, std::uint64_t sequence) {
     return record;
 }
 
+// Makes record `sequence` of `provider`; assignable, so it can drive a Boost transform_iterator.
+struct RecordMaker {
+    std::uint32_t provider = 0;
+    StoreEvent operator()(std::uint64_t sequence) const { return sample_record(provider, sequence); }
+};
+
 // Splits kRecordsPerIteration over `producers` threads that each call `produce(thread, count)`,
 // while the calling thread runs `consume(total)` until it has seen every record.
 template <typename Produce, typename Consume>
@@ -54,9 +66,25 @@ void run_producers_and_consumer(int producers, Produce produce, Consume consume)
     }
 }
 
+// Pops into `buffer` until `total` records were received; `wait` blocks for a batch first.
+void consume_store_queue(StoreQueue& queue, std::size_t total, bool wait) {
+    std::vector<StoreEvent> buffer(kConsumerBatch);
+    std::size_t received = 0;
+    while (received < total) {
+        if (wait) {
+            // As the coordinator consumes: until a batch is ready (or 250 ms), then pop.
+            queue.wait_for_depth(std::min(kConsumerBatch, total - received),
+                                 std::chrono::steady_clock::now() + std::chrono::milliseconds(250));
+        }
+        received += queue.pop(buffer);
+        benchmark::DoNotOptimize(buffer.data());
+    }
+}
+
 void mdp_store_queue(benchmark::State& state) {
     const int producers = static_cast<int>(state.range(0));
     const std::size_t producer_batch = static_cast<std::size_t>(state.range(1));
+    const bool wait = state.range(2) != 0;
     for (auto _ : state) {
         StoreQueue queue(kCapacity, OverflowPolicy::block);
         run_producers_and_consumer(
@@ -68,18 +96,7 @@ void mdp_store_queue(benchmark::State& state) {
                     queue.push(batch, [&](StoreEvent& slot, std::size_t) { slot = sample_record(thread, ++sequence); });
                 }
             },
-            [&](std::size_t total) {
-                // As the coordinator consumes: sleep until a batch is ready (or 250 ms), then pop.
-                std::vector<StoreEvent> buffer(kConsumerBatch);
-                std::size_t received = 0;
-                while (received < total) {
-                    queue.wait_for_depth(std::min(kConsumerBatch, total - received),
-                                         std::chrono::steady_clock::now() + std::chrono::milliseconds(250));
-                    const std::size_t taken = queue.pop(buffer);
-                    received += taken;
-                    benchmark::DoNotOptimize(buffer.data());
-                }
-            });
+            [&](std::size_t total) { consume_store_queue(queue, total, wait); });
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRecordsPerIteration));
 }
@@ -91,18 +108,19 @@ void boost_spsc_queue(benchmark::State& state) {
         run_producers_and_consumer(
             1,
             [&](std::uint32_t thread, std::size_t count) {
-                std::vector<StoreEvent> batch(producer_batch);
-                std::uint64_t sequence = 0;
-                for (std::size_t sent = 0; sent < count;) {
-                    const std::size_t size = std::min(producer_batch, count - sent);
-                    for (std::size_t index = 0; index < size; ++index) {
-                        batch[index] = sample_record(thread, ++sequence);
+                // Records are made as the queue copies them in, as mdp's fill callback does.
+                const RecordMaker make{thread};
+                std::uint64_t sequence = 1;
+                const std::uint64_t end = count + 1;
+                while (sequence < end) {
+                    const std::uint64_t batch_end = std::min<std::uint64_t>(sequence + producer_batch, end);
+                    auto next = boost::make_transform_iterator(boost::counting_iterator<std::uint64_t>(sequence), make);
+                    const auto last =
+                        boost::make_transform_iterator(boost::counting_iterator<std::uint64_t>(batch_end), make);
+                    while (next != last) {
+                        next = queue.push(next, last);
                     }
-                    std::size_t pushed = 0;
-                    while (pushed < size) {
-                        pushed += queue.push(batch.data() + pushed, size - pushed);
-                    }
-                    sent += size;
+                    sequence = batch_end;
                 }
             },
             [&](std::size_t total) {
@@ -147,13 +165,10 @@ void boost_lockfree_queue(benchmark::State& state) {
 
 }  // namespace
 
-// Args: {producers, producer batch size}
+// Args: {producers, producer batch size, consumer waits (1) or polls (0)}
 BENCHMARK(mdp_store_queue)
-    ->ArgNames({"producers", "batch"})
-    ->Args({1, 64})
-    ->Args({1, 1})
-    ->Args({4, 64})
-    ->Args({4, 1})
+    ->ArgNames({"producers", "batch", "consumer"})
+    ->ArgsProduct({{1, 4}, {64, 1}, {0, 1}})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(boost_spsc_queue)

@@ -1,7 +1,15 @@
 #pragma once
 // An event count: lets a thread sleep until a condition over lock-free state becomes true,
-// while the threads that change that state pay only a fence and one relaxed load when
-// nobody sleeps. The condition is re-checked under the mutex, so no wake-up is lost.
+// while the threads that change that state pay one uncontended read-modify-write when nobody
+// sleeps. The condition is re-checked under the mutex, so no wake-up is lost.
+//
+// Why no wake-up is lost, with no fence (ThreadSanitizer does not model standalone fences,
+// so the synchronisation must live in atomic operations it does model): a waiter registers
+// with a read-modify-write on `waiters_` and then evaluates the condition; a notifier changes
+// the state and then reads `waiters_` with a read-modify-write too. Read-modify-writes of one
+// variable are totally ordered. If the waiter's comes first, the notifier sees a waiter and
+// wakes it through the mutex. If the notifier's comes first, the waiter's read-modify-write
+// reads from it (acquire after release), so the waiter's condition sees the notifier's change.
 
 #include <atomic>
 #include <chrono>
@@ -19,9 +27,8 @@ class Wakeup {
             return true;
         }
         std::unique_lock lock(mutex_);
-        waiters_.fetch_add(1, std::memory_order_seq_cst);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        bool result = condition_.wait_until(lock, deadline, ready);
+        waiters_.fetch_add(1, std::memory_order_acq_rel);
+        const bool result = condition_.wait_until(lock, deadline, ready);
         waiters_.fetch_sub(1, std::memory_order_relaxed);
         return result;
     }
@@ -33,16 +40,15 @@ class Wakeup {
             return;
         }
         std::unique_lock lock(mutex_);
-        waiters_.fetch_add(1, std::memory_order_seq_cst);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        waiters_.fetch_add(1, std::memory_order_acq_rel);
         condition_.wait(lock, ready);
         waiters_.fetch_sub(1, std::memory_order_relaxed);
     }
 
     // [any-thread] Call after changing the state a waiter's predicate reads.
     void notify_all() {
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        if (waiters_.load(std::memory_order_relaxed) == 0) {
+        // Adding 0 is the read-modify-write that orders this call with a waiter's registration.
+        if (waiters_.fetch_add(0, std::memory_order_acq_rel) == 0) {
             return;
         }
         { std::lock_guard lock(mutex_); }

@@ -30,8 +30,13 @@ Level BackpressureController::observe(std::size_t depth) {
         return current;
     }
     {
-        // Decided again under the lock: another observer may have moved the level meanwhile.
+        // Decided again under the lock, on a depth read under it: the caller's reading may be
+        // stale (its thread can be preempted between reading and calling), and another
+        // observer may have moved the level meanwhile. A transition from a stale reading could
+        // undo a newer one, e.g. HARD after the queue had drained; reading under the lock
+        // makes transitions follow the order of their readings.
         std::lock_guard lock(events_mutex_);
+        depth = depth_source_();
         current = level_.load(std::memory_order_relaxed);
         next = next_level(current, depth, marks_);
         if (next == current) {

@@ -24,6 +24,7 @@ class BackpressureController {
    public:
     using Subscriber = std::function<void(const FeedbackEvent&)>;
     using Ticker = std::function<void(std::chrono::steady_clock::time_point)>;
+    // [any-thread] The queue's current depth; must be cheap and must not call the controller.
     using DepthSource = std::function<std::size_t()>;
 
     static constexpr std::size_t kRecentEvents = 50;
@@ -44,8 +45,9 @@ class BackpressureController {
     void start();  // [control-thread] starts the feedback thread
     void stop();  // [control-thread] delivers what is pending, joins; idempotent
 
-    // [any-thread] Evaluates `depth`; returns the level after it. Lock-free unless the level
-    // changes.
+    // [any-thread] Evaluates `depth`, the caller's reading of the depth source; returns the
+    // level after it. Lock-free unless the reading calls for a transition, which is then
+    // decided on a fresh reading of the depth source, taken under the lock.
     Level observe(std::size_t depth);
     [[nodiscard]] Level level() const { return level_.load(std::memory_order_acquire); }
     [[nodiscard]] Watermarks watermarks() const { return marks_; }

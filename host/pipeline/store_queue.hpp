@@ -18,6 +18,7 @@
 #include "common/wakeup.hpp"
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/store_event.hpp"
+#include "pipeline/store_queue_probe.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -30,6 +31,14 @@
 
 namespace mdp::pipeline {
 
+// What push() did with a batch: its first `accepted` records are queued. The rest, if any,
+// were refused because the queue was full under drop_newest (`refused_full`), or else
+// because the queue was closed.
+struct PushResult {
+    std::size_t accepted = 0;
+    bool refused_full = false;
+};
+
 class StoreQueue {
    public:
     // Called once per evicted event under drop_oldest (provider id of the evicted event);
@@ -41,13 +50,13 @@ class StoreQueue {
     StoreQueue& operator=(const StoreQueue&) = delete;
 
     void set_eviction_observer(EvictionObserver observer) { on_evict_ = std::move(observer); }
+    // [before any thread uses the queue] Tests only: see store_queue_probe.hpp.
+    void set_probe(StoreQueueProbe* probe) { probe_ = probe; }
 
     // [any-thread] Pushes `count` records, written in place by `fill(slot, index)` for
-    // index 0..count-1 (in order, possibly across several calls). Returns how many were
-    // accepted; the rest (returned count < count) were rejected by drop_newest or by
-    // close(). `fill` must not throw.
+    // index 0..count-1 (in order, possibly across several calls). `fill` must not throw.
     template <typename Fill>
-    std::size_t push(std::size_t count, Fill&& fill);
+    PushResult push(std::size_t count, Fill&& fill);
 
     // [consumer thread] Moves up to `max` ready records into `out`; returns how many.
     std::size_t pop(std::span<StoreEvent> out);
@@ -61,6 +70,8 @@ class StoreQueue {
     void close();
     [[nodiscard]] bool closed() const { return closed_.load(std::memory_order_acquire); }
 
+    // [any-thread] Records queued (claimed ones included): a depth the queue had during the
+    // call, always within [0, capacity] (see the .cpp).
     [[nodiscard]] std::size_t depth() const;
     [[nodiscard]] std::size_t capacity() const { return capacity_; }
     [[nodiscard]] OverflowPolicy policy() const { return policy_; }
@@ -73,36 +84,52 @@ class StoreQueue {
 
     // Claims up to `wanted` free positions; returns the first and sets `claimed`.
     std::uint64_t claim(std::size_t wanted, std::size_t& claimed);
+    // depth() re-reads when the consumer moves head between its reads, this many times at most.
+    static constexpr int kDepthReadAttempts = 4;
     // Makes room for at least `needed` records by evicting the oldest (drop_oldest).
     void evict_oldest(std::size_t needed);
     // Waits until there is free space or the queue closes (block policy).
     void wait_for_space();
+    void pass(StoreQueuePoint point) const {
+        if (probe_ != nullptr) [[unlikely]] {
+            probe_->reached(point);
+        }
+    }
     [[nodiscard]] std::size_t index_of(std::uint64_t position) const {
         return static_cast<std::size_t>(position % capacity_);
     }
 
+    // Grouped by who writes them, one cache line per group, so that a write by one side does
+    // not evict what the other side reads on every call (false sharing).
+    // Set before the queue is used; read by everyone:
     const std::size_t capacity_;
     const OverflowPolicy policy_;
     std::unique_ptr<Slot[]> slots_;
-    alignas(64) std::atomic<std::uint64_t> tail_{0};
-    alignas(64) std::atomic<std::uint64_t> head_{0};
-    alignas(64) std::atomic<bool> closed_{false};
-    std::mutex consumer_mutex_;
-    common::Wakeup space_freed_;
-    common::Wakeup records_added_;
-    std::atomic<std::size_t> consumer_wants_{0};  // depth the sleeping consumer waits for
     EvictionObserver on_evict_;
+    StoreQueueProbe* probe_ = nullptr;
+    // Producers' claims:
+    alignas(64) std::atomic<std::uint64_t> tail_{0};
+    // The consumer's pops (and drop_oldest's evictions):
+    alignas(64) std::atomic<std::uint64_t> head_{0};
+    // Read by every push, written rarely (close, the consumer going to sleep):
+    alignas(64) std::atomic<bool> closed_{false};
+    std::atomic<std::size_t> consumer_wants_{0};  // depth the sleeping consumer waits for
+    // The consumer's side, and producers waiting for space:
+    alignas(64) std::mutex consumer_mutex_;
+    common::Wakeup space_freed_;
+    // Producers waking the consumer:
+    alignas(64) common::Wakeup records_added_;
 };
 
 template <typename Fill>
-std::size_t StoreQueue::push(std::size_t count, Fill&& fill) {
+PushResult StoreQueue::push(std::size_t count, Fill&& fill) {
     std::size_t pushed = 0;
     while (pushed < count && !closed_.load(std::memory_order_relaxed)) {
         std::size_t claimed = 0;
         const std::uint64_t first = claim(count - pushed, claimed);
         if (claimed == 0) {
             if (policy_ == OverflowPolicy::drop_newest) {
-                break;
+                return {pushed, true};
             }
             if (policy_ == OverflowPolicy::drop_oldest) {
                 evict_oldest(count - pushed);
@@ -121,15 +148,14 @@ std::size_t StoreQueue::push(std::size_t count, Fill&& fill) {
             }
         }
         pushed += claimed;
-        // Pairs with the fence in Wakeup::wait_until: either we see the consumer's wish or
-        // the consumer sees our records.
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        // The claim's CAS is ordered with wait_for_depth()'s read-modify-write of tail_: either
+        // this load sees the consumer's wish, or the consumer sees these records.
         const std::size_t wanted = consumer_wants_.load(std::memory_order_relaxed);
         if (wanted != 0 && depth() >= wanted) {
             records_added_.notify_all();
         }
     }
-    return pushed;
+    return {pushed, false};
 }
 
 }  // namespace mdp::pipeline

@@ -254,10 +254,12 @@ std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t
     }
     std::array<std::uint64_t, 4> by_type{};
     const std::uint64_t first_sequence = next_sequence_.fetch_add(count, std::memory_order_relaxed) + 1;
-    const std::size_t copy_bytes = std::min(stride, sizeof(mdp_event_t));
-    const std::size_t accepted = target_.queue->push(count, [&](pipeline::StoreEvent& slot, std::size_t index) {
+    // publish_entry() rejects records shorter than this host's layout, so every record has at
+    // least sizeof(mdp_event_t) bytes: a fixed-size copy, which the compiler inlines (a
+    // variable-size one became a `rep movsq` per event, the publish path's largest cost).
+    const pipeline::PushResult pushed = target_.queue->push(count, [&](pipeline::StoreEvent& slot, std::size_t index) {
         const unsigned char* source = bytes + index * stride;
-        std::memcpy(&slot.event, source, copy_bytes);
+        std::memcpy(&slot.event, source, sizeof(mdp_event_t));
         slot.event.size = sizeof(mdp_event_t);
         slot.event.symbol[MDP_SYMBOL_CAPACITY - 1] = '\0';
         slot.sequence = first_sequence + index;
@@ -270,11 +272,11 @@ std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t
             published_by_type_[type].fetch_add(by_type[type], std::memory_order_relaxed);
         }
     }
-    if (accepted < count) {
-        count_drop(target_.queue->closed() ? pipeline::DropReason::shutdown : pipeline::DropReason::queue_full_newest,
-                   count - accepted);
+    if (pushed.accepted < count) {
+        count_drop(pushed.refused_full ? pipeline::DropReason::queue_full_newest : pipeline::DropReason::shutdown,
+                   count - pushed.accepted);
     }
-    return static_cast<std::uint32_t>(accepted);
+    return static_cast<std::uint32_t>(pushed.accepted);
 }
 
 ProviderInstance& ProviderInstance::self(const mdp_host_t* host) {

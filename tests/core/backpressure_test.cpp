@@ -93,3 +93,16 @@ TEST_CASE("the controller's tick re-reads the depth, correcting a stale level", 
     CHECK(controller.level() == Level::ok);
     controller.stop();
 }
+
+TEST_CASE("a stale depth reading makes no transition: the controller decides on a fresh one", "[backpressure]") {
+    // An observer read 90 and was preempted; meanwhile the queue drained to 10.
+    std::size_t depth = 10;
+    BackpressureController controller(100, {50, 80}, "store_coordinator", [&] { return depth; });
+    CHECK(controller.observe(90) == Level::ok);
+    CHECK(controller.recent_events().empty());
+    // A reading that is still true makes the transition, reported with the fresh depth.
+    depth = 95;
+    CHECK(controller.observe(90) == Level::hard);
+    REQUIRE(controller.recent_events().size() == 1);
+    CHECK(controller.recent_events()[0].queue_size == 95);
+}

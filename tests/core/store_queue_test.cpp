@@ -18,11 +18,14 @@ namespace {
 
 // Pushes `count` records from provider `provider`, numbered from `first`.
 std::size_t push_numbered(StoreQueue& queue, std::size_t count, std::uint32_t provider = 0, std::uint64_t first = 1) {
-    return queue.push(count, [&](StoreEvent& slot, std::size_t index) {
-        slot = StoreEvent{};
-        slot.provider_id = provider;
-        slot.sequence = first + index;
-    });
+    return queue
+        .push(count,
+              [&](StoreEvent& slot, std::size_t index) {
+                  slot = StoreEvent{};
+                  slot.provider_id = provider;
+                  slot.sequence = first + index;
+              })
+        .accepted;
 }
 
 std::vector<StoreEvent> pop_all(StoreQueue& queue) {
