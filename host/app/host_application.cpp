@@ -145,10 +145,12 @@ int HostApplication::start_or_fail() {
 int HostApplication::shut_down(int exit_code) {
     shutting_down_.store(true, std::memory_order_release);
     control_.reject_pending("the host is shutting down");
-    // Closing first releases any provider blocked in publish on a full queue, so stop()
-    // returns promptly; what the queue already accepted is drained below.
-    queue_.close();
+    // Providers stop first, while the queue still accepts and the coordinator still drains,
+    // so what they flush in stop() is stored. Each stop is bounded by its own deadline (a
+    // provider blocked on a full queue is released at half of it, see ProviderInstance::stop);
+    // only then does the queue close, and what it accepted is drained below.
     providers_.stop_all();
+    queue_.close();
     std::uint64_t not_stored = 0;
     if (coordinator_started_) {
         not_stored = coordinator_->drain_and_stop();
@@ -159,8 +161,20 @@ int HostApplication::shut_down(int exit_code) {
     }
     log_summary();
     providers_.destroy_all();
+    return exit_code_after_losses(exit_code, not_stored, providers_.shutdown_drops());
+}
+
+int exit_code_after_losses(int exit_code, std::uint64_t not_stored, std::uint64_t shutdown_drops) {
     if (not_stored != 0) {
         spdlog::critical("{} accepted events could not be stored before the drain deadline", not_stored);
+    }
+    if (shutdown_drops != 0) {
+        spdlog::critical(
+            "{} events were dropped (reason shutdown): providers offered them while stopping and the "
+            "store queue could not take them",
+            shutdown_drops);
+    }
+    if (not_stored != 0 || shutdown_drops != 0) {
         return exit_code == 0 ? 1 : exit_code;
     }
     spdlog::info("mdp-host stopped (exit code {})", exit_code);

@@ -3,8 +3,9 @@
 // store coordinator with its sinks, provider registry, HTTP server. Owns them all; the order
 // of members is the order of construction, and shutdown runs in the reverse order of start:
 //   start:    sinks open -> providers created -> HTTP -> feedback + coordinator -> providers start
-//   shutdown: queue closed -> providers stopped -> queue drained into sinks -> HTTP stopped
-//             -> providers destroyed, plugins unloaded -> summary logged
+//   shutdown: providers stopped (all at once, queue still open, coordinator still draining)
+//             -> queue closed -> queue drained into sinks -> HTTP stopped -> summary logged
+//             -> providers destroyed, plugins unloaded
 
 #include "app/host_snapshot.hpp"
 #include "app/provider_control.hpp"
@@ -39,7 +40,8 @@ class HostApplication {
 
     // [control-thread] Runs until `shutdown` fires or a required provider fails; returns the
     // process exit code (0 clean; 1 a required provider failed, a sink could not open, the
-    // HTTP port could not be bound, or accepted events could not be stored).
+    // HTTP port could not be bound, accepted events could not be stored, or events were
+    // dropped for shutdown).
     int run(ShutdownSignal& shutdown);
 
     // [control-thread, after run()] A provider call never returned: the process must end
@@ -71,6 +73,10 @@ class HostApplication {
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;
 };
+
+// The exit code once the losses of a run are known: `exit_code`, or 1 instead of 0 when
+// accepted events were not stored or events were dropped for shutdown (both logged).
+int exit_code_after_losses(int exit_code, std::uint64_t not_stored, std::uint64_t shutdown_drops);
 
 // A random 128-bit run id in hex.
 std::string make_run_id();

@@ -101,23 +101,24 @@ void StoreQueue::evict_oldest(std::size_t needed) {
     head_.store(head, std::memory_order_release);
 }
 
-void StoreQueue::wait_for_space() {
+void StoreQueue::wait_for_space(const std::atomic<bool>* give_up) {
     // Space frees a whole batch at a time, usually within microseconds: spin briefly (with
     // the CPU's pause hint), then yield, and only then sleep — a sleep/wake pair costs more
     // than draining a batch.
+    const auto released = [give_up] { return give_up != nullptr && give_up->load(std::memory_order_acquire); };
     for (int spin = 0; spin < 4096; ++spin) {
-        if (depth() < capacity_ || closed()) {
+        if (depth() < capacity_ || closed() || released()) {
             return;
         }
         cpu_relax();
     }
     for (int spin = 0; spin < 64; ++spin) {
-        if (depth() < capacity_ || closed()) {
+        if (depth() < capacity_ || closed() || released()) {
             return;
         }
         std::this_thread::yield();
     }
-    space_freed_.wait_until([this] { return depth() < capacity_ || closed(); },
+    space_freed_.wait_until([&] { return depth() < capacity_ || closed() || released(); },
                             std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
 }
 

@@ -44,10 +44,12 @@ class StoreQueue {
 
     // [any-thread] Pushes `count` records, written in place by `fill(slot, index)` for
     // index 0..count-1 (in order, possibly across several calls). Returns how many were
-    // accepted; the rest (returned count < count) were rejected by drop_newest or by
-    // close(). `fill` must not throw.
+    // accepted; the rest (returned count < count) were rejected by drop_newest, by
+    // close(), or under block because the queue was full while `give_up` (optional, the
+    // producer's own flag) was true: a released producer no longer waits for space (see
+    // wake_blocked_producers()). `fill` must not throw.
     template <typename Fill>
-    std::size_t push(std::size_t count, Fill&& fill);
+    std::size_t push(std::size_t count, Fill&& fill, const std::atomic<bool>* give_up = nullptr);
 
     // [consumer thread] Moves up to `max` ready records into `out`; returns how many.
     std::size_t pop(std::span<StoreEvent> out);
@@ -59,6 +61,9 @@ class StoreQueue {
     // [any-thread] Stops accepting: blocked and future pushes return at once with what they
     // had pushed. Queued records stay for the consumer to drain.
     void close();
+    // [any-thread] Wakes pushes waiting for space so they re-check their `give_up` flag
+    // (one producer released while the queue stays open for the others).
+    void wake_blocked_producers() { space_freed_.notify_all(); }
     [[nodiscard]] bool closed() const { return closed_.load(std::memory_order_acquire); }
 
     [[nodiscard]] std::size_t depth() const;
@@ -75,8 +80,8 @@ class StoreQueue {
     std::uint64_t claim(std::size_t wanted, std::size_t& claimed);
     // Makes room for at least `needed` records by evicting the oldest (drop_oldest).
     void evict_oldest(std::size_t needed);
-    // Waits until there is free space or the queue closes (block policy).
-    void wait_for_space();
+    // Waits until there is free space, the queue closes or `give_up` is set (block policy).
+    void wait_for_space(const std::atomic<bool>* give_up);
     [[nodiscard]] std::size_t index_of(std::uint64_t position) const {
         return static_cast<std::size_t>(position % capacity_);
     }
@@ -95,19 +100,20 @@ class StoreQueue {
 };
 
 template <typename Fill>
-std::size_t StoreQueue::push(std::size_t count, Fill&& fill) {
+std::size_t StoreQueue::push(std::size_t count, Fill&& fill, const std::atomic<bool>* give_up) {
     std::size_t pushed = 0;
     while (pushed < count && !closed_.load(std::memory_order_relaxed)) {
         std::size_t claimed = 0;
         const std::uint64_t first = claim(count - pushed, claimed);
         if (claimed == 0) {
-            if (policy_ == OverflowPolicy::drop_newest) {
+            const bool released = give_up != nullptr && give_up->load(std::memory_order_acquire);
+            if (policy_ == OverflowPolicy::drop_newest || (policy_ == OverflowPolicy::block && released)) {
                 break;
             }
             if (policy_ == OverflowPolicy::drop_oldest) {
                 evict_oldest(count - pushed);
             } else {
-                wait_for_space();
+                wait_for_space(give_up);
             }
             continue;
         }

@@ -114,12 +114,21 @@ bool ProviderInstance::create(std::string& error) {
     return true;
 }
 
-bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms,
-                                   std::function<void(mdp_provider_t*)> call) {
+bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call,
+                                   std::int64_t release_after_ms) {
     mdp_provider_t* provider = provider_;
     auto library = library_;  // keeps the code mapped while a late call still runs
-    const bool returned = common::call_with_timeout([provider, library, call = std::move(call)] { call(provider); },
-                                                    std::chrono::milliseconds(timeout_ms));
+    common::DetachedCall running([provider, library, call = std::move(call)] { call(provider); });
+    bool returned = false;
+    if (release_after_ms >= 0 && release_after_ms < timeout_ms) {
+        returned = running.wait_for(std::chrono::milliseconds(release_after_ms));
+        if (!returned) {
+            release_publishes(what, release_after_ms);
+            returned = running.wait_for(std::chrono::milliseconds(timeout_ms - release_after_ms));
+        }
+    } else {
+        returned = running.wait_for(std::chrono::milliseconds(timeout_ms));
+    }
     if (!returned) {
         hung_.store(true, std::memory_order_release);
         started_ = false;
@@ -129,12 +138,22 @@ bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms,
     return returned;
 }
 
+void ProviderInstance::release_publishes(const char* what, std::int64_t after_ms) {
+    spdlog::warn(
+        "provider {}: {} has not returned after {} ms; its publishes no longer wait for space in the full "
+        "store queue (what does not fit is dropped, reason shutdown)",
+        config_.name, what, after_ms);
+    publishes_released_.store(true, std::memory_order_release);
+    target_.queue->wake_blocked_producers();
+}
+
 bool ProviderInstance::start(std::string& error) {
     std::unique_lock lifecycle(lifecycle_mutex_);
     if (hung() || provider_ == nullptr) {
         error = hung() ? "the provider is abandoned after a call that did not return" : "no provider instance";
         return false;
     }
+    publishes_released_.store(false, std::memory_order_release);
     set_state(ProviderState::starting, "");
     struct StartResult {
         int32_t code = MDP_ERROR;
@@ -174,8 +193,18 @@ void ProviderInstance::stop() {
     }
     const bool was_failed = state() == ProviderState::failed;
     set_state(ProviderState::stopping, "");
-    if (!call_plugin("stop()", config_.restart.stop_timeout_ms,
-                     [](mdp_provider_t* provider) { provider->stop(provider); })) {
+    const std::uint64_t dropped_before = dropped(pipeline::DropReason::shutdown);
+    const std::int64_t timeout_ms = config_.restart.stop_timeout_ms;
+    const bool returned = call_plugin(
+        "stop()", timeout_ms, [](mdp_provider_t* provider) { provider->stop(provider); }, timeout_ms / 2);
+    const std::uint64_t dropped_now = dropped(pipeline::DropReason::shutdown) - dropped_before;
+    if (dropped_now != 0) {
+        spdlog::error(
+            "provider {}: {} events dropped while stopping: the store queue stayed full past half of the stop "
+            "deadline ({} ms)",
+            config_.name, dropped_now, timeout_ms);
+    }
+    if (!returned) {
         return;
     }
     started_ = false;
@@ -255,7 +284,7 @@ std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t
     std::array<std::uint64_t, 4> by_type{};
     const std::uint64_t first_sequence = next_sequence_.fetch_add(count, std::memory_order_relaxed) + 1;
     const std::size_t copy_bytes = std::min(stride, sizeof(mdp_event_t));
-    const std::size_t accepted = target_.queue->push(count, [&](pipeline::StoreEvent& slot, std::size_t index) {
+    const auto fill = [&](pipeline::StoreEvent& slot, std::size_t index) {
         const unsigned char* source = bytes + index * stride;
         std::memcpy(&slot.event, source, copy_bytes);
         slot.event.size = sizeof(mdp_event_t);
@@ -264,14 +293,16 @@ std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t
         slot.provider_id = id_;
         slot.reserved = 0;
         ++by_type[slot.event.type];
-    });
+    };
+    const std::size_t accepted = target_.queue->push(count, fill, &publishes_released_);
     for (std::size_t type = 1; type < by_type.size(); ++type) {
         if (by_type[type] != 0) {
             published_by_type_[type].fetch_add(by_type[type], std::memory_order_relaxed);
         }
     }
     if (accepted < count) {
-        count_drop(target_.queue->closed() ? pipeline::DropReason::shutdown : pipeline::DropReason::queue_full_newest,
+        const bool stopping = target_.queue->closed() || publishes_released_.load(std::memory_order_acquire);
+        count_drop(stopping ? pipeline::DropReason::shutdown : pipeline::DropReason::queue_full_newest,
                    count - accepted);
     }
     return static_cast<std::uint32_t>(accepted);

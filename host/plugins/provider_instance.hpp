@@ -51,7 +51,12 @@ class ProviderInstance final : public pipeline::RateReceiver {
     // start() and stop() wait at most restart.start_timeout_ms / stop_timeout_ms for the
     // plugin; one that does not return is abandoned: failed, never called again (hung()).
     bool start(std::string& error);
-    void stop();  // stop() then state stopped; no-op unless started
+    // stop() then state stopped; no-op unless started. The queue stays open meanwhile, so
+    // what the plugin flushes in its stop() is stored. When stop() has not returned after
+    // half of stop_timeout_ms (typically: blocked in publish on a full queue the store
+    // cannot drain), this instance's publishes stop waiting for space and what does not
+    // fit is dropped (reason shutdown, logged); other instances keep waiting normally.
+    void stop();
     void destroy();  // destroy() the plugin instance (not for a hung one)
     // [control-thread] stop, destroy, create and start again; counts a restart.
     bool restart(std::string& error);
@@ -70,6 +75,10 @@ class ProviderInstance final : public pipeline::RateReceiver {
 
     // [any-thread] Counts an event evicted from the queue under drop_oldest.
     void count_evicted() { count_drop(pipeline::DropReason::queue_full_oldest, 1); }
+    // [any-thread] Events dropped so far for `reason`.
+    [[nodiscard]] std::uint64_t dropped(pipeline::DropReason reason) const {
+        return dropped_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
+    }
 
     [[nodiscard]] app::ProviderSnapshot snapshot() const;
 
@@ -87,7 +96,13 @@ class ProviderInstance final : public pipeline::RateReceiver {
     void set_state(ProviderState state, const std::string& detail);
     // Calls `call(provider)` on its own thread, waiting at most `timeout_ms`; on a timeout
     // marks the instance hung and failed with a reason naming `what`.
-    bool call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call);
+    // With `release_after_ms` >= 0, blocked publishes are released (release_publishes())
+    // once the call has run that long.
+    bool call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call,
+                     std::int64_t release_after_ms = -1);
+    // [control-thread] From now until the next start(), publishes of this instance never
+    // wait for space in a full queue.
+    void release_publishes(const char* what, std::int64_t after_ms);
     void count_drop(pipeline::DropReason reason, std::uint64_t count);
     [[nodiscard]] double events_per_second() const;
 
@@ -99,6 +114,7 @@ class ProviderInstance final : public pipeline::RateReceiver {
     mdp_provider_t* provider_ = nullptr;
     bool started_ = false;
     std::atomic<bool> hung_{false};
+    std::atomic<bool> publishes_released_{false};  // see stop()
     // Feedback delivery holds it shared; stop/destroy hold it exclusively, so on_feedback
     // never runs concurrently with or after stop().
     std::shared_mutex lifecycle_mutex_;

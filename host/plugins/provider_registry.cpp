@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <thread>
 
 namespace mdp::plugins {
 
@@ -90,9 +91,23 @@ std::string ProviderRegistry::start_all() {
 }
 
 void ProviderRegistry::stop_all() {
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-        (*it)->stop();
+    std::vector<std::thread> stoppers;
+    for (auto& instance : instances_) {
+        if (instance->started()) {
+            stoppers.emplace_back([target = instance.get()] { target->stop(); });
+        }
     }
+    for (auto& stopper : stoppers) {
+        stopper.join();
+    }
+}
+
+std::uint64_t ProviderRegistry::shutdown_drops() const {
+    std::uint64_t total = 0;
+    for (const auto& instance : instances_) {
+        total += instance->dropped(pipeline::DropReason::shutdown);
+    }
+    return total;
 }
 
 void ProviderRegistry::destroy_all() {

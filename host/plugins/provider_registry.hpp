@@ -23,8 +23,12 @@ class ProviderRegistry {
     std::string create_all(PluginCatalog& catalog);
     // [control-thread] Starts every created provider; same return convention.
     std::string start_all();
-    // [control-thread] Stops (and joins) every started provider, in reverse order.
+    // [control-thread] Stops every started provider, all at once (each on its own thread, so
+    // the whole stop takes as long as the slowest one, bounded by its stop deadline), and
+    // returns when every stop() returned or was abandoned.
     void stop_all();
+    // Events dropped with reason shutdown, over all instances.
+    [[nodiscard]] std::uint64_t shutdown_drops() const;
     // [control-thread] Destroys every instance and releases the plugins.
     void destroy_all();
 
