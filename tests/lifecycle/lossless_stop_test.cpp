@@ -5,67 +5,18 @@
 // dropped_by_reason counter stays 0. A stop while the store is dead and the queue full
 // returns within its deadline, then counts its drops, and the host exits 1 for them.
 
-#include "http_client.hpp"
+#include "lifecycle_host.hpp"
 #include "sqlite_reader.hpp"
 #include "sqlite_write_lock.hpp"
-#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <csignal>
-
 using mdp::test::eventually;
+using mdp::test::LifecycleHost;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr const char* kToken = "lifecycle-admin-token-0123456789";
-
-// The real host on a synthetic config (synthetic_host.hpp's shape) edited by the test.
-class LifecycleHost {
-   public:
-    explicit LifecycleHost(const std::function<void(json&)>& edit) {
-        port_ = mdp::test::free_loopback_port();
-        mdp::test::SyntheticHostOptions options;
-        json config = mdp::test::synthetic_host_config(options, port_, database());
-        edit(config);
-        const auto file = mdp::test::write_host_config(directory_, config);
-        host_ = std::make_unique<mdp::test::HostRunner>(
-            file, directory_ / "host.log", std::map<std::string, std::string>{{"MDP_ADMIN_TOKEN", kToken}});
-        host_->wait_until_healthy(port_);
-    }
-
-    [[nodiscard]] std::filesystem::path database() const { return directory_ / "mdp.sqlite"; }
-    [[nodiscard]] std::string output() const { return host_->output(); }
-    [[nodiscard]] json status() const { return mdp::test::status_document(port_); }
-    [[nodiscard]] json provider(const std::string& name) const { return mdp::test::provider_in_status(status(), name); }
-    [[nodiscard]] std::uint64_t stored() const { return status()["sinks"][0]["events_stored"].get<std::uint64_t>(); }
-
-    mdp::test::HttpResponse control(const std::string& provider, const std::string& action) const {
-        mdp::test::HttpClient client(port_, "127.0.0.1", 60s);
-        client.set_keep_alive(false);
-        return client.post("/api/v1/providers/" + provider + "/" + action, "", "application/json",
-                           {{"Authorization", std::string("Bearer ") + kToken}});
-    }
-
-    bool state_becomes(const std::string& provider, const std::string& state) const {
-        return eventually([&] { return this->provider(provider).at("state") == state; }, 30s);
-    }
-
-    // SIGTERM and the exit code (a timeout fails the test).
-    int terminate() {
-        const auto code = host_->stop(SIGTERM, 120s);
-        REQUIRE(code.has_value());
-        return *code;
-    }
-    [[nodiscard]] json summary() const { return host_->summary(); }
-
-   private:
-    mdp::test::TempDir directory_{"mdp-lifecycle"};
-    unsigned short port_ = 0;
-    std::unique_ptr<mdp::test::HostRunner> host_;
-};
 
 json& synthetic_config(json& config, std::size_t index = 0) { return config["providers"][index]["config"]; }
 
