@@ -33,6 +33,17 @@ pipeline::ScaleOverrides overrides_of(const config::ProviderConfig& provider) {
     return {provider.scale_ok, provider.scale_soft, provider.scale_hard};
 }
 
+pipeline::Watermarks watermarks_of(const config::HostConfig& config) {
+    return pipeline::watermarks_for(config.store.queue_capacity, config.backpressure.low_watermark_pct,
+                                    config.backpressure.high_watermark_pct);
+}
+
+pipeline::Hysteresis hysteresis_of(const config::HostConfig& config) {
+    return {
+        pipeline::soft_band_for(config.store.queue_capacity, watermarks_of(config), config.backpressure.soft_band_pct),
+        std::chrono::milliseconds(config.backpressure.min_dwell_ms)};
+}
+
 }  // namespace
 
 std::string make_run_id() {
@@ -47,10 +58,9 @@ std::string make_run_id() {
 HostApplication::HostApplication(config::HostConfig config)
     : config_(std::move(config)), run_id_(make_run_id()),
       queue_(config_.store.queue_capacity, config_.store.overflow_policy),
-      controller_(config_.store.queue_capacity,
-                  pipeline::watermarks_for(config_.store.queue_capacity, config_.backpressure.low_watermark_pct,
-                                           config_.backpressure.high_watermark_pct),
-                  config_.backpressure.coordinator_id, [this] { return queue_.depth(); }),
+      controller_(
+          config_.store.queue_capacity, watermarks_of(config_), config_.backpressure.coordinator_id,
+          [this] { return queue_.depth(); }, hysteresis_of(config_)),
       rate_control_(config_.backpressure), coordinator_(std::make_unique<pipeline::StoreCoordinator>(
                                                queue_, controller_, create_sinks(config_.store), config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
