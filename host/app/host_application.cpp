@@ -29,10 +29,6 @@ std::vector<std::filesystem::path> to_paths(const std::vector<std::string>& dire
     return {directories.begin(), directories.end()};
 }
 
-pipeline::ScaleOverrides overrides_of(const config::ProviderConfig& provider) {
-    return {provider.scale_ok, provider.scale_soft, provider.scale_hard};
-}
-
 pipeline::Watermarks watermarks_of(const config::HostConfig& config) {
     return pipeline::watermarks_for(config.store.queue_capacity, config.backpressure.low_watermark_pct,
                                     config.backpressure.high_watermark_pct);
@@ -64,7 +60,10 @@ HostApplication::HostApplication(config::HostConfig config)
       rate_control_(config_.backpressure), coordinator_(std::make_unique<pipeline::StoreCoordinator>(
                                                queue_, controller_, create_sinks(config_.store), config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
-      providers_(config_, plugins::PublishTarget{&queue_, &controller_}), supervisor_(providers_) {
+      providers_(config_, plugins::PublishTarget{&queue_, &controller_}), provider_names_(providers_.names()),
+      supervisor_(providers_),
+      reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_}),
+      feedback_enabled_(config_.backpressure.feedback_enabled) {
     queue_.set_eviction_observer([this](std::uint32_t provider_id) {
         if (auto* instance = providers_.find(provider_id)) {
             instance->count_evicted();
@@ -77,7 +76,7 @@ HostApplication::HostApplication(config::HostConfig config)
     }
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
     for (auto& instance : providers_.instances()) {
-        rate_control_.add_receiver(instance.get(), overrides_of(instance->config()));
+        rate_control_.add_receiver(instance.get(), pipeline::overrides_of(instance->config()));
     }
 }
 
@@ -100,6 +99,7 @@ int HostApplication::run(ShutdownSignal& shutdown) {
     supervisor_.note_startup_failures();
     while (!shutdown.wait_for(kControlPollInterval)) {
         control_.process(providers_, supervisor_);
+        reload_if_requested(shutdown);
         const std::string failure = supervisor_.tick(std::chrono::steady_clock::now());
         if (!failure.empty()) {
             spdlog::critical("{}; shutting down", failure);
@@ -112,8 +112,17 @@ int HostApplication::run(ShutdownSignal& shutdown) {
     return shut_down(0);
 }
 
+void HostApplication::reload_if_requested(ShutdownSignal& signals) {
+    if (signals.take_reload_signal() && !reload_requests_.request("SIGHUP")) {
+        spdlog::warn("SIGHUP: a config reload is already running; this one is ignored");
+    }
+    if (const auto requester = reload_requests_.take()) {
+        reload_requests_.finish(reloader_.reload(*requester));
+    }
+}
+
 int HostApplication::start_or_fail() {
-    sinks::SinkContext context{run_id_, providers_.names()};
+    sinks::SinkContext context{run_id_, provider_names_};
     try {
         coordinator_->open_sinks(context);
     } catch (const std::exception& error) {
@@ -132,8 +141,9 @@ int HostApplication::start_or_fail() {
             http_server_ = std::make_unique<http::HttpServer>(
                 config_.http, [this] { return snapshot(); },
                 [this](const std::string& provider, const std::string& action, const std::string& requester) {
-                    const ControlResult result = control_.request(provider, action, requester);
-                    return http::ControlReply{result.http_status, result.message};
+                    const ControlResult result = action == "reload" ? reload_requests_.request_and_wait(requester)
+                                                                    : control_.request(provider, action, requester);
+                    return http::ControlReply{result.http_status, result.message, result.details};
                 });
             http_server_->start();
         } catch (const std::exception& error) {
@@ -155,6 +165,7 @@ int HostApplication::start_or_fail() {
 int HostApplication::shut_down(int exit_code) {
     shutting_down_.store(true, std::memory_order_release);
     control_.reject_pending("the host is shutting down");
+    reload_requests_.reject_all("the host is shutting down");
     // Providers stop first, while the queue still accepts and the coordinator still drains,
     // so what they flush in stop() is stored. Each stop is bounded by its own deadline (a
     // provider blocked on a full queue is released at half of it, see ProviderInstance::stop);
@@ -225,17 +236,19 @@ HostSnapshot HostApplication::snapshot() const {
     result.queue.level = std::string(pipeline::to_string(controller_.level()));
     result.queue.coordinator_id = controller_.coordinator_id();
     result.queue.overflow_policy = std::string(pipeline::to_string(queue_.policy()));
-    result.queue.feedback_enabled = config_.backpressure.feedback_enabled;
+    result.queue.feedback_enabled = feedback_enabled_;
     result.providers = providers_.snapshots();
     result.sinks = coordinator_->sink_snapshots();
     result.recent_feedback = controller_.recent_events();
     result.event_latency_seconds = coordinator_->latency_snapshot();
     result.shutting_down = shutting_down_.load(std::memory_order_acquire);
+    result.config = reloader_.snapshot();
     return result;
 }
 
 void HostApplication::log_summary() const {
-    const HostSnapshot state = snapshot();
+    HostSnapshot state = snapshot();
+    state.providers = providers_.snapshots(true);  // what removed instances published counts too
     nlohmann::json summary;
     summary["run_id"] = state.run_id;
     summary["providers"] = nlohmann::json::object();

@@ -3,12 +3,15 @@
 // store coordinator with its sinks, provider registry, HTTP server. Owns them all; the order
 // of members is the order of construction, and shutdown runs in the reverse order of start:
 //   start:    sinks open -> providers created -> HTTP -> feedback + coordinator -> providers start
+//   reload:   on the control thread between polls (config_reloader.hpp)
 //   shutdown: providers stopped (all at once, queue still open, coordinator still draining)
 //             -> queue closed -> queue drained into sinks -> HTTP stopped -> summary logged
 //             -> providers destroyed, plugins unloaded
 
+#include "app/config_reloader.hpp"
 #include "app/host_snapshot.hpp"
 #include "app/provider_control.hpp"
+#include "app/reload_requests.hpp"
 #include "app/shutdown_signal.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
@@ -53,6 +56,8 @@ class HostApplication {
 
    private:
     int start_or_fail();
+    // [control-thread] A pending reload (SIGHUP or POST /api/v1/reload), if any.
+    void reload_if_requested(ShutdownSignal& signals);
     int shut_down(int exit_code);
     void log_summary() const;
     void log_started() const;
@@ -67,8 +72,12 @@ class HostApplication {
     std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;
+    sinks::ProviderNames provider_names_;  // shared with the sinks; grows with added providers
     plugins::ProviderSupervisor supervisor_;
     ProviderControl control_;
+    ReloadRequests reload_requests_;
+    ConfigReloader reloader_;
+    const bool feedback_enabled_;  // config_ is replaced by reloads; this is not live
     std::unique_ptr<http::HttpServer> http_server_;
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;

@@ -43,6 +43,8 @@ class ProviderInstance final : public pipeline::RateReceiver {
     [[nodiscard]] const std::string& name() const { return config_.name; }
     [[nodiscard]] ProviderState state() const;
     [[nodiscard]] bool has_instance() const { return provider_ != nullptr; }
+    // [control-thread] The plugin library attached (null before attach()).
+    [[nodiscard]] const std::shared_ptr<PluginLibrary>& library() const { return library_; }
 
     // [control-thread] Lifecycle. create() and start() return false after recording the
     // reason as the failed state's detail (also returned in `error`).
@@ -60,6 +62,20 @@ class ProviderInstance final : public pipeline::RateReceiver {
     void destroy();  // destroy() the plugin instance (not for a hung one)
     // [control-thread] stop, destroy, create and start again; counts a restart.
     bool restart(std::string& error);
+
+    enum class ReconfigureOutcome { in_place, restarted, failed };
+    // [control-thread] Takes `next` (same name; validated beforehand) with the plugin
+    // `library` resolved for it. In place through the plugin's reconfigure extension when
+    // only `config` changed, the library is the same and the instance runs; otherwise (or
+    // when the plugin answers that the change needs a restart) stop, destroy, create with
+    // `next` and start again — losslessly, like stop(). `error` says why it failed; after an
+    // in-place refusal the instance runs on with its previous config.
+    ReconfigureOutcome reconfigure(const config::ProviderConfig& next, std::shared_ptr<PluginLibrary> library,
+                                   std::string& error);
+    // [control-thread] Removed from the config: stopped (losslessly) and destroyed; it keeps
+    // its id (events of it may still be queued) but is no longer reported.
+    void retire();
+    [[nodiscard]] bool retired() const { return retired_.load(std::memory_order_acquire); }
     // A plugin call did not return in time: the plugin may still run code that uses this
     // object, so it must never be destroyed (the registry leaks it on purpose).
     [[nodiscard]] bool hung() const { return hung_.load(std::memory_order_acquire); }
@@ -104,10 +120,16 @@ class ProviderInstance final : public pipeline::RateReceiver {
     // wait for space in a full queue.
     void release_publishes(const char* what, std::int64_t after_ms);
     void count_drop(pipeline::DropReason reason, std::uint64_t count);
+    // [control-thread] In-place reconfigure through the plugin's extension; MDP_OK,
+    // MDP_RECONFIGURE_NEEDS_RESTART or MDP_ERROR (then `error` is set).
+    int32_t reconfigure_in_place(const config::ProviderConfig& next, std::string& error);
+    void replace_config(const config::ProviderConfig& next);
     [[nodiscard]] double events_per_second() const;
 
     const std::uint32_t id_;
-    const config::ProviderConfig config_;
+    // Written only on the control thread, under state_mutex_ (reconfigure()); `name` never
+    // changes, so provider threads read it without the lock.
+    config::ProviderConfig config_;
     const PublishTarget target_;
     mdp_host_t host_table_{};
     std::shared_ptr<PluginLibrary> library_;
@@ -115,6 +137,7 @@ class ProviderInstance final : public pipeline::RateReceiver {
     bool started_ = false;
     std::atomic<bool> hung_{false};
     std::atomic<bool> publishes_released_{false};  // see stop()
+    std::atomic<bool> retired_{false};
     // Feedback delivery holds it shared; stop/destroy hold it exclusively, so on_feedback
     // never runs concurrently with or after stop().
     std::shared_mutex lifecycle_mutex_;

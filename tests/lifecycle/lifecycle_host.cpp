@@ -57,4 +57,24 @@ bool LifecycleHost::state_becomes(const std::string& provider, const std::string
 
 std::optional<int> LifecycleHost::terminate() { return host_->stop(SIGTERM, 120s); }
 
+std::vector<std::string> summary_drops(const json& summary) {
+    std::vector<std::string> drops;
+    for (const auto& [name, provider] : summary.at("providers").items()) {
+        for (const auto& [reason, count] : provider.at("dropped_by_reason").items()) {
+            if (count != 0) {
+                drops.push_back(name + ": " + reason + " " + count.dump());
+            }
+        }
+    }
+    return drops;
+}
+
+std::uint64_t summary_published(const json& summary) {
+    std::uint64_t total = 0;
+    for (const auto& [name, provider] : summary.at("providers").items()) {
+        total += provider.at("published").get<std::uint64_t>();
+    }
+    return total;
+}
+
 }  // namespace mdp::test

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mdp::test {
 
@@ -55,5 +56,11 @@ class LifecycleHost {
     std::filesystem::path config_file_;
     std::unique_ptr<HostRunner> host_;
 };
+
+// Every non-zero dropped_by_reason counter of a summary, as "<provider>: <reason> <count>";
+// empty when nothing was dropped.
+std::vector<std::string> summary_drops(const nlohmann::json& summary);
+// The sum of every provider's `published` in a summary.
+std::uint64_t summary_published(const nlohmann::json& summary);
 
 }  // namespace mdp::test

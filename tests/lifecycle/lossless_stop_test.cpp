@@ -39,15 +39,8 @@ std::int64_t rows_in_database(const std::filesystem::path& database) {
 void check_lossless(const json& summary, const std::filesystem::path& database) {
     REQUIRE(summary.is_object());
     INFO("summary: " << summary.dump());
-    std::uint64_t published = 0;
-    for (const auto& [name, provider] : summary.at("providers").items()) {
-        published += provider.at("published").get<std::uint64_t>();
-        for (const auto& [reason, count] : provider.at("dropped_by_reason").items()) {
-            INFO(name << " dropped for " << reason);
-            CHECK(count == 0);
-        }
-        CHECK(provider.at("dropped") == 0);
-    }
+    const std::uint64_t published = mdp::test::summary_published(summary);
+    CHECK(mdp::test::summary_drops(summary).empty());
     CHECK(published > 0);
     CHECK(summary.at("not_stored") == 0);
     CHECK(summary.at("sinks").at("main").at("stored").get<std::uint64_t>() == published);
