@@ -18,7 +18,7 @@
 namespace mdp::app {
 
 struct ControlResult {
-    ControlResult() = default;
+    ControlResult() noexcept(false) = default;  // json may allocate
     ControlResult(int status, std::string text, nlohmann::json extra = nullptr)
         : http_status(status), message(std::move(text)), details(std::move(extra)) {}
 

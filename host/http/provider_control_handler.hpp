@@ -13,7 +13,7 @@
 namespace mdp::http {
 
 struct ControlReply {
-    ControlReply() = default;
+    ControlReply() noexcept(false) = default;  // json may allocate
     ControlReply(int status, std::string text, nlohmann::json extra = nullptr)
         : http_status(status), message(std::move(text)), details(std::move(extra)) {}
 
