@@ -33,16 +33,9 @@ std::vector<std::string> check_providers(const config::HostConfig& config) {
         if (!provider.enabled) {
             continue;
         }
-        try {
-            const auto library = catalog.resolve(provider.plugin, provider.sha256);
-            plugins::ProviderInstance instance(0, provider, plugins::PublishTarget{});
-            instance.attach(library);
-            std::string error;
-            if (!instance.create(error)) {
-                errors.push_back(plugins::ProviderRegistry::describe_config_error(provider, error));
-            }
-        } catch (const plugins::PluginLoadError& error) {
-            errors.push_back(config.source_file + ": providers: " + provider.name + ": " + error.what());
+        const std::string error = plugins::ProviderRegistry::probe(catalog, provider);
+        if (!error.empty()) {
+            errors.push_back(error);
         }
     }
     return errors;

@@ -29,8 +29,15 @@ std::vector<std::filesystem::path> to_paths(const std::vector<std::string>& dire
     return {directories.begin(), directories.end()};
 }
 
-pipeline::ScaleOverrides overrides_of(const config::ProviderConfig& provider) {
-    return {provider.scale_ok, provider.scale_soft, provider.scale_hard};
+pipeline::Watermarks watermarks_of(const config::HostConfig& config) {
+    return pipeline::watermarks_for(config.store.queue_capacity, config.backpressure.low_watermark_pct,
+                                    config.backpressure.high_watermark_pct);
+}
+
+pipeline::Hysteresis hysteresis_of(const config::HostConfig& config) {
+    return {
+        pipeline::soft_band_for(config.store.queue_capacity, watermarks_of(config), config.backpressure.soft_band_pct),
+        std::chrono::milliseconds(config.backpressure.min_dwell_ms)};
 }
 
 }  // namespace
@@ -47,14 +54,16 @@ std::string make_run_id() {
 HostApplication::HostApplication(config::HostConfig config)
     : config_(std::move(config)), run_id_(make_run_id()),
       queue_(config_.store.queue_capacity, config_.store.overflow_policy),
-      controller_(config_.store.queue_capacity,
-                  pipeline::watermarks_for(config_.store.queue_capacity, config_.backpressure.low_watermark_pct,
-                                           config_.backpressure.high_watermark_pct),
-                  config_.backpressure.coordinator_id, [this] { return queue_.depth(); }),
+      controller_(
+          config_.store.queue_capacity, watermarks_of(config_), config_.backpressure.coordinator_id,
+          [this] { return queue_.depth(); }, hysteresis_of(config_)),
       rate_control_(config_.backpressure), coordinator_(std::make_unique<pipeline::StoreCoordinator>(
                                                queue_, controller_, create_sinks(config_.store), config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
-      providers_(config_, plugins::PublishTarget{&queue_, &controller_}), supervisor_(providers_) {
+      providers_(config_, plugins::PublishTarget{&queue_, &controller_}), provider_names_(providers_.names()),
+      supervisor_(providers_),
+      reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_}),
+      feedback_enabled_(config_.backpressure.feedback_enabled) {
     queue_.set_eviction_observer([this](std::uint32_t provider_id) {
         if (auto* instance = providers_.find(provider_id)) {
             instance->count_evicted();
@@ -67,7 +76,7 @@ HostApplication::HostApplication(config::HostConfig config)
     }
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
     for (auto& instance : providers_.instances()) {
-        rate_control_.add_receiver(instance.get(), overrides_of(instance->config()));
+        rate_control_.add_receiver(instance.get(), pipeline::overrides_of(instance->config()));
     }
 }
 
@@ -91,6 +100,7 @@ int HostApplication::run(ShutdownSignal& shutdown) {
     supervisor_.note_startup_failures();
     while (!shutdown.wait_for(kControlPollInterval)) {
         control_.process(providers_, supervisor_);
+        reload_if_requested(shutdown);
         const std::string failure = supervisor_.tick(std::chrono::steady_clock::now());
         if (!failure.empty()) {
             spdlog::critical("{}; shutting down", failure);
@@ -103,8 +113,17 @@ int HostApplication::run(ShutdownSignal& shutdown) {
     return shut_down(0);
 }
 
+void HostApplication::reload_if_requested(ShutdownSignal& signals) {
+    if (signals.take_reload_signal() && !reload_requests_.request("SIGHUP")) {
+        spdlog::warn("SIGHUP: a config reload is already running; this one is ignored");
+    }
+    if (const auto requester = reload_requests_.take()) {
+        reload_requests_.finish(reloader_.reload(*requester));
+    }
+}
+
 int HostApplication::start_or_fail() {
-    sinks::SinkContext context{run_id_, providers_.names()};
+    sinks::SinkContext context{run_id_, provider_names_};
     try {
         coordinator_->open_sinks(context);
     } catch (const std::exception& error) {
@@ -123,8 +142,9 @@ int HostApplication::start_or_fail() {
             http_server_ = std::make_unique<http::HttpServer>(
                 config_.http, [this] { return snapshot(); },
                 [this](const std::string& provider, const std::string& action, const std::string& requester) {
-                    const ControlResult result = control_.request(provider, action, requester);
-                    return http::ControlReply{result.http_status, result.message};
+                    const ControlResult result = action == "reload" ? reload_requests_.request_and_wait(requester)
+                                                                    : control_.request(provider, action, requester);
+                    return http::ControlReply{result.http_status, result.message, result.details};
                 });
             http_server_->start();
         } catch (const std::exception& error) {
@@ -146,10 +166,13 @@ int HostApplication::start_or_fail() {
 int HostApplication::shut_down(int exit_code) {
     shutting_down_.store(true, std::memory_order_release);
     control_.reject_pending("the host is shutting down");
-    // Closing first releases any provider blocked in publish on a full queue, so stop()
-    // returns promptly; what the queue already accepted is drained below.
-    queue_.close();
+    reload_requests_.reject_all("the host is shutting down");
+    // Providers stop first, while the queue still accepts and the coordinator still drains,
+    // so what they flush in stop() is stored. Each stop is bounded by its own deadline (a
+    // provider blocked on a full queue is released at half of it, see ProviderInstance::stop);
+    // only then does the queue close, and what it accepted is drained below.
     providers_.stop_all();
+    queue_.close();
     std::uint64_t not_stored = 0;
     if (coordinator_started_) {
         not_stored = coordinator_->drain_and_stop();
@@ -160,8 +183,20 @@ int HostApplication::shut_down(int exit_code) {
     }
     log_summary();
     providers_.destroy_all();
+    return exit_code_after_losses(exit_code, not_stored, providers_.shutdown_drops());
+}
+
+int exit_code_after_losses(int exit_code, std::uint64_t not_stored, std::uint64_t shutdown_drops) {
     if (not_stored != 0) {
         spdlog::critical("{} accepted events could not be stored before the drain deadline", not_stored);
+    }
+    if (shutdown_drops != 0) {
+        spdlog::critical(
+            "{} events were dropped (reason shutdown): providers offered them while stopping and the "
+            "store queue could not take them",
+            shutdown_drops);
+    }
+    if (not_stored != 0 || shutdown_drops != 0) {
         return exit_code == 0 ? 1 : exit_code;
     }
     spdlog::info("mdp-host stopped (exit code {})", exit_code);
@@ -199,18 +234,20 @@ HostSnapshot HostApplication::snapshot() const {
     result.queue.level = std::string(pipeline::to_string(controller_.level()));
     result.queue.coordinator_id = controller_.coordinator_id();
     result.queue.overflow_policy = std::string(pipeline::to_string(queue_.policy()));
-    result.queue.feedback_enabled = config_.backpressure.feedback_enabled;
+    result.queue.feedback_enabled = feedback_enabled_;
     result.providers = providers_.snapshots();
     result.sinks = coordinator_->sink_snapshots();
     result.recent_feedback = controller_.recent_events();
     result.event_latency_seconds = coordinator_->latency_snapshot();
     result.startup_complete = startup_complete_.load(std::memory_order_acquire);
     result.shutting_down = shutting_down_.load(std::memory_order_acquire);
+    result.config = reloader_.snapshot();
     return result;
 }
 
 void HostApplication::log_summary() const {
-    const HostSnapshot state = snapshot();
+    HostSnapshot state = snapshot();
+    state.providers = providers_.snapshots(true);  // what removed instances published counts too
     nlohmann::json summary;
     summary["run_id"] = state.run_id;
     summary["providers"] = nlohmann::json::object();

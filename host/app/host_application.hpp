@@ -3,11 +3,15 @@
 // store coordinator with its sinks, provider registry, HTTP server. Owns them all; the order
 // of members is the order of construction, and shutdown runs in the reverse order of start:
 //   start:    sinks open -> providers created -> HTTP -> feedback + coordinator -> providers start
-//   shutdown: queue closed -> providers stopped -> queue drained into sinks -> HTTP stopped
-//             -> providers destroyed, plugins unloaded -> summary logged
+//   reload:   on the control thread between polls (config_reloader.hpp)
+//   shutdown: providers stopped (all at once, queue still open, coordinator still draining)
+//             -> queue closed -> queue drained into sinks -> HTTP stopped -> summary logged
+//             -> providers destroyed, plugins unloaded
 
+#include "app/config_reloader.hpp"
 #include "app/host_snapshot.hpp"
 #include "app/provider_control.hpp"
+#include "app/reload_requests.hpp"
 #include "app/shutdown_signal.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
@@ -39,7 +43,8 @@ class HostApplication {
 
     // [control-thread] Runs until `shutdown` fires or a required provider fails; returns the
     // process exit code (0 clean; 1 a required provider failed, a sink could not open, the
-    // HTTP port could not be bound, or accepted events could not be stored).
+    // HTTP port could not be bound, accepted events could not be stored, or events were
+    // dropped for shutdown).
     int run(ShutdownSignal& shutdown);
 
     // [control-thread, after run()] A provider call never returned: the process must end
@@ -51,6 +56,8 @@ class HostApplication {
 
    private:
     int start_or_fail();
+    // [control-thread] A pending reload (SIGHUP or POST /api/v1/reload), if any.
+    void reload_if_requested(ShutdownSignal& signals);
     int shut_down(int exit_code);
     void log_summary() const;
     void log_started() const;
@@ -65,13 +72,21 @@ class HostApplication {
     std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;
+    sinks::ProviderNames provider_names_;  // shared with the sinks; grows with added providers
     plugins::ProviderSupervisor supervisor_;
     ProviderControl control_;
+    ReloadRequests reload_requests_;
+    ConfigReloader reloader_;
+    const bool feedback_enabled_;  // config_ is replaced by reloads; this is not live
     std::unique_ptr<http::HttpServer> http_server_;
     std::atomic<bool> startup_complete_{false};  // start_or_fail() succeeded
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;
 };
+
+// The exit code once the losses of a run are known: `exit_code`, or 1 instead of 0 when
+// accepted events were not stored or events were dropped for shutdown (both logged).
+int exit_code_after_losses(int exit_code, std::uint64_t not_stored, std::uint64_t shutdown_drops);
 
 // A random 128-bit run id in hex.
 std::string make_run_id();

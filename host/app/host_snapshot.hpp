@@ -73,6 +73,16 @@ struct QueueSnapshot {
     bool feedback_enabled = true;
 };
 
+// Config reloads (SIGHUP, POST /api/v1/reload) so far.
+struct ReloadSnapshot {
+    std::uint64_t generation = 1;  // 1 = the config read at start; +1 per applied reload
+    std::uint64_t succeeded = 0;
+    std::uint64_t failed = 0;
+    std::int64_t last_at_ns = 0;  // 0: never reloaded
+    std::string last_result;  // "success" or "failure"; "" before the first
+    std::string last_message;  // what changed, or why nothing did
+};
+
 struct HostSnapshot {
     std::string version;
     std::string abi_version;
@@ -86,6 +96,7 @@ struct HostSnapshot {
     metrics::HistogramSnapshot event_latency_seconds;  // receive time -> stored
     bool startup_complete = false;  // sinks opened and every enabled provider started
     bool shutting_down = false;
+    ReloadSnapshot config;
 };
 
 }  // namespace mdp::app

@@ -6,6 +6,8 @@
 #include "plugins/provider_registry.hpp"
 #include "plugins/provider_supervisor.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -16,8 +18,13 @@
 namespace mdp::app {
 
 struct ControlResult {
+    ControlResult() noexcept(false) = default;  // json may allocate
+    ControlResult(int status, std::string text, nlohmann::json extra = nullptr)
+        : http_status(status), message(std::move(text)), details(std::move(extra)) {}
+
     int http_status = 200;  // 200 done, 404 unknown provider or action, 409 not possible now, 504 timed out
     std::string message;
+    nlohmann::json details;  // optional structured answer (a reload's change report); null when none
 };
 
 class ProviderControl {

@@ -130,6 +130,8 @@ void read_backpressure(JsonNode node, BackpressureConfig& config) {
         node.fail_at("low_watermark_pct",
                      "expected less than high_watermark_pct (" + std::to_string(config.high_watermark_pct) + ")");
     }
+    config.soft_band_pct = node.get_double("soft_band_pct", 0.0, 1.0, config.soft_band_pct);
+    config.min_dwell_ms = node.get_int("min_dwell_ms", 0, 60'000, config.min_dwell_ms);
     read_scales(node.child_object("scale"), config.scales);
     config.recovery_ramp_ms = node.get_int("recovery_ramp_ms", 0, 3'600'000, config.recovery_ramp_ms);
     config.coordinator_id = node.get_string("coordinator_id", config.coordinator_id);

@@ -61,6 +61,10 @@ struct BackpressureConfig {
     bool feedback_enabled = true;  // MDP_FB_ENABLE_FEEDBACK
     double low_watermark_pct = 0.5;  // MDP_LOW_WATERMARK_PCT, fraction of capacity
     double high_watermark_pct = 0.8;  // MDP_HIGH_WATERMARK_PCT
+    // Hysteresis (docs/configuration.md says why these defaults): OK -> SOFT only above
+    // low + soft_band_pct of capacity; every level held min_dwell_ms except entering HARD.
+    double soft_band_pct = 0.05;
+    std::int64_t min_dwell_ms = 1000;
     LevelScales scales;  // MDP_FB_SCALE_OK/SOFT/HARD
     std::int64_t recovery_ramp_ms = 0;  // 0 = jump straight back to the OK scale
     std::string coordinator_id = "store_coordinator";

@@ -70,6 +70,10 @@ constexpr MetricFamily kEventLatency{"mdp_event_latency_seconds",
                                      MetricType::histogram};
 constexpr MetricFamily kBuildInfo{"mdp_build_info", "Host version and plugin ABI version (value 1).",
                                   MetricType::gauge};
+constexpr MetricFamily kConfigReloads{"mdp_config_reloads_total",
+                                      "Config reloads (SIGHUP, POST /api/v1/reload), by result.", MetricType::counter};
+constexpr MetricFamily kConfigGeneration{"mdp_config_generation",
+                                         "Config generation: 1 at start, +1 per applied reload.", MetricType::gauge};
 constexpr MetricFamily kHostStart{"mdp_host_start_time_seconds", "Unix time the host run started.", MetricType::gauge};
 
 constexpr MetricFamily kResidentMemory{"process_resident_memory_bytes", "Resident memory size in bytes.",
@@ -186,6 +190,9 @@ std::string render_metrics_document(const app::HostSnapshot& snapshot, const met
     if (snapshot.started_at_ns > 0) {
         writer.add(kHostStart, {}, static_cast<double>(snapshot.started_at_ns) / kNanosecondsPerSecond);
     }
+    writer.add(kConfigReloads, {{"result", "success"}}, snapshot.config.succeeded);
+    writer.add(kConfigReloads, {{"result", "failure"}}, snapshot.config.failed);
+    writer.add(kConfigGeneration, {}, snapshot.config.generation);
     add_process_metrics(writer, process);
     return writer.finish();
 }

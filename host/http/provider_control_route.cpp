@@ -84,9 +84,10 @@ ProviderControlRoute::ProviderControlRoute(std::string admin_token, ProviderCont
     : admin_token_(std::move(admin_token)), handler_(std::move(handler)) {}
 
 RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::string_view path) const {
-    const std::string_view rest = path.substr(kPathPrefix.size());
+    const bool reload = path == kReloadPath;
+    const std::string_view rest = reload ? std::string_view("/reload") : path.substr(kPathPrefix.size());
     const std::size_t slash = rest.rfind('/');
-    if (slash == std::string_view::npos || slash == 0) {
+    if (!reload && (slash == std::string_view::npos || slash == 0)) {
         return {json_reply(404, {{"error", "not found: " + std::string(path) +
                                                "; use /api/v1/providers/{name}/{restart|stop|start}"}}),
                 {}};
@@ -100,6 +101,18 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
     }
     if (std::optional<RouteOutcome> refusal = refuse_unauthorized(request, path, admin_token_)) {
         return std::move(*refusal);
+    }
+    if (reload) {
+        RouteOutcome outcome;
+        outcome.deferred = [handler = handler_, requester = std::string(request.remote)] {
+            const ControlReply result = handler("", "reload", requester);
+            nlohmann::json document = result.details.is_object() ? result.details : nlohmann::json::object();
+            document["action"] = "reload";
+            document["status"] = result.http_status;
+            document["message"] = result.message;
+            return json_reply(static_cast<unsigned>(result.http_status), document);
+        };
+        return outcome;
     }
     const std::string action(rest.substr(slash + 1));
     if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {

@@ -18,11 +18,16 @@ namespace mdp::http {
 class ProviderControlRoute {
    public:
     static constexpr std::string_view kPathPrefix = "/api/v1/providers/";
+    // POST /api/v1/reload: re-read the config file (same token, same answers; the handler
+    // gets provider "" and action "reload"; 409 while a reload runs).
+    static constexpr std::string_view kReloadPath = "/api/v1/reload";
 
     ProviderControlRoute(std::string admin_token, ProviderControlHandler handler);
 
     [[nodiscard]] bool enabled() const { return !admin_token_.empty() && handler_ != nullptr; }
-    [[nodiscard]] static bool matches(std::string_view path) { return path.starts_with(kPathPrefix); }
+    [[nodiscard]] static bool matches(std::string_view path) {
+        return path.starts_with(kPathPrefix) || path == kReloadPath;
+    }
 
     // For a path that matches(); the handler call is deferred (it may block).
     [[nodiscard]] RouteOutcome handle(const HttpRequestLine& request, std::string_view path) const;

@@ -13,9 +13,9 @@ constexpr std::size_t kMaxPending = 1024;
 }  // namespace
 
 BackpressureController::BackpressureController(std::size_t capacity, Watermarks marks, std::string coordinator_id,
-                                               DepthSource depth_source)
+                                               DepthSource depth_source, Hysteresis hysteresis)
     : capacity_(capacity), marks_(marks), coordinator_id_(std::move(coordinator_id)),
-      depth_source_(std::move(depth_source)) {}
+      depth_source_(std::move(depth_source)), hysteresis_(hysteresis) {}
 
 BackpressureController::~BackpressureController() { stop(); }
 
@@ -23,10 +23,21 @@ void BackpressureController::subscribe(Subscriber subscriber) { subscribers_.pus
 
 void BackpressureController::on_tick(Ticker ticker) { tickers_.push_back(std::move(ticker)); }
 
-Level BackpressureController::observe(std::size_t depth) {
+Level BackpressureController::observe(std::size_t depth) { return observe_at(depth, std::chrono::steady_clock::now()); }
+
+bool BackpressureController::dwell_allows(Level next, std::chrono::steady_clock::time_point now) const {
+    if (next == Level::hard || hysteresis_.min_dwell.count() == 0) {
+        return true;
+    }
+    const std::int64_t held_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() -
+                                 last_change_ns_.load(std::memory_order_acquire);
+    return held_ns >= std::chrono::nanoseconds(hysteresis_.min_dwell).count();
+}
+
+Level BackpressureController::observe_at(std::size_t depth, std::chrono::steady_clock::time_point now) {
     Level current = level_.load(std::memory_order_acquire);
-    Level next = next_level(current, depth, marks_);
-    if (next == current) {
+    Level next = next_level(current, depth, marks_, hysteresis_.soft_band);
+    if (next == current || !dwell_allows(next, now)) {
         return current;
     }
     {
@@ -38,10 +49,12 @@ Level BackpressureController::observe(std::size_t depth) {
         std::lock_guard lock(events_mutex_);
         depth = depth_source_();
         current = level_.load(std::memory_order_relaxed);
-        next = next_level(current, depth, marks_);
-        if (next == current) {
+        next = next_level(current, depth, marks_, hysteresis_.soft_band);
+        if (next == current || !dwell_allows(next, now)) {
             return current;
         }
+        last_change_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+                              std::memory_order_release);
         level_.store(next, std::memory_order_release);
         FeedbackEvent event = make_event(current, next, depth);
         if (pending_.size() == kMaxPending) {

@@ -1,6 +1,6 @@
 #pragma once
-// Watches the store queue depth and turns it into OK / SOFT / HARD with hysteresis
-// (backpressure_level.hpp). Every transition becomes a FeedbackEvent delivered, in order, to
+// Watches the store queue depth and turns it into OK / SOFT / HARD with hysteresis: the
+// depth rule with its SOFT band (backpressure_level.hpp) and a minimum dwell per level. Every transition becomes a FeedbackEvent delivered, in order, to
 // the subscribers on the controller's own feedback thread, so slow subscribers never slow the
 // publish path.
 
@@ -12,6 +12,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,8 +31,8 @@ class BackpressureController {
     static constexpr std::size_t kRecentEvents = 50;
     static constexpr std::chrono::milliseconds kTickInterval{100};
 
-    BackpressureController(std::size_t capacity, Watermarks marks, std::string coordinator_id,
-                           DepthSource depth_source);
+    BackpressureController(std::size_t capacity, Watermarks marks, std::string coordinator_id, DepthSource depth_source,
+                           Hysteresis hysteresis = {});
     ~BackpressureController();
     BackpressureController(const BackpressureController&) = delete;
     BackpressureController& operator=(const BackpressureController&) = delete;
@@ -47,8 +48,14 @@ class BackpressureController {
 
     // [any-thread] Evaluates `depth`, the caller's reading of the depth source; returns the
     // level after it. Lock-free unless the reading calls for a transition, which is then
-    // decided on a fresh reading of the depth source, taken under the lock.
+    // decided on a fresh reading of the depth source, taken under the lock. A change other
+    // than to HARD waits until the current level has been held for the minimum dwell (the
+    // next observation after it decides again; the feedback thread observes every
+    // kTickInterval).
     Level observe(std::size_t depth);
+    // observe() at a given time: for tests and benchmarks that drive the clock themselves.
+    Level observe_at(std::size_t depth, std::chrono::steady_clock::time_point now);
+    [[nodiscard]] Hysteresis hysteresis() const { return hysteresis_; }
     [[nodiscard]] Level level() const { return level_.load(std::memory_order_acquire); }
     [[nodiscard]] Watermarks watermarks() const { return marks_; }
     [[nodiscard]] std::size_t capacity() const { return capacity_; }
@@ -58,6 +65,7 @@ class BackpressureController {
 
    private:
     FeedbackEvent make_event(Level from, Level to, std::size_t depth) const;
+    [[nodiscard]] bool dwell_allows(Level next, std::chrono::steady_clock::time_point now) const;
     void run();
     void deliver_pending();
     // [feedback-thread] Logging of transitions, rate-limited (see the .cpp).
@@ -68,7 +76,10 @@ class BackpressureController {
     const Watermarks marks_;
     const std::string coordinator_id_;
     const DepthSource depth_source_;
+    const Hysteresis hysteresis_;
     std::atomic<Level> level_{Level::ok};
+    // steady_clock nanoseconds of the last transition; the first one is never delayed.
+    std::atomic<std::int64_t> last_change_ns_{std::numeric_limits<std::int64_t>::min() / 2};
 
     mutable std::mutex events_mutex_;  // guards pending_ and recent_; taken on transitions only
     std::deque<FeedbackEvent> pending_;

@@ -15,4 +15,10 @@ Watermarks watermarks_for(std::size_t capacity, double low_fraction, double high
     return marks;
 }
 
+std::size_t soft_band_for(std::size_t capacity, Watermarks marks, double band_fraction) {
+    const auto band = static_cast<std::size_t>(std::llround(static_cast<double>(capacity) * band_fraction));
+    const std::size_t room = marks.high - marks.low;  // >= 1 (watermarks_for)
+    return std::min(band, room - 1);
+}
+
 }  // namespace mdp::pipeline

@@ -3,6 +3,7 @@
 
 #include <mdp/plugin_api.h>
 
+#include <chrono>
 #include <cstddef>
 #include <string_view>
 
@@ -28,22 +29,41 @@ struct Watermarks {
     std::size_t high = 0;  // at or above: HARD
 };
 
-// The level after observing `depth` at `current`:
+// What keeps a depth hovering at a watermark from toggling the level on every observation.
+struct Hysteresis {
+    // OK -> SOFT only once depth > low + soft_band (SOFT/HARD -> OK stays at depth <= low),
+    // so a depth that jitters by less than the band around the low watermark changes nothing.
+    std::size_t soft_band = 0;
+    // Every level is held at least this long before the controller leaves it, except that
+    // entering HARD is never delayed: it caps the transition rate at one per dwell.
+    std::chrono::milliseconds min_dwell{0};
+};
+
+// The level after observing `depth` at `current` (the depth rule; the dwell is applied by
+// BackpressureController::observe):
 //  - HARD when depth >= high (from any level);
-//  - SOFT when low < depth < high, from OK or SOFT (HARD does not step down to SOFT);
-//  - OK only when depth <= low.
-constexpr Level next_level(Level current, std::size_t depth, Watermarks marks) {
+//  - OK only when depth <= low (from SOFT or HARD: HARD does not step down to SOFT);
+//  - SOFT when low + soft_band < depth < high, from OK; SOFT stays SOFT while
+//    low < depth < high, HARD stays HARD, OK stays OK up to low + soft_band.
+constexpr Level next_level(Level current, std::size_t depth, Watermarks marks, std::size_t soft_band = 0) {
     if (depth >= marks.high) {
         return Level::hard;
     }
     if (depth <= marks.low) {
         return Level::ok;
     }
-    return current == Level::hard ? Level::hard : Level::soft;
+    if (current == Level::ok) {
+        return depth > marks.low + soft_band ? Level::soft : Level::ok;
+    }
+    return current;
 }
 
 // Watermarks in events from fractions of capacity; high is at least low + 1 and at most
 // capacity, so both levels stay reachable for any capacity.
 Watermarks watermarks_for(std::size_t capacity, double low_fraction, double high_fraction);
+
+// The SOFT band in events from a fraction of capacity, at most high - low - 1 so that SOFT
+// stays reachable below the high watermark.
+std::size_t soft_band_for(std::size_t capacity, Watermarks marks, double band_fraction);
 
 }  // namespace mdp::pipeline

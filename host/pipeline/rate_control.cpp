@@ -8,9 +8,11 @@ RateControl::RateControl(const config::BackpressureConfig& config)
     : feedback_enabled_(config.feedback_enabled), scales_(config.scales), recovery_ramp_(config.recovery_ramp_ms) {}
 
 void RateControl::add_receiver(RateReceiver* receiver, ScaleOverrides overrides) {
+    std::lock_guard lock(mutex_);
     receivers_.push_back(Receiver{receiver, overrides});
-    // The OK scale applies from the start, not only after the first transition.
-    receiver->apply_feedback(Level::ok, feedback_enabled_ ? scale_for(Level::ok, overrides) : 1.0, 0, 0, false);
+    // The current level's scale applies from the start, not only after the next transition.
+    receiver->apply_feedback(level_, feedback_enabled_ ? scale_for(level_, overrides) : 1.0, last_queue_size_,
+                             capacity_, false);
 }
 
 double RateControl::scale_for(Level level, const ScaleOverrides& overrides) const {
@@ -26,6 +28,7 @@ double RateControl::scale_for(Level level, const ScaleOverrides& overrides) cons
 }
 
 void RateControl::on_feedback(const FeedbackEvent& event) {
+    std::lock_guard lock(mutex_);
     level_ = static_cast<Level>(event.level_value);
     last_queue_size_ = event.queue_size;
     capacity_ = event.capacity;
@@ -50,6 +53,7 @@ void RateControl::on_feedback(const FeedbackEvent& event) {
 }
 
 void RateControl::on_tick(std::chrono::steady_clock::time_point now) {
+    std::lock_guard lock(mutex_);
     for (auto& entry : receivers_) {
         if (!entry.ramping) {
             continue;

@@ -9,6 +9,7 @@
 #include "pipeline/rate_receiver.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -20,11 +21,17 @@ struct ScaleOverrides {
     std::optional<double> hard;
 };
 
+// A provider entry's `rate_scale` overrides.
+inline ScaleOverrides overrides_of(const config::ProviderConfig& provider) {
+    return {provider.scale_ok, provider.scale_soft, provider.scale_hard};
+}
+
 class RateControl {
    public:
     explicit RateControl(const config::BackpressureConfig& config);
 
-    // [control-thread, before feedback starts]
+    // [control-thread] Also while feedback runs (a provider added by a reload): the receiver
+    // gets the scale of the current level at once.
     void add_receiver(RateReceiver* receiver, ScaleOverrides overrides);
 
     // [feedback-thread] A level transition.
@@ -47,6 +54,7 @@ class RateControl {
     const bool feedback_enabled_;
     const config::LevelScales scales_;
     const std::chrono::milliseconds recovery_ramp_;
+    std::mutex mutex_;  // receivers_ grows on the control thread while the feedback thread reads
     std::vector<Receiver> receivers_;
     Level level_ = Level::ok;
     std::size_t last_queue_size_ = 0;

@@ -159,8 +159,9 @@ void StoreQueue::evict_oldest(std::size_t needed) {
     head_.store(head, std::memory_order_release);
 }
 
-void StoreQueue::wait_for_space() {
-    const auto has_space = [this] { return depth() < capacity_ || closed(); };
+void StoreQueue::wait_for_space(const std::atomic<bool>* give_up) {
+    const auto released = [give_up] { return give_up != nullptr && give_up->load(std::memory_order_acquire); };
+    const auto has_space = [&] { return depth() < capacity_ || closed() || released(); };
     const auto consumed = [this] { return head_.load(std::memory_order_relaxed); };
     if (!spin_while_progressing(has_space, consumed)) {
         space_freed_.wait_until(has_space, std::chrono::steady_clock::now() + std::chrono::milliseconds(100));

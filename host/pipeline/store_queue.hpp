@@ -54,9 +54,13 @@ class StoreQueue {
     void set_probe(StoreQueueProbe* probe) { probe_ = probe; }
 
     // [any-thread] Pushes `count` records, written in place by `fill(slot, index)` for
-    // index 0..count-1 (in order, possibly across several calls). `fill` must not throw.
+    // index 0..count-1 (in order, possibly across several calls). `accepted` < count when
+    // drop_newest found the queue full (`refused_full`), when close() stopped it, or under
+    // block when the queue was full while `give_up` (optional, the producer's own flag) was
+    // true: a released producer no longer waits for space (see wake_blocked_producers()).
+    // `fill` must not throw.
     template <typename Fill>
-    PushResult push(std::size_t count, Fill&& fill);
+    PushResult push(std::size_t count, Fill&& fill, const std::atomic<bool>* give_up = nullptr);
 
     // [consumer thread] Moves up to `max` ready records into `out`; returns how many.
     std::size_t pop(std::span<StoreEvent> out);
@@ -68,6 +72,9 @@ class StoreQueue {
     // [any-thread] Stops accepting: blocked and future pushes return at once with what they
     // had pushed. Queued records stay for the consumer to drain.
     void close();
+    // [any-thread] Wakes pushes waiting for space so they re-check their `give_up` flag
+    // (one producer released while the queue stays open for the others).
+    void wake_blocked_producers() { space_freed_.notify_all(); }
     [[nodiscard]] bool closed() const { return closed_.load(std::memory_order_acquire); }
 
     // [any-thread] Records queued (claimed ones included): a depth the queue had during the
@@ -88,8 +95,8 @@ class StoreQueue {
     static constexpr int kDepthReadAttempts = 4;
     // Makes room for at least `needed` records by evicting the oldest (drop_oldest).
     void evict_oldest(std::size_t needed);
-    // Waits until there is free space or the queue closes (block policy).
-    void wait_for_space();
+    // Waits until there is free space, the queue closes or `give_up` is set (block policy).
+    void wait_for_space(const std::atomic<bool>* give_up);
     void pass(StoreQueuePoint point) const {
         if (probe_ != nullptr) [[unlikely]] {
             probe_->reached(point);
@@ -122,7 +129,7 @@ class StoreQueue {
 };
 
 template <typename Fill>
-PushResult StoreQueue::push(std::size_t count, Fill&& fill) {
+PushResult StoreQueue::push(std::size_t count, Fill&& fill, const std::atomic<bool>* give_up) {
     std::size_t pushed = 0;
     while (pushed < count && !closed_.load(std::memory_order_relaxed)) {
         std::size_t claimed = 0;
@@ -131,10 +138,13 @@ PushResult StoreQueue::push(std::size_t count, Fill&& fill) {
             if (policy_ == OverflowPolicy::drop_newest) {
                 return {pushed, true};
             }
+            if (policy_ == OverflowPolicy::block && give_up != nullptr && give_up->load(std::memory_order_acquire)) {
+                return {pushed, false};  // released while full: the caller counts the rest
+            }
             if (policy_ == OverflowPolicy::drop_oldest) {
                 evict_oldest(count - pushed);
             } else {
-                wait_for_space();
+                wait_for_space(give_up);
             }
             continue;
         }

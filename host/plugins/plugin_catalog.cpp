@@ -1,5 +1,10 @@
 #include "plugins/plugin_catalog.hpp"
 
+#include "plugins/plugin_file_check.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -34,6 +39,27 @@ std::shared_ptr<PluginLibrary> PluginCatalog::load_cached(const std::filesystem:
     auto library = PluginLibrary::load(file, policy_);
     loaded_.emplace(file, library);
     return library;
+}
+
+std::vector<std::string> PluginCatalog::forget_changed_files() {
+    std::vector<std::string> changed;
+    for (auto it = loaded_.begin(); it != loaded_.end();) {
+        const int fd = ::open(it->first.c_str(), O_RDONLY | O_CLOEXEC);
+        const std::string current = fd >= 0 ? sha256_of_descriptor(fd) : std::string();
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        if (current == it->second->info().sha256) {
+            ++it;
+            continue;
+        }
+        changed.push_back(it->first.string());
+        it = loaded_.erase(it);
+    }
+    entries_.clear();
+    directory_errors_.clear();
+    scanned_ = false;
+    return changed;
 }
 
 const std::vector<CatalogEntry>& PluginCatalog::scan() {

@@ -34,6 +34,13 @@ class PluginCatalog {
     // `sha256` (lowercase hex, may be empty): the file's hash must equal it.
     std::shared_ptr<PluginLibrary> resolve(const std::string& reference, const std::string& sha256 = {});
 
+    // [control-thread] Forgets what it loaded from files that changed on disk since (their
+    // SHA-256 differs) or are gone, and rescans on the next resolve(): a replaced plugin
+    // file then loads as a new library (under its own /proc/self/fd name, so the dynamic
+    // loader's cache by path never returns the old code). Libraries still in use stay
+    // loaded by their holders. Returns the files that changed.
+    std::vector<std::string> forget_changed_files();
+
     [[nodiscard]] const std::vector<std::filesystem::path>& directories() const { return directories_; }
     [[nodiscard]] const std::vector<std::string>& directory_errors() const { return directory_errors_; }
 

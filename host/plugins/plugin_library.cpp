@@ -89,6 +89,18 @@ const mdp_provider_factory_t* find_provider_factory(const std::filesystem::path&
     return factory;
 }
 
+// The optional in-place reconfigure extension; null when absent or malformed (the host then
+// reconfigures by stop and start, as for any plugin without it).
+const mdp_provider_reconfigure_t* find_reconfigure_extension(const mdp_plugin_entry_t& entry) {
+    const auto* extension =
+        static_cast<const mdp_provider_reconfigure_t*>(entry.get_factory(MDP_PROVIDER_RECONFIGURE_ID));
+    if (extension == nullptr || extension->size < sizeof(mdp_provider_reconfigure_t) ||
+        extension->reconfigure == nullptr) {
+        return nullptr;
+    }
+    return extension;
+}
+
 }  // namespace
 
 std::string to_string(const mdp_abi_version_t& version) {
@@ -100,9 +112,10 @@ mdp_abi_version_t host_abi_version() { return MDP_ABI_VERSION_INIT; }
 std::string PluginInfo::abi_version_text() const { return to_string(abi_version); }
 
 PluginLibrary::PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library,
-                             PluginInfo info, void (*deinit)(), const mdp_provider_factory_t* factory)
-    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), deinit_(deinit), factory_(factory) {
-}
+                             PluginInfo info, void (*deinit)(), const mdp_provider_factory_t* factory,
+                             const mdp_provider_reconfigure_t* reconfigure)
+    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), deinit_(deinit), factory_(factory),
+      reconfigure_(reconfigure) {}
 
 PluginLibrary::~PluginLibrary() {
     if (deinit_ != nullptr) {
@@ -146,8 +159,9 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     }
     try {
         const mdp_provider_factory_t* factory = find_provider_factory(file, entry);
-        return std::shared_ptr<PluginLibrary>(
-            new PluginLibrary(std::move(verified), std::move(library), std::move(info), entry.deinit, factory));
+        return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(verified), std::move(library),
+                                                                std::move(info), entry.deinit, factory,
+                                                                find_reconfigure_extension(entry)));
     } catch (...) {
         if (entry.deinit != nullptr) {
             entry.deinit();

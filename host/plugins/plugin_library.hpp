@@ -55,16 +55,21 @@ class PluginLibrary {
     [[nodiscard]] const PluginInfo& info() const { return info_; }
     // Valid while this object lives.
     [[nodiscard]] const mdp_provider_factory_t* provider_factory() const { return factory_; }
+    // The in-place reconfigure extension, or null when the plugin has none. Valid while this
+    // object lives.
+    [[nodiscard]] const mdp_provider_reconfigure_t* reconfigure_extension() const { return reconfigure_; }
 
    private:
     PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library, PluginInfo info,
-                  void (*deinit)(), const mdp_provider_factory_t* factory);
+                  void (*deinit)(), const mdp_provider_factory_t* factory,
+                  const mdp_provider_reconfigure_t* reconfigure);
 
     std::unique_ptr<VerifiedPluginFile> file_;  // its descriptor stays open (see loader_path)
     boost::dll::shared_library library_;
     PluginInfo info_;
     void (*deinit_)() = nullptr;
     const mdp_provider_factory_t* factory_ = nullptr;
+    const mdp_provider_reconfigure_t* reconfigure_ = nullptr;
 };
 
 }  // namespace mdp::plugins

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace mdp::plugins {
 
@@ -35,6 +36,19 @@ spdlog::level::level_enum to_spdlog_level(int32_t level) {
         default:
             return spdlog::level::err;
     }
+}
+
+auto restart_fields(const config::RestartConfig& restart) {
+    return std::tie(restart.policy, restart.initial_backoff_ms, restart.max_backoff_ms, restart.max_attempts,
+                    restart.reset_after_ms, restart.start_timeout_ms, restart.stop_timeout_ms);
+}
+
+// Everything of a provider entry but its plugin's own "config" is the same.
+bool same_except_config(const config::ProviderConfig& current, const config::ProviderConfig& next) {
+    return current.plugin == next.plugin && current.enabled == next.enabled && current.required == next.required &&
+           current.sha256 == next.sha256 && restart_fields(current.restart) == restart_fields(next.restart) &&
+           current.scale_ok == next.scale_ok && current.scale_soft == next.scale_soft &&
+           current.scale_hard == next.scale_hard;
 }
 
 bool valid_event_type(std::uint16_t type) {
@@ -87,7 +101,10 @@ void ProviderInstance::fail(const std::string& reason) { set_state(ProviderState
 void ProviderInstance::mark_disabled() { set_state(ProviderState::stopped, "disabled in the config"); }
 
 void ProviderInstance::attach(std::shared_ptr<PluginLibrary> library) {
-    library_ = std::move(library);
+    {
+        std::lock_guard lock(state_mutex_);
+        library_ = std::move(library);
+    }
     set_state(ProviderState::loaded, "plugin " + library_->info().id + " " + library_->info().version);
 }
 
@@ -114,12 +131,21 @@ bool ProviderInstance::create(std::string& error) {
     return true;
 }
 
-bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms,
-                                   std::function<void(mdp_provider_t*)> call) {
+bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call,
+                                   std::int64_t release_after_ms) {
     mdp_provider_t* provider = provider_;
     auto library = library_;  // keeps the code mapped while a late call still runs
-    const bool returned = common::call_with_timeout([provider, library, call = std::move(call)] { call(provider); },
-                                                    std::chrono::milliseconds(timeout_ms));
+    common::DetachedCall running([provider, library, call = std::move(call)] { call(provider); });
+    bool returned = false;
+    if (release_after_ms >= 0 && release_after_ms < timeout_ms) {
+        returned = running.wait_for(std::chrono::milliseconds(release_after_ms));
+        if (!returned) {
+            release_publishes(what, release_after_ms);
+            returned = running.wait_for(std::chrono::milliseconds(timeout_ms - release_after_ms));
+        }
+    } else {
+        returned = running.wait_for(std::chrono::milliseconds(timeout_ms));
+    }
     if (!returned) {
         hung_.store(true, std::memory_order_release);
         started_ = false;
@@ -129,12 +155,22 @@ bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms,
     return returned;
 }
 
+void ProviderInstance::release_publishes(const char* what, std::int64_t after_ms) {
+    spdlog::warn(
+        "provider {}: {} has not returned after {} ms; its publishes no longer wait for space in the full "
+        "store queue (what does not fit is dropped, reason shutdown)",
+        config_.name, what, after_ms);
+    publishes_released_.store(true, std::memory_order_release);
+    target_.queue->wake_blocked_producers();
+}
+
 bool ProviderInstance::start(std::string& error) {
     std::unique_lock lifecycle(lifecycle_mutex_);
     if (hung() || provider_ == nullptr) {
         error = hung() ? "the provider is abandoned after a call that did not return" : "no provider instance";
         return false;
     }
+    publishes_released_.store(false, std::memory_order_release);
     set_state(ProviderState::starting, "");
     struct StartResult {
         int32_t code = MDP_ERROR;
@@ -174,8 +210,18 @@ void ProviderInstance::stop() {
     }
     const bool was_failed = state() == ProviderState::failed;
     set_state(ProviderState::stopping, "");
-    if (!call_plugin("stop()", config_.restart.stop_timeout_ms,
-                     [](mdp_provider_t* provider) { provider->stop(provider); })) {
+    const std::uint64_t dropped_before = dropped(pipeline::DropReason::shutdown);
+    const std::int64_t timeout_ms = config_.restart.stop_timeout_ms;
+    const bool returned = call_plugin(
+        "stop()", timeout_ms, [](mdp_provider_t* provider) { provider->stop(provider); }, timeout_ms / 2);
+    const std::uint64_t dropped_now = dropped(pipeline::DropReason::shutdown) - dropped_before;
+    if (dropped_now != 0) {
+        spdlog::error(
+            "provider {}: {} events dropped while stopping: the store queue stayed full past half of the stop "
+            "deadline ({} ms)",
+            config_.name, dropped_now, timeout_ms);
+    }
+    if (!returned) {
         return;
     }
     started_ = false;
@@ -210,6 +256,84 @@ bool ProviderInstance::restart(std::string& error) {
     }
     spdlog::info("provider {}: restarting (restart {})", config_.name, restart_number);
     return create(error) && start(error);
+}
+
+void ProviderInstance::replace_config(const config::ProviderConfig& next) {
+    std::lock_guard lock(state_mutex_);
+    const std::string name = config_.name;
+    config_ = next;
+    config_.name = name;
+}
+
+int32_t ProviderInstance::reconfigure_in_place(const config::ProviderConfig& next, std::string& error) {
+    const auto* extension = library_->reconfigure_extension();
+    struct Result {
+        int32_t code = MDP_ERROR;
+        std::array<char, kErrorCapacity> message{};
+    };
+    auto result = std::make_shared<Result>();
+    auto config_json = std::make_shared<const std::string>(next.config.value.dump());
+    std::unique_lock lifecycle(lifecycle_mutex_);
+    if (!call_plugin("reconfigure()", config_.restart.start_timeout_ms,
+                     [extension, config_json, result](mdp_provider_t* provider) {
+                         result->code = extension->reconfigure(provider, config_json->c_str(), result->message.data(),
+                                                               result->message.size());
+                     })) {
+        error = "reconfigure() did not return in time";
+        return MDP_ERROR;
+    }
+    if (result->code == MDP_ERROR) {
+        result->message.back() = '\0';
+        error =
+            result->message[0] != '\0' ? std::string(result->message.data()) : "reconfigure failed without a reason";
+    }
+    return result->code;
+}
+
+ProviderInstance::ReconfigureOutcome ProviderInstance::reconfigure(const config::ProviderConfig& next,
+                                                                   std::shared_ptr<PluginLibrary> library,
+                                                                   std::string& error) {
+    if (hung()) {
+        error = "the provider is abandoned after a call that did not return";
+        return ReconfigureOutcome::failed;
+    }
+    const bool in_place_possible = started_ && provider_ != nullptr && library == library_ &&
+                                   library_->reconfigure_extension() != nullptr && same_except_config(config_, next);
+    if (in_place_possible) {
+        const int32_t code = reconfigure_in_place(next, error);
+        if (code == MDP_OK) {
+            replace_config(next);
+            spdlog::info("provider {}: reconfigured in place", config_.name);
+            return ReconfigureOutcome::in_place;
+        }
+        if (code != MDP_RECONFIGURE_NEEDS_RESTART) {
+            return ReconfigureOutcome::failed;
+        }
+        spdlog::info("provider {}: the plugin cannot apply this change in place; restarting it", config_.name);
+    }
+    stop();
+    if (hung()) {
+        error = "stop() did not return in time";
+        return ReconfigureOutcome::failed;
+    }
+    destroy();
+    replace_config(next);
+    if (!next.enabled) {
+        mark_disabled();
+        return ReconfigureOutcome::restarted;
+    }
+    attach(std::move(library));
+    if (!create(error) || !start(error)) {
+        return ReconfigureOutcome::failed;
+    }
+    return ReconfigureOutcome::restarted;
+}
+
+void ProviderInstance::retire() {
+    stop();
+    destroy();
+    retired_.store(true, std::memory_order_release);
+    set_state(ProviderState::stopped, "removed from the config");
 }
 
 void ProviderInstance::apply_feedback(pipeline::Level level, double rate_scale, std::size_t queue_size,
@@ -257,7 +381,7 @@ std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t
     // publish_entry() rejects records shorter than this host's layout, so every record has at
     // least sizeof(mdp_event_t) bytes: a fixed-size copy, which the compiler inlines (a
     // variable-size one became a `rep movsq` per event, the publish path's largest cost).
-    const pipeline::PushResult pushed = target_.queue->push(count, [&](pipeline::StoreEvent& slot, std::size_t index) {
+    const auto fill = [&](pipeline::StoreEvent& slot, std::size_t index) {
         const unsigned char* source = bytes + index * stride;
         std::memcpy(&slot.event, source, sizeof(mdp_event_t));
         slot.event.size = sizeof(mdp_event_t);
@@ -266,13 +390,16 @@ std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t
         slot.provider_id = id_;
         slot.reserved = 0;
         ++by_type[slot.event.type];
-    });
+    };
+    const pipeline::PushResult pushed = target_.queue->push(count, fill, &publishes_released_);
     for (std::size_t type = 1; type < by_type.size(); ++type) {
         if (by_type[type] != 0) {
             published_by_type_[type].fetch_add(by_type[type], std::memory_order_relaxed);
         }
     }
     if (pushed.accepted < count) {
+        // Refused by drop_newest at a full queue, else refused because this producer is
+        // stopping (queue closed, or its publishes released by its stop deadline).
         count_drop(pushed.refused_full ? pipeline::DropReason::queue_full_newest : pipeline::DropReason::shutdown,
                    count - pushed.accepted);
     }
@@ -352,20 +479,21 @@ double ProviderInstance::events_per_second() const {
 
 app::ProviderSnapshot ProviderInstance::snapshot() const {
     app::ProviderSnapshot result;
-    result.name = config_.name;
-    result.enabled = config_.enabled;
-    result.required = config_.required;
-    if (library_) {
-        const PluginInfo& info = library_->info();
-        result.plugin_id = info.id;
-        result.plugin_version = info.version;
-        result.plugin_file = info.file;
-        result.abi_version = info.abi_version_text();
-    } else {
-        result.plugin_id = config_.plugin;
-    }
     {
+        // config_ and library_ change on reconfigure (control thread, under this lock).
         std::lock_guard lock(state_mutex_);
+        result.name = config_.name;
+        result.enabled = config_.enabled;
+        result.required = config_.required;
+        if (library_) {
+            const PluginInfo& info = library_->info();
+            result.plugin_id = info.id;
+            result.plugin_version = info.version;
+            result.plugin_file = info.file;
+            result.abi_version = info.abi_version_text();
+        } else {
+            result.plugin_id = config_.plugin;
+        }
         result.state = std::string(to_string(state_));
         result.detail = detail_;
         result.last_error = last_error_;

@@ -43,6 +43,8 @@ class ProviderInstance final : public pipeline::RateReceiver {
     [[nodiscard]] const std::string& name() const { return config_.name; }
     [[nodiscard]] ProviderState state() const;
     [[nodiscard]] bool has_instance() const { return provider_ != nullptr; }
+    // [control-thread] The plugin library attached (null before attach()).
+    [[nodiscard]] const std::shared_ptr<PluginLibrary>& library() const { return library_; }
 
     // [control-thread] Lifecycle. create() and start() return false after recording the
     // reason as the failed state's detail (also returned in `error`).
@@ -51,10 +53,29 @@ class ProviderInstance final : public pipeline::RateReceiver {
     // start() and stop() wait at most restart.start_timeout_ms / stop_timeout_ms for the
     // plugin; one that does not return is abandoned: failed, never called again (hung()).
     bool start(std::string& error);
-    void stop();  // stop() then state stopped; no-op unless started
+    // stop() then state stopped; no-op unless started. The queue stays open meanwhile, so
+    // what the plugin flushes in its stop() is stored. When stop() has not returned after
+    // half of stop_timeout_ms (typically: blocked in publish on a full queue the store
+    // cannot drain), this instance's publishes stop waiting for space and what does not
+    // fit is dropped (reason shutdown, logged); other instances keep waiting normally.
+    void stop();
     void destroy();  // destroy() the plugin instance (not for a hung one)
     // [control-thread] stop, destroy, create and start again; counts a restart.
     bool restart(std::string& error);
+
+    enum class ReconfigureOutcome { in_place, restarted, failed };
+    // [control-thread] Takes `next` (same name; validated beforehand) with the plugin
+    // `library` resolved for it. In place through the plugin's reconfigure extension when
+    // only `config` changed, the library is the same and the instance runs; otherwise (or
+    // when the plugin answers that the change needs a restart) stop, destroy, create with
+    // `next` and start again — losslessly, like stop(). `error` says why it failed; after an
+    // in-place refusal the instance runs on with its previous config.
+    ReconfigureOutcome reconfigure(const config::ProviderConfig& next, std::shared_ptr<PluginLibrary> library,
+                                   std::string& error);
+    // [control-thread] Removed from the config: stopped (losslessly) and destroyed; it keeps
+    // its id (events of it may still be queued) but is no longer reported.
+    void retire();
+    [[nodiscard]] bool retired() const { return retired_.load(std::memory_order_acquire); }
     // A plugin call did not return in time: the plugin may still run code that uses this
     // object, so it must never be destroyed (the registry leaks it on purpose).
     [[nodiscard]] bool hung() const { return hung_.load(std::memory_order_acquire); }
@@ -70,6 +91,10 @@ class ProviderInstance final : public pipeline::RateReceiver {
 
     // [any-thread] Counts an event evicted from the queue under drop_oldest.
     void count_evicted() { count_drop(pipeline::DropReason::queue_full_oldest, 1); }
+    // [any-thread] Events dropped so far for `reason`.
+    [[nodiscard]] std::uint64_t dropped(pipeline::DropReason reason) const {
+        return dropped_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
+    }
 
     [[nodiscard]] app::ProviderSnapshot snapshot() const;
 
@@ -87,18 +112,32 @@ class ProviderInstance final : public pipeline::RateReceiver {
     void set_state(ProviderState state, const std::string& detail);
     // Calls `call(provider)` on its own thread, waiting at most `timeout_ms`; on a timeout
     // marks the instance hung and failed with a reason naming `what`.
-    bool call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call);
+    // With `release_after_ms` >= 0, blocked publishes are released (release_publishes())
+    // once the call has run that long.
+    bool call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call,
+                     std::int64_t release_after_ms = -1);
+    // [control-thread] From now until the next start(), publishes of this instance never
+    // wait for space in a full queue.
+    void release_publishes(const char* what, std::int64_t after_ms);
     void count_drop(pipeline::DropReason reason, std::uint64_t count);
+    // [control-thread] In-place reconfigure through the plugin's extension; MDP_OK,
+    // MDP_RECONFIGURE_NEEDS_RESTART or MDP_ERROR (then `error` is set).
+    int32_t reconfigure_in_place(const config::ProviderConfig& next, std::string& error);
+    void replace_config(const config::ProviderConfig& next);
     [[nodiscard]] double events_per_second() const;
 
     const std::uint32_t id_;
-    const config::ProviderConfig config_;
+    // Written only on the control thread, under state_mutex_ (reconfigure()); `name` never
+    // changes, so provider threads read it without the lock.
+    config::ProviderConfig config_;
     const PublishTarget target_;
     mdp_host_t host_table_{};
     std::shared_ptr<PluginLibrary> library_;
     mdp_provider_t* provider_ = nullptr;
     bool started_ = false;
     std::atomic<bool> hung_{false};
+    std::atomic<bool> publishes_released_{false};  // see stop()
+    std::atomic<bool> retired_{false};
     // Feedback delivery holds it shared; stop/destroy hold it exclusively, so on_feedback
     // never runs concurrently with or after stop().
     std::shared_mutex lifecycle_mutex_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <thread>
 
 namespace mdp::plugins {
 
@@ -22,7 +23,7 @@ bool starts_with_key_path(const std::string& message) {
 
 }  // namespace
 
-ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarget target) {
+ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarget target) : target_(target) {
     std::uint32_t id = 0;
     for (const auto& provider : config.providers) {
         instances_.push_back(std::make_unique<ProviderInstance>(id++, provider, target));
@@ -46,6 +47,28 @@ std::string ProviderRegistry::describe_config_error(const config::ProviderConfig
         return file + ": " + provider.config.path + "." + error;
     }
     return file + ": " + provider.config.path + ": " + error;
+}
+
+std::string ProviderRegistry::probe(PluginCatalog& catalog, const config::ProviderConfig& provider) {
+    try {
+        const auto library = catalog.resolve(provider.plugin, provider.sha256);
+        ProviderInstance instance(0, provider, PublishTarget{});
+        instance.attach(library);
+        std::string error;
+        if (!instance.create(error)) {
+            return describe_config_error(provider, error);
+        }
+        return "";
+    } catch (const PluginLoadError& error) {
+        return provider.config.origin->file + ": providers: " + provider.name + ": " + error.what();
+    }
+}
+
+ProviderInstance& ProviderRegistry::add(const config::ProviderConfig& provider) {
+    std::unique_lock lock(instances_mutex_);
+    const auto id = static_cast<std::uint32_t>(instances_.size());
+    instances_.push_back(std::make_unique<ProviderInstance>(id, provider, target_));
+    return *instances_.back();
 }
 
 std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
@@ -90,9 +113,23 @@ std::string ProviderRegistry::start_all() {
 }
 
 void ProviderRegistry::stop_all() {
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-        (*it)->stop();
+    std::vector<std::thread> stoppers;
+    for (auto& instance : instances_) {
+        if (instance->started()) {
+            stoppers.emplace_back([target = instance.get()] { target->stop(); });
+        }
     }
+    for (auto& stopper : stoppers) {
+        stopper.join();
+    }
+}
+
+std::uint64_t ProviderRegistry::shutdown_drops() const {
+    std::uint64_t total = 0;
+    for (const auto& instance : instances_) {
+        total += instance->dropped(pipeline::DropReason::shutdown);
+    }
+    return total;
 }
 
 void ProviderRegistry::destroy_all() {
@@ -110,6 +147,7 @@ bool ProviderRegistry::any_hung() const {
 }
 
 std::vector<std::string> ProviderRegistry::names() const {
+    std::shared_lock lock(instances_mutex_);
     std::vector<std::string> result;
     for (const auto& instance : instances_) {
         result.push_back(instance->name());
@@ -117,15 +155,22 @@ std::vector<std::string> ProviderRegistry::names() const {
     return result;
 }
 
-std::vector<app::ProviderSnapshot> ProviderRegistry::snapshots() const {
+std::vector<app::ProviderSnapshot> ProviderRegistry::snapshots(bool include_retired) const {
+    std::shared_lock lock(instances_mutex_);
     std::vector<app::ProviderSnapshot> result;
     for (const auto& instance : instances_) {
-        result.push_back(instance->snapshot());
+        if (!instance->retired()) {
+            result.push_back(instance->snapshot());
+        } else if (include_retired) {
+            result.push_back(instance->snapshot());
+            result.back().name += " (removed, id " + std::to_string(instance->id()) + ")";
+        }
     }
     return result;
 }
 
 ProviderInstance* ProviderRegistry::find(std::uint32_t id) const {
+    std::shared_lock lock(instances_mutex_);
     return id < instances_.size() ? instances_[id].get() : nullptr;
 }
 
@@ -134,8 +179,9 @@ ProviderInstance* ProviderRegistry::find(std::uint32_t id) const {
 namespace mdp::plugins {
 
 ProviderInstance* ProviderRegistry::find_by_name(const std::string& name) const {
+    std::shared_lock lock(instances_mutex_);
     for (const auto& instance : instances_) {
-        if (instance->name() == name) {
+        if (instance->name() == name && !instance->retired()) {
             return instance.get();
         }
     }

@@ -7,6 +7,7 @@
 #include "plugins/provider_instance.hpp"
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,12 @@ class ProviderRegistry {
     std::string create_all(PluginCatalog& catalog);
     // [control-thread] Starts every created provider; same return convention.
     std::string start_all();
-    // [control-thread] Stops (and joins) every started provider, in reverse order.
+    // [control-thread] Stops every started provider, all at once (each on its own thread, so
+    // the whole stop takes as long as the slowest one, bounded by its stop deadline), and
+    // returns when every stop() returned or was abandoned.
     void stop_all();
+    // Events dropped with reason shutdown, over all instances.
+    [[nodiscard]] std::uint64_t shutdown_drops() const;
     // [control-thread] Destroys every instance and releases the plugins.
     void destroy_all();
 
@@ -35,16 +40,32 @@ class ProviderRegistry {
 
     [[nodiscard]] std::vector<std::string> names() const;
     [[nodiscard]] std::vector<std::unique_ptr<ProviderInstance>>& instances() { return instances_; }
-    [[nodiscard]] std::vector<app::ProviderSnapshot> snapshots() const;
+    // The instances in the config (retired ones only with `include_retired`, named
+    // "<name> (removed)" so that they never collide with a later instance of that name).
+    [[nodiscard]] std::vector<app::ProviderSnapshot> snapshots(bool include_retired = false) const;
     // [any-thread] The instance with this id (a StoreEvent's provider_id), or null.
     [[nodiscard]] ProviderInstance* find(std::uint32_t id) const;
     [[nodiscard]] ProviderInstance* find_by_name(const std::string& name) const;
+
+    // [control-thread] Validates `provider` exactly as a start would: resolves its plugin and
+    // creates (then destroys) an instance with its config, which never publishes. Returns ""
+    // or the error ("<file>: providers[<i>].config...", or the plugin load error).
+    static std::string probe(PluginCatalog& catalog, const config::ProviderConfig& provider);
+
+    // [control-thread] Adds an instance for `provider` (the next id) and returns it; not yet
+    // created. Readers on other threads see it once this returns.
+    ProviderInstance& add(const config::ProviderConfig& provider);
 
     // "<file>: providers[<i>].config.<plugin's message>" when the plugin's error starts with a
     // key path, else "<file>: providers[<i>].config: <message>".
     static std::string describe_config_error(const config::ProviderConfig& provider, const std::string& error);
 
    private:
+    PublishTarget target_;
+    // Guards the vector itself (instances are added by reloads, never removed: a retired
+    // instance keeps its id); the control thread adds, other threads read through find()
+    // and snapshots().
+    mutable std::shared_mutex instances_mutex_;
     std::vector<std::unique_ptr<ProviderInstance>> instances_;
 };
 

@@ -20,7 +20,8 @@ void ProviderSupervisor::note_startup_failures() {
 }
 
 void ProviderSupervisor::forgive(std::uint32_t provider_id) {
-    if (provider_id < tracking_.size()) {
+    tracking_.resize(std::max<std::size_t>(tracking_.size(), provider_id + 1));
+    {
         Tracking& tracking = tracking_[provider_id];
         tracking.attempts = 0;
         tracking.gave_up = false;
@@ -54,9 +55,13 @@ std::chrono::milliseconds ProviderSupervisor::backoff(const config::RestartConfi
 std::string ProviderSupervisor::tick(Clock::time_point now) {
     std::string required_failure;
     auto& instances = registry_.instances();
+    tracking_.resize(instances.size());  // instances added by a reload
     for (std::size_t index = 0; index < instances.size(); ++index) {
         ProviderInstance& instance = *instances[index];
         Tracking& tracking = tracking_[index];
+        if (instance.retired()) {
+            continue;
+        }
         const auto& restart = instance.config().restart;
         const ProviderState state = instance.state();
         if (state == ProviderState::running || state == ProviderState::degraded) {

@@ -49,8 +49,7 @@ template <std::size_t Capacity>
 // The provider instance name for an event; the host guarantees provider_id is in range, and
 // an out-of-range id (a host bug) maps to "" rather than reading out of bounds.
 [[nodiscard]] inline std::string_view provider_name(const SinkContext& context, std::uint32_t provider_id) noexcept {
-    return provider_id < context.provider_names.size() ? std::string_view(context.provider_names[provider_id])
-                                                       : std::string_view();
+    return context.provider_names.at(provider_id);
 }
 
 // NaN means "not known" in the ABI; sinks store it as NULL / null.

@@ -5,18 +5,67 @@
 #include "pipeline/store_event.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <span>
+#include <array>
+#include <atomic>
+#include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace mdp::sinks {
 
+// Provider instance names by StoreEvent::provider_id, shared by every copy: a provider
+// added by a config reload gets the next id, and the host appends its name before that
+// provider can publish, so sinks opened at start name its events too. Append-only, so a
+// name once read never changes; reads are lock-free.
+class ProviderNames {
+   public:
+    static constexpr std::size_t kCapacity = 1024;  // instances over a host's life, reloads included
+
+    ProviderNames() : ProviderNames(std::vector<std::string>{}) {}
+    // Implicit: a list of names is a ProviderNames.
+    ProviderNames(std::vector<std::string> names)  // NOLINT(google-explicit-constructor)
+        : table_(std::make_shared<Table>()) {
+        for (auto& name : names) {
+            push_back(std::move(name));
+        }
+    }
+
+    ProviderNames(std::initializer_list<std::string> names)  // NOLINT(google-explicit-constructor)
+        : ProviderNames(std::vector<std::string>(names)) {}
+
+    // [control-thread] Appends the name of the next id; throws std::length_error when full.
+    void push_back(std::string name) {
+        const std::size_t count = table_->count.load(std::memory_order_relaxed);
+        if (count == kCapacity) {
+            throw std::length_error("more than " + std::to_string(kCapacity) + " provider instances");
+        }
+        table_->names[count] = std::move(name);
+        table_->count.store(count + 1, std::memory_order_release);
+    }
+    // [any-thread] The name of `id`; "" when out of range.
+    [[nodiscard]] std::string_view at(std::uint32_t id) const noexcept {
+        return id < table_->count.load(std::memory_order_acquire) ? std::string_view(table_->names[id])
+                                                                  : std::string_view();
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return table_->count.load(std::memory_order_acquire); }
+
+   private:
+    struct Table {
+        std::array<std::string, kCapacity> names;
+        std::atomic<std::size_t> count{0};
+    };
+    std::shared_ptr<Table> table_;
+};
+
 // What every sink may need to know about the run it stores for.
 struct SinkContext {
     std::string run_id;  // unique per host run (hex), for idempotent keys
-    std::vector<std::string> provider_names;  // index = StoreEvent::provider_id
+    ProviderNames provider_names;  // index = StoreEvent::provider_id
 };
 
 // Thrown by a sink when it cannot open or write; the message says why (never secrets).

@@ -21,6 +21,10 @@ class StopSignal {
         condition_.notify_all();
     }
 
+    // [control-thread, no worker running] Clears a stop request, so workers can run again
+    // (an in-place reconfigure restarts them).
+    void reset() { stop_requested_.store(false, std::memory_order_release); }
+
     // Wakes sleepers early so they re-read the rate scale.
     void nudge() {
         {

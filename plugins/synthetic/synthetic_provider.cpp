@@ -69,6 +69,10 @@ void SyntheticProvider::start() {
     if (!workers_.empty()) {
         return;
     }
+    start_workers();
+}
+
+void SyntheticProvider::start_workers() {
     std::ostringstream settings;
     settings << symbols_text(config_.symbols.size()) << ", "
              << (config_.unthrottled() ? std::string("unthrottled")
@@ -85,13 +89,36 @@ void SyntheticProvider::start() {
     }
 }
 
-void SyntheticProvider::stop() {
+void SyntheticProvider::stop() { stop_workers(); }
+
+void SyntheticProvider::stop_workers() {
     stop_.request_stop();
     for (auto& worker : workers_) {
         if (worker.joinable()) {
             worker.join();
         }
     }
+    workers_.clear();
+}
+
+bool SyntheticProvider::reconfigure(std::string_view config_json) {
+    SyntheticConfig next = parse_synthetic_config(config_json);  // throws: nothing changes
+    if (next.max_events != config_.max_events) {
+        return false;  // the budget counts from the start of the instance
+    }
+    const bool was_running = !workers_.empty();
+    stop_workers();
+    config_ = std::move(next);
+    if (config_.seed) {
+        seed_ = *config_.seed;
+    }
+    finished_workers_.store(0);
+    stop_.reset();
+    host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': reconfigured in place");
+    if (was_running) {
+        start_workers();
+    }
+    return true;
 }
 
 void SyntheticProvider::on_feedback(const mdp_feedback_t& /*feedback*/) {

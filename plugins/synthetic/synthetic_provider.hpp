@@ -36,11 +36,17 @@ class SyntheticProvider final : public sdk::Provider {
     void start() override;
     void stop() override;
     void on_feedback(const mdp_feedback_t& feedback) override;
+    // Takes new symbols, rate and the other generator settings in place: the workers stop
+    // (publishing what they hold) and start again on the new config; the seed stays unless
+    // the new config sets one. A change of max_events needs a restart (false).
+    bool reconfigure(std::string_view config_json) override;
 
     [[nodiscard]] const SyntheticConfig& config() const noexcept { return config_; }
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
    private:
+    void start_workers();
+    void stop_workers();
     void publish_until_stopped(std::size_t worker_index);
     // Publishes one batch when credit allows; returns false once the budget is spent.
     bool publish_next_batch(EventGenerator& generator, CreditPacer* pacer, double scale);

@@ -164,9 +164,9 @@ TEST_CASE("labels carry instance names, never symbols", "[http][metrics]") {
     snapshot.sinks.at(0).last_error = "duplicate key (AAPL, 1700000000)";
     const std::string text = mdp::http::render_metrics_document(snapshot, fixed_process_stats());
     const auto parsed = parse_exposition(text);
-    const std::set<std::string> allowed_labels{"source", "provider",  "level",          "type",        "reason",
-                                               "state",  "plugin",    "plugin_version", "abi_version", "sink",
-                                               "le",     "watermark", "version",        "table",       "kind"};
+    const std::set<std::string> allowed_labels{
+        "source",      "provider", "level", "type",      "reason",  "state", "plugin", "plugin_version",
+        "abi_version", "sink",     "le",    "watermark", "version", "table", "kind",   "result"};
     for (const auto& sample : parsed.samples) {
         for (const auto& [label, value] : sample.labels) {
             CHECK(allowed_labels.contains(label));

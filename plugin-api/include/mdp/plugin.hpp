@@ -161,6 +161,11 @@ class Provider {
     virtual void start() = 0;
     virtual void stop() = 0;
     virtual void on_feedback(const mdp_feedback_t& /*feedback*/) {}
+    // [control-thread] Takes a new "config" (JSON text) while running or stopped: returns
+    // true once applied, false when this change needs a restart (nothing changed; the host
+    // then stops this instance and creates a new one). Throws for an invalid config, leaving
+    // the provider as it was. The default: every change needs a restart.
+    virtual bool reconfigure(std::string_view /*config_json*/) { return false; }
 };
 
 // ---------------------------------------------------------------- C adapters
@@ -238,6 +243,21 @@ inline void feedback_adapter(mdp_provider_t* provider, const mdp_feedback_t* fee
     }
 }
 
+inline int32_t reconfigure_adapter(mdp_provider_t* provider, const char* config_json, char* error,
+                                   std::size_t error_capacity) noexcept {
+    try {
+        return box_of(provider)->provider->reconfigure(std::string_view(config_json ? config_json : ""))
+                   ? MDP_OK
+                   : MDP_RECONFIGURE_NEEDS_RESTART;
+    } catch (...) {
+        write_error(error, error_capacity, describe_current_exception());
+        return MDP_ERROR;
+    }
+}
+
+inline constexpr mdp_provider_reconfigure_t kReconfigureExtension = {sizeof(mdp_provider_reconfigure_t),
+                                                                     &reconfigure_adapter};
+
 template <typename ProviderType>
 mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const mdp_host_t* host,
                                const char* instance_name, const char* config_json, char* error,
@@ -277,9 +297,11 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
     const mdp_provider_factory_t mdp_sdk_provider_factory = {sizeof(mdp_provider_factory_t),                         \
                                                              &::mdp::sdk::detail::create_adapter<ProviderType>};     \
     const void* mdp_sdk_get_factory(const char* factory_id) {                                                        \
-        return factory_id != nullptr && std::string_view(factory_id) == MDP_PROVIDER_FACTORY_ID                      \
-                   ? &mdp_sdk_provider_factory                                                                       \
-                   : nullptr;                                                                                        \
+        const std::string_view requested(factory_id != nullptr ? factory_id : "");                                   \
+        if (requested == MDP_PROVIDER_FACTORY_ID) {                                                                  \
+            return &mdp_sdk_provider_factory;                                                                        \
+        }                                                                                                            \
+        return requested == MDP_PROVIDER_RECONFIGURE_ID ? &::mdp::sdk::detail::kReconfigureExtension : nullptr;      \
     }                                                                                                                \
     }                                                                                                                \
     MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t                                                                 \

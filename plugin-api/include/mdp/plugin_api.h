@@ -40,7 +40,10 @@ extern "C" {
 
 /* History (each minor only appends):
  *   1.0  initial contract.
- *   1.1  mdp_plugin_descriptor_t gained `url` (hosts show "" for 1.0 plugins). */
+ *   1.1  mdp_plugin_descriptor_t gained `url` (hosts show "" for 1.0 plugins).
+ * Extensions (found by id through get_factory; no version change, a plugin without one
+ * returns NULL and keeps loading):
+ *   "mdp.provider-reconfigure/1"  mdp_provider_reconfigure_t, in-place reconfiguration. */
 
 typedef struct mdp_abi_version {
     uint32_t major;
@@ -250,6 +253,33 @@ typedef struct mdp_provider_factory {
     mdp_provider_t* (*create)(const struct mdp_provider_factory* factory, const mdp_host_t* host,
                               const char* instance_name, const char* config_json, char* error, size_t error_capacity);
 } mdp_provider_factory_t;
+
+/* ---------------------------------------------------------------- extension: reconfigure */
+
+/* Optional. get_factory(MDP_PROVIDER_RECONFIGURE_ID) returns a
+ * const mdp_provider_reconfigure_t* when the plugin's instances can take a new "config"
+ * while they run (e.g. subscribe added symbols without reconnecting). Without it the host
+ * applies a changed config by stop(), destroy(), create() with the new config and start(). */
+#define MDP_PROVIDER_RECONFIGURE_ID "mdp.provider-reconfigure/1"
+
+/* reconfigure() result: the change cannot be applied in place; the host stops the
+ * instance and creates a new one with the new config (nothing was changed). */
+#define MDP_RECONFIGURE_NEEDS_RESTART 1
+
+typedef struct mdp_provider_reconfigure {
+    uint32_t size;
+
+    /* [control-thread, may block briefly] Apply `config_json` (the instance's new "config"
+     * object as JSON text, valid during the call) to `provider`, created by this plugin's
+     * factory and started (or stopped). The host validated the config beforehand by creating
+     * (and destroying) a probe instance with it, exactly as at start.
+     * Returns MDP_OK once applied (the provider runs on with the new config),
+     * MDP_RECONFIGURE_NEEDS_RESTART when it cannot apply this change in place (nothing
+     * changed), or MDP_ERROR with a NUL-terminated reason in `error` (capacity
+     * `error_capacity`, host-owned): the provider must then still run with its previous
+     * config. */
+    int32_t (*reconfigure)(mdp_provider_t* provider, const char* config_json, char* error, size_t error_capacity);
+} mdp_provider_reconfigure_t;
 
 /* ---------------------------------------------------------------- plugin entry */
 

@@ -1,17 +1,21 @@
 // Test plugin "flaky": publishes a trade, then fails after `fail_after_ms` — either by
 // reporting FAILED (`mode: "report"`) or by throwing from its thread (`mode: "throw"`), or
 // hangs in start() (`mode: "hang_in_start"`) or in stop() (`mode: "hang_in_stop"`).
+// With `flush_on_stop: N` its stop() publishes N more trades (in batches of 100) before it
+// returns, like a provider flushing what it still holds: the host must store every one.
 
 #include <mdp/plugin.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -22,6 +26,7 @@ class FlakyProvider final : public mdp::sdk::Provider {
         const auto config = nlohmann::json::parse(config_json);
         mode_ = config.value("mode", "report");
         fail_after_ms_ = config.value("fail_after_ms", 100);
+        flush_on_stop_ = config.value("flush_on_stop", 0U);
     }
 
     void start() override {
@@ -44,9 +49,23 @@ class FlakyProvider final : public mdp::sdk::Provider {
         if (worker_.joinable()) {
             worker_.join();
         }
+        flush();
     }
 
    private:
+    void flush() {
+        constexpr std::uint32_t kBatch = 100;
+        std::vector<mdp_event_t> batch;
+        for (std::uint32_t sent = 0; sent < flush_on_stop_; sent += kBatch) {
+            batch.clear();
+            const auto now = host_.now_ns();
+            for (std::uint32_t index = sent; index < std::min(flush_on_stop_, sent + kBatch); ++index) {
+                batch.push_back(mdp::sdk::make_trade("FLUSH", now, now, 1.0 + index, 1.0));
+            }
+            host_.publish({batch.data(), batch.size()});
+        }
+    }
+
     void run() {
         const auto now = host_.now_ns();
         const mdp_event_t trade = mdp::sdk::make_trade("FLAKY", now, now, 1.0, 1.0);
@@ -69,6 +88,7 @@ class FlakyProvider final : public mdp::sdk::Provider {
     std::string name_;
     std::string mode_;
     int fail_after_ms_ = 100;
+    std::uint32_t flush_on_stop_ = 0;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

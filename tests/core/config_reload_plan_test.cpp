@@ -1,0 +1,93 @@
+// Reload planning and reload request handling, without a host: which settings cannot change
+// live (named by JSON path), what happens to each provider, and that a reload requested
+// while another is pending or running is refused (409) instead of queued.
+
+#include "app/config_reload.hpp"
+#include "app/reload_requests.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <future>
+#include <thread>
+
+using mdp::app::ProviderChangeKind;
+using namespace std::chrono_literals;
+
+namespace {
+
+mdp::config::ProviderConfig provider(const std::string& name, nlohmann::json config = nlohmann::json::object()) {
+    mdp::config::ProviderConfig entry;
+    entry.name = name;
+    entry.plugin = "synthetic";
+    entry.config.value = std::move(config);
+    entry.config.path = "providers[0].config";
+    return entry;
+}
+
+ProviderChangeKind kind_of(const mdp::app::ReloadPlan& plan, const std::string& name) {
+    for (const auto& change : plan.providers) {
+        if (change.name == name) {
+            return change.kind;
+        }
+    }
+    FAIL("no change for " << name);
+    return ProviderChangeKind::unchanged;
+}
+
+}  // namespace
+
+TEST_CASE("a reload plan names every setting that cannot change live", "[core][reload]") {
+    mdp::config::HostConfig running;
+    mdp::config::HostConfig next = running;
+    CHECK(mdp::app::plan_reload(running, next).not_live.empty());
+    next.store.queue_capacity = 20000;
+    next.http.port = 9000;
+    next.backpressure.min_dwell_ms = 5;
+    next.store.sinks.push_back({"extra", "null", {}});
+    next.logging.level = "debug";
+    CHECK(mdp::app::plan_reload(running, next).not_live ==
+          std::vector<std::string>{"store.queue_capacity", "store.sinks", "backpressure.min_dwell_ms", "http.port",
+                                   "logging.level"});
+}
+
+TEST_CASE("a reload plan sorts providers into unchanged, changed, added and removed", "[core][reload]") {
+    mdp::config::HostConfig running;
+    running.providers = {provider("same", {{"rate", 1}}), provider("edited", {{"rate", 1}}), provider("gone")};
+    mdp::config::HostConfig next;
+    next.providers = {provider("same", {{"rate", 1}}), provider("edited", {{"rate", 2}}), provider("new")};
+    const auto plan = mdp::app::plan_reload(running, next);
+    CHECK(plan.not_live.empty());
+    CHECK(kind_of(plan, "same") == ProviderChangeKind::unchanged);
+    CHECK(kind_of(plan, "edited") == ProviderChangeKind::changed);
+    CHECK(kind_of(plan, "gone") == ProviderChangeKind::removed);
+    CHECK(kind_of(plan, "new") == ProviderChangeKind::added);
+
+    next.providers[0].scale_soft = 0.8;  // rate_scale is not live
+    CHECK(mdp::app::plan_reload(running, next).not_live == std::vector<std::string>{"providers[0].rate_scale"});
+}
+
+TEST_CASE("a reload requested while one is pending or running is refused with 409", "[core][reload]") {
+    mdp::app::ReloadRequests requests;
+    auto first = std::async(std::launch::async, [&] { return requests.request_and_wait("first"); });
+    // The control thread side: wait until the request is there, and take it.
+    std::optional<std::string> taken;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!(taken = requests.take()) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+    }
+    REQUIRE(taken == std::optional<std::string>("first"));
+
+    const auto second = requests.request_and_wait("second");
+    CHECK(second.http_status == 409);
+    CHECK_THAT(second.message, Catch::Contains("already running"));
+    CHECK_FALSE(requests.request("SIGHUP"));
+
+    requests.finish({200, "applied"});
+    CHECK(first.get().http_status == 200);
+    // Idle again: the next one is accepted.
+    CHECK(requests.request("SIGHUP"));
+    CHECK(requests.take() == std::optional<std::string>("SIGHUP"));
+    requests.finish({200, "applied"});
+    requests.reject_all("the host is shutting down");
+    CHECK(requests.request_and_wait("late").http_status == 409);
+}
