@@ -45,8 +45,11 @@ struct Outcome {
 // Holds the depth at `watermark` for the scenario's duration and counts transitions.
 Outcome run(const Scenario& scenario, std::size_t watermark, Hysteresis hysteresis) {
     const auto marks = mdp::pipeline::watermarks_for(scenario.capacity, 0.5, 0.8);
+    // The controller decides a transition on a fresh read of its depth source: the source is
+    // the simulated queue's depth, as the coordinator's is the real queue's.
+    std::size_t depth = watermark;
     BackpressureController controller(
-        scenario.capacity, marks, "bench", [] { return std::size_t{0}; }, hysteresis);
+        scenario.capacity, marks, "bench", [&depth] { return depth; }, hysteresis);
     Outcome outcome;
     controller.subscribe([](const mdp::pipeline::FeedbackEvent&) {});
     std::mt19937_64 random(42);
@@ -55,7 +58,6 @@ Outcome run(const Scenario& scenario, std::size_t watermark, Hysteresis hysteres
     const auto start = Clock::time_point{} + std::chrono::hours(1);
     const auto end =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(scenario.seconds));
-    std::size_t depth = watermark;
     Level level = controller.observe_at(depth, start);
     auto next_tick = start;
     auto now = start;

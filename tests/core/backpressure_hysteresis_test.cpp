@@ -19,9 +19,24 @@ namespace {
 
 constexpr Watermarks kMarks{500, 800};  // capacity 1000 at 0.5 / 0.8
 
-BackpressureController controller_with(Hysteresis hysteresis) {
-    return {1000, kMarks, "test", [] { return std::size_t{0}; }, hysteresis};
-}
+// The controller decides a transition again on a fresh read of its depth source (under its
+// lock): here the source reports the depth the test observed last.
+class DrivenController {
+   public:
+    explicit DrivenController(Hysteresis hysteresis)
+        : controller_(
+              1000, kMarks, "test", [this] { return depth_; }, hysteresis) {}
+    Level observe_at(std::size_t depth, std::chrono::steady_clock::time_point now) {
+        depth_ = depth;
+        return controller_.observe_at(depth, now);
+    }
+    [[nodiscard]] Level level() const { return controller_.level(); }
+    [[nodiscard]] auto recent_events() const { return controller_.recent_events(); }
+
+   private:
+    std::size_t depth_ = 0;
+    BackpressureController controller_;
+};
 
 const auto kStart = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
 
@@ -49,7 +64,7 @@ TEST_CASE("the SOFT band is capped so that SOFT stays reachable below the high w
 }
 
 TEST_CASE("the minimum dwell holds each level, except that HARD is entered at once", "[core][backpressure]") {
-    auto controller = controller_with({0, 1000ms});
+    DrivenController controller({0, 1000ms});
     // The first transition is never delayed.
     CHECK(controller.observe_at(600, kStart) == Level::soft);
     // Back at the low watermark 10 ms later: held SOFT until 1 s has passed.
@@ -72,7 +87,7 @@ TEST_CASE("the minimum dwell holds each level, except that HARD is entered at on
 }
 
 TEST_CASE("a depth jittering around the low watermark inside the band changes nothing", "[core][backpressure]") {
-    auto controller = controller_with({50, 0ms});
+    DrivenController controller({50, 0ms});
     for (int step = 0; step < 1000; ++step) {
         const std::size_t depth = step % 2 == 0 ? 480 : 540;
         CHECK(controller.observe_at(depth, kStart + std::chrono::milliseconds(step)) == Level::ok);

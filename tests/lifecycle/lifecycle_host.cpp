@@ -9,12 +9,14 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 LifecycleHost::LifecycleHost(const std::function<void(json&)>& edit) {
-    port_ = free_loopback_port();
-    config_ = synthetic_host_config(SyntheticHostOptions{}, port_, database());
+    // Port 0: the host binds a free port and logs it (no probe-and-release race). A reload
+    // re-reads the same 0, which is no change of the HTTP settings.
+    config_ = synthetic_host_config(SyntheticHostOptions{}, 0, database());
     edit(config_);
     config_file_ = write_host_config(directory_, config_);
     host_ = std::make_unique<HostRunner>(config_file_, directory_ / "host.log",
                                          std::map<std::string, std::string>{{"MDP_ADMIN_TOKEN", kToken}});
+    port_ = host_->wait_for_http_port();
     host_->wait_until_healthy(port_);
 }
 
