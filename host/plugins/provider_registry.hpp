@@ -40,9 +40,10 @@ class ProviderRegistry {
     [[nodiscard]] ProviderInstance* find(std::uint32_t id) const;
     [[nodiscard]] ProviderInstance* find_by_name(const std::string& name) const;
 
-    // "<file>: providers[<i>].config.<plugin's message>" when the plugin's error starts with a
-    // key path, else "<file>: providers[<i>].config: <message>".
-    static std::string describe_config_error(const config::ProviderConfig& provider, const std::string& error);
+    // After a failed create(): "<file>: providers[<i>].config.<path>: <message>" when the
+    // plugin named the value (MDP_HOST_CONFIG_PROBLEM_ID), else
+    // "<file>: providers[<i>].config: <error>".
+    static std::string describe_config_error(const ProviderInstance& instance, const std::string& error);
 
    private:
     std::vector<std::unique_ptr<ProviderInstance>> instances_;
