@@ -95,7 +95,7 @@ TEST_CASE("plugin entry: the older-minor plugin declares ABI 1.0 with the 1.0 de
 }
 
 TEST_CASE("plugin entry: bundled plugins export mdp_plugin_entry and nothing else", "[abi][entry][exports]") {
-    for (const std::string name : {"mdp_synthetic.so"}) {
+    for (const std::string name : {"mdp_synthetic.so", "mdp_replay.so"}) {
         const auto result =
             mdp::test::run_to_completion("nm", {"-D", "--defined-only", std::string(MDP_PLUGIN_DIR) + "/" + name});
         INFO(name << ":\n" << result.output);
