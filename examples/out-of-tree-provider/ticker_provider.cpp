@@ -48,7 +48,7 @@ TickerConfig parse_config(std::string_view json_text) {
 class TickerProvider final : public mdp::sdk::Provider {
    public:
     // [control thread] Validates the config; a throw here fails the host's create().
-    TickerProvider(mdp::sdk::Host host, std::string /*instance_name*/, std::string_view config_json)
+    TickerProvider(mdp::sdk::Host host, const std::string& /*instance_name*/, std::string_view config_json)
         : Provider(host), config_(parse_config(config_json)), prices_(config_.symbols.size(), config_.start_price) {}
 
     ~TickerProvider() override { stop(); }

@@ -21,7 +21,7 @@ Recording load(const sdk::Host& host, const RecordingSource& source) {
 
 }  // namespace
 
-ReplayProvider::ReplayProvider(sdk::Host host, std::string /*instance_name*/, std::string_view config_json)
+ReplayProvider::ReplayProvider(sdk::Host host, const std::string& /*instance_name*/, std::string_view config_json)
     : Provider(host), config_(parse_replay_config(config_json, host)), recording_(load(host, config_.source)) {}
 
 void ReplayProvider::start() {

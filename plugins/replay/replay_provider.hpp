@@ -20,7 +20,7 @@ namespace mdp::replay {
 class ReplayProvider final : public sdk::Provider {
    public:
     // Reads the config and the whole recording: a bad one fails create() (and --check-config).
-    ReplayProvider(sdk::Host host, std::string instance_name, std::string_view config_json);
+    ReplayProvider(sdk::Host host, const std::string& instance_name, std::string_view config_json);
     ~ReplayProvider() override { stop(); }
 
     void start() override;

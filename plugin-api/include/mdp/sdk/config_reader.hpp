@@ -249,6 +249,7 @@ class ConfigReader {
     Value choice(const std::string& key, const std::vector<std::pair<std::string, Value>>& choices,
                  std::optional<Value> fallback = std::nullopt) {
         std::vector<std::string> names;
+        names.reserve(choices.size());
         for (const auto& entry : choices) {
             names.push_back(entry.first);
         }
