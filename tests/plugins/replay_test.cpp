@@ -25,7 +25,7 @@ constexpr std::chrono::seconds kPatience{30};
 constexpr std::int64_t kSecond = 1'000'000'000;
 
 std::filesystem::path write_file(const TempDir& dir, const std::string& name, const std::string& text) {
-    const auto path = dir / name;
+    auto path = dir / name;
     std::ofstream(path) << text;
     return path;
 }
