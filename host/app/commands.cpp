@@ -98,8 +98,9 @@ int check_config(const CliOptions& options) {
         for (const auto& sink : config.store.sinks) {
             static_cast<void>(sinks::create_sink(sink));  // validates the sink's keys
         }
-        // Plugins log through spdlog while validating; keep that on stderr.
-        spdlog::set_level(spdlog::level::warn);
+        // Each error is printed once, below, on stderr: log lines (a provider's failed create,
+        // for one) would repeat it on stdout, so only critical ones pass while checking.
+        spdlog::set_level(spdlog::level::critical);
         errors = check_providers(config);
         if (errors.empty() && options.check_sinks) {
             errors = check_sinks(config);

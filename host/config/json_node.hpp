@@ -1,9 +1,13 @@
 #pragma once
-// Typed, path-aware reading of a JSON config object. Every accessor validates type and range
-// and throws ConfigError naming the file and the JSON path (e.g. `providers[1].config.rate`)
-// with what was expected. finish() rejects keys nobody read, so typos never pass silently.
+// Typed, path-aware reading of a JSON config object. The reading itself is the SDK's
+// mdp::sdk::ConfigReader (plugins use the same one, so host and plugin errors read alike);
+// this adds what only the host knows: the file name, and values that an MDP_* environment
+// variable overrode. Every accessor throws ConfigError naming the file and the JSON path
+// (e.g. `store.batch_size`) with what was expected; finish() rejects keys nobody read.
 
 #include "config/config_error.hpp"
+
+#include <mdp/sdk/config_reader.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -12,7 +16,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -35,8 +38,8 @@ class JsonNode {
    public:
     JsonNode(const nlohmann::json& value, std::string path, std::shared_ptr<const ConfigOrigin> origin);
 
-    [[nodiscard]] const std::string& path() const { return path_; }
-    [[nodiscard]] const nlohmann::json& raw() const { return value_; }
+    [[nodiscard]] const std::string& path() const { return reader_.path(); }
+    [[nodiscard]] const nlohmann::json& raw() const { return reader_.raw(); }
     [[nodiscard]] bool has(const std::string& key) const;
 
     // Required/optional members of an object node. Numbers are range-checked (inclusive).
@@ -65,15 +68,20 @@ class JsonNode {
     [[noreturn]] void fail_at(const std::string& key, const std::string& message) const;
 
    private:
-    [[nodiscard]] std::string path_of(const std::string& key) const;
+    // Runs `read` (a call on the SDK reader), turning its ConfigProblem into a ConfigError.
+    template <typename Read>
+    auto reading(Read&& read) const -> decltype(read()) {
+        try {
+            return read();
+        } catch (const sdk::ConfigProblem& problem) {
+            throw ConfigError(origin_->file, describe(problem.path()), problem.message());
+        }
+    }
     [[nodiscard]] std::string describe(const std::string& path) const;
-    const nlohmann::json* member(const std::string& key);
-    void note_key(const std::string& key);  // marks `key` read and tells the key listener
 
-    const nlohmann::json& value_;
-    std::string path_;
+    // mutable: reading marks keys as read, also from const helpers like reading().
+    mutable sdk::ConfigReader reader_;
     std::shared_ptr<const ConfigOrigin> origin_;
-    std::set<std::string> read_keys_;
 };
 
 // A short name of a JSON value's type for messages ("a string", "an array", ...).

@@ -123,7 +123,8 @@ PluginLibrary::~PluginLibrary() {
     }
 }
 
-std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file, const PluginFilePolicy& policy) {
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file, const PluginFilePolicy& policy,
+                                                   mdp_abi_version_t host_version) {
     auto verified = verify_plugin_file(file, policy);
     if (!has_elf_magic(verified->fd())) {
         refuse(file, "not a shared object (no ELF header)");
@@ -145,11 +146,10 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
                          std::to_string(sizeof(mdp_plugin_entry_t)));
     }
     const mdp_plugin_entry_t entry = exported;  // fields beyond ours (newer ABI) are never read
-    if (!mdp_abi_is_compatible(host_abi_version(), entry.abi_version)) {
+    if (!mdp_abi_is_compatible(host_version, entry.abi_version)) {
         refuse(file, "incompatible plugin ABI " + to_string(entry.abi_version) + "; this host implements ABI " +
-                         to_string(host_abi_version()) + " and loads plugins of ABI " +
-                         std::to_string(MDP_ABI_VERSION_MAJOR) + ".0 to " + std::to_string(MDP_ABI_VERSION_MAJOR) +
-                         "." + std::to_string(MDP_ABI_VERSION_MINOR));
+                         to_string(host_version) + " and loads plugins of ABI " + std::to_string(host_version.major) +
+                         ".0 to " + std::to_string(host_version.major) + "." + std::to_string(host_version.minor));
     }
     PluginInfo info = read_descriptor(file, entry.descriptor);
     info.abi_version = entry.abi_version;

@@ -46,7 +46,10 @@ class PluginLibrary {
     // unresolved symbols, no entry symbol, malformed entry, incompatible ABI, init failure,
     // no provider factory.
     // The file is first checked against `policy` (plugin_file_check.hpp).
-    static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file, const PluginFilePolicy& policy);
+    // `host_version` is the ABI this host implements (tests pass an older one to prove that
+    // plugins stay loadable by older hosts).
+    static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file, const PluginFilePolicy& policy,
+                                               mdp_abi_version_t host_version = host_abi_version());
 
     ~PluginLibrary();  // calls deinit(), then unloads
     PluginLibrary(const PluginLibrary&) = delete;

@@ -58,7 +58,8 @@ bool valid_event_type(std::uint16_t type) {
 }  // namespace
 
 ProviderInstance::ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target)
-    : id_(id), config_(std::move(config)), target_(target), state_since_ns_(common::utc_now_ns()) {
+    : id_(id), config_(std::move(config)), target_(target), extensions_(config_.config.origin->file),
+      state_since_ns_(common::utc_now_ns()) {
     host_table_.size = sizeof(mdp_host_t);
     host_table_.abi_version = host_abi_version();
     host_table_.host_data = this;
@@ -112,8 +113,10 @@ bool ProviderInstance::create(std::string& error) {
     std::array<char, kErrorCapacity> buffer{};
     const std::string config_json = config_.config.value.dump();
     const auto* factory = library_->provider_factory();
+    extensions_.clear_config_problem();
     mdp_provider_t* created =
         factory->create(factory, &host_table_, config_.name.c_str(), config_json.c_str(), buffer.data(), buffer.size());
+    config_problem_ = created == nullptr ? extensions_.take_config_problem() : std::nullopt;
     if (created == nullptr || created->size < sizeof(mdp_provider_t) || created->start == nullptr ||
         created->stop == nullptr || created->destroy == nullptr) {
         buffer.back() = '\0';
@@ -454,9 +457,11 @@ void ProviderInstance::report_state_entry(const mdp_host_t* host, int32_t state,
 
 int64_t ProviderInstance::now_ns_entry(const mdp_host_t* /*host*/) { return common::utc_now_ns(); }
 
-const void* ProviderInstance::get_extension_entry(const mdp_host_t* /*host*/, const char* /*extension_id*/) {
-    return nullptr;  // no host extensions in ABI 1.x yet
+const void* ProviderInstance::get_extension_entry(const mdp_host_t* host, const char* extension_id) {
+    return self(host).extensions_.find(extension_id);
 }
+
+HostExtensions& host_extensions_of(const mdp_host_t* host) { return ProviderInstance::self(host).extensions_; }
 
 // ---------------------------------------------------------------- reporting
 

@@ -9,6 +9,7 @@
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/rate_receiver.hpp"
 #include "pipeline/store_queue.hpp"
+#include "plugins/host_extensions.hpp"
 #include "plugins/plugin_library.hpp"
 #include "plugins/provider_state.hpp"
 
@@ -50,6 +51,9 @@ class ProviderInstance final : public pipeline::RateReceiver {
     // reason as the failed state's detail (also returned in `error`).
     void attach(std::shared_ptr<PluginLibrary> library);
     bool create(std::string& error);
+    // [control-thread] What the plugin named through MDP_HOST_CONFIG_PROBLEM_ID during the
+    // last failed create(), if it did.
+    [[nodiscard]] const std::optional<ReportedConfigProblem>& config_problem() const { return config_problem_; }
     // start() and stop() wait at most restart.start_timeout_ms / stop_timeout_ms for the
     // plugin; one that does not return is abandoned: failed, never called again (hung()).
     bool start(std::string& error);
@@ -99,6 +103,7 @@ class ProviderInstance final : public pipeline::RateReceiver {
     [[nodiscard]] app::ProviderSnapshot snapshot() const;
 
    private:
+    friend HostExtensions& host_extensions_of(const mdp_host_t* host);
     static ProviderInstance& self(const mdp_host_t* host);
     static int32_t publish_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
                                  mdp_publish_result_t* result);
@@ -132,6 +137,8 @@ class ProviderInstance final : public pipeline::RateReceiver {
     config::ProviderConfig config_;
     const PublishTarget target_;
     mdp_host_t host_table_{};
+    HostExtensions extensions_;
+    std::optional<ReportedConfigProblem> config_problem_;
     std::shared_ptr<PluginLibrary> library_;
     mdp_provider_t* provider_ = nullptr;
     bool started_ = false;

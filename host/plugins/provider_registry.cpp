@@ -3,25 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 
 namespace mdp::plugins {
-
-namespace {
-
-// True when `message` starts with "<key path>: ", e.g. "symbols[2]: expected a string".
-bool starts_with_key_path(const std::string& message) {
-    const auto colon = message.find(": ");
-    if (colon == std::string::npos || colon == 0) {
-        return false;
-    }
-    return std::all_of(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(colon), [](unsigned char c) {
-        return std::isalnum(c) != 0 || c == '_' || c == '.' || c == '[' || c == ']' || c == '-';
-    });
-}
-
-}  // namespace
 
 ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarget target) : target_(target) {
     std::uint32_t id = 0;
@@ -41,11 +25,14 @@ ProviderRegistry::~ProviderRegistry() {
     }
 }
 
-std::string ProviderRegistry::describe_config_error(const config::ProviderConfig& provider, const std::string& error) {
+std::string ProviderRegistry::describe_config_error(const ProviderInstance& instance, const std::string& error) {
+    const config::ProviderConfig& provider = instance.config();
     const std::string& file = provider.config.origin->file;
-    if (starts_with_key_path(error)) {
-        return file + ": " + provider.config.path + "." + error;
+    if (const auto& problem = instance.config_problem()) {
+        return file + ": " + join_config_path(provider.config.path, problem->json_path) + ": " + problem->message;
     }
+    // A plugin that does not name the value (an older SDK, a C plugin): its text as a whole
+    // is about the config object.
     return file + ": " + provider.config.path + ": " + error;
 }
 
@@ -56,7 +43,7 @@ std::string ProviderRegistry::probe(PluginCatalog& catalog, const config::Provid
         instance.attach(library);
         std::string error;
         if (!instance.create(error)) {
-            return describe_config_error(provider, error);
+            return describe_config_error(instance, error);
         }
         return "";
     } catch (const PluginLoadError& error) {
@@ -86,7 +73,7 @@ std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
             instance->fail(error);
         }
         if (error.empty() && !instance->create(error)) {
-            error = describe_config_error(instance->config(), error);
+            error = describe_config_error(*instance, error);
         }
         if (!error.empty()) {
             spdlog::error("provider {}: {}", instance->name(), error);

@@ -56,9 +56,10 @@ class ProviderRegistry {
     // created. Readers on other threads see it once this returns.
     ProviderInstance& add(const config::ProviderConfig& provider);
 
-    // "<file>: providers[<i>].config.<plugin's message>" when the plugin's error starts with a
-    // key path, else "<file>: providers[<i>].config: <message>".
-    static std::string describe_config_error(const config::ProviderConfig& provider, const std::string& error);
+    // After a failed create(): "<file>: providers[<i>].config.<path>: <message>" when the
+    // plugin named the value (MDP_HOST_CONFIG_PROBLEM_ID), else
+    // "<file>: providers[<i>].config: <error>".
+    static std::string describe_config_error(const ProviderInstance& instance, const std::string& error);
 
    private:
     PublishTarget target_;

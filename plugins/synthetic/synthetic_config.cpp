@@ -1,10 +1,8 @@
 #include "synthetic_config.hpp"
 
-#include <nlohmann/json.hpp>
+#include <mdp/sdk/config_reader.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cmath>
 #include <limits>
 #include <set>
 
@@ -14,10 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 10> kKnownKeys = {
-    "symbols",    "rate_per_symbol",       "trade_ratio", "seed",       "start_price",
-    "volatility", "bar_intervals_seconds", "batch_size",  "max_events", "threads"};
-
 // Longest bar interval accepted: one week, so interval_ns stays far from overflow.
 constexpr std::int64_t kMaxBarIntervalSeconds = std::int64_t{7} * 24 * 3600;
 // A mid price above this is not a realistic instrument and risks overflowing tick math.
@@ -25,185 +19,117 @@ constexpr double kMaxStartPrice = 1e9;
 // A per-event relative stdev above 10% would make the walk meaningless.
 constexpr double kMaxVolatility = 0.1;
 
-// How a value reads in an error message: scalars verbatim (strings quoted, shortened),
-// containers by kind.
-std::string describe_found(const json& value) {
-    switch (value.type()) {
-        case json::value_t::object:
-            return "an object";
-        case json::value_t::array:
-            return "an array";
-        case json::value_t::string: {
-            std::string text = value.get<std::string>();
-            if (text.size() > 40) {
-                text = text.substr(0, 37) + "...";
-            }
-            return json(text).dump();
-        }
-        default:
-            return value.dump();
-    }
-}
-
-[[noreturn]] void fail(const std::string& path, const std::string& expected, const json& found) {
-    throw ConfigProblem(path + ": expected " + expected + ", found " + describe_found(found));
-}
-
-std::string known_keys_text() {
-    std::string text;
-    for (const auto key : kKnownKeys) {
-        text += (text.empty() ? "" : ", ") + std::string(key);
-    }
-    return text;
-}
-
-double read_number(const json& value, const std::string& key, double min, double max, const std::string& expected) {
-    if (!value.is_number()) {
-        fail(key, expected, value);
-    }
-    const double number = value.get<double>();
-    if (!std::isfinite(number) || number < min || number > max) {
-        fail(key, expected, value);
-    }
-    return number;
-}
-
-// Integers must be JSON integers (1.5 and 2.0 are rejected: a count is never fractional).
-std::uint64_t read_unsigned(const json& value, const std::string& key, std::uint64_t min, std::uint64_t max,
+// A JSON integer within [min, max] (1.5 and 2.0 are rejected: a count is never fractional),
+// with this provider's own wording of what is expected.
+std::uint64_t read_unsigned(const json& value, const std::string& path, std::uint64_t min, std::uint64_t max,
                             const std::string& expected) {
-    if (value.is_number_unsigned()) {
-        const auto number = value.get<std::uint64_t>();
-        if (number >= min && number <= max) {
-            return number;
-        }
-    } else if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
-        const auto number = static_cast<std::uint64_t>(value.get<std::int64_t>());
-        if (number >= min && number <= max) {
-            return number;
-        }
+    const bool in_range =
+        (value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0)) &&
+        value.get<std::uint64_t>() >= min && value.get<std::uint64_t>() <= max;
+    if (!in_range) {
+        throw ConfigProblem(path, "expected " + expected + ", found " + sdk::describe_json_value(value));
     }
-    fail(key, expected, value);
+    return value.get<std::uint64_t>();
 }
 
-std::vector<std::string> read_symbols(const json& value) {
+std::optional<std::uint64_t> optional_unsigned(sdk::ConfigReader& reader, const std::string& key, std::uint64_t min,
+                                               std::uint64_t max, const std::string& expected) {
+    const json* value = reader.member(key);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    return read_unsigned(*value, reader.path_of(key), min, max, expected);
+}
+
+double optional_number(sdk::ConfigReader& reader, const std::string& key, double min, double max, double fallback,
+                       const std::string& expected) {
+    const json* value = reader.member(key);
+    if (value == nullptr) {
+        return fallback;
+    }
+    if (!value->is_number() || !(value->get<double>() >= min && value->get<double>() <= max)) {
+        reader.fail_at(key, expected, *value);
+    }
+    return value->get<double>();
+}
+
+std::vector<std::string> read_symbols(sdk::ConfigReader& reader) {
     const std::string expected = "a non-empty list of symbol strings";
-    if (!value.is_array() || value.empty()) {
-        fail("symbols", expected, value);
+    const json* value = reader.member("symbols");
+    if (value == nullptr) {
+        reader.fail_at("symbols", expected + ", found nothing (the key is required)");
+    }
+    if (!value->is_array() || value->empty()) {
+        reader.fail_at("symbols", expected, *value);
     }
     std::vector<std::string> symbols;
     std::set<std::string> seen;
-    for (std::size_t index = 0; index < value.size(); ++index) {
-        const json& element = value[index];
-        const std::string path = "symbols[" + std::to_string(index) + "]";
-        if (!element.is_string() || element.get<std::string>().empty() ||
-            element.get<std::string>().size() > kMaxSymbolLength) {
-            fail(path, "a non-empty string of at most " + std::to_string(kMaxSymbolLength) + " characters", element);
+    for (const auto& element : reader.elements("symbols")) {
+        if (!element.value.is_string() || element.value.get<std::string>().empty() ||
+            element.value.get<std::string>().size() > kMaxSymbolLength) {
+            throw ConfigProblem(element.path, "expected a non-empty string of at most " +
+                                                  std::to_string(kMaxSymbolLength) + " characters, found " +
+                                                  sdk::describe_json_value(element.value));
         }
-        std::string symbol = element.get<std::string>();
-        if (!seen.insert(symbol).second) {
-            fail(path, "a symbol not listed before", element);
+        if (!seen.insert(element.value.get<std::string>()).second) {
+            throw ConfigProblem(
+                element.path, "expected a symbol not listed before, found " + sdk::describe_json_value(element.value));
         }
-        symbols.push_back(std::move(symbol));
+        symbols.push_back(element.value.get<std::string>());
     }
     return symbols;
 }
 
-std::vector<std::int64_t> read_bar_intervals(const json& value) {
-    const std::string expected = "a list of positive integers (seconds)";
-    if (!value.is_array()) {
-        fail("bar_intervals_seconds", expected, value);
+std::vector<std::int64_t> read_bar_intervals(sdk::ConfigReader& reader, std::vector<std::int64_t> fallback) {
+    if (!reader.has("bar_intervals_seconds")) {
+        reader.accept("bar_intervals_seconds");
+        return fallback;
     }
     std::vector<std::int64_t> intervals;
-    for (std::size_t index = 0; index < value.size(); ++index) {
-        const std::string path = "bar_intervals_seconds[" + std::to_string(index) + "]";
+    for (const auto& element : reader.elements("bar_intervals_seconds", "a list of positive integers (seconds)")) {
         const auto seconds = static_cast<std::int64_t>(
-            read_unsigned(value[index], path, 1, kMaxBarIntervalSeconds,
+            read_unsigned(element.value, element.path, 1, kMaxBarIntervalSeconds,
                           "an integer number of seconds between 1 and " + std::to_string(kMaxBarIntervalSeconds)));
         if (std::find(intervals.begin(), intervals.end(), seconds) != intervals.end()) {
-            fail(path, "an interval not listed before", value[index]);
+            throw ConfigProblem(element.path, "expected an interval not listed before, found " +
+                                                  sdk::describe_json_value(element.value));
         }
         intervals.push_back(seconds);
     }
     return intervals;
 }
 
-json parse_object(std::string_view json_text) {
-    json document;
-    try {
-        document = json::parse(json_text.empty() ? std::string_view("{}") : json_text);
-    } catch (const json::parse_error& error) {
-        // No key to name: the host then reports the error at the config object itself.
-        throw ConfigProblem(std::string("expected a JSON object (") + error.what() + ")");
-    }
-    if (document.is_null()) {
-        return json::object();
-    }
-    if (!document.is_object()) {
-        throw ConfigProblem("expected an object with the synthetic provider's settings, found " +
-                            describe_found(document));
-    }
-    return document;
-}
-
-void reject_unknown_keys(const json& document) {
-    for (const auto& [key, value] : document.items()) {
-        if (std::find(kKnownKeys.begin(), kKnownKeys.end(), key) == kKnownKeys.end()) {
-            throw ConfigProblem(key + ": unknown key (expected one of " + known_keys_text() + ")");
-        }
-    }
-}
-
 }  // namespace
 
 SyntheticConfig parse_synthetic_config(std::string_view json_text) {
-    const json document = parse_object(json_text);
-    reject_unknown_keys(document);
-
+    const json document = sdk::ConfigReader::parse(json_text);
+    sdk::ConfigReader reader(document);
     SyntheticConfig config;
-    if (!document.contains("symbols")) {
-        throw ConfigProblem(
-            "symbols: expected a non-empty list of symbol strings, found nothing (the key is required)");
-    }
-    config.symbols = read_symbols(document.at("symbols"));
-
-    if (document.contains("rate_per_symbol")) {
-        config.rate_per_symbol = read_number(document.at("rate_per_symbol"), "rate_per_symbol", 0.0, 1e9,
+    config.symbols = read_symbols(reader);
+    config.rate_per_symbol = optional_number(reader, "rate_per_symbol", 0.0, 1e9, config.rate_per_symbol,
                                              "a number of events per second >= 0 (0 = unthrottled)");
-    }
-    if (document.contains("trade_ratio")) {
-        config.trade_ratio =
-            read_number(document.at("trade_ratio"), "trade_ratio", 0.0, 1.0, "a number between 0 and 1");
-    }
-    if (document.contains("seed")) {
-        config.seed = read_unsigned(document.at("seed"), "seed", 0, std::numeric_limits<std::uint64_t>::max(),
-                                    "a non-negative integer");
-    }
-    if (document.contains("start_price")) {
-        config.start_price = read_number(document.at("start_price"), "start_price", 0.0001, kMaxStartPrice,
+    config.trade_ratio =
+        optional_number(reader, "trade_ratio", 0.0, 1.0, config.trade_ratio, "a number between 0 and 1");
+    config.seed =
+        optional_unsigned(reader, "seed", 0, std::numeric_limits<std::uint64_t>::max(), "a non-negative integer");
+    config.start_price = optional_number(reader, "start_price", 0.0001, kMaxStartPrice, config.start_price,
                                          "a price between 0.0001 and 1e9");
-    }
-    if (document.contains("volatility")) {
-        config.volatility = read_number(document.at("volatility"), "volatility", 0.0, kMaxVolatility,
+    config.volatility = optional_number(reader, "volatility", 0.0, kMaxVolatility, config.volatility,
                                         "a relative standard deviation per event between 0 and 0.1");
-    }
-    if (document.contains("bar_intervals_seconds")) {
-        config.bar_intervals_seconds = read_bar_intervals(document.at("bar_intervals_seconds"));
-    }
-    if (document.contains("batch_size")) {
-        config.batch_size =
-            static_cast<std::uint32_t>(read_unsigned(document.at("batch_size"), "batch_size", 1, kMaxBatchSize,
-                                                     "an integer between 1 and " + std::to_string(kMaxBatchSize)));
-    }
-    if (document.contains("max_events")) {
-        config.max_events = read_unsigned(document.at("max_events"), "max_events", 0,
-                                          std::numeric_limits<std::uint64_t>::max(), "a non-negative integer");
-    }
-    if (document.contains("threads")) {
-        const std::uint64_t limit = std::min<std::uint64_t>(kMaxThreads, config.symbols.size());
-        config.threads = static_cast<std::uint32_t>(
-            read_unsigned(document.at("threads"), "threads", 1, limit,
-                          "an integer between 1 and " + std::to_string(limit) + " (at most one thread per symbol)"));
-    }
+    config.bar_intervals_seconds = read_bar_intervals(reader, config.bar_intervals_seconds);
+    config.batch_size =
+        static_cast<std::uint32_t>(optional_unsigned(reader, "batch_size", 1, kMaxBatchSize,
+                                                     "an integer between 1 and " + std::to_string(kMaxBatchSize))
+                                       .value_or(config.batch_size));
+    config.max_events =
+        optional_unsigned(reader, "max_events", 0, std::numeric_limits<std::uint64_t>::max(), "a non-negative integer");
+    const std::uint64_t max_threads = std::min<std::uint64_t>(kMaxThreads, config.symbols.size());
+    config.threads =
+        static_cast<std::uint32_t>(optional_unsigned(reader, "threads", 1, max_threads,
+                                                     "an integer between 1 and " + std::to_string(max_threads) +
+                                                         " (at most one thread per symbol)")
+                                       .value_or(config.threads));
+    reader.finish();
     return config;
 }
 

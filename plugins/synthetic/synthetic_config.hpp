@@ -7,9 +7,10 @@
 // `providers[<i>].config.`. An error about the config object as a whole (not JSON, not an
 // object) names no key. Unknown keys are errors, so typos never pass silently.
 
+#include <mdp/sdk/config_problem.hpp>
+
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,11 +37,8 @@ struct SyntheticConfig {
     [[nodiscard]] bool unthrottled() const noexcept { return rate_per_symbol == 0.0; }
 };
 
-// Thrown for invalid settings; what() is the `<key>: expected ...` message.
-class ConfigProblem : public std::runtime_error {
-   public:
-    using std::runtime_error::runtime_error;
-};
+// Thrown for invalid settings: the SDK's one config error (path and message as data).
+using ConfigProblem = sdk::ConfigProblem;
 
 // Parses and validates `json_text` (the provider's "config" object; empty text or `null`
 // count as `{}`). Throws ConfigProblem.

@@ -78,8 +78,8 @@ void SyntheticProvider::start_workers() {
              << (config_.unthrottled() ? std::string("unthrottled")
                                        : format_number(config_.rate_per_symbol) + " ev/s per symbol")
              << ", seed " << seed_ << ", " << config_.threads << " thread(s), batch " << config_.batch_size;
-    host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': " + settings.str());
-    report(MDP_STATE_RUNNING, streaming_detail(host_.rate_scale()));
+    host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': " + settings.str());
+    report(sdk::State::running, streaming_detail(host_.rate_scale()));
 
     workers_.reserve(config_.threads);
     for (std::size_t index = 0; index < config_.threads; ++index) {
@@ -185,8 +185,8 @@ void SyntheticProvider::finish_worker() {
     // The last worker to run out of budget reports, so the count is final.
     if (finished_workers_.fetch_add(1) + 1 == config_.threads) {
         const std::string detail = "finished: " + std::to_string(published_.load()) + " events";
-        host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': " + detail);
-        report(MDP_STATE_RUNNING, detail);
+        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': " + detail);
+        report(sdk::State::running, detail);
     }
 }
 
@@ -194,10 +194,10 @@ void SyntheticProvider::report_scale(double scale) {
     if (budget_.exhausted()) {
         return;  // "finished" stays the detail
     }
-    report(MDP_STATE_RUNNING, streaming_detail(scale));
+    report(sdk::State::running, streaming_detail(scale));
 }
 
-void SyntheticProvider::report(int state, const std::string& detail) {
+void SyntheticProvider::report(sdk::State state, const std::string& detail) {
     std::lock_guard lock(report_mutex_);
     if (detail == last_detail_) {
         return;
@@ -206,10 +206,10 @@ void SyntheticProvider::report(int state, const std::string& detail) {
     const bool was_paused = last_detail_.starts_with(kPausedPrefix);
     const bool is_paused = detail.starts_with(kPausedPrefix);
     if (is_paused) {
-        host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': " + detail + "; " +
-                                    std::to_string(published_.load()) + " events published so far");
+        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': " + detail + "; " +
+                                           std::to_string(published_.load()) + " events published so far");
     } else if (was_paused) {
-        host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': resumed: " + detail);
+        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': resumed: " + detail);
     }
     last_detail_ = detail;
     host_.report_state(state, detail);

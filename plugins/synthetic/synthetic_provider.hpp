@@ -53,7 +53,7 @@ class SyntheticProvider final : public sdk::Provider {
     void finish_worker();
 
     void report_scale(double scale);
-    void report(int state, const std::string& detail);
+    void report(sdk::State state, const std::string& detail);
     [[nodiscard]] std::string streaming_detail(double scale) const;
 
     sdk::Host host_;

@@ -51,17 +51,17 @@ TEST_CASE("malformed JSON names the file, line and column", "[config]") {
 TEST_CASE("a wrong type names the JSON path and what was expected", "[config]") {
     CHECK_THAT(
         error_of(R"({"store": {"queue_capacity": "big"}})"),
-        Catch::Contains("store.queue_capacity: expected an integer from 1 to") && Catch::Contains("found a string"));
+        Catch::Contains("store.queue_capacity: expected an integer from 1 to") && Catch::Contains(R"(found "big")"));
     CHECK_THAT(error_of(R"({"http": {"port": 70000}})"),
                Catch::Contains("http.port: expected an integer from 0 to 65535, found 70000"));
     CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x"}, {"name": "b", "plugin": 5}]})"),
-               Catch::Contains("providers[1].plugin: expected a string, found an integer"));
+               Catch::Contains("providers[1].plugin: expected a string, found 5"));
 }
 
 TEST_CASE("an unknown key is rejected with the keys that are allowed", "[config]") {
-    CHECK_THAT(
-        error_of(R"({"store": {"queue_capacty": 5}})"),
-        Catch::Contains("store.queue_capacty: unknown key; expected one of") && Catch::Contains("\"queue_capacity\""));
+    CHECK_THAT(error_of(R"({"store": {"queue_capacty": 5}})"),
+               Catch::Contains("store.queue_capacty: unknown key; expected one of") &&
+                   Catch::Contains(R"((did you mean "queue_capacity"?))"));
     CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "enable": true}]})"),
                Catch::Contains("providers[0].enable: unknown key"));
 }

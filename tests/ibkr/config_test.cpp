@@ -98,17 +98,17 @@ TEST_CASE("bad values name their key path and what was expected", "[ibkr][config
     CHECK(problem_of(R"({"market_data_type": 5, "contracts": ["A"]})")
               .starts_with("market_data_type: expected 1 (live), 2 (frozen), 3 (delayed)"));
     CHECK(problem_of(R"({"max_messages_per_second": 60, "contracts": ["A"]})") ==
-          "max_messages_per_second: expected a number from 1.0 to 50.0, found 60");
+          "max_messages_per_second: expected a number from 1 to 50, found 60");
     CHECK(problem_of(R"({"reconnect": {"initial_delay_ms": 500, "max_delay_ms": 100}, "contracts": ["A"]})") ==
           "reconnect.max_delay_ms: expected a value >= initial_delay_ms (500), found 100");
     CHECK(problem_of(R"({"reconnect": {"jiter": 0.1}, "contracts": ["A"]})")
               .starts_with("reconnect.jiter: unknown key; expected one of"));
     CHECK(problem_of(R"({"contract": ["A"]})") ==
-          "contracts: expected a non-empty array of contracts (this key is required)");
+          "contracts: expected a non-empty array of contracts, found nothing (the key is required)");
     CHECK(problem_of(R"({"contracts": []})") == "contracts: expected a non-empty array of contracts, found an array");
     CHECK(problem_of(R"({"contracts": [42]})") == "contracts[0]: expected a symbol or a contract object, found 42");
     CHECK(problem_of(R"({"contracts": [{"sec_type": "STK"}]})") ==
-          "contracts[0].symbol: expected a string (this key is required)");
+          "contracts[0].symbol: expected a string, found nothing (the key is required)");
     CHECK(problem_of(R"({"contracts": [{"symbol": "ES", "sec_type": "FUT"}]})") ==
           "contracts[0].last_trade_date: expected YYYYMM or YYYYMMDD for sec_type FUT (or give local_symbol/con_id)");
     CHECK(problem_of(R"({"contracts": [{"symbol": "SPY", "sec_type": "OPT", "last_trade_date": "20250620"}]})") ==
@@ -126,8 +126,10 @@ TEST_CASE("bad values name their key path and what was expected", "[ibkr][config
     CHECK(problem_of(R"({"contracts": ["A"], "generic_ticks": "233;236"})")
               .starts_with("generic_ticks: expected comma-separated generic tick numbers"));
     CHECK(problem_of(R"({"contracts": ["A"], "hots": "x"})").starts_with("hots: unknown key; expected one of"));
-    CHECK(problem_of("{not json").starts_with("config: expected valid JSON"));
-    CHECK(problem_of("[1]") == "config: expected an object, found an array");
+    CHECK(problem_of(R"({"contracts": ["A"], "hots": "x"})").ends_with(R"((did you mean "host"?))"));
+    // About the config object as a whole: no path (the host names the object itself).
+    CHECK(problem_of("{not json").starts_with("expected a JSON object ("));
+    CHECK(problem_of("[1]") == "expected an object, found an array");
 }
 
 TEST_CASE("RTVolume is detected in the generic tick list", "[ibkr][config]") {

@@ -58,6 +58,14 @@ TEST_CASE("an out-of-tree provider builds against the installed plugin API and r
     CHECK(listing.at("mdp_ticker.so").find("id: ticker") != std::string::npos);
     CHECK(listing.at("mdp_ticker.so").find("version: 1.0.0") != std::string::npos);
     CHECK(listing.at("mdp_ticker.so").find("loadable: yes") != std::string::npos);
+    CHECK(listing.at("mdp_ticker.so").find("url: https://example.com/mdp-ticker") != std::string::npos);
+
+    // The installed helper exports exactly the entry symbol, nothing of libstdc++.
+    const auto symbols = run_to_completion("nm", {"-D", "--defined-only", (build / "mdp_ticker.so").string()});
+    INFO(symbols.output);
+    REQUIRE(symbols.exit_code == 0);
+    CHECK(lines_containing(symbols.output, {" "}).size() == 1);
+    CHECK(symbols.output.find(" mdp_plugin_entry") != std::string::npos);
 
     // 4. Its config errors reach --check-config with the path inside the config.
     nlohmann::json config = {
@@ -70,8 +78,10 @@ TEST_CASE("an out-of-tree provider builds against the installed plugin API and r
     const auto checked = run_to_completion(MDP_HOST_BINARY, {"--check-config", "--config", bad.string()});
     INFO(checked.output);
     CHECK(checked.exit_code == 2);
-    CHECK(checked.output.find(R"(providers[0].config.interval_ms: expected an integer number of milliseconds)") !=
-          std::string::npos);
+    CHECK(
+        lines_containing(checked.output, {R"(providers[0].config.interval_ms: expected an integer from 10 to 3600000, )"
+                                          R"(found "fast")"})
+            .size() == 1);
 
     // 5. Run it until a few ticks are stored, then stop it and compare.
     config["providers"][0]["config"]["interval_ms"] = 50;

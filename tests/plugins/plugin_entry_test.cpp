@@ -2,12 +2,16 @@
 // SDK macro (synthetic) and a hand-written C entry (c_provider) put there, and that the
 // entry functions tolerate unknown and NULL ids.
 #include "abi_layout.h"
+#include "child_process.hpp"
+
+#include <mdp/plugin.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <dlfcn.h>
 
 #include <array>
+#include <sstream>
 #include <memory>
 #include <string>
 
@@ -38,7 +42,8 @@ TEST_CASE("plugin entry: the SDK macro exports a complete entry for this ABI", "
     const mdp_plugin_entry_t& entry = entry_of(library);
     CHECK(entry.size == sizeof(mdp_plugin_entry_t));
     CHECK(entry.abi_version.major == MDP_ABI_VERSION_MAJOR);
-    CHECK(entry.abi_version.minor == MDP_ABI_VERSION_MINOR);
+    // Without a url the plugin needs nothing newer than 1.0, so that is what the SDK stamps.
+    CHECK(entry.abi_version.minor == 0);
     REQUIRE(entry.descriptor != nullptr);
     CHECK(entry.descriptor->size == sizeof(mdp_plugin_descriptor_t));
     CHECK(std::string(entry.descriptor->id) == "synthetic");
@@ -55,6 +60,14 @@ TEST_CASE("plugin entry: the SDK macro exports a complete entry for this ABI", "
     std::array<char, 256> error{};
     CHECK(factory->create(factory, nullptr, "x", nullptr, error.data(), error.size()) == nullptr);
     CHECK(std::string(error.data()).rfind("symbols: ", 0) == 0);
+}
+
+TEST_CASE("plugin entry: the SDK stamps the oldest ABI minor the plugin needs", "[abi][sdk][entry]") {
+    using mdp::sdk::detail::make_descriptor;
+    using mdp::sdk::detail::stamped_abi_version;
+    static_assert(stamped_abi_version(make_descriptor("a", "A", "1", "v", "d")).minor == 0);
+    static_assert(stamped_abi_version(make_descriptor("a", "A", "1", "v", "d", "https://x")).minor == 1);
+    static_assert(stamped_abi_version(make_descriptor("a", "A", "1", "v", "d")).patch == 0);
 }
 
 TEST_CASE("plugin entry: the C plugin's hand-written entry", "[abi][entry][c]") {
@@ -79,4 +92,21 @@ TEST_CASE("plugin entry: the older-minor plugin declares ABI 1.0 with the 1.0 de
     REQUIRE(entry.descriptor != nullptr);
     CHECK(entry.descriptor->size == MDP_PLUGIN_DESCRIPTOR_SIZE_1_0);
     CHECK(mdp_abi_is_compatible(mdp_abi_version_t MDP_ABI_VERSION_INIT, entry.abi_version));
+}
+
+TEST_CASE("plugin entry: bundled plugins export mdp_plugin_entry and nothing else", "[abi][entry][exports]") {
+    for (const std::string name : {"mdp_synthetic.so", "mdp_replay.so"}) {
+        const auto result =
+            mdp::test::run_to_completion("nm", {"-D", "--defined-only", std::string(MDP_PLUGIN_DIR) + "/" + name});
+        INFO(name << ":\n" << result.output);
+        REQUIRE(result.exit_code == 0);
+        std::istringstream lines(result.output);
+        std::vector<std::string> symbols;
+        for (std::string line; std::getline(lines, line);) {
+            if (!line.empty()) {
+                symbols.push_back(line.substr(line.rfind(' ') + 1));
+            }
+        }
+        CHECK(symbols == std::vector<std::string>{"mdp_plugin_entry"});
+    }
 }

@@ -91,9 +91,10 @@ TEST_CASE("synthetic config: errors name the key and what was expected", "[synth
         {R"({"symbols": ["A", "B"], "threads": 3})",
          "threads: expected an integer between 1 and 2 (at most one thread per symbol), found 3"},
         {R"({"symbols": ["A"], "threads": 0})", "threads: expected an integer between 1 and 1"},
-        {R"({"symbols": ["A"], "rate": 5})", "rate: unknown key (expected one of symbols, rate_per_symbol, "},
+        {R"({"symbols": ["A"], "rate": 5})", R"(rate: unknown key; expected one of "bar_intervals_seconds", )"},
+        {R"({"symbols": ["A"], "rate_per_symbl": 5})", R"(rate_per_symbl: unknown key; expected one of )"},
         // About the whole object: no key (the host then names the config object itself).
-        {R"([1, 2])", "expected an object with the synthetic provider's settings, found an array"},
+        {R"([1, 2])", "expected an object, found an array"},
         {R"({"symbols": )", "expected a JSON object ("},
     }));
     INFO("config " << json);

@@ -56,8 +56,10 @@ TEST_CASE("sink factory errors name the file and JSON path", "[sinks][factory]")
     };
     CHECK(error_of({{"type", "sqlite"}, {"path", "x.sqlite"}, {"jurnal_mode", "WAL"}}) ==
           "etc/mdp.json: store.sinks[2].jurnal_mode: unknown key; expected one of \"busy_timeout_ms\", "
-          "\"journal_mode\", \"name\", \"path\", \"synchronous\", \"type\"");
-    CHECK_THAT(error_of({{"type", "sqlite"}}), Catch::StartsWith("etc/mdp.json: store.sinks[2].path: required"));
+          "\"journal_mode\", \"name\", \"path\", \"synchronous\", \"type\" (did you mean \"journal_mode\"?)");
+    CHECK_THAT(
+        error_of({{"type", "sqlite"}}),
+        Catch::StartsWith("etc/mdp.json: store.sinks[2].path: expected a string, found nothing (the key is required)"));
     CHECK_THAT(error_of({{"type", "sqlite"}, {"path", "x"}, {"busy_timeout_ms", "soon"}}),
                Catch::StartsWith("etc/mdp.json: store.sinks[2].busy_timeout_ms: expected an integer"));
     CHECK_THAT(error_of({{"type", "sqlite"}, {"path", "x"}, {"journal_mode", "wal2"}}),

@@ -4,31 +4,62 @@
 //
 //   class MyProvider : public mdp::sdk::Provider {
 //    public:
-//     MyProvider(mdp::sdk::Host host, std::string instance_name, std::string_view config_json);
+//     MyProvider(mdp::sdk::Host host, std::string instance_name, std::string_view config_json)
+//         : Provider(host) { ... }   // validate the config; throw ConfigProblem to reject it
 //     void start() override;   // throw to fail start; the message reaches the status page
 //     void stop() override;    // join your threads
 //   };
-//   MDP_PLUGIN(MyProvider, "my-id", "My provider", "1.0.0", "Vendor", "What it does")
+//   MDP_PLUGIN(MyProvider, "my-id", "My provider", "1.0.0", "Vendor", "What it does",
+//              "https://example.com/docs")   // the url is optional
 //
 // Exceptions never cross the C boundary: the adapters below turn them into error returns
-// (create/start) or host log messages (stop/feedback). Nothing here allocates on the
-// publish path.
+// (create/start) or host log messages (stop/feedback); a ConfigProblem thrown by the
+// constructor also reaches the host with its JSON path as data (MDP_HOST_CONFIG_PROBLEM_ID).
+// Nothing here allocates on the publish path. docs/writing-a-provider.md is the reference.
 #ifndef MDP_PLUGIN_HPP
 #define MDP_PLUGIN_HPP
 
 #include <mdp/plugin_api.h>
+#include <mdp/sdk/config_problem.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <thread>
 
+// The ABI minor this plugin needs: the oldest whose structs it fills in. Define it (before
+// including this header, or with mdp_add_provider_plugin(... ABI_MINOR n)) only when the
+// plugin uses something newer than what MDP_PLUGIN works out by itself; see
+// detail::stamped_abi_version below.
+#ifndef MDP_PLUGIN_ABI_MINOR
+#define MDP_PLUGIN_ABI_MINOR 0
+#endif
+static_assert(MDP_PLUGIN_ABI_MINOR <= MDP_ABI_VERSION_MINOR, "MDP_PLUGIN_ABI_MINOR is newer than this SDK");
+
 namespace mdp::sdk {
+
+// Log levels of Host::log (the C ABI's MDP_LOG_* values).
+enum class LogLevel : std::int32_t {
+    trace = MDP_LOG_TRACE,
+    debug = MDP_LOG_DEBUG,
+    info = MDP_LOG_INFO,
+    warn = MDP_LOG_WARN,
+    error = MDP_LOG_ERROR,
+};
+
+// The states a provider reports with Host::report_state (the host sets the others:
+// loaded, starting, stopping, stopped).
+enum class State : std::int32_t {
+    running = MDP_STATE_RUNNING,  // producing (or idle by design, e.g. a finished replay)
+    degraded = MDP_STATE_DEGRADED,  // alive but not delivering, e.g. reconnecting
+    failed = MDP_STATE_FAILED,  // gave up; the detail is shown as the error
+};
 
 // Copies `text` into a fixed-size C char array, truncating and always terminating.
 template <std::size_t N>
@@ -50,10 +81,13 @@ inline void write_error(char* buffer, std::size_t capacity, std::string_view mes
     buffer[length] = '\0';
 }
 
+// What one Host::publish call did.
 struct PublishResult {
-    std::uint32_t accepted = 0;
-    int level = MDP_LEVEL_OK;
-    double rate_scale = 1.0;
+    std::int32_t code = MDP_OK;  // MDP_ERROR: the host rejected the call as malformed
+    std::uint32_t accepted = 0;  // records the queue took; the rest were dropped (counted)
+    int level = MDP_LEVEL_OK;  // backpressure level right after the call (MDP_LEVEL_*)
+    double rate_scale = 1.0;  // this provider's rate scale right after the call
+    [[nodiscard]] bool ok() const noexcept { return code == MDP_OK; }
 };
 
 // Thin value wrapper over the host services table; cheap to copy. Valid from the
@@ -67,23 +101,56 @@ class Host {
     PublishResult publish(std::span<const mdp_event_t> events) const noexcept {
         mdp_publish_result_t result{};
         result.size = sizeof(result);
+        std::int32_t code = MDP_OK;
         if (events.empty()) {
             result.rate_scale = rate_scale();
         } else {
-            host_->publish(host_, events.data(), static_cast<std::uint32_t>(events.size()), &result);
+            code = host_->publish(host_, events.data(), static_cast<std::uint32_t>(events.size()), &result);
         }
-        return {result.accepted, result.level, result.rate_scale};
+        return {code, result.accepted, result.level, result.rate_scale};
     }
 
+    // 0.0..1.0: run at this fraction of the configured rate; 0 = pause. Never blocks.
     [[nodiscard]] double rate_scale() const noexcept { return host_->rate_scale(host_); }
+    // Wall clock, UTC nanoseconds since the epoch: use it for receive_time_ns.
     [[nodiscard]] std::int64_t now_ns() const noexcept { return host_->now_ns(host_); }
 
-    void log(int level, const std::string& message) const noexcept { host_->log(host_, level, message.c_str()); }
-    void report_state(int state, const std::string& detail) const noexcept {
+    // Through the host's logger, prefixed with the instance name.
+    void log(LogLevel level, const std::string& message) const noexcept {
+        host_->log(host_, static_cast<std::int32_t>(level), message.c_str());
+    }
+    // State and a detail for the status page (at most 511 bytes are kept).
+    void report_state(State state, const std::string& detail) const noexcept {
+        host_->report_state(host_, static_cast<std::int32_t>(state), detail.c_str());
+    }
+    [[deprecated("use log(mdp::sdk::LogLevel, ...)")]] void log(int level, const std::string& message) const noexcept {
+        host_->log(host_, level, message.c_str());
+    }
+    [[deprecated("use report_state(mdp::sdk::State, ...)")]] void report_state(
+        int state, const std::string& detail) const noexcept {
         host_->report_state(host_, state, detail.c_str());
     }
+
+    // A host extension by id (MDP_HOST_*_ID), or nullptr when this host has none.
     [[nodiscard]] const void* extension(const char* id) const noexcept { return host_->get_extension(host_, id); }
     [[nodiscard]] const mdp_host_t* raw() const noexcept { return host_; }
+
+    // The directory relative paths in the config resolve against: the host config file's
+    // directory (MDP_HOST_CONFIG_LOCATION_ID); the working directory on a host without it.
+    [[nodiscard]] std::filesystem::path config_directory() const {
+        const auto* location = static_cast<const mdp_host_config_location_t*>(extension(MDP_HOST_CONFIG_LOCATION_ID));
+        if (location != nullptr && location->size >= sizeof(mdp_host_config_location_t) &&
+            location->base_directory != nullptr) {
+            return location->base_directory;
+        }
+        return std::filesystem::current_path();
+    }
+
+    // `path` from the provider's config resolved the way the host resolves its own paths:
+    // absolute paths as they are, relative ones against config_directory().
+    [[nodiscard]] std::filesystem::path resolve_path(const std::filesystem::path& path) const {
+        return (path.is_absolute() ? path : config_directory() / path).lexically_normal();
+    }
 
    private:
     const mdp_host_t* host_;
@@ -139,9 +206,9 @@ std::thread start_guarded_thread(Host host, std::string name, Body body) {
         try {
             body();
         } catch (const std::exception& error) {
-            host.report_state(MDP_STATE_FAILED, "thread " + name + " threw: " + error.what());
+            host.report_state(State::failed, "thread " + name + " threw: " + error.what());
         } catch (...) {
-            host.report_state(MDP_STATE_FAILED, "thread " + name + " threw an unknown exception");
+            host.report_state(State::failed, "thread " + name + " threw an unknown exception");
         }
     });
 }
@@ -153,7 +220,10 @@ std::thread start_guarded_thread(Host host, std::string name, Body body) {
 // runs on the host's feedback thread and must not block.
 class Provider {
    public:
-    Provider() = default;
+    // Keeps the host services for host(); pass the Host your constructor received.
+    explicit Provider(Host host) noexcept : host_(host) {}
+    // For providers that keep the Host themselves (host() is then unavailable).
+    Provider() noexcept : host_(nullptr) {}
     Provider(const Provider&) = delete;
     Provider& operator=(const Provider&) = delete;
     virtual ~Provider() = default;
@@ -166,6 +236,13 @@ class Provider {
     // then stops this instance and creates a new one). Throws for an invalid config, leaving
     // the provider as it was. The default: every change needs a restart.
     virtual bool reconfigure(std::string_view /*config_json*/) { return false; }
+
+   protected:
+    // The host services of this instance; valid for the provider's whole life. [any-thread]
+    [[nodiscard]] const Host& host() const noexcept { return host_; }
+
+   private:
+    Host host_;
 };
 
 // ---------------------------------------------------------------- C adapters
@@ -183,19 +260,32 @@ inline ProviderBox* box_of(mdp_provider_t* provider) noexcept {
     return static_cast<ProviderBox*>(provider->provider_data);
 }
 
+// Hands the problem's JSON path to the host as data, when the host takes it.
+inline void report_config_problem(const mdp_host_t* host, const ConfigProblem& problem) noexcept {
+    const auto* extension =
+        host != nullptr && host->get_extension != nullptr
+            ? static_cast<const mdp_host_config_problem_t*>(host->get_extension(host, MDP_HOST_CONFIG_PROBLEM_ID))
+            : nullptr;
+    if (extension != nullptr && extension->size >= sizeof(mdp_host_config_problem_t) && extension->report != nullptr) {
+        extension->report(host, problem.path().c_str(), problem.message().c_str());
+    }
+}
+
 inline void log_exception(const Host& host, const char* where) noexcept {
     try {
         throw;
     } catch (const std::exception& error) {
-        host.log(MDP_LOG_ERROR, std::string(where) + ": " + error.what());
+        host.log(LogLevel::error, std::string(where) + ": " + error.what());
     } catch (...) {
-        host.log(MDP_LOG_ERROR, std::string(where) + ": unknown exception");
+        host.log(LogLevel::error, std::string(where) + ": unknown exception");
     }
 }
 
 inline std::string describe_current_exception() {
     try {
         throw;
+    } catch (const ConfigProblem& problem) {
+        return problem.what();
     } catch (const std::exception& error) {
         return error.what();
     } catch (...) {
@@ -274,38 +364,59 @@ mdp_provider_t* create_adapter(const mdp_provider_factory_t* /*factory*/, const 
         box->table.destroy = destroy_adapter;
         box->table.on_feedback = feedback_adapter;
         return &box.release()->table;
+    } catch (const ConfigProblem& problem) {
+        report_config_problem(host, problem);
+        write_error(error, error_capacity, problem.what());
+        return nullptr;
     } catch (...) {
         write_error(error, error_capacity, describe_current_exception());
         return nullptr;
     }
 }
 
+// The ABI stamp: the oldest minor that has what this plugin fills in (the descriptor's url
+// arrived in 1.1), or the plugin's own MDP_PLUGIN_ABI_MINOR when that is newer. A plugin
+// that needs nothing newer than 1.0 thus loads on 1.0 hosts too.
+constexpr mdp_abi_version_t stamped_abi_version(const mdp_plugin_descriptor_t& descriptor) noexcept {
+    const std::uint32_t needed_by_descriptor = descriptor.url != nullptr ? 1U : 0U;
+    const std::uint32_t declared = MDP_PLUGIN_ABI_MINOR;
+    return {MDP_ABI_VERSION_MAJOR, std::max(needed_by_descriptor, declared), 0};
+}
+
+constexpr mdp_plugin_descriptor_t make_descriptor(const char* id, const char* name, const char* version,
+                                                  const char* vendor, const char* description,
+                                                  const char* url = nullptr) noexcept {
+    return {sizeof(mdp_plugin_descriptor_t), id, name, version, vendor, description, url};
+}
+
 }  // namespace detail
 }  // namespace mdp::sdk
 
 // Defines the plugin's exported entry for ProviderType. Use once per plugin, at namespace
-// scope in one .cpp file. The strings must be literals (they live as long as the library).
-#define MDP_PLUGIN(ProviderType, plugin_id, plugin_name, plugin_version, plugin_vendor, plugin_description)          \
-    namespace {                                                                                                      \
-    const mdp_plugin_descriptor_t mdp_sdk_descriptor = {sizeof(mdp_plugin_descriptor_t),                             \
-                                                        plugin_id,                                                   \
-                                                        plugin_name,                                                 \
-                                                        plugin_version,                                              \
-                                                        plugin_vendor,                                               \
-                                                        plugin_description,                                          \
-                                                        nullptr};                                                    \
-    const mdp_provider_factory_t mdp_sdk_provider_factory = {sizeof(mdp_provider_factory_t),                         \
-                                                             &::mdp::sdk::detail::create_adapter<ProviderType>};     \
-    const void* mdp_sdk_get_factory(const char* factory_id) {                                                        \
-        const std::string_view requested(factory_id != nullptr ? factory_id : "");                                   \
-        if (requested == MDP_PROVIDER_FACTORY_ID) {                                                                  \
-            return &mdp_sdk_provider_factory;                                                                        \
-        }                                                                                                            \
-        return requested == MDP_PROVIDER_RECONFIGURE_ID ? &::mdp::sdk::detail::kReconfigureExtension : nullptr;      \
-    }                                                                                                                \
-    }                                                                                                                \
-    MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t                                                                 \
-        mdp_plugin_entry = {sizeof(mdp_plugin_entry_t), MDP_ABI_VERSION_INIT, &mdp_sdk_descriptor, nullptr, nullptr, \
-                            &mdp_sdk_get_factory};
+// scope in one .cpp file. The strings must be literals (they live as long as the library);
+// the last one, a documentation or support url shown by --list-plugins, is optional:
+//   MDP_PLUGIN(Type, "id", "Name", "1.0.0", "Vendor", "Description")
+//   MDP_PLUGIN(Type, "id", "Name", "1.0.0", "Vendor", "Description", "https://...")
+#define MDP_PLUGIN(ProviderType, plugin_id, plugin_name, plugin_version, plugin_vendor, ...)                     \
+    namespace {                                                                                                  \
+    constexpr mdp_plugin_descriptor_t mdp_sdk_descriptor =                                                       \
+        ::mdp::sdk::detail::make_descriptor(plugin_id, plugin_name, plugin_version, plugin_vendor, __VA_ARGS__); \
+    const mdp_provider_factory_t mdp_sdk_provider_factory = {sizeof(mdp_provider_factory_t),                     \
+                                                             &::mdp::sdk::detail::create_adapter<ProviderType>}; \
+    const void* mdp_sdk_get_factory(const char* factory_id) {                                                    \
+        const std::string_view requested(factory_id != nullptr ? factory_id : "");                               \
+        if (requested == MDP_PROVIDER_FACTORY_ID) {                                                              \
+            return &mdp_sdk_provider_factory;                                                                    \
+        }                                                                                                        \
+        return requested == MDP_PROVIDER_RECONFIGURE_ID ? &::mdp::sdk::detail::kReconfigureExtension : nullptr;  \
+    }                                                                                                            \
+    }                                                                                                            \
+    MDP_EXPORT_PLUGIN_ENTRY const mdp_plugin_entry_t mdp_plugin_entry = {                                        \
+        sizeof(mdp_plugin_entry_t),                                                                              \
+        ::mdp::sdk::detail::stamped_abi_version(mdp_sdk_descriptor),                                             \
+        &mdp_sdk_descriptor,                                                                                     \
+        nullptr,                                                                                                 \
+        nullptr,                                                                                                 \
+        &mdp_sdk_get_factory};
 
 #endif  // MDP_PLUGIN_HPP

@@ -41,9 +41,15 @@ extern "C" {
 /* History (each minor only appends):
  *   1.0  initial contract.
  *   1.1  mdp_plugin_descriptor_t gained `url` (hosts show "" for 1.0 plugins).
- * Extensions (found by id through get_factory; no version change, a plugin without one
- * returns NULL and keeps loading):
- *   "mdp.provider-reconfigure/1"  mdp_provider_reconfigure_t, in-place reconfiguration. */
+ * Additions that need no new minor, because an older peer simply does not see them:
+ *   - plugin extension ids (found through get_factory; a plugin without one returns NULL
+ *     and keeps loading): MDP_PROVIDER_RECONFIGURE_ID ("mdp.provider-reconfigure/1",
+ *     mdp_provider_reconfigure_t, in-place reconfiguration);
+ *   - host extension ids (get_extension returns NULL on a host without them):
+ *     MDP_HOST_CONFIG_PROBLEM_ID, MDP_HOST_CONFIG_LOCATION_ID;
+ *   - event flag bits (a host ignores bits it does not know): MDP_EVENT_FLAG_REPLAYED.
+ * A plugin declares the oldest minor whose structs it fills in; the C++ SDK stamps 1.0
+ * unless the plugin sets a url or asks for more (plugin.hpp, MDP_PLUGIN_ABI_MINOR). */
 
 typedef struct mdp_abi_version {
     uint32_t major;
@@ -107,6 +113,7 @@ static inline int mdp_abi_is_compatible(mdp_abi_version_t host, mdp_abi_version_
 /* Bit flags in mdp_event_t.flags. */
 #define MDP_EVENT_FLAG_DELAYED 0x0001u /* delayed (not real-time) market data */
 #define MDP_EVENT_FLAG_SNAPSHOT 0x0002u /* snapshot rather than a streaming update */
+#define MDP_EVENT_FLAG_REPLAYED 0x0004u /* replayed from a recording, not received live */
 
 /* Prices are in the instrument's currency; sizes and volumes are in shares/contracts
  * and may be fractional. NaN means "not known" for any double field. */
@@ -203,10 +210,40 @@ typedef struct mdp_host {
     /* [any-thread, non-blocking] Wall clock, UTC nanoseconds since the epoch. */
     int64_t (*now_ns)(const struct mdp_host* host);
 
-    /* [any-thread, non-blocking] Host extension by versioned id, or NULL when the host does
-     * not offer it. The result lives as long as this table. */
+    /* [any-thread, non-blocking] Host extension by versioned id (the MDP_HOST_*_ID below), or
+     * NULL when the host does not offer it. The result lives as long as this table. */
     const void* (*get_extension)(const struct mdp_host* host, const char* extension_id);
 } mdp_host_t;
+
+/* ---------------------------------------------------------------- host extensions
+ * Optional services found with mdp_host_t.get_extension. A host that predates an id returns
+ * NULL, so a plugin checks for NULL and falls back. Each table starts with `size`. */
+
+/* Lets a failing factory create() name the config value it rejects as data, instead of
+ * the host reading it out of the error text. */
+#define MDP_HOST_CONFIG_PROBLEM_ID "mdp.host.config-problem/1"
+
+typedef struct mdp_host_config_problem {
+    uint32_t size;
+    /* [control-thread, only during the factory's create()] Records why create() is about to
+     * return NULL: `json_path` is relative to the instance's "config" object ("symbols[2]",
+     * "reconnect.max_delay_ms"; "" = the object as a whole) and `message` says what was
+     * expected ("expected an integer from 1 to 65535, found 70000"). Both are copied. The
+     * host then reports "<config file>: <provider path>.<json_path>: <message>" and ignores
+     * create()'s error text; the last call before create() returns wins. */
+    void (*report)(const struct mdp_host* host, const char* json_path, const char* message);
+} mdp_host_config_problem_t;
+
+/* Where the host's config file is, so a plugin resolves relative paths in its config the
+ * way the host resolves its own (against the config file's directory, not the working
+ * directory). */
+#define MDP_HOST_CONFIG_LOCATION_ID "mdp.host.config-location/1"
+
+typedef struct mdp_host_config_location {
+    uint32_t size;
+    const char* config_file; /* the config file as named on the command line; "" when none */
+    const char* base_directory; /* absolute directory relative paths resolve against; never NULL */
+} mdp_host_config_location_t;
 
 /* ---------------------------------------------------------------- provider instance */
 

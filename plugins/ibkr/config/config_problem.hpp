@@ -1,15 +1,12 @@
 #pragma once
-// A rejected plugin config. The message has the form `<key path>: <what was expected>`
-// (e.g. `contracts[3].sec_type: expected one of "STK", "CASH", ..., found "STOCK"`); the host
-// prefixes it with the config file and the provider's JSON path.
+// A rejected plugin config: the SDK's one config error, carrying the key path as data
+// (e.g. path `contracts[3].sec_type`, message `expected one of "STK", "CASH", ..., found
+// "STOCK"`); the host prefixes the config file and the provider's JSON path.
 
-#include <stdexcept>
+#include <mdp/sdk/config_problem.hpp>
 
 namespace mdp::ibkr {
 
-class ConfigProblem : public std::runtime_error {
-   public:
-    using std::runtime_error::runtime_error;
-};
+using ConfigProblem = sdk::ConfigProblem;
 
 }  // namespace mdp::ibkr

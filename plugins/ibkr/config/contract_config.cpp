@@ -1,7 +1,8 @@
 #include "contract_config.hpp"
 
 #include "config_problem.hpp"
-#include "json_object_reader.hpp"
+
+#include <mdp/sdk/config_reader.hpp>
 
 #include <mdp/plugin_api.h>
 
@@ -39,7 +40,7 @@ std::string strike_text(double strike) {
     return std::string(buffer, end);
 }
 
-void validate_option_fields(JsonObjectReader& reader, ContractConfig& contract) {
+void validate_option_fields(sdk::ConfigReader& reader, ContractConfig& contract) {
     if (!is_option(contract.sec_type)) {
         return;
     }
@@ -55,7 +56,7 @@ void validate_option_fields(JsonObjectReader& reader, ContractConfig& contract) 
 }
 
 ContractConfig parse_contract_object(const json& value, const std::string& path) {
-    JsonObjectReader reader(value, path);
+    sdk::ConfigReader reader(value, path);
     ContractConfig contract;
     contract.con_id = static_cast<int>(reader.integer("con_id", 0, std::numeric_limits<int>::max(), 0));
     contract.symbol = reader.string("symbol", contract.con_id != 0 ? std::optional<std::string>("") : std::nullopt);
@@ -154,17 +155,18 @@ ContractConfig parse_contract(const json& value, std::size_t index) {
         ContractConfig contract;
         contract.symbol = value.get<std::string>();
         if (contract.symbol.empty() || contract.symbol.find('\0') != std::string::npos) {
-            throw ConfigProblem(path + ": expected a symbol or a contract object, found " + describe_json_value(value));
+            throw ConfigProblem(path,
+                                "expected a symbol or a contract object, found " + sdk::describe_json_value(value));
         }
         contract.display_name = contract.symbol;
         if (contract.display_name.size() > kMaxDisplayNameLength) {
-            throw ConfigProblem(path + ": expected a symbol of at most " + std::to_string(kMaxDisplayNameLength) +
-                                " characters (use an object with \"name\")");
+            throw ConfigProblem(path, "expected a symbol of at most " + std::to_string(kMaxDisplayNameLength) +
+                                          " characters (use an object with \"name\")");
         }
         return contract;
     }
     if (!value.is_object()) {
-        throw ConfigProblem(path + ": expected a symbol or a contract object, found " + describe_json_value(value));
+        throw ConfigProblem(path, "expected a symbol or a contract object, found " + sdk::describe_json_value(value));
     }
     return parse_contract_object(value, path);
 }

@@ -3,9 +3,8 @@
 #include "codec/server_versions.hpp"
 #include "codec/tick_types.hpp"
 #include "config_problem.hpp"
-#include "json_object_reader.hpp"
 
-#include <nlohmann/json.hpp>
+#include <mdp/sdk/config_reader.hpp>
 
 #include <limits>
 #include <set>
@@ -16,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-int parse_market_data_type(JsonObjectReader& root) {
+int parse_market_data_type(sdk::ConfigReader& root) {
     const json* value = root.member("market_data_type");
     if (value == nullptr) {
         return 1;
@@ -41,7 +40,7 @@ int parse_market_data_type(JsonObjectReader& root) {
                  *value);
 }
 
-void parse_generic_ticks(JsonObjectReader& root, IbkrConfig& config) {
+void parse_generic_ticks(sdk::ConfigReader& root, IbkrConfig& config) {
     const json* value = root.member("generic_ticks");
     if (value == nullptr) {
         return;
@@ -68,12 +67,12 @@ void parse_generic_ticks(JsonObjectReader& root, IbkrConfig& config) {
     config.generic_ticks = list;
 }
 
-void parse_reconnect(JsonObjectReader& root, IbkrConfig& config) {
+void parse_reconnect(sdk::ConfigReader& root, IbkrConfig& config) {
     const json* value = root.member("reconnect");
     if (value == nullptr) {
         return;
     }
-    JsonObjectReader reader(*value, "reconnect");
+    sdk::ConfigReader reader(*value, "reconnect");
     ReconnectConfig& reconnect = config.reconnect;
     reconnect.initial_delay_ms = reader.integer("initial_delay_ms", 1, 3'600'000, reconnect.initial_delay_ms);
     reconnect.max_delay_ms = reader.integer("max_delay_ms", 1, 3'600'000, reconnect.max_delay_ms);
@@ -88,7 +87,7 @@ void parse_reconnect(JsonObjectReader& root, IbkrConfig& config) {
     }
 }
 
-void parse_real_time_bars(JsonObjectReader& root, IbkrConfig& config) {
+void parse_real_time_bars(sdk::ConfigReader& root, IbkrConfig& config) {
     const json* value = root.member("real_time_bars");
     if (value == nullptr) {
         return;
@@ -97,7 +96,7 @@ void parse_real_time_bars(JsonObjectReader& root, IbkrConfig& config) {
         config.real_time_bars.enabled = value->get<bool>();
         return;
     }
-    JsonObjectReader reader(*value, "real_time_bars");
+    sdk::ConfigReader reader(*value, "real_time_bars");
     RealTimeBarsConfig& bars = config.real_time_bars;
     bars.enabled = reader.boolean("enabled", true);
     bars.what_to_show = reader.one_of("what_to_show", {"TRADES", "MIDPOINT", "BID", "ASK"}, bars.what_to_show);
@@ -105,11 +104,11 @@ void parse_real_time_bars(JsonObjectReader& root, IbkrConfig& config) {
     reader.finish();
 }
 
-void parse_contracts(JsonObjectReader& root, IbkrConfig& config) {
+void parse_contracts(sdk::ConfigReader& root, IbkrConfig& config) {
     const json* value = root.member("contracts");
     if (value == nullptr || !value->is_array() || value->empty()) {
         if (value == nullptr) {
-            root.fail_at("contracts", "a non-empty array of contracts (this key is required)");
+            root.fail_at("contracts", "a non-empty array of contracts, found nothing (the key is required)");
         }
         root.fail_at("contracts", "a non-empty array of contracts", *value);
     }
@@ -117,8 +116,9 @@ void parse_contracts(JsonObjectReader& root, IbkrConfig& config) {
     for (std::size_t index = 0; index < value->size(); ++index) {
         ContractConfig contract = parse_contract((*value)[index], index);
         if (!names.insert(contract.display_name).second) {
-            throw ConfigProblem("contracts[" + std::to_string(index) + "]: expected a unique display name, \"" +
-                                contract.display_name + "\" is used twice (set \"name\" to tell them apart)");
+            throw ConfigProblem(sdk::config_path_of("contracts", index),
+                                "expected a unique display name, \"" + contract.display_name +
+                                    "\" is used twice (set \"name\" to tell them apart)");
         }
         config.contracts.push_back(std::move(contract));
     }
@@ -142,13 +142,8 @@ bool IbkrConfig::uses_rt_volume() const {
 }
 
 IbkrConfig parse_ibkr_config(std::string_view json_text) {
-    json document;
-    try {
-        document = json::parse(json_text.empty() ? std::string_view("{}") : json_text);
-    } catch (const json::exception& error) {
-        throw ConfigProblem(std::string("config: expected valid JSON (") + error.what() + ")");
-    }
-    JsonObjectReader root(document, "");
+    const json document = sdk::ConfigReader::parse(json_text);
+    sdk::ConfigReader root(document);
     IbkrConfig config;
     config.host = root.nonempty_string("host", config.host);
     config.port = static_cast<std::uint16_t>(root.integer("port", 1, 65535, config.port));

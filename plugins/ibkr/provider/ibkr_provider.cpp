@@ -20,9 +20,9 @@ void IbkrProvider::start() {
     rate_scale_.store(host_.rate_scale());
     const std::string refused = book_.refused_text();
     if (!refused.empty()) {
-        host_.log(MDP_LOG_WARN, refused + " (" + std::to_string(config_.contracts.size()) +
-                                    " contracts configured; raise max_market_data_lines if your TWS account has "
-                                    "more lines)");
+        host_.log(sdk::LogLevel::warn, refused + " (" + std::to_string(config_.contracts.size()) +
+                                           " contracts configured; raise max_market_data_lines if your TWS account has "
+                                           "more lines)");
     }
     publisher_.start();
     session_ = std::make_unique<TwsSession>(config_, book_, translator_, buffer_, rate_scale_,
@@ -39,13 +39,13 @@ void IbkrProvider::stop() {
     running_ = false;
     const OutboundBuffer::Counters counters = buffer_.counters();
     // One line tests and operators can read the provider's own accounting from.
-    host_.log(MDP_LOG_INFO, "ibkr summary: decoded " + std::to_string(counters.pushed_quotes) + " quotes, " +
-                                std::to_string(counters.pushed_trades) + " trades, " +
-                                std::to_string(counters.pushed_bars) + " bars; accepted by the host " +
-                                std::to_string(publisher_.accepted()) + "; quotes conflated " +
-                                std::to_string(counters.quotes_conflated) + "; dropped (buffer full) " +
-                                std::to_string(counters.dropped_trades) + " trades, " +
-                                std::to_string(counters.dropped_bars) + " bars");
+    host_.log(sdk::LogLevel::info, "ibkr summary: decoded " + std::to_string(counters.pushed_quotes) + " quotes, " +
+                                       std::to_string(counters.pushed_trades) + " trades, " +
+                                       std::to_string(counters.pushed_bars) + " bars; accepted by the host " +
+                                       std::to_string(publisher_.accepted()) + "; quotes conflated " +
+                                       std::to_string(counters.quotes_conflated) + "; dropped (buffer full) " +
+                                       std::to_string(counters.dropped_trades) + " trades, " +
+                                       std::to_string(counters.dropped_bars) + " bars");
 }
 
 void IbkrProvider::on_feedback(const mdp_feedback_t& feedback) {
@@ -71,9 +71,11 @@ void IbkrProvider::report(const ProviderStatus& status) {
         return;
     }
     last_reported_ = status;
-    host_.report_state(status.state, status.detail);
+    host_.report_state(static_cast<sdk::State>(status.state), status.detail);
 }
 
-void IbkrProvider::on_session_log(int level, const std::string& message) { host_.log(level, message); }
+void IbkrProvider::on_session_log(int level, const std::string& message) {
+    host_.log(static_cast<sdk::LogLevel>(level), message);
+}
 
 }  // namespace mdp::ibkr

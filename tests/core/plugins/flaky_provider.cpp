@@ -70,7 +70,7 @@ class FlakyProvider final : public mdp::sdk::Provider {
         const auto now = host_.now_ns();
         const mdp_event_t trade = mdp::sdk::make_trade("FLAKY", now, now, 1.0, 1.0);
         host_.publish({&trade, 1});
-        host_.report_state(MDP_STATE_RUNNING, "running until it fails");
+        host_.report_state(mdp::sdk::State::running, "running until it fails");
         std::unique_lock lock(mutex_);
         if (wake_.wait_for(lock, std::chrono::milliseconds(fail_after_ms_), [this] { return stopping_; })) {
             return;
@@ -79,7 +79,7 @@ class FlakyProvider final : public mdp::sdk::Provider {
             throw std::runtime_error("deliberate failure in the worker");
         }
         if (mode_ == "report") {
-            host_.report_state(MDP_STATE_FAILED, "deliberate failure reported");
+            host_.report_state(mdp::sdk::State::failed, "deliberate failure reported");
         }
         wake_.wait(lock, [this] { return stopping_; });
     }

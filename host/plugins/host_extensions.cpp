@@ -1,0 +1,78 @@
+#include "plugins/host_extensions.hpp"
+
+#include <cstring>
+#include <filesystem>
+
+namespace mdp::plugins {
+
+namespace {
+
+constexpr std::size_t kMaxReportedBytes = 1024;
+
+std::string bounded_copy(const char* text) {
+    return text == nullptr ? std::string() : std::string(text, ::strnlen(text, kMaxReportedBytes));
+}
+
+// The directory the host resolves the config's relative paths against (config_loader.cpp):
+// the config file's, made absolute; the working directory without a file.
+std::string base_directory_of(const std::string& config_file) {
+    std::error_code error;
+    const auto directory = config_file.empty() ? std::filesystem::current_path(error)
+                                               : std::filesystem::absolute(config_file, error).parent_path();
+    return directory.lexically_normal().string();
+}
+
+}  // namespace
+
+HostExtensions::HostExtensions(const std::string& config_file)
+    : config_file_(config_file), base_directory_(base_directory_of(config_file)) {
+    location_.size = sizeof(location_);
+    location_.config_file = config_file_.c_str();
+    location_.base_directory = base_directory_.c_str();
+    problem_channel_.size = sizeof(problem_channel_);
+    problem_channel_.report = &report_config_problem_entry;
+}
+
+const void* HostExtensions::find(const char* id) const {
+    if (id == nullptr) {
+        return nullptr;
+    }
+    if (std::strcmp(id, MDP_HOST_CONFIG_LOCATION_ID) == 0) {
+        return &location_;
+    }
+    if (std::strcmp(id, MDP_HOST_CONFIG_PROBLEM_ID) == 0) {
+        return &problem_channel_;
+    }
+    return nullptr;
+}
+
+void HostExtensions::clear_config_problem() {
+    std::lock_guard lock(problem_mutex_);
+    problem_.reset();
+}
+
+std::optional<ReportedConfigProblem> HostExtensions::take_config_problem() {
+    std::lock_guard lock(problem_mutex_);
+    return std::exchange(problem_, std::nullopt);
+}
+
+void HostExtensions::report_config_problem_entry(const mdp_host_t* host, const char* json_path, const char* message) {
+    if (host == nullptr) {
+        return;
+    }
+    HostExtensions& self = host_extensions_of(host);
+    std::lock_guard lock(self.problem_mutex_);
+    self.problem_ = ReportedConfigProblem{bounded_copy(json_path), bounded_copy(message)};
+}
+
+std::string join_config_path(const std::string& base, const std::string& relative) {
+    if (relative.empty()) {
+        return base;
+    }
+    if (base.empty()) {
+        return relative;
+    }
+    return relative.front() == '[' ? base + relative : base + "." + relative;
+}
+
+}  // namespace mdp::plugins

@@ -1,0 +1,57 @@
+#pragma once
+// The host extensions one provider instance offers through mdp_host_t.get_extension
+// (plugin_api.h, "host extensions"): where the config file is, and a channel for a failing
+// create() to name the config value it rejects as data.
+
+#include "config/host_config.hpp"
+
+#include <mdp/plugin_api.h>
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace mdp::plugins {
+
+// What a plugin reported through MDP_HOST_CONFIG_PROBLEM_ID.
+struct ReportedConfigProblem {
+    std::string json_path;  // relative to the instance's "config" object; "" = the object
+    std::string message;  // "expected ..., found ..."
+};
+
+class HostExtensions {
+   public:
+    // `config_file` is the host config file as named on the command line ("" when none).
+    explicit HostExtensions(const std::string& config_file);
+    HostExtensions(const HostExtensions&) = delete;
+    HostExtensions& operator=(const HostExtensions&) = delete;
+
+    // [any-thread] The extension table for `id`, or nullptr. Lives as long as this object.
+    [[nodiscard]] const void* find(const char* id) const;
+
+    // [control-thread] Around a factory create(): forget an earlier report, then take the
+    // one made during the call.
+    void clear_config_problem();
+    [[nodiscard]] std::optional<ReportedConfigProblem> take_config_problem();
+
+   private:
+    static void report_config_problem_entry(const mdp_host_t* host, const char* json_path, const char* message);
+
+    std::string config_file_;
+    std::string base_directory_;
+    mdp_host_config_location_t location_{};
+    mdp_host_config_problem_t problem_channel_{};
+
+    mutable std::mutex problem_mutex_;
+    std::optional<ReportedConfigProblem> problem_;  // guarded by problem_mutex_
+};
+
+// The extensions behind a host table handed to a plugin. Defined by provider_instance.cpp,
+// which owns the tables.
+HostExtensions& host_extensions_of(const mdp_host_t* host);
+
+// Joins a path reported by a plugin to the provider's config path:
+// ("providers[0].config", "symbols[2]") -> "providers[0].config.symbols[2]".
+[[nodiscard]] std::string join_config_path(const std::string& base, const std::string& relative);
+
+}  // namespace mdp::plugins
