@@ -114,7 +114,7 @@ bool SyntheticProvider::reconfigure(std::string_view config_json) {
     }
     finished_workers_.store(0);
     stop_.reset();
-    host_.log(MDP_LOG_INFO, "synthetic '" + instance_name_ + "': reconfigured in place");
+    host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': reconfigured in place");
     if (was_running) {
         start_workers();
     }

@@ -108,11 +108,13 @@ TEST_CASE("synthetic in mdp-host: HARD backpressure pauses it and nothing is pub
     TempDir dir("mdp-synthetic-hard");
     auto config = base_host_config(dir);
     // High watermark at 1 event: the first publish makes the queue HARD. The coordinator only
-    // writes full batches (batch = capacity) or after a flush interval far beyond the test, so
-    // the queue never drains back to OK: once told to pause it must never publish again.
+    // writes full batches (batch = capacity) or after a coalescing wait far beyond the test
+    // (no group commit), so the queue never drains back to OK: once told to pause it must
+    // never publish again.
     config["store"]["queue_capacity"] = 100;
     config["store"]["batch_size"] = 100;
     config["store"]["flush_interval_ms"] = 600000;
+    config["store"]["coalesce_wait_us"] = 600000000;
     config["backpressure"] = {{"low_watermark_pct", 0.0},
                               {"high_watermark_pct", 0.01},
                               {"scale", {{"ok", 1.0}, {"soft", 0.0}, {"hard", 0.0}}}};
