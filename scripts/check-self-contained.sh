@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fails when a tracked file refers to a path outside the repository: a clone has nothing
-# beside it, so no test, script, build file or CI step may read a sibling folder (such as
-# ../shared) or a machine's absolute paths. Three checks over every tracked text file:
-#   1. known outside names: a sibling "shared" folder, its MDP_SHARED_DIR variable;
+# beside it, so no test, script, build file or CI step may read a sibling folder or a
+# machine's absolute paths. Three checks over every tracked text file:
+#   1. known outside names: the sibling folder of development material and the variable
+#      that once pointed at it (spelled in pieces below, so this file does not match itself);
 #   2. absolute paths of one machine (home directories, a build machine's work tree);
 #   3. relative paths that climb above the repository root: a "../" run longer than the
 #      file's own depth below the root.
@@ -24,8 +25,9 @@ search() {
   fi
 }
 
+sibling="shar""ed"
 findings=$(
-  search -n '\.\./shared\b|MDP_SHARED_DIR' | awk -F: '{ print $1 ":" $2 ": names a folder outside the repository" }'
+  search -n "\\.\\./${sibling}\\b|MDP_${sibling^^}_DIR" | awk -F: '{ print $1 ":" $2 ": names a folder outside the repository" }'
   search -n '(^|[^A-Za-z0-9_.])/(work|home|Users)/[A-Za-z0-9_.-]+' |
     awk -F: '{ print $1 ":" $2 ": absolute path of one machine" }'
   search -no '(\.\./)+(\.\.)?' | awk -F: '{
