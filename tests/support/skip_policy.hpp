@@ -26,11 +26,11 @@ namespace mdp::test {
 }  // namespace mdp::test
 
 // Leaves the test case: a warning outside CI, a failure under CI.
-#define MDP_SKIP_UNLESS_CI(reason)                                        \
-    do {                                                                  \
-        if (mdp::test::skips_are_failures()) {                            \
-            FAIL("skipped, and CI is set (a skip fails CI): " << reason); \
-        }                                                                 \
-        WARN("skipped: " << reason);                                      \
-        return;                                                           \
+#define MDP_SKIP_UNLESS_CI(reason)                                          \
+    do {                                                                    \
+        if (mdp::test::skips_are_failures()) {                              \
+            FAIL("skipped, and CI is set (a skip fails CI): " << (reason)); \
+        }                                                                   \
+        WARN("skipped: " << (reason));                                      \
+        return;                                                             \
     } while (false)
