@@ -2,7 +2,8 @@
 # Level transitions of the real mdp-host: the synthetic provider unthrottled into the null
 # sink for SECONDS, once with the hysteresis switched off (today's rule: soft_band_pct 0,
 # min_dwell_ms 0) and once with the defaults, interleaved ROUNDS times. Prints the
-# feedback_events_processed_total counters per level and the transitions per second.
+# feedback_events_processed_total counters per level, the transitions per second and the
+# events stored per second (mdp_events_stored_total: what the transitions cost).
 #   bench/core/backpressure_host_flap.sh BUILD_DIR [SECONDS] [ROUNDS]
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [SECONDS] [ROUNDS]}
@@ -32,12 +33,13 @@ JSON
     metrics=$(curl -sf "http://127.0.0.1:$port/metrics")
     kill -TERM "$pid"
     wait "$pid" || true
-    local ok soft hard
+    local ok soft hard stored
     ok=$(awk '/^feedback_events_processed_total\{.*level="ok"/ {print $2}' <<<"$metrics")
     soft=$(awk '/^feedback_events_processed_total\{.*level="soft"/ {print $2}' <<<"$metrics")
     hard=$(awk '/^feedback_events_processed_total\{.*level="hard"/ {print $2}' <<<"$metrics")
-    printf '%-40s ok %6s  soft %6s  hard %6s  -> %.1f transitions/s\n' "$1" "$ok" "$soft" "$hard" \
-        "$(echo "($ok + $soft + $hard) / $seconds" | bc -l)"
+    stored=$(awk '/^mdp_events_stored_total\{/ {sum += $2} END {printf "%.0f", sum}' <<<"$metrics")
+    printf '%-44s ok %6s  soft %6s  hard %6s  -> %.1f transitions/s, %.2f M events stored/s\n' "$1" "$ok" "$soft" \
+        "$hard" "$(echo "($ok + $soft + $hard) / $seconds" | bc -l)" "$(echo "$stored / $seconds / 1000000" | bc -l)"
 }
 
 for round in $(seq "$rounds"); do

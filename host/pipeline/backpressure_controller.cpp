@@ -25,8 +25,15 @@ void BackpressureController::on_tick(Ticker ticker) { tickers_.push_back(std::mo
 
 Level BackpressureController::observe(std::size_t depth) { return observe_at(depth, std::chrono::steady_clock::now()); }
 
-bool BackpressureController::dwell_allows(Level next, std::chrono::steady_clock::time_point now) const {
+bool BackpressureController::dwell_allows(Level current, Level next, std::size_t depth,
+                                          std::chrono::steady_clock::time_point now) const {
     if (next == Level::hard || hysteresis_.min_dwell.count() == 0) {
+        return true;
+    }
+    if (current == Level::hard && depth == 0) {
+        // HARD pauses the providers; once the sinks have taken everything, holding the pause
+        // for the rest of the dwell would only leave them idle (an unthrottled provider then
+        // stored one queue-full per dwell).
         return true;
     }
     const std::int64_t held_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() -
@@ -37,7 +44,7 @@ bool BackpressureController::dwell_allows(Level next, std::chrono::steady_clock:
 Level BackpressureController::observe_at(std::size_t depth, std::chrono::steady_clock::time_point now) {
     Level current = level_.load(std::memory_order_acquire);
     Level next = next_level(current, depth, marks_, hysteresis_.soft_band);
-    if (next == current || !dwell_allows(next, now)) {
+    if (next == current || !dwell_allows(current, next, depth, now)) {
         return current;
     }
     {
@@ -50,7 +57,7 @@ Level BackpressureController::observe_at(std::size_t depth, std::chrono::steady_
         depth = depth_source_();
         current = level_.load(std::memory_order_relaxed);
         next = next_level(current, depth, marks_, hysteresis_.soft_band);
-        if (next == current || !dwell_allows(next, now)) {
+        if (next == current || !dwell_allows(current, next, depth, now)) {
             return current;
         }
         last_change_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),

@@ -51,7 +51,7 @@ class BackpressureController {
     // decided on a fresh reading of the depth source, taken under the lock. A change other
     // than to HARD waits until the current level has been held for the minimum dwell (the
     // next observation after it decides again; the feedback thread observes every
-    // kTickInterval).
+    // kTickInterval), except HARD -> OK on an empty queue, which is never delayed.
     Level observe(std::size_t depth);
     // observe() at a given time: for tests and benchmarks that drive the clock themselves.
     Level observe_at(std::size_t depth, std::chrono::steady_clock::time_point now);
@@ -65,7 +65,8 @@ class BackpressureController {
 
    private:
     FeedbackEvent make_event(Level from, Level to, std::size_t depth) const;
-    [[nodiscard]] bool dwell_allows(Level next, std::chrono::steady_clock::time_point now) const;
+    [[nodiscard]] bool dwell_allows(Level current, Level next, std::size_t depth,
+                                    std::chrono::steady_clock::time_point now) const;
     void run();
     void deliver_pending();
     // [feedback-thread] Logging of transitions, rate-limited (see the .cpp).

@@ -35,7 +35,9 @@ struct Hysteresis {
     // so a depth that jitters by less than the band around the low watermark changes nothing.
     std::size_t soft_band = 0;
     // Every level is held at least this long before the controller leaves it, except that
-    // entering HARD is never delayed: it caps the transition rate at one per dwell.
+    // entering HARD is never delayed, and neither is leaving it once the queue is empty
+    // (the pause has nothing left to protect): it caps the transition rate at one per dwell
+    // wherever the providers are not paused in front of idle sinks.
     std::chrono::milliseconds min_dwell{0};
 };
 

@@ -86,6 +86,19 @@ TEST_CASE("the minimum dwell holds each level, except that HARD is entered at on
     CHECK(levels == std::vector<std::string>{"soft", "ok", "hard", "ok"});
 }
 
+TEST_CASE("HARD is left at once when the queue is empty, SOFT still waits for the dwell", "[core][backpressure]") {
+    DrivenController controller({0, 1000ms});
+    CHECK(controller.observe_at(800, kStart) == Level::hard);
+    // Drained below the low watermark but not empty: the dwell holds the pause.
+    CHECK(controller.observe_at(1, kStart + 10ms) == Level::hard);
+    // Empty: the sinks would idle behind paused providers, so OK at once.
+    CHECK(controller.observe_at(0, kStart + 20ms) == Level::ok);
+    // The empty-queue exception is HARD's alone: SOFT -> OK keeps its dwell.
+    CHECK(controller.observe_at(600, kStart + 1100ms) == Level::soft);
+    CHECK(controller.observe_at(0, kStart + 1200ms) == Level::soft);
+    CHECK(controller.observe_at(0, kStart + 2100ms) == Level::ok);
+}
+
 TEST_CASE("a depth jittering around the low watermark inside the band changes nothing", "[core][backpressure]") {
     DrivenController controller({50, 0ms});
     for (int step = 0; step < 1000; ++step) {
