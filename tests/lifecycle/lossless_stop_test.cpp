@@ -118,7 +118,7 @@ TEST_CASE("supervisor restarts store what the failing provider flushes in stop()
     const json summary = host.summary();
     check_lossless(summary, host.database());
     // Each stop (3 restarts and the final one at most) flushed its 3,000 trades.
-    CHECK(summary["providers"]["flaky"]["by_type"]["trade"].get<std::uint64_t>() >= 3 * 3001);
+    CHECK(summary["providers"]["flaky"]["by_type"]["trade"].get<std::uint64_t>() >= std::uint64_t{3} * 3001);
 }
 
 TEST_CASE(
