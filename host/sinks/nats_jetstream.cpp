@@ -48,20 +48,23 @@ jsRetentionPolicy retention_of(NatsRetention retention) {
     return js_WorkQueuePolicy;
 }
 
-void on_disconnected(natsConnection* /*connection*/, void* closure) {
-    spdlog::warn("nats sink {}: disconnected, reconnecting", *static_cast<const std::string*>(closure));
-}
-
-void on_reconnected(natsConnection* connection, void* closure) {
-    char url[256] = {};
-    natsConnection_GetConnectedUrl(connection, url, sizeof(url));
-    spdlog::info("nats sink {}: reconnected to {}", *static_cast<const std::string*>(closure), url);
-}
-
 }  // namespace
 
-NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& client_name)
-    : options_(options), client_name_(client_name) {
+void NatsJetStream::on_disconnected(natsConnection* /*connection*/, void* closure) {
+    const auto* self = static_cast<const NatsJetStream*>(closure);
+    if (!self->closing_.load()) {
+        spdlog::warn("nats sink {}: disconnected, reconnecting", self->sink_name_);
+    }
+}
+
+void NatsJetStream::on_reconnected(natsConnection* connection, void* closure) {
+    char url[256] = {};
+    natsConnection_GetConnectedUrl(connection, url, sizeof(url));
+    spdlog::info("nats sink {}: reconnected to {}", static_cast<const NatsJetStream*>(closure)->sink_name_, url);
+}
+
+NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& sink_name)
+    : options_(options), sink_name_(sink_name), client_name_("mdp-host sink " + sink_name) {
     check(natsOptions_Create(&nats_options_), "creating client options");
     std::vector<const char*> servers;
     for (const auto& server : options_.servers) {
@@ -72,8 +75,8 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
     check(natsOptions_SetTimeout(nats_options_, options_.connect_timeout.count()), "connect timeout");
     check(natsOptions_SetMaxReconnect(nats_options_, -1), "reconnect");  // forever: an outage is a backlog
     check(natsOptions_SetReconnectWait(nats_options_, options_.reconnect_wait.count()), "reconnect wait");
-    check(natsOptions_SetDisconnectedCB(nats_options_, on_disconnected, &client_name_), "callbacks");
-    check(natsOptions_SetReconnectedCB(nats_options_, on_reconnected, &client_name_), "callbacks");
+    check(natsOptions_SetDisconnectedCB(nats_options_, &NatsJetStream::on_disconnected, this), "callbacks");
+    check(natsOptions_SetReconnectedCB(nats_options_, &NatsJetStream::on_reconnected, this), "callbacks");
     if (!options_.credentials_file.empty()) {
         check(natsOptions_SetUserCredentialsFromFiles(nats_options_, options_.credentials_file.c_str(), nullptr),
               ("credentials file " + options_.credentials_file.string()).c_str());
@@ -85,6 +88,9 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
     try {
         connect_with_attempts();
     } catch (...) {
+        if (connection_ != nullptr) {
+            natsConnection_Destroy(connection_);
+        }
         natsOptions_Destroy(nats_options_);
         throw;
     }
@@ -92,10 +98,8 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
 
 NatsJetStream::~NatsJetStream() {
     if (js_ != nullptr) {
-        natsMsgList pending{};
-        if (js_PublishAsyncGetPendingList(&pending, js_) == NATS_OK) {
-            natsMsgList_Destroy(&pending);
-        }
+        closing_.store(true);
+        (void)discard_pending();
         jsCtx_Destroy(js_);
     }
     if (connection_ != nullptr) {
@@ -123,12 +127,12 @@ void NatsJetStream::connect_with_attempts() {
         }
         last_error = nats_error_text(status);
         connection_ = nullptr;
-        if (status == NATS_NOT_PERMITTED) {
+        if (status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED) {
             throw NatsError("auth", "servers " + servers_text(options_.servers) +
                                         " refused the credentials: " + last_error);
         }
         if (attempt < options_.connect_attempts) {
-            spdlog::warn("nats sink {}: cannot connect to {} (attempt {} of {}): {}", client_name_,
+            spdlog::warn("nats sink {}: cannot connect to {} (attempt {} of {}): {}", sink_name_,
                          servers_text(options_.servers), attempt, options_.connect_attempts, last_error);
             std::this_thread::sleep_for(backoff.delay_before_retry(attempt));
         }
@@ -176,7 +180,7 @@ void NatsJetStream::ensure_stream() {
     }
     jsStreamInfo_Destroy(info);
     spdlog::info("nats sink {}: created stream {} (subjects {}, retention {}, max_bytes {}, duplicate window {} ms)",
-                 client_name_, stream, subjects, retention_name(settings.retention), settings.max_bytes,
+                 sink_name_, stream, subjects, retention_name(settings.retention), settings.max_bytes,
                  settings.duplicate_window_ms);
 }
 
@@ -207,7 +211,9 @@ void NatsJetStream::on_pub_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPub
 
 std::size_t NatsJetStream::discard_pending() {
     natsMsgList pending{};
-    if (js_PublishAsyncGetPendingList(&pending, js_) != NATS_OK) {
+    // The client keeps its table of pending messages from the first asynchronous publish on
+    // and does not expect to be asked before.
+    if (!published_async_ || js_PublishAsyncGetPendingList(&pending, js_) != NATS_OK) {
         return 0;
     }
     const auto count = static_cast<std::size_t>(pending.Count);
@@ -245,6 +251,7 @@ void NatsJetStream::publish(const std::string& subject, const std::string& messa
         publish_options.MsgId = message_id.c_str();
         publish_options.ExpectStream = options_.stream.c_str();
         status = js_PublishMsgAsync(js_, &message, &publish_options);
+        published_async_ = published_async_ || status == NATS_OK;
     }
     natsMsg_Destroy(message);  // no-op when the client took it
     if (status != NATS_OK) {

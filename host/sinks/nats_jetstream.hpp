@@ -12,6 +12,7 @@
 
 #include <nats/nats.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -53,7 +54,7 @@ class NatsJetStream {
    public:
     // Connects; throws NatsError ("auth" at once for refused credentials, "connect" after
     // options.connect_attempts attempts).
-    NatsJetStream(const NatsSinkOptions& options, const std::string& client_name);
+    NatsJetStream(const NatsSinkOptions& options, const std::string& sink_name);
     ~NatsJetStream();
     NatsJetStream(const NatsJetStream&) = delete;
     NatsJetStream& operator=(const NatsJetStream&) = delete;
@@ -79,16 +80,21 @@ class NatsJetStream {
     [[nodiscard]] bool connected() const;
 
    private:
+    static void on_disconnected(natsConnection* connection, void* closure);
+    static void on_reconnected(natsConnection* connection, void* closure);
     static void on_pub_ack(jsCtx* js, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure);
     void connect_with_attempts();
     [[nodiscard]] std::size_t discard_pending();
 
     const NatsSinkOptions& options_;
-    std::string client_name_;
+    std::string sink_name_;  // for the log
+    std::string client_name_;  // as the server lists the connection
+    std::atomic<bool> closing_{false};  // a disconnect from here on is ours, not an outage
     natsOptions* nats_options_ = nullptr;
     natsConnection* connection_ = nullptr;
     jsCtx* js_ = nullptr;
     std::uint64_t published_in_write_ = 0;
+    bool published_async_ = false;
     mutable std::mutex tally_mutex_;
     NatsPubAckTally tally_;  // guarded by tally_mutex_
 };

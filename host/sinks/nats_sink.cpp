@@ -39,7 +39,7 @@ std::string NatsSink::destination() const {
 void NatsSink::open(const SinkContext& context) {
     context_ = context;
     try {
-        jetstream_ = std::make_unique<NatsJetStream>(options_, "mdp-host sink " + name_);
+        jetstream_ = std::make_unique<NatsJetStream>(options_, name_);
         jetstream_->ensure_stream();
     } catch (const NatsError& error) {
         stats_.add_error(error.kind());
