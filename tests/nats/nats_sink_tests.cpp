@@ -236,3 +236,28 @@ TEST_CASE("nats sink keys are validated, naming the JSON path", "[nats][unit]") 
     CHECK_THAT(error_of({{"bogus", 1}}), Catch::Contains("bogus"));
     CHECK(error_of({}) == "accepted");
 }
+
+TEST_CASE("MDP_NATS_* variables take precedence over the nats sink's keys", "[nats][unit]") {
+    const auto config = mdp::test::make_sink_config(
+        nats_sink_object("nats://config:4222", {{"user", "config-user"}, {"password", "config-password"}}));
+    const auto options_with = [&](const std::map<std::string, std::string>& environment) {
+        auto node = config.settings.node();
+        node.accept("type");
+        node.accept("name");
+        return mdp::sinks::read_nats_sink_options(node, config.settings, environment);
+    };
+    const auto from_keys = options_with({});
+    CHECK(from_keys.servers == std::vector<std::string>{"nats://config:4222"});
+    CHECK(from_keys.user == "config-user");
+    const auto from_environment = options_with({{"MDP_NATS_SERVERS", "nats://a:4222, nats://b:4222"},
+                                                {"MDP_NATS_USER", "env-user"},
+                                                {"MDP_NATS_PASSWORD", "env-password"}});
+    CHECK(from_environment.servers == std::vector<std::string>{"nats://a:4222", "nats://b:4222"});
+    CHECK(from_environment.user == "env-user");
+    CHECK(from_environment.password == "env-password");
+    // Two ways to authenticate at once is an error, wherever they come from.
+    CHECK_THROWS_WITH(options_with({{"MDP_NATS_TOKEN", "t"}}), Catch::Contains("one way to authenticate"));
+    CHECK_THROWS_WITH(options_with({{"MDP_NATS_CREDENTIALS_FILE", "/x.creds"}}),
+                      Catch::Contains("one way to authenticate"));
+    CHECK_THROWS_WITH(options_with({{"MDP_NATS_SERVERS", "nats://a:4222,,"}}), Catch::Contains("MDP_NATS_SERVERS"));
+}
