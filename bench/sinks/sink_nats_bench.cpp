@@ -174,9 +174,8 @@ double run_baseline(const std::string& url, const std::string& stream, const std
     return seconds;
 }
 
-double run_sink(const std::string& url, const std::string& stream, const std::string& prefix,
-                const std::string& run_id, const std::vector<mdp::pipeline::StoreEvent>& events,
-                const Arguments& arguments) {
+double run_sink(const std::string& url, const std::string& stream, const std::string& prefix, const std::string& run_id,
+                const std::vector<mdp::pipeline::StoreEvent>& events, const Arguments& arguments) {
     mdp::sinks::NatsSinkOptions options;
     options.servers = {url};
     options.stream = stream;

@@ -128,8 +128,8 @@ void NatsJetStream::connect_with_attempts() {
         last_error = nats_error_text(status);
         connection_ = nullptr;
         if (status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED) {
-            throw NatsError("auth", "servers " + servers_text(options_.servers) +
-                                        " refused the credentials: " + last_error);
+            throw NatsError("auth",
+                            "servers " + servers_text(options_.servers) + " refused the credentials: " + last_error);
         }
         if (attempt < options_.connect_attempts) {
             spdlog::warn("nats sink {}: cannot connect to {} (attempt {} of {}): {}", sink_name_,
@@ -155,8 +155,7 @@ void NatsJetStream::ensure_stream() {
     }
     if (!options_.stream_settings.create) {
         throw NatsError("stream", "stream " + stream + " does not exist and create_stream is false; create it (" +
-                                      "subjects \"" + options_.subject_prefix +
-                                      ".>\") or set create_stream to true");
+                                      "subjects \"" + options_.subject_prefix + ".>\") or set create_stream to true");
     }
     const NatsStreamSettings& settings = options_.stream_settings;
     const std::string subjects = options_.subject_prefix + ".>";
@@ -175,8 +174,8 @@ void NatsJetStream::ensure_stream() {
     config.Duplicates = settings.duplicate_window_ms * 1'000'000;  // ns
     status = js_AddStream(&info, js_, &config, nullptr, &error_code);
     if (status != NATS_OK) {
-        throw NatsError("stream", "creating stream " + stream + " (subjects \"" + subjects +
-                                      "\"): " + nats_error_text(status));
+        throw NatsError("stream",
+                        "creating stream " + stream + " (subjects \"" + subjects + "\"): " + nats_error_text(status));
     }
     jsStreamInfo_Destroy(info);
     spdlog::info("nats sink {}: created stream {} (subjects {}, retention {}, max_bytes {}, duplicate window {} ms)",
@@ -269,10 +268,9 @@ NatsPubAckTally NatsJetStream::wait_for_pub_acks() {
     const natsStatus status = js_PublishAsyncComplete(js_, &wait_options);
     if (status != NATS_OK) {
         const std::size_t missing = discard_pending();
-        throw NatsError("timeout", "no PubAck within " + std::to_string(options_.publish_timeout.count()) +
-                                       " ms for " + std::to_string(missing) + " of " +
-                                       std::to_string(published_in_write_) + " messages" +
-                                       (connected() ? "" : " (not connected to NATS)"));
+        throw NatsError("timeout", "no PubAck within " + std::to_string(options_.publish_timeout.count()) + " ms for " +
+                                       std::to_string(missing) + " of " + std::to_string(published_in_write_) +
+                                       " messages" + (connected() ? "" : " (not connected to NATS)"));
     }
     std::lock_guard lock(tally_mutex_);
     if (tally_.failed > 0) {

@@ -20,7 +20,6 @@
 #include <string>
 #include <string_view>
 
-
 namespace mdp::sinks {
 
 // A failure talking to NATS. `kind` is the sink's errors_by_kind key: "connect", "auth",

@@ -107,8 +107,7 @@ void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::
     }
     const pipeline::StoreEvent& first = batch[indices.front()];
     const std::uint64_t last_seq = batch[indices.back()].sequence;
-    const std::string subject =
-        event_subject(options_.subject_prefix, provider, type, fixed_text(first.event.symbol));
+    const std::string subject = event_subject(options_.subject_prefix, provider, type, fixed_text(first.event.symbol));
     const NatsMessageHeaders headers{wire::format_id(options_.encoding), provider, context_.run_id, indices.size()};
     jetstream_->publish(subject, message_id(provider, context_.run_id, first.sequence, last_seq), headers, payload_);
 }

@@ -50,8 +50,8 @@ void read_servers(config::JsonNode& node, NatsSinkOptions& options) {
 void read_stream_settings(config::JsonNode& node, NatsSinkOptions& options) {
     options.stream = node.get_string("stream", options.stream);
     if (!is_valid_stream_name(options.stream)) {
-        node.fail_at("stream", "expected a stream name of letters, digits, '-' and '_', found \"" + options.stream +
-                                   "\"");
+        node.fail_at("stream",
+                     "expected a stream name of letters, digits, '-' and '_', found \"" + options.stream + "\"");
     }
     options.subject_prefix = node.get_string("subject_prefix", options.subject_prefix);
     if (!is_valid_subject_prefix(options.subject_prefix)) {
@@ -70,8 +70,8 @@ void read_stream_settings(config::JsonNode& node, NatsSinkOptions& options) {
         node.fail_at("max_bytes", "expected -1 (unlimited) or a positive number of bytes, found 0");
     }
     stream.max_age_ms = node.get_int("max_age_ms", 0, 3650 * kMillisecondsPerDay, stream.max_age_ms);
-    stream.duplicate_window_ms = node.get_int("duplicate_window_ms", 1000, 7 * kMillisecondsPerDay,
-                                              stream.duplicate_window_ms);
+    stream.duplicate_window_ms =
+        node.get_int("duplicate_window_ms", 1000, 7 * kMillisecondsPerDay, stream.duplicate_window_ms);
     stream.file_storage = node.get_enum("storage", {"file", "memory"}, "file") == "file";
     stream.replicas = node.get_int("replicas", 1, 5, stream.replicas);
 }
@@ -87,8 +87,8 @@ void read_credentials(config::JsonNode& node, const config::RawSection& settings
 }
 
 void read_publishing(config::JsonNode& node, NatsSinkOptions& options) {
-    options.encoding =
-        node.get_enum("encoding", {"binary", "json"}, "binary") == "json" ? wire::Encoding::json : wire::Encoding::binary;
+    options.encoding = node.get_enum("encoding", {"binary", "json"}, "binary") == "json" ? wire::Encoding::json
+                                                                                         : wire::Encoding::binary;
     options.max_events_per_message = static_cast<std::size_t>(node.get_int(
         "max_events_per_message", 1, 1'000'000, static_cast<std::int64_t>(options.max_events_per_message)));
     options.max_in_flight = static_cast<std::size_t>(

@@ -18,8 +18,9 @@ namespace {
 void check_round_trip(mdp::wire::Encoding encoding, const mdp::wire::EventBatch& batch) {
     const auto& events = batch.events;
     std::string encoded;
-    mdp::wire::encode_batch(encoding, encoded, batch.origin, batch.run_id, events.size(),
-                            [&](std::size_t i) { return mdp::wire::EventRef{events[i].seq, &events[i].event}; });
+    mdp::wire::encode_batch(encoding, encoded, batch.origin, batch.run_id, events.size(), [&](std::size_t i) {
+        return mdp::wire::EventRef{events[i].seq, &events[i].event};
+    });
     const mdp::wire::DecodeResult again = mdp::wire::decode_batch(mdp::wire::format_id(encoding), encoded);
     if (!again.ok() || again.batch.events.size() != events.size() || again.batch.origin != batch.origin) {
         std::abort();

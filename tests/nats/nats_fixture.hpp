@@ -30,9 +30,9 @@ inline constexpr const char* kTestStream = "MDP_TEST";
 }  // namespace mdp::test
 
 // Leaves the case when nats-server is missing: a warning on a developer machine, a failure under CI.
-#define MDP_REQUIRE_NATS_SERVER()                                                                         \
-    do {                                                                                                  \
-        if (!mdp::test::nats_server_available()) {                                                        \
-            MDP_SKIP_UNLESS_CI("nats-server is not installed (Debian package nats-server)");              \
-        }                                                                                                 \
+#define MDP_REQUIRE_NATS_SERVER()                                                            \
+    do {                                                                                     \
+        if (!mdp::test::nats_server_available()) {                                           \
+            MDP_SKIP_UNLESS_CI("nats-server is not installed (Debian package nats-server)"); \
+        }                                                                                    \
     } while (false)

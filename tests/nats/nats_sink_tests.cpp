@@ -170,20 +170,17 @@ TEST_CASE("nats sink: nats-server killed mid-run, writes fail until it is back, 
     check_stored_once(both, mdp::test::decode_all(reader.read_all(kTestStream)));
 }
 
-TEST_CASE("nats sink: a missing stream with create_stream false is an error naming the stream",
-          "[nats][integration]") {
+TEST_CASE("nats sink: a missing stream with create_stream false is an error naming the stream", "[nats][integration]") {
     MDP_REQUIRE_NATS_SERVER();
     NatsServer server;
     auto sink = make_nats_sink(nats_sink_object(server.url(), {{"stream", "ABSENT"}, {"create_stream", false}}));
-    CHECK_THAT(error_of_open(*sink),
-               Catch::Contains("stream ABSENT does not exist and create_stream is false"));
+    CHECK_THAT(error_of_open(*sink), Catch::Contains("stream ABSENT does not exist and create_stream is false"));
     CHECK(sink->stats().errors_by_kind.at("stream") == 1);
     StreamReader reader(server.url());
     CHECK_FALSE(reader.stream_exists("ABSENT"));
 }
 
-TEST_CASE("nats sink: an unreachable server fails open after its attempts, naming the server",
-          "[nats][integration]") {
+TEST_CASE("nats sink: an unreachable server fails open after its attempts, naming the server", "[nats][integration]") {
     const mdp::test::RefusingPort nothing_listening;
     const std::string url = "nats://127.0.0.1:" + std::to_string(nothing_listening.port());
     auto sink = make_nats_sink(nats_sink_object(url, {{"connect_attempts", 3}}));
@@ -230,7 +227,8 @@ TEST_CASE("nats sink keys are validated, naming the JSON path", "[nats][unit]") 
     CHECK_THAT(error_of({{"encoding", "xml"}}), Catch::Contains("store.sinks[0].encoding"));
     CHECK_THAT(error_of({{"servers", json::array()}}), Catch::Contains("store.sinks[0].servers"));
     CHECK_THAT(error_of({{"user", "u"}}), Catch::Contains("user and password go together"));
-    CHECK_THAT(error_of({{"token", "t"}, {"user", "u"}, {"password", "p"}}), Catch::Contains("one way to authenticate"));
+    CHECK_THAT(error_of({{"token", "t"}, {"user", "u"}, {"password", "p"}}),
+               Catch::Contains("one way to authenticate"));
     CHECK_THAT(error_of({{"retention", "forever"}}), Catch::Contains("store.sinks[0].retention"));
     CHECK_THAT(error_of({{"max_in_flight", 0}}), Catch::Contains("store.sinks[0].max_in_flight"));
     CHECK_THAT(error_of({{"bogus", 1}}), Catch::Contains("bogus"));

@@ -42,8 +42,9 @@ std::vector<WireEvent> sample_events() {
 std::string encode(Encoding encoding, const std::vector<WireEvent>& events, const std::string& origin = "ibkr",
                    const std::string& run_id = "run-7") {
     std::string out;
-    mdp::wire::encode_batch(encoding, out, origin, run_id, events.size(),
-                            [&](std::size_t i) { return EventRef{events[i].seq, &events[i].event}; });
+    mdp::wire::encode_batch(encoding, out, origin, run_id, events.size(), [&](std::size_t i) {
+        return EventRef{events[i].seq, &events[i].event};
+    });
     return out;
 }
 
@@ -125,15 +126,33 @@ TEST_CASE("golden bytes pin the binary layout of mdp.events.bin/1", "[nats][unit
     const std::string payload = encode(Encoding::binary, events, "p", "r1");
     const std::string expected =
         // header: magic, version 1, header_bytes 32, 1 event, record_bytes 128, origin 1, run id 2, zero
-        "4d445045" "0100" "2000" "01000000" "8000" "0100" "0200" "000000000000"
+        "4d445045"
+        "0100"
+        "2000"
+        "01000000"
+        "8000"
+        "0100"
+        "0200"
+        "000000000000"
         // "p", "r1", padding to 32
-        "70" "7231" "0000000000"
+        "70"
+        "7231"
+        "0000000000"
         // record: seq, event_time_ns, receive_time_ns, type 1, flags 1, zero
-        "8877665544332211" "0807060504030201" "feffffffffffffff" "0100" "0100" "00000000"
+        "8877665544332211"
+        "0807060504030201"
+        "feffffffffffffff"
+        "0100"
+        "0100"
+        "00000000"
         // symbol "AB" and NUL padding to 32 bytes
         "4142000000000000000000000000000000000000000000000000000000000000"
         // quote body: bid 1.5, ask 2.0, bid_size -0.0, ask_size 0.25, last 1.75, zero to 64 bytes
-        "000000000000f83f" "0000000000000040" "0000000000000080" "000000000000d03f" "000000000000fc3f"
+        "000000000000f83f"
+        "0000000000000040"
+        "0000000000000080"
+        "000000000000d03f"
+        "000000000000fc3f"
         "000000000000000000000000000000000000000000000000";
     CHECK(hex(payload) == expected);
 }
@@ -147,8 +166,7 @@ TEST_CASE("decoding rejects truncated, trailing, foreign and future input with a
     CHECK_THAT(error_of("mdp.events.bin/1", payload.substr(0, 10)), Catch::Contains("truncated"));
     CHECK_THAT(error_of("mdp.events.bin/1", payload + "x"), Catch::Contains("trailing bytes"));
     CHECK_THAT(error_of("mdp.events.bin/1", "MDPX" + payload.substr(4)), Catch::Contains("not an mdp event batch"));
-    CHECK_THAT(error_of("mdp.events.bin/2", payload),
-               Catch::Contains("mdp.events.bin/2 is newer than this reader"));
+    CHECK_THAT(error_of("mdp.events.bin/2", payload), Catch::Contains("mdp.events.bin/2 is newer than this reader"));
     CHECK_THAT(error_of("mdp.events.json/3", "{}"), Catch::Contains("newer than this reader"));
     CHECK_THAT(error_of("application/x-protobuf", payload), Catch::Contains("unknown format id"));
     CHECK_THAT(error_of("mdp.events.bin", payload), Catch::Contains("malformed format id"));

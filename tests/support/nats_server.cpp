@@ -56,9 +56,15 @@ NatsServer::~NatsServer() {
 }
 
 void NatsServer::launch() {
-    std::vector<std::string> arguments = {
-        "-js", "-sd", (directory_ / "store").string(), "-a", "127.0.0.1",
-        "-p",  port_ == 0 ? "-1" : std::to_string(port_), "-m", monitor_port_ == 0 ? "-1" : std::to_string(monitor_port_)};
+    std::vector<std::string> arguments = {"-js",
+                                          "-sd",
+                                          (directory_ / "store").string(),
+                                          "-a",
+                                          "127.0.0.1",
+                                          "-p",
+                                          port_ == 0 ? "-1" : std::to_string(port_),
+                                          "-m",
+                                          monitor_port_ == 0 ? "-1" : std::to_string(monitor_port_)};
     if (!options_.user.empty()) {
         arguments.insert(arguments.end(), {"--user", options_.user, "--pass", options_.password});
     }

@@ -85,7 +85,9 @@ template <typename Unsigned>
 }
 
 inline void put_f64(char* at, double value) noexcept { put<std::uint64_t>(at, std::bit_cast<std::uint64_t>(value)); }
-inline void put_i64(char* at, std::int64_t value) noexcept { put<std::uint64_t>(at, static_cast<std::uint64_t>(value)); }
+inline void put_i64(char* at, std::int64_t value) noexcept {
+    put<std::uint64_t>(at, static_cast<std::uint64_t>(value));
+}
 [[nodiscard]] inline double get_f64(const char* at) noexcept { return std::bit_cast<double>(get<std::uint64_t>(at)); }
 [[nodiscard]] inline std::int64_t get_i64(const char* at) noexcept {
     return static_cast<std::int64_t>(get<std::uint64_t>(at));

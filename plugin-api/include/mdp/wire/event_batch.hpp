@@ -92,8 +92,7 @@ struct FormatId {
     }
     const std::uint32_t newest = binary ? kBinaryFormatVersion : kJsonFormatVersion;
     if (parsed.version == 0) {
-        return "malformed format id \"" + std::string(id) + "\": expected " + std::string(parsed.name) +
-               "/<version>";
+        return "malformed format id \"" + std::string(id) + "\": expected " + std::string(parsed.name) + "/<version>";
     }
     if (parsed.version > newest) {
         return "format " + std::string(id) + " is newer than this reader (it reads " + std::string(parsed.name) +

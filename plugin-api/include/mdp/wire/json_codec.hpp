@@ -135,8 +135,7 @@ template <std::size_t Capacity>
     }
     const auto& text = found->get_ref<const std::string&>();
     if (text.size() >= Capacity || text.find('\0') != std::string::npos) {
-        return std::string("\"") + key + "\": expected at most " + std::to_string(Capacity - 1) +
-               " bytes without NUL";
+        return std::string("\"") + key + "\": expected at most " + std::to_string(Capacity - 1) + " bytes without NUL";
     }
     std::memset(out, 0, Capacity);
     std::memcpy(out, text.data(), text.size());
@@ -207,7 +206,10 @@ template <std::size_t Capacity>
     const auto found = object.find("type");
     if (found != object.end() && found->is_string()) {
         const auto& name = found->get_ref<const std::string&>();
-        type = name == "quote" ? MDP_EVENT_QUOTE : name == "trade" ? MDP_EVENT_TRADE : name == "bar" ? MDP_EVENT_BAR : 0;
+        type = name == "quote"   ? MDP_EVENT_QUOTE
+               : name == "trade" ? MDP_EVENT_TRADE
+               : name == "bar"   ? MDP_EVENT_BAR
+                                 : 0;
         return type == 0 ? "\"type\": unknown name \"" + name + "\"" : std::string();
     }
     return read_integer(object, "type", type);
