@@ -52,7 +52,7 @@ void check_stored_once(const std::vector<mdp::pipeline::StoreEvent>& batch,
         CHECK(event.event_time_ns == record.event.event_time_ns);
         CHECK(event.receive_time_ns == record.event.receive_time_ns);
         CHECK(std::memcmp(event.symbol, record.event.symbol, sizeof(event.symbol)) == 0);
-        CHECK(std::memcmp(&event.body, &record.event.body, sizeof(mdp_bar_t)) == 0);
+        CHECK(std::memcmp(event.body.reserved, record.event.body.reserved, sizeof(mdp_bar_t)) == 0);
     }
 }
 

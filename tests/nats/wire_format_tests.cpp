@@ -58,7 +58,7 @@ bool same_bits(const mdp_event_t& a, const mdp_event_t& b) {
     }
     return a.type == b.type && a.flags == b.flags && a.event_time_ns == b.event_time_ns &&
            a.receive_time_ns == b.receive_time_ns && std::memcmp(a.symbol, b.symbol, sizeof(a.symbol)) == 0 &&
-           std::memcmp(&a.body, &b.body, body_bytes) == 0;
+           std::memcmp(a.body.reserved, b.body.reserved, body_bytes) == 0;
 }
 
 std::string hex(std::string_view bytes) {
