@@ -9,7 +9,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 
 namespace mdp::sinks {
 
@@ -113,18 +112,7 @@ void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::
 }
 
 void NatsSink::count_stored(std::span<const pipeline::StoreEvent> batch) {
-    std::array<std::uint64_t, 4> by_type{};  // index 0: types without a name
-    for (const auto& record : batch) {
-        ++by_type[record.event.type <= MDP_EVENT_BAR ? record.event.type : 0];
-    }
-    for (std::uint16_t type = MDP_EVENT_QUOTE; type <= MDP_EVENT_BAR; ++type) {
-        if (by_type[type] > 0) {
-            stats_.add_rows(std::string(event_type_name(type)), by_type[type]);
-        }
-    }
-    if (by_type[0] > 0) {
-        stats_.add_rows("other", by_type[0]);
-    }
+    stats_.add_rows_by_type(count_event_types(batch), "other");
 }
 
 void NatsSink::close() { jetstream_.reset(); }
