@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -57,6 +58,10 @@ void NatsJetStream::on_disconnected(natsConnection* /*connection*/, void* closur
     }
 }
 
+void NatsJetStream::on_closed(natsConnection* /*connection*/, void* closure) {
+    static_cast<NatsJetStream*>(closure)->closed_.set_value();
+}
+
 void NatsJetStream::on_reconnected(natsConnection* connection, void* closure) {
     char url[256] = {};
     natsConnection_GetConnectedUrl(connection, url, sizeof(url));
@@ -77,6 +82,7 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
     check(natsOptions_SetReconnectWait(nats_options_, options_.reconnect_wait.count()), "reconnect wait");
     check(natsOptions_SetDisconnectedCB(nats_options_, &NatsJetStream::on_disconnected, this), "callbacks");
     check(natsOptions_SetReconnectedCB(nats_options_, &NatsJetStream::on_reconnected, this), "callbacks");
+    check(natsOptions_SetClosedCB(nats_options_, &NatsJetStream::on_closed, this), "callbacks");
     if (!options_.credentials_file.empty()) {
         check(natsOptions_SetUserCredentialsFromFiles(nats_options_, options_.credentials_file.c_str(), nullptr),
               ("credentials file " + options_.credentials_file.string()).c_str());
@@ -89,6 +95,8 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
         connect_with_attempts();
     } catch (...) {
         if (connection_ != nullptr) {
+            natsConnection_Close(connection_);
+            (void)closed_.get_future().wait_for(std::chrono::seconds(10));
             natsConnection_Destroy(connection_);
         }
         natsOptions_Destroy(nats_options_);
@@ -97,13 +105,18 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
 }
 
 NatsJetStream::~NatsJetStream() {
+    closing_.store(true);
     if (js_ != nullptr) {
-        closing_.store(true);
         (void)discard_pending();
         jsCtx_Destroy(js_);
     }
     if (connection_ != nullptr) {
+        // The client runs its connection callbacks on its own thread, after Close returns;
+        // they point at this object, so it must outlive the last of them (the closed one).
         natsConnection_Close(connection_);
+        if (closed_.get_future().wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+            spdlog::warn("nats sink {}: the client did not report the connection closed within 10 s", sink_name_);
+        }
         natsConnection_Destroy(connection_);
     }
     natsOptions_Destroy(nats_options_);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -81,6 +82,7 @@ class NatsJetStream {
    private:
     static void on_disconnected(natsConnection* connection, void* closure);
     static void on_reconnected(natsConnection* connection, void* closure);
+    static void on_closed(natsConnection* connection, void* closure);
     static void on_pub_ack(jsCtx* js, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure);
     void connect_with_attempts();
     [[nodiscard]] std::size_t discard_pending();
@@ -89,6 +91,7 @@ class NatsJetStream {
     std::string sink_name_;  // for the log
     std::string client_name_;  // as the server lists the connection
     std::atomic<bool> closing_{false};  // a disconnect from here on is ours, not an outage
+    std::promise<void> closed_;  // set by the client's last callback for the connection
     natsOptions* nats_options_ = nullptr;
     natsConnection* connection_ = nullptr;
     jsCtx* js_ = nullptr;
