@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <future>
 #include <thread>
 #include <vector>
 
@@ -51,23 +50,6 @@ jsRetentionPolicy retention_of(NatsRetention retention) {
 
 }  // namespace
 
-void NatsJetStream::on_disconnected(natsConnection* /*connection*/, void* closure) {
-    const auto* self = static_cast<const NatsJetStream*>(closure);
-    if (!self->closing_.load()) {
-        spdlog::warn("nats sink {}: disconnected, reconnecting", self->sink_name_);
-    }
-}
-
-void NatsJetStream::on_closed(natsConnection* /*connection*/, void* closure) {
-    static_cast<NatsJetStream*>(closure)->closed_.set_value();
-}
-
-void NatsJetStream::on_reconnected(natsConnection* connection, void* closure) {
-    char url[256] = {};
-    natsConnection_GetConnectedUrl(connection, url, sizeof(url));
-    spdlog::info("nats sink {}: reconnected to {}", static_cast<const NatsJetStream*>(closure)->sink_name_, url);
-}
-
 NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& sink_name)
     : options_(options), sink_name_(sink_name), client_name_("mdp-host sink " + sink_name) {
     check(natsOptions_Create(&nats_options_), "creating client options");
@@ -80,9 +62,10 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
     check(natsOptions_SetTimeout(nats_options_, options_.connect_timeout.count()), "connect timeout");
     check(natsOptions_SetMaxReconnect(nats_options_, -1), "reconnect");  // forever: an outage is a backlog
     check(natsOptions_SetReconnectWait(nats_options_, options_.reconnect_wait.count()), "reconnect wait");
-    check(natsOptions_SetDisconnectedCB(nats_options_, &NatsJetStream::on_disconnected, this), "callbacks");
-    check(natsOptions_SetReconnectedCB(nats_options_, &NatsJetStream::on_reconnected, this), "callbacks");
-    check(natsOptions_SetClosedCB(nats_options_, &NatsJetStream::on_closed, this), "callbacks");
+    // No connection callbacks: the client runs them on its own thread, even after Close and
+    // Destroy returned, so they could outlive this object. A lost connection shows in the
+    // failed write's message ("not connected to NATS"), which the coordinator logs once, and
+    // the recovery as the coordinator's "writing again".
     if (!options_.credentials_file.empty()) {
         check(natsOptions_SetUserCredentialsFromFiles(nats_options_, options_.credentials_file.c_str(), nullptr),
               ("credentials file " + options_.credentials_file.string()).c_str());
@@ -95,8 +78,6 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
         connect_with_attempts();
     } catch (...) {
         if (connection_ != nullptr) {
-            natsConnection_Close(connection_);
-            (void)closed_.get_future().wait_for(std::chrono::seconds(10));
             natsConnection_Destroy(connection_);
         }
         natsOptions_Destroy(nats_options_);
@@ -105,18 +86,12 @@ NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& 
 }
 
 NatsJetStream::~NatsJetStream() {
-    closing_.store(true);
     if (js_ != nullptr) {
         (void)discard_pending();
         jsCtx_Destroy(js_);
     }
     if (connection_ != nullptr) {
-        // The client runs its connection callbacks on its own thread, after Close returns;
-        // they point at this object, so it must outlive the last of them (the closed one).
         natsConnection_Close(connection_);
-        if (closed_.get_future().wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-            spdlog::warn("nats sink {}: the client did not report the connection closed within 10 s", sink_name_);
-        }
         natsConnection_Destroy(connection_);
     }
     natsOptions_Destroy(nats_options_);

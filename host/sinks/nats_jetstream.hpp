@@ -5,18 +5,18 @@
 // a bounded number of messages in flight, and wait until every PubAck arrived.
 //
 // Threads: every member is called from one thread (the store coordinator's); the client's
-// own threads deliver PubAcks into the tally (under its lock) and log connection changes.
+// own thread delivers PubAcks into the tally (under its lock). The destructor first takes
+// back every message still awaiting its PubAck, so no acknowledgement callback starts after
+// it began.
 
 #include "sinks/nats_sink_options.hpp"
 #include "sinks/sink.hpp"
 
 #include <nats/nats.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <future>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -80,9 +80,6 @@ class NatsJetStream {
     [[nodiscard]] bool connected() const;
 
    private:
-    static void on_disconnected(natsConnection* connection, void* closure);
-    static void on_reconnected(natsConnection* connection, void* closure);
-    static void on_closed(natsConnection* connection, void* closure);
     static void on_pub_ack(jsCtx* js, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure);
     void connect_with_attempts();
     [[nodiscard]] std::size_t discard_pending();
@@ -90,8 +87,6 @@ class NatsJetStream {
     const NatsSinkOptions& options_;
     std::string sink_name_;  // for the log
     std::string client_name_;  // as the server lists the connection
-    std::atomic<bool> closing_{false};  // a disconnect from here on is ours, not an outage
-    std::promise<void> closed_;  // set by the client's last callback for the connection
     natsOptions* nats_options_ = nullptr;
     natsConnection* connection_ = nullptr;
     jsCtx* js_ = nullptr;
