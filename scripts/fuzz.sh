@@ -18,7 +18,7 @@ seconds="${FUZZ_SECONDS:-45}"
 seed="${FUZZ_SEED:-0}"  # 0: libFuzzer picks one
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(config_loader tws_codec http_request status_json)
+  targets=(config_loader tws_codec http_request status_json wire_batch)
 fi
 
 if [ ! -f build-fuzz/build.ninja ]; then

@@ -7,9 +7,9 @@ set -euo pipefail
 packages=(
   cmake ninja-build ccache g++ pkg-config
   libboost1.81-all-dev nlohmann-json3-dev libspdlog-dev catch2 libbenchmark-dev
-  libsqlite3-dev sqlite3 libpq-dev libssl-dev
+  libsqlite3-dev sqlite3 libpq-dev libssl-dev libnats-dev
   # tests and benchmarks: real services and tools, started on loopback by the tests
-  postgresql postgresql-client prometheus chromium wrk systemd
+  postgresql postgresql-client prometheus chromium wrk systemd nats-server
   # fuzzing (scripts/fuzz.sh): Clang with libFuzzer and the sanitizer runtimes;
   # scripts/lint.sh: clang-format and clang-tidy with the repository's configs
   clang libclang-rt-14-dev clang-format clang-tidy

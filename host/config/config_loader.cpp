@@ -75,7 +75,7 @@ void read_sinks(JsonNode& store, StoreConfig& config) {
     std::set<std::string> names;
     for (auto& sink : store.child_array("sinks")) {
         SinkConfig entry;
-        entry.type = sink.get_enum("type", {"null", "jsonl", "sqlite", "postgres"});
+        entry.type = sink.get_enum("type", {"null", "jsonl", "sqlite", "postgres", "nats"});
         entry.name = sink.get_string("name", entry.type);
         if (!names.insert(entry.name).second) {
             sink.fail_at("name", "duplicate sink name \"" + entry.name + "\"; expected unique names");

@@ -30,7 +30,7 @@ struct RawSection {
 
 struct SinkConfig {
     std::string name;  // unique among sinks; defaults to the type
-    std::string type;  // "null", "jsonl", "sqlite", "postgres"
+    std::string type;  // "null", "jsonl", "sqlite", "postgres", "nats"
     RawSection settings;  // the whole sink object, type-specific keys included
 };
 

@@ -7,9 +7,11 @@
 
 #include <mdp/plugin_api.h>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <string_view>
 
 namespace mdp::sinks {
@@ -50,6 +52,22 @@ template <std::size_t Capacity>
 // an out-of-range id (a host bug) maps to "" rather than reading out of bounds.
 [[nodiscard]] inline std::string_view provider_name(const SinkContext& context, std::uint32_t provider_id) noexcept {
     return context.provider_names.at(provider_id);
+}
+
+// Events of a batch per type: index MDP_EVENT_QUOTE..MDP_EVENT_BAR, index 0 for type ids
+// without a name.
+using EventTypeCounts = std::array<std::uint64_t, MDP_EVENT_BAR + 1>;
+
+constexpr void count_event_type(EventTypeCounts& counts, std::uint16_t type) noexcept {
+    ++counts[type <= MDP_EVENT_BAR ? type : 0];
+}
+
+[[nodiscard]] inline EventTypeCounts count_event_types(std::span<const pipeline::StoreEvent> batch) noexcept {
+    EventTypeCounts counts{};
+    for (const auto& record : batch) {
+        count_event_type(counts, record.event.type);
+    }
+    return counts;
 }
 
 // NaN means "not known" in the ABI; sinks store it as NULL / null.

@@ -5,7 +5,6 @@
 #include "sinks/jsonl_event_format.hpp"
 #include "sinks/sink_path.hpp"
 
-#include <array>
 #include <limits>
 
 namespace mdp::sinks {
@@ -43,11 +42,10 @@ void JsonlSink::open(const SinkContext& context) {
 
 void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
     buffer_.clear();
-    std::array<std::uint64_t, 4> by_type{};  // index 0: unknown types
+    EventTypeCounts by_type{};
     for (const auto& record : batch) {
         append_event_line(buffer_, record, provider_name(context_, record.provider_id), context_.run_id);
-        const std::uint16_t type = record.event.type;
-        ++by_type[type <= MDP_EVENT_BAR ? type : 0];
+        count_event_type(by_type, record.event.type);
     }
     try {
         file_.append_lines(buffer_);
@@ -55,14 +53,7 @@ void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
         stats_.add_error("io");
         throw;
     }
-    for (std::uint16_t type = MDP_EVENT_QUOTE; type <= MDP_EVENT_BAR; ++type) {
-        if (by_type[type] > 0) {
-            stats_.add_rows(std::string(event_type_name(type)), by_type[type]);
-        }
-    }
-    if (by_type[0] > 0) {
-        stats_.add_rows("unknown", by_type[0]);
-    }
+    stats_.add_rows_by_type(by_type, "unknown");
 }
 
 void JsonlSink::close() { file_.close(); }

@@ -2,8 +2,6 @@
 
 #include "sinks/event_fields.hpp"
 
-#include <array>
-
 namespace mdp::sinks {
 
 NullSink::NullSink(std::string name) : name_(std::move(name)) {}
@@ -11,17 +9,8 @@ NullSink::NullSink(std::string name) : name_(std::move(name)) {}
 void NullSink::open(const SinkContext& /*context*/) {}
 
 void NullSink::write(std::span<const pipeline::StoreEvent> batch) {
-    // Index 0 collects unknown types; MDP_EVENT_QUOTE..BAR are 1..3.
-    std::array<std::uint64_t, 4> by_type{};
-    for (const auto& record : batch) {
-        const std::uint16_t type = record.event.type;
-        ++by_type[type <= MDP_EVENT_BAR ? type : 0];
-    }
-    for (std::uint16_t type = MDP_EVENT_QUOTE; type <= MDP_EVENT_BAR; ++type) {
-        if (by_type[type] > 0) {
-            stats_.add_rows(std::string(event_type_name(type)), by_type[type]);
-        }
-    }
+    const EventTypeCounts by_type = count_event_types(batch);
+    stats_.add_rows_by_type(by_type, "");
     if (by_type[0] > 0) {
         stats_.add_skipped(by_type[0]);
     }

@@ -1,6 +1,8 @@
 #include "sinks/sink_factory.hpp"
 
+#include "config/env_overrides.hpp"
 #include "sinks/jsonl_sink.hpp"
+#include "sinks/nats_sink.hpp"
 #include "sinks/null_sink.hpp"
 #include "sinks/postgres_sink.hpp"
 #include "sinks/sqlite_sink.hpp"
@@ -31,12 +33,16 @@ std::unique_ptr<Sink> create_typed_sink(const config::SinkConfig& config, config
     if (type == "postgres") {
         return std::make_unique<PostgresSink>(config.name, read_postgres_sink_options(node));
     }
+    if (type == "nats") {
+        return std::make_unique<NatsSink>(config.name,
+                                          read_nats_sink_options(node, config.settings, config::mdp_environment()));
+    }
     node.fail_at("type", "expected one of " + quoted_list(sink_types()) + ", found \"" + type + "\"");
 }
 
 }  // namespace
 
-std::vector<std::string> sink_types() { return {"null", "jsonl", "sqlite", "postgres"}; }
+std::vector<std::string> sink_types() { return {"null", "jsonl", "sqlite", "postgres", "nats"}; }
 
 std::unique_ptr<Sink> create_sink(const config::SinkConfig& config) {
     config::JsonNode node = config.settings.node();

@@ -3,6 +3,7 @@
 // (HTTP, shutdown summary) takes copies. One short lock per call; sinks call it per batch or
 // per failed attempt, never per event.
 
+#include "sinks/event_fields.hpp"
 #include "sinks/sink.hpp"
 
 #include <cstdint>
@@ -14,6 +15,9 @@ namespace mdp::sinks {
 class SinkStatsRecorder {
    public:
     void add_rows(const std::string& table, std::uint64_t rows);
+    // Rows per event type name ("quote", "trade", "bar"); the unnamed types' count goes to
+    // `unnamed_table` (nothing when it is "").
+    void add_rows_by_type(const EventTypeCounts& counts, const std::string& unnamed_table);
     void add_error(const std::string& kind);
     void add_retry();
     void add_skipped(std::uint64_t events);

@@ -69,6 +69,7 @@ TEST_CASE("every sink type's keys in the schema are exactly the keys its reader 
         {"jsonl", R"({"type": "jsonl", "path": "events.jsonl"})"},
         {"sqlite", R"({"type": "sqlite", "path": "mdp.sqlite"})"},
         {"postgres", R"({"type": "postgres"})"},
+        {"nats", R"({"type": "nats"})"},
     };
     REQUIRE(sinks.size() == mdp::sinks::sink_types().size());
     for (const auto& [type, sink] : sinks) {
