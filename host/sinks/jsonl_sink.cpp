@@ -45,7 +45,7 @@ void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
     buffer_.clear();
     std::array<std::uint64_t, 4> by_type{};  // index 0: unknown types
     for (const auto& record : batch) {
-        append_event_line(buffer_, record, provider_name(context_, record.provider_id), context_.run_id);
+        append_event_line(buffer_, record, stored_identity(context_, record));
         const std::uint16_t type = record.event.type;
         ++by_type[type <= MDP_EVENT_BAR ? type : 0];
     }
