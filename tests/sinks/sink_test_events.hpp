@@ -26,6 +26,12 @@ std::vector<pipeline::StoreEvent> make_mixed_batch(int quotes, int trades, int b
 sinks::SinkContext make_context(const std::string& run_id = "run-1",
                                 std::vector<std::string> providers = {"synthetic"});
 
+// Gives every record of `batch` the identity it would have after a publish with identity
+// (MDP_HOST_PUBLISH_IDENTIFIED_ID): the origin (`provider`, `run_id`), interned in `context`,
+// and origin sequences from `first_origin_sequence` on.
+void identify(std::vector<pipeline::StoreEvent>& batch, const sinks::SinkContext& context,
+              const std::string& provider, const std::string& run_id, std::uint64_t first_origin_sequence);
+
 // A sink config as the host would hand it over, as if read from `config_file` at store.sinks[index].
 config::SinkConfig make_sink_config(const nlohmann::json& object, const std::string& config_file = "config.json",
                                     std::size_t index = 0);
