@@ -389,7 +389,7 @@ void ProviderInstance::count_drop(pipeline::DropReason reason, std::uint64_t cou
 // ---------------------------------------------------------------- the publish path
 
 std::uint32_t ProviderInstance::publish(const mdp_event_t* events, std::uint32_t count, CallIdentity identity,
-                                         std::uint64_t& first_sequence) {
+                                        std::uint64_t& first_sequence) {
     const std::size_t stride = events[0].size;
     const auto* bytes = reinterpret_cast<const unsigned char*>(events);
     for (std::uint32_t index = 0; index < count; ++index) {
@@ -469,9 +469,8 @@ int32_t ProviderInstance::publish_entry(const mdp_host_t* host, const mdp_event_
     return self(host).publish_call(events, count, {}, result, nullptr);
 }
 
-int32_t ProviderInstance::publish_with_sequence_entry(const mdp_host_t* host, const mdp_event_t* events,
-                                                      uint32_t count, mdp_publish_result_t* result,
-                                                      uint64_t* first_sequence) {
+int32_t ProviderInstance::publish_with_sequence_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
+                                                      mdp_publish_result_t* result, uint64_t* first_sequence) {
     return self(host).publish_call(events, count, {}, result, first_sequence);
 }
 

@@ -123,8 +123,8 @@ class ProviderInstance final : public pipeline::RateReceiver {
     static int32_t publish_with_sequence_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
                                                mdp_publish_result_t* result, uint64_t* first_sequence);
     static int32_t publish_identified_entry(const mdp_host_t* host, const mdp_event_origin_t* origin,
-                                            const mdp_event_t* events, const uint64_t* origin_sequences,
-                                            uint32_t count, mdp_publish_result_t* result, uint64_t* first_sequence);
+                                            const mdp_event_t* events, const uint64_t* origin_sequences, uint32_t count,
+                                            mdp_publish_result_t* result, uint64_t* first_sequence);
 
     // Who the events of one publish call say they are: the host's own identity (origin_id 0),
     // or an interned origin and one origin sequence per record.

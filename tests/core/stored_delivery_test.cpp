@@ -87,9 +87,8 @@ config::StoreConfig store_config() {
 // The host's pipeline wired as HostApplication wires it, with one "relay" provider.
 struct RelayHost {
     RelayHost(std::vector<std::unique_ptr<sinks::Sink>> sinks, config::OverflowPolicy policy, std::size_t capacity)
-        : queue(capacity, policy),
-          controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8), "store_coordinator",
-                     [this] { return queue.depth(); }),
+        : queue(capacity, policy), controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8),
+                                              "store_coordinator", [this] { return queue.depth(); }),
           coordinator(queue, controller, std::move(sinks), store_config()) {
         queue.set_eviction_observer(
             [this](const StoreEvent& evicted) { acks.settle_one(evicted, pipeline::Settlement::dropped); });
@@ -110,8 +109,8 @@ struct RelayHost {
         provider.name = "relay";
         provider.plugin = "origin_relay";
         provider.config.value = {{"calls", calls}};
-        relay = std::make_unique<plugins::ProviderInstance>(0, provider,
-                                                            plugins::PublishTarget{&queue, &controller, &acks, &origins});
+        relay = std::make_unique<plugins::ProviderInstance>(
+            0, provider, plugins::PublishTarget{&queue, &controller, &acks, &origins});
         relay->attach(plugins::PluginLibrary::load(kRelayPlugin, {}));
         std::string error;
         REQUIRE(relay->create(error));
@@ -253,25 +252,24 @@ TEST_CASE("stored acknowledgements come only after every sink wrote, in order, c
 }
 
 TEST_CASE("records refused at publish or evicted later settle as dropped, never as stored", "[stored-delivery]") {
-    SECTION("drop_newest: the refused tail of a call") {
-        std::vector<std::unique_ptr<sinks::Sink>> sinks;
-        sinks.push_back(std::make_unique<GatedSink>("memory"));
-        RelayHost host(std::move(sinks), config::OverflowPolicy::drop_newest, 4);
-        host.start_relay(nlohmann::json::array({own(6)}));
-        host.coordinator.start();
-        const std::string expected = "published 1+6/4 settled S1-4 D5-6";
-        CHECK(host.wait_for_detail(expected) == expected);
-        CHECK(host.relay->dropped(pipeline::DropReason::queue_full_newest) == 2);
-    }
-    SECTION("drop_oldest: the evicted head of the queue") {
-        std::vector<std::unique_ptr<sinks::Sink>> sinks;
-        sinks.push_back(std::make_unique<GatedSink>("memory"));
-        RelayHost host(std::move(sinks), config::OverflowPolicy::drop_oldest, 4);
-        host.start_relay(nlohmann::json::array({own(6)}));
-        host.coordinator.start();
-        const std::string expected = "published 1+6/6 settled D1-2 S3-6";
-        CHECK(host.wait_for_detail(expected) == expected);
-    }
+    struct Case {
+        config::OverflowPolicy policy;
+        std::string expected;
+        std::uint64_t refused_at_publish;
+    };
+    // A queue of 4 and one call of 6 before the coordinator runs: drop_newest refuses the
+    // call's tail, drop_oldest evicts the queue's head.
+    const auto [policy, expected, refused_at_publish] = GENERATE(values<Case>({
+        {config::OverflowPolicy::drop_newest, "published 1+6/4 settled S1-4 D5-6", 2},
+        {config::OverflowPolicy::drop_oldest, "published 1+6/6 settled D1-2 S3-6", 0},
+    }));
+    std::vector<std::unique_ptr<sinks::Sink>> sinks;
+    sinks.push_back(std::make_unique<GatedSink>("memory"));
+    RelayHost host(std::move(sinks), policy, 4);
+    host.start_relay(nlohmann::json::array({own(6)}));
+    host.coordinator.start();
+    CHECK(host.wait_for_detail(expected) == expected);
+    CHECK(host.relay->dropped(pipeline::DropReason::queue_full_newest) == refused_at_publish);
 }
 
 TEST_CASE("a plugin using both delivery extensions needs no newer ABI minor: it loads on a 1.0 host",

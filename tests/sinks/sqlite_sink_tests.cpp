@@ -135,26 +135,16 @@ TEST_CASE("sqlite sink keys an event published with an identity on its origin: a
           "[sinks][sqlite]") {
     mdp::test::TempDir dir;
     const auto path = dir / "mdp.sqlite";
-    auto batch = mdp::test::make_mixed_batch(3, 2, 0);
-    {
+    // Two store hosts relay the same events (a redelivery): each its own run id and publish
+    // sequences, the same origin identities.
+    for (const auto& [run_id, first_sequence] : {std::pair<std::string, std::uint64_t>{"store-run-1", 1},
+                                                 std::pair<std::string, std::uint64_t>{"store-run-2", 50}}) {
+        const auto relayed = mdp::test::make_relayed_batch(run_id, first_sequence);
         SqliteSink store_host("main", options_for(path));
-        const auto context = mdp::test::make_context("store-run-1", {"relay"});
-        mdp::test::identify(batch, context, "ingest-a", "ingest-run-9", 100);
-        store_host.open(context);
-        store_host.write(batch);
+        store_host.open(relayed.context);
+        store_host.write(relayed.events);
         store_host.close();
     }
-    // Another store host gets the same events again: its own run id and publish sequences,
-    // the same origin identities.
-    auto redelivered = batch;
-    for (auto& record : redelivered) {
-        record.sequence += 49;
-    }
-    SqliteSink other_host("main", options_for(path));
-    const auto other_context = mdp::test::make_context("store-run-2", {"relay"});
-    mdp::test::identify(redelivered, other_context, "ingest-a", "ingest-run-9", 100);
-    other_host.open(other_context);
-    other_host.write(redelivered);
 
     Observer observer(path);
     CHECK(observer.count("SELECT count(*) FROM quotes") == 3);
@@ -163,7 +153,6 @@ TEST_CASE("sqlite sink keys an event published with an identity on its origin: a
                          "seq BETWEEN 100 AND 102") == 3);
     CHECK(observer.count("SELECT count(*) FROM trades WHERE provider = 'ingest-a' AND run_id = 'ingest-run-9' AND "
                          "seq BETWEEN 103 AND 104") == 2);
-    other_host.close();
 }
 
 TEST_CASE("sqlite sink upserts bars on provider, symbol, interval and start", "[sinks][sqlite]") {

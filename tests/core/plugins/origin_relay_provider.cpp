@@ -37,8 +37,8 @@ class OriginRelayProvider final : public mdp::sdk::Provider {
         const auto config = nlohmann::json::parse(config_json);
         for (const auto& call : config.at("calls")) {
             calls_.push_back({call.at("count").get<std::uint32_t>(), call.contains("origin_provider"),
-                              call.value("origin_provider", ""),
-                              call.value("origin_run_id", ""), call.value("first_origin_seq", std::uint64_t{1})});
+                              call.value("origin_provider", ""), call.value("origin_run_id", ""),
+                              call.value("first_origin_seq", std::uint64_t{1})});
         }
         if (!acks_.available() || !identified_.available()) {
             throw mdp::sdk::ConfigProblem("", "this host lacks the stored-acks or publish-identified extension");
