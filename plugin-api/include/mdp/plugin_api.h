@@ -253,12 +253,13 @@ typedef struct mdp_host_config_location {
  * Publish sequences. The host numbers every record a provider instance publishes: from 1,
  * per configured provider and host run, consecutive across calls (a restart of the instance
  * continues the numbering). A call of `count` records takes the next `count` numbers whether
- * the queue accepts them or not; a call rejected as malformed (MDP_ERROR) takes none. For an
+ * the queue accepts them or not; a call dropped whole as invalid takes none. For an
  * event published without an identity, its publish sequence is also the `seq` the sinks store.
  *
  * Settlement. Every numbered record is settled exactly once, in publish-sequence order:
- *   MDP_SETTLED_STORED   every sink of the host wrote it (a sink's write is durable when it
- *                        returns: committed to SQLite/PostgreSQL, flushed to the jsonl file);
+ *   MDP_SETTLED_STORED   every sink of the host wrote it (as durable as each sink makes a
+ *                        write: a SQLite/PostgreSQL commit; for jsonl, fsynced only with its
+ *                        `fsync: batch` setting, see docs/sinks.md);
  *   MDP_SETTLED_DROPPED  it will never be stored: refused by the queue at publish (the call's
  *                        `accepted` already said so), evicted later by the `drop_oldest`
  *                        policy, or in a batch the store gave up at the shutdown deadline.
@@ -301,8 +302,9 @@ typedef struct mdp_host_stored_acks {
 
     /* [any-thread] mdp_host_t.publish that also tells the call's publish sequences:
      * `*first_sequence` (may be NULL) receives the first; the call's records have
-     * first_sequence .. first_sequence + count - 1, and 0 when the call was rejected as
-     * malformed. Same blocking, ownership and result rules as mdp_host_t.publish. */
+     * first_sequence .. first_sequence + count - 1; it is 0 when the call took none (malformed,
+     * or a record of an unknown type, which drops the whole call as invalid). Same blocking,
+     * ownership and result rules as mdp_host_t.publish. */
     int32_t (*publish)(const struct mdp_host* host, const mdp_event_t* events, uint32_t count,
                        mdp_publish_result_t* result, uint64_t* first_sequence);
 } mdp_host_stored_acks_t;
