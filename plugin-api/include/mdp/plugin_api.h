@@ -262,7 +262,9 @@ typedef struct mdp_host_config_location {
  *                        `fsync: batch` setting, see docs/sinks.md);
  *   MDP_SETTLED_DROPPED  it will never be stored: refused by the queue at publish (the call's
  *                        `accepted` already said so), evicted later by the `drop_oldest`
- *                        policy, or in a batch the store gave up at the shutdown deadline.
+ *                        policy, or in a batch the store gave up at the shutdown deadline
+ *                        (that happens after every provider stopped, so no provider hears of
+ *                        it: what a provider has not seen settled it must not take as stored).
  * A provider that subscribed learns each settlement as a range of publish sequences. */
 #define MDP_HOST_STORED_ACKS_ID "mdp.host.stored-acks/1"
 
