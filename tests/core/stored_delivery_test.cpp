@@ -19,6 +19,8 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -104,11 +106,11 @@ struct RelayHost {
     RelayHost& operator=(const RelayHost&) = delete;
 
     // Creates and starts the relay with `calls` (see the plugin); its start() publishes them.
-    void start_relay(const nlohmann::json& calls) {
+    void start_relay(const nlohmann::json& calls, bool settle_before_stop = false) {
         config::ProviderConfig provider;
         provider.name = "relay";
         provider.plugin = "origin_relay";
-        provider.config.value = {{"calls", calls}};
+        provider.config.value = {{"calls", calls}, {"settle_before_stop", settle_before_stop}};
         relay = std::make_unique<plugins::ProviderInstance>(
             0, provider, plugins::PublishTarget{&queue, &controller, &acks, &origins});
         relay->attach(plugins::PluginLibrary::load(kRelayPlugin, {}));
@@ -270,6 +272,41 @@ TEST_CASE("records refused at publish or evicted later settle as dropped, never 
     host.coordinator.start();
     CHECK(host.wait_for_detail(expected) == expected);
     CHECK(host.relay->dropped(pipeline::DropReason::queue_full_newest) == refused_at_publish);
+}
+
+TEST_CASE("acknowledgements still reach a provider waiting for them in its stop()", "[stored-delivery]") {
+    const auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100);
+    struct DefaultLoggerRestore {
+        std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+        ~DefaultLoggerRestore() { spdlog::set_default_logger(previous); }
+    } restore;
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("stored-delivery-test", ring));
+    const auto logged = [&](const std::string& text) {
+        const auto lines = ring->last_formatted();
+        return std::any_of(lines.begin(), lines.end(),
+                           [&](const std::string& line) { return line.find(text) != std::string::npos; });
+    };
+
+    auto owned = std::make_unique<GatedSink>("stalled");
+    GatedSink& stalled = *owned;
+    stalled.set_gate(false);
+    std::vector<std::unique_ptr<sinks::Sink>> sinks;
+    sinks.push_back(std::move(owned));
+    RelayHost host(std::move(sinks), config::OverflowPolicy::block, 1000);
+    host.coordinator.start();
+    host.start_relay(nlohmann::json::array({own(3)}), true);
+    REQUIRE(stalled.wait_until_held());
+
+    std::thread stopping([&] { host.relay->stop(); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!logged("stop: waiting") && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(logged("stop: waiting"));
+    stalled.set_gate(true);  // only now can the batch be stored
+    stopping.join();
+    CHECK(logged("stop: settled through 3 of 3"));
+    CHECK(host.relay->state() == plugins::ProviderState::stopped);
 }
 
 TEST_CASE("a plugin using both delivery extensions needs no newer ABI minor: it loads on a 1.0 host",

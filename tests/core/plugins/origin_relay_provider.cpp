@@ -9,6 +9,9 @@
 //   "published 1+3/3 4+2/2 settled S1-4 D5-5"
 // = per call first publish sequence + count / accepted ("!" after a call the host rejected),
 //   then each settled range as delivered (S stored, D dropped).
+// With "settle_before_stop": true its stop() logs "stop: waiting", then waits (at most 5 s) for
+// the watermark to reach its last publish sequence and logs "stop: settled through N of M":
+// what a provider does that hands back only stored input.
 
 #include <mdp/plugin.hpp>
 #include <mdp/sdk/config_problem.hpp>
@@ -16,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -35,6 +40,7 @@ class OriginRelayProvider final : public mdp::sdk::Provider {
     OriginRelayProvider(mdp::sdk::Host host, const std::string& /*instance_name*/, std::string_view config_json)
         : Provider(host), acks_(host), identified_(host) {
         const auto config = nlohmann::json::parse(config_json);
+        settle_before_stop_ = config.value("settle_before_stop", false);
         for (const auto& call : config.at("calls")) {
             calls_.push_back({call.at("count").get<std::uint32_t>(), call.contains("origin_provider"),
                               call.value("origin_provider", ""), call.value("origin_run_id", ""),
@@ -54,12 +60,23 @@ class OriginRelayProvider final : public mdp::sdk::Provider {
         }
         report();
     }
-    void stop() override {}
+    void stop() override {
+        if (!settle_before_stop_) {
+            return;
+        }
+        host().log(mdp::sdk::LogLevel::info, "stop: waiting");
+        std::unique_lock lock(mutex_);
+        settled_changed_.wait_for(lock, std::chrono::seconds(5), [&] { return watermark_ >= last_published_; });
+        host().log(mdp::sdk::LogLevel::info,
+                   "stop: settled through " + std::to_string(watermark_) + " of " + std::to_string(last_published_));
+    }
 
     void on_settled(const mdp_stored_ack_t& ack) noexcept {
         std::lock_guard lock(mutex_);
         settled_ += " " + std::string(ack.outcome == MDP_SETTLED_STORED ? "S" : "D") +
                     std::to_string(ack.first_sequence) + "-" + std::to_string(ack.last_sequence);
+        watermark_ = ack.last_sequence;
+        settled_changed_.notify_all();
         report_locked();
     }
 
@@ -78,6 +95,9 @@ class OriginRelayProvider final : public mdp::sdk::Provider {
                                                   origin_sequences)
                             : acks_.publish(events);
         std::lock_guard lock(mutex_);
+        if (published.first_sequence != 0) {
+            last_published_ = published.first_sequence + call.count - 1;
+        }
         published_ += " " + std::to_string(published.first_sequence) + "+" + std::to_string(call.count) + "/" +
                       std::to_string(published.result.accepted) + (published.result.ok() ? "" : "!");
     }
@@ -93,7 +113,11 @@ class OriginRelayProvider final : public mdp::sdk::Provider {
     mdp::sdk::StoredAcks acks_;
     mdp::sdk::IdentifiedPublisher identified_;
     std::vector<Call> calls_;
+    bool settle_before_stop_ = false;
     std::mutex mutex_;
+    std::condition_variable settled_changed_;
+    std::uint64_t last_published_ = 0;
+    std::uint64_t watermark_ = 0;
     std::string published_;
     std::string settled_;
 };
