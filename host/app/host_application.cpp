@@ -60,15 +60,17 @@ HostApplication::HostApplication(config::HostConfig config)
       rate_control_(config_.backpressure), coordinator_(std::make_unique<pipeline::StoreCoordinator>(
                                                queue_, controller_, create_sinks(config_.store), config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
-      providers_(config_, plugins::PublishTarget{&queue_, &controller_}), provider_names_(providers_.names()),
-      supervisor_(providers_),
+      providers_(config_, plugins::PublishTarget{&queue_, &controller_, &stored_acks_, &event_origins_}),
+      provider_names_(providers_.names()), supervisor_(providers_),
       reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_}),
       feedback_enabled_(config_.backpressure.feedback_enabled) {
-    queue_.set_eviction_observer([this](std::uint32_t provider_id) {
-        if (auto* instance = providers_.find(provider_id)) {
+    queue_.set_eviction_observer([this](const pipeline::StoreEvent& evicted) {
+        if (auto* instance = providers_.find(evicted.provider_id)) {
             instance->count_evicted();
         }
+        stored_acks_.settle_one(evicted, pipeline::Settlement::dropped);
     });
+    coordinator_->set_stored_acks(&stored_acks_);
     controller_.subscribe([this](const pipeline::FeedbackEvent& event) { rate_control_.on_feedback(event); });
     if (!config_.backpressure.feedback_urls.empty()) {
         webhook_ = std::make_unique<pipeline::FeedbackWebhook>(config_.backpressure);
@@ -123,7 +125,7 @@ void HostApplication::reload_if_requested(ShutdownSignal& signals) {
 }
 
 int HostApplication::start_or_fail() {
-    sinks::SinkContext context{run_id_, provider_names_};
+    sinks::SinkContext context{run_id_, provider_names_, event_origins_};
     try {
         coordinator_->open_sinks(context);
     } catch (const std::exception& error) {

@@ -18,6 +18,8 @@
 #include "pipeline/feedback_webhook.hpp"
 #include "pipeline/rate_control.hpp"
 #include "pipeline/store_coordinator.hpp"
+#include "pipeline/stored_acks.hpp"
+#include "pipeline/event_origins.hpp"
 #include "pipeline/store_queue.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/provider_registry.hpp"
@@ -65,6 +67,9 @@ class HostApplication {
     config::HostConfig config_;
     std::string run_id_;
     std::int64_t started_at_ns_ = 0;
+    // Outlive the coordinator and the providers, which use them.
+    pipeline::StoredAcks stored_acks_;  // settlements of providers that subscribed to them
+    pipeline::EventOrigins event_origins_;  // shared with the sinks
     pipeline::StoreQueue queue_;
     pipeline::BackpressureController controller_;
     pipeline::RateControl rate_control_;

@@ -100,6 +100,9 @@ void StoreCoordinator::run() {
             break;
         }
         const BatchingRule::Decision decision = batching_.decide(depth, std::chrono::steady_clock::now(), draining);
+        if (stored_acks_ != nullptr) {
+            stored_acks_->deliver();  // what settled since: written batches, refusals, evictions
+        }
         if (decision.write_count == 0) {
             queue_.wait_for_depth(decision.wake_at_depth, decision.wake_at);
             controller_.observe(queue_.depth());
@@ -132,6 +135,9 @@ void StoreCoordinator::store_batch(std::span<const StoreEvent> batch) {
         record_latency(batch);
     } else {
         not_stored_.fetch_add(batch.size(), std::memory_order_relaxed);
+    }
+    if (stored_acks_ != nullptr) {
+        stored_acks_->batch_settled(batch, stored_everywhere ? Settlement::stored : Settlement::dropped);
     }
 }
 

@@ -14,6 +14,7 @@
 #include "pipeline/backpressure_controller.hpp"
 #include "pipeline/batching_rule.hpp"
 #include "pipeline/store_queue.hpp"
+#include "pipeline/stored_acks.hpp"
 #include "sinks/sink.hpp"
 
 #include <atomic>
@@ -36,6 +37,10 @@ class StoreCoordinator {
 
     // [control-thread] Opens every sink; throws sinks::SinkError("sink <name>: <reason>").
     void open_sinks(const sinks::SinkContext& context);
+    // [control-thread, before start()] Where batches report their settlement (stored by every
+    // sink, or given up at the shutdown deadline); this thread delivers the acknowledgements.
+    // Optional; `acks` must outlive the coordinator.
+    void set_stored_acks(StoredAcks* acks) { stored_acks_ = acks; }
     // [control-thread] Starts the coordinator thread.
     void start();
     // [control-thread] After the queue was closed: drains what is queued into the sinks
@@ -85,6 +90,7 @@ class StoreCoordinator {
     metrics::Histogram latency_seconds_{metrics::Histogram::event_latency_bounds_seconds()};
     std::vector<std::uint64_t> latency_counts_;  // per-batch scratch, reused: no allocation per batch
     common::RetryBackoff retry_backoff_;  // between attempts at a batch a sink refused
+    StoredAcks* stored_acks_ = nullptr;
     std::atomic<std::uint64_t> not_stored_{0};
     std::atomic<bool> stopping_{false};
     std::atomic<std::int64_t> give_up_at_ns_{0};  // steady-clock ns; 0 = never

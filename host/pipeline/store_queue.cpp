@@ -148,7 +148,7 @@ void StoreQueue::evict_oldest(std::size_t needed) {
             std::this_thread::yield();
         }
         if (on_evict_) {
-            on_evict_(slot.event.provider_id);
+            on_evict_(slot.event);
         }
         ++head;
         --to_evict;

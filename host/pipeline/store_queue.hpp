@@ -41,9 +41,9 @@ struct PushResult {
 
 class StoreQueue {
    public:
-    // Called once per evicted event under drop_oldest (provider id of the evicted event);
+    // Called once per evicted event under drop_oldest, with the evicted record;
     // [producer thread that evicts]. Must be cheap and must not touch the queue.
-    using EvictionObserver = std::function<void(std::uint32_t provider_id)>;
+    using EvictionObserver = std::function<void(const StoreEvent& evicted)>;
 
     StoreQueue(std::size_t capacity, OverflowPolicy policy);
     StoreQueue(const StoreQueue&) = delete;

@@ -43,6 +43,12 @@ const void* HostExtensions::find(const char* id) const {
     if (std::strcmp(id, MDP_HOST_CONFIG_PROBLEM_ID) == 0) {
         return &problem_channel_;
     }
+    if (std::strcmp(id, MDP_HOST_STORED_ACKS_ID) == 0) {
+        return stored_acks_;
+    }
+    if (std::strcmp(id, MDP_HOST_PUBLISH_IDENTIFIED_ID) == 0) {
+        return publish_identified_;
+    }
     return nullptr;
 }
 

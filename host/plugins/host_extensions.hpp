@@ -1,7 +1,8 @@
 #pragma once
 // The host extensions one provider instance offers through mdp_host_t.get_extension
-// (plugin_api.h, "host extensions"): where the config file is, and a channel for a failing
-// create() to name the config value it rejects as data.
+// (plugin_api.h, "host extensions"): where the config file is, a channel for a failing
+// create() to name the config value it rejects as data, and (when the instance offers them)
+// stored acknowledgements and publishing with an identity.
 
 #include "config/host_config.hpp"
 
@@ -29,6 +30,14 @@ class HostExtensions {
     // [any-thread] The extension table for `id`, or nullptr. Lives as long as this object.
     [[nodiscard]] const void* find(const char* id) const;
 
+    // [control-thread, before the plugin sees the host table] Offers these tables under
+    // MDP_HOST_STORED_ACKS_ID / MDP_HOST_PUBLISH_IDENTIFIED_ID (NULL: not offered). Static.
+    void offer_publish_extensions(const mdp_host_stored_acks_t* stored_acks,
+                                  const mdp_host_publish_identified_t* publish_identified) {
+        stored_acks_ = stored_acks;
+        publish_identified_ = publish_identified;
+    }
+
     // [control-thread] Around a factory create(): forget an earlier report, then take the
     // one made during the call.
     void clear_config_problem();
@@ -41,6 +50,8 @@ class HostExtensions {
     std::string base_directory_;
     mdp_host_config_location_t location_{};
     mdp_host_config_problem_t problem_channel_{};
+    const mdp_host_stored_acks_t* stored_acks_ = nullptr;
+    const mdp_host_publish_identified_t* publish_identified_ = nullptr;
 
     mutable std::mutex problem_mutex_;
     std::optional<ReportedConfigProblem> problem_;  // guarded by problem_mutex_

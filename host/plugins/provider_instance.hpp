@@ -8,7 +8,9 @@
 #include "pipeline/backpressure_controller.hpp"
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/rate_receiver.hpp"
+#include "pipeline/event_origins.hpp"
 #include "pipeline/store_queue.hpp"
+#include "pipeline/stored_acks.hpp"
 #include "plugins/host_extensions.hpp"
 #include "plugins/plugin_library.hpp"
 #include "plugins/provider_state.hpp"
@@ -27,9 +29,13 @@
 namespace mdp::plugins {
 
 // Where published events go; shared by every provider instance.
+// Without `stored_acks` / `origins` the instance does not offer the host extensions
+// MDP_HOST_STORED_ACKS_ID / MDP_HOST_PUBLISH_IDENTIFIED_ID.
 struct PublishTarget {
     pipeline::StoreQueue* queue = nullptr;
     pipeline::BackpressureController* controller = nullptr;
+    pipeline::StoredAcks* stored_acks = nullptr;
+    const pipeline::EventOrigins* origins = nullptr;
 };
 
 class ProviderInstance final : public pipeline::RateReceiver {
@@ -112,8 +118,32 @@ class ProviderInstance final : public pipeline::RateReceiver {
     static void report_state_entry(const mdp_host_t* host, int32_t state, const char* detail);
     static int64_t now_ns_entry(const mdp_host_t* host);
     static const void* get_extension_entry(const mdp_host_t* host, const char* extension_id);
+    // MDP_HOST_STORED_ACKS_ID and MDP_HOST_PUBLISH_IDENTIFIED_ID.
+    static int32_t subscribe_settlements_entry(const mdp_host_t* host, mdp_stored_ack_fn on_settled, void* user_data);
+    static int32_t publish_with_sequence_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
+                                               mdp_publish_result_t* result, uint64_t* first_sequence);
+    static int32_t publish_identified_entry(const mdp_host_t* host, const mdp_event_origin_t* origin,
+                                            const mdp_event_t* events, const uint64_t* origin_sequences, uint32_t count,
+                                            mdp_publish_result_t* result, uint64_t* first_sequence);
 
-    std::uint32_t publish(const mdp_event_t* events, std::uint32_t count);
+    // Who the events of one publish call say they are: the host's own identity (origin_id 0),
+    // or an interned origin and one origin sequence per record.
+    struct CallIdentity {
+        std::uint32_t origin_id = 0;
+        const std::uint64_t* origin_sequences = nullptr;
+    };
+    // Validates and queues one call; `first_sequence` receives the call's first publish
+    // sequence (0 when it took none). Every entry point ends here.
+    int32_t publish_call(const mdp_event_t* events, std::uint32_t count, CallIdentity identity,
+                         mdp_publish_result_t* result, std::uint64_t* first_sequence);
+    std::uint32_t publish(const mdp_event_t* events, std::uint32_t count, CallIdentity identity,
+                          std::uint64_t& first_sequence);
+    // The origin's id, or 0 after counting `count` events as invalid and logging why.
+    std::uint32_t accept_origin(const mdp_event_origin_t* origin, const std::uint64_t* origin_sequences,
+                                std::uint32_t count);
+    void reject_identity(std::uint32_t count, std::string_view reason);
+    // [control-thread] No settlement callback into the plugin after this returns.
+    void unsubscribe_settlements();
     void set_state(ProviderState state, const std::string& detail);
     // Calls `call(provider)` on its own thread, waiting at most `timeout_ms`; on a timeout
     // marks the instance hung and failed with a reason naming `what`.
@@ -160,6 +190,10 @@ class ProviderInstance final : public pipeline::RateReceiver {
     std::atomic<double> rate_scale_{1.0};
     std::atomic<int> level_{0};
     std::atomic<std::uint64_t> next_sequence_{0};
+    // Set while create() or start() runs: the only time a plugin may subscribe to settlements.
+    std::atomic<bool> accepting_subscription_{false};
+    pipeline::SettlementLog* settlement_log_ = nullptr;  // this id's log once subscribed; never freed
+    std::atomic<std::int64_t> identity_rejection_logged_ns_{0};  // rate-limits the warning
     std::array<std::atomic<std::uint64_t>, 4> published_by_type_{};  // index = MDP_EVENT_* (0 unused)
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(pipeline::DropReason::count_)> dropped_{};
     std::array<std::atomic<std::uint64_t>, 3> feedback_by_level_{};

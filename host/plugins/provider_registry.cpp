@@ -39,7 +39,11 @@ std::string ProviderRegistry::describe_config_error(const ProviderInstance& inst
 std::string ProviderRegistry::probe(PluginCatalog& catalog, const config::ProviderConfig& provider) {
     try {
         const auto library = catalog.resolve(provider.plugin, provider.sha256);
-        ProviderInstance instance(0, provider, PublishTarget{});
+        // Offers the extensions a real instance offers (a plugin may require them in create()),
+        // backed by throwaway tables so the probe touches no running provider's.
+        const auto probe_acks = std::make_unique<pipeline::StoredAcks>();
+        const pipeline::EventOrigins probe_origins;
+        ProviderInstance instance(0, provider, PublishTarget{nullptr, nullptr, probe_acks.get(), &probe_origins});
         instance.attach(library);
         std::string error;
         if (!instance.create(error)) {

@@ -70,6 +70,25 @@ constexpr void count_event_type(EventTypeCounts& counts, std::uint16_t type) noe
     return counts;
 }
 
+// The identity a sink stores for an event, which its idempotent keys are made of: the host's
+// own (the publishing instance's name, this run's id, the publish sequence) or, for an event
+// published with an identity, its origin's. The views live as long as `context`.
+struct StoredIdentity {
+    std::string_view provider;
+    std::string_view run_id;
+    std::uint64_t sequence = 0;
+};
+
+[[nodiscard]] inline StoredIdentity stored_identity(const SinkContext& context,
+                                                    const pipeline::StoreEvent& record) noexcept {
+    if (record.origin_id != 0) {
+        if (const pipeline::EventOrigin* origin = context.origins.find(record.origin_id)) {
+            return {origin->provider, origin->run_id, record.origin_sequence};
+        }
+    }
+    return {provider_name(context, record.provider_id), context.run_id, record.sequence};
+}
+
 // NaN means "not known" in the ABI; sinks store it as NULL / null.
 [[nodiscard]] inline bool is_known(double value) noexcept { return std::isfinite(value); }
 

@@ -59,15 +59,14 @@ void append_type(std::string& out, std::uint16_t type) {
 
 }  // namespace
 
-void append_event_line(std::string& out, const pipeline::StoreEvent& record, std::string_view provider,
-                       std::string_view run_id) {
+void append_event_line(std::string& out, const pipeline::StoreEvent& record, const StoredIdentity& identity) {
     const mdp_event_t& event = record.event;
     out += "{\"provider\":";
-    append_string(out, provider);
+    append_string(out, identity.provider);
     out += ",\"run_id\":";
-    append_string(out, run_id);
+    append_string(out, identity.run_id);
     out += ",\"seq\":";
-    append_uint(out, record.sequence);
+    append_uint(out, identity.sequence);
     append_type(out, event.type);
     out += ",\"symbol\":";
     append_string(out, fixed_text(event.symbol));

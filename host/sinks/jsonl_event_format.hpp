@@ -11,6 +11,7 @@
 // not know is written with "type":"unknown" and its numeric "type_id", without body fields.
 
 #include "pipeline/store_event.hpp"
+#include "sinks/event_fields.hpp"
 
 #include <string>
 #include <string_view>
@@ -18,7 +19,7 @@
 namespace mdp::sinks {
 
 // Appends the event's line (with its '\n') to `out`; allocates only when `out` must grow.
-void append_event_line(std::string& out, const pipeline::StoreEvent& record, std::string_view provider,
-                       std::string_view run_id);
+// `identity` is what the line names as provider, run_id and seq (stored_identity()).
+void append_event_line(std::string& out, const pipeline::StoreEvent& record, const StoredIdentity& identity);
 
 }  // namespace mdp::sinks

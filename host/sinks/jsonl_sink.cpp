@@ -44,7 +44,7 @@ void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
     buffer_.clear();
     EventTypeCounts by_type{};
     for (const auto& record : batch) {
-        append_event_line(buffer_, record, provider_name(context_, record.provider_id), context_.run_id);
+        append_event_line(buffer_, record, stored_identity(context_, record));
         count_event_type(by_type, record.event.type);
     }
     try {

@@ -79,7 +79,7 @@ void NatsSink::write(std::span<const pipeline::StoreEvent> batch) {
 void NatsSink::publish_batch(std::span<const pipeline::StoreEvent> batch) {
     jetstream_->begin_write();
     for (const PlannedMessage& message : plan_messages(batch, max_events_per_message_)) {
-        publish_events(batch, message.indices, message.provider_id, message.type);
+        publish_events(batch, message.indices, message.type);
     }
     const NatsPubAckTally tally = jetstream_->wait_for_pub_acks();
     messages_stored_ += tally.stored;
@@ -91,24 +91,28 @@ void NatsSink::publish_batch(std::span<const pipeline::StoreEvent> batch) {
 }
 
 void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::span<const std::uint32_t> indices,
-                              std::uint32_t provider_id, std::uint16_t type) {
-    const std::string_view provider = provider_name(context_, provider_id);
+                              std::uint16_t type) {
+    // Every event of a planned message has the same identity's provider and run id.
+    const StoredIdentity identity = stored_identity(context_, batch[indices.front()]);
     const auto event_at = [&](std::size_t i) {
         const pipeline::StoreEvent& record = batch[indices[i]];
-        return wire::EventRef{record.sequence, &record.event};
+        return wire::EventRef{stored_identity(context_, record).sequence, &record.event};
     };
-    wire::encode_batch(options_.encoding, payload_, provider, context_.run_id, indices.size(), event_at);
+    wire::encode_batch(options_.encoding, payload_, identity.provider, identity.run_id, indices.size(), event_at);
     if (payload_.size() + kHeaderAllowanceBytes > max_payload_bytes_ && indices.size() > 1) {
         const std::size_t half = indices.size() / 2;
-        publish_events(batch, indices.first(half), provider_id, type);
-        publish_events(batch, indices.subspan(half), provider_id, type);
+        publish_events(batch, indices.first(half), type);
+        publish_events(batch, indices.subspan(half), type);
         return;
     }
     const pipeline::StoreEvent& first = batch[indices.front()];
-    const std::uint64_t last_seq = batch[indices.back()].sequence;
-    const std::string subject = event_subject(options_.subject_prefix, provider, type, fixed_text(first.event.symbol));
-    const NatsMessageHeaders headers{wire::format_id(options_.encoding), provider, context_.run_id, indices.size()};
-    jetstream_->publish(subject, message_id(provider, context_.run_id, first.sequence, last_seq), headers, payload_);
+    const std::uint64_t last_seq = stored_identity(context_, batch[indices.back()]).sequence;
+    const std::string subject =
+        event_subject(options_.subject_prefix, identity.provider, type, fixed_text(first.event.symbol));
+    const NatsMessageHeaders headers{wire::format_id(options_.encoding), identity.provider, identity.run_id,
+                                     indices.size()};
+    jetstream_->publish(subject, message_id(identity.provider, identity.run_id, identity.sequence, last_seq), headers,
+                        payload_);
 }
 
 void NatsSink::count_stored(std::span<const pipeline::StoreEvent> batch) {

@@ -280,15 +280,17 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
     skipped_in_batch_ = 0;
     for (const auto& record : batch) {
         const mdp_event_t& event = record.event;
-        const std::string_view provider = provider_name(context_, record.provider_id);
-        const auto sequence = static_cast<std::int64_t>(record.sequence);
+        const StoredIdentity identity = stored_identity(context_, record);
+        const std::string_view provider = identity.provider;
+        const std::string_view run_id = identity.run_id;
+        const auto sequence = static_cast<std::int64_t>(identity.sequence);
         if (event.type == MDP_EVENT_QUOTE || event.type == MDP_EVENT_TRADE) {
             const bool quote = event.type == MDP_EVENT_QUOTE;
             PostgresCopyEncoder& encoder = quote ? quotes_ : trades_;
             encoder.begin_row(postgres_schema::column_count(quote ? Table::quotes : Table::trades));
             encoder.add_timestamptz_ns(event.event_time_ns);
             encoder.add_text(provider);
-            encoder.add_text(context_.run_id);
+            encoder.add_text(run_id);
             encoder.add_int64(sequence);
             encoder.add_text(fixed_text(event.symbol));
             if (quote) {
@@ -322,7 +324,7 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
             bars_.add_float8_or_null(bar.vwap);
             bars_.add_int64(bar.trade_count);
             bars_.add_int64(bar.interval_ns);
-            bars_.add_text(context_.run_id);
+            bars_.add_text(run_id);
             bars_.add_int64(sequence);
             bars_.add_int64(event.receive_time_ns);
             bars_.add_bool(is_delayed(event));

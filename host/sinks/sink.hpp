@@ -2,6 +2,7 @@
 // The internal store sink interface. A sink receives batches from the store coordinator's
 // single thread; it never sees concurrent calls.
 
+#include "pipeline/event_origins.hpp"
 #include "pipeline/store_event.hpp"
 
 #include <cstdint>
@@ -66,6 +67,7 @@ class ProviderNames {
 struct SinkContext {
     std::string run_id;  // unique per host run (hex), for idempotent keys
     ProviderNames provider_names;  // index = StoreEvent::provider_id
+    pipeline::EventOrigins origins{};  // by StoreEvent::origin_id, for events published with an identity
 };
 
 // Thrown by a sink when it cannot open or write; the message says why (never secrets).

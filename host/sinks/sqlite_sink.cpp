@@ -145,9 +145,10 @@ SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEven
                 ++rows.skipped;
                 continue;
         }
-        statement->bind_text(1, provider_name(context_, record.provider_id));
-        statement->bind_text(2, context_.run_id);
-        statement->bind_int(3, static_cast<std::int64_t>(record.sequence));
+        const StoredIdentity identity = stored_identity(context_, record);
+        statement->bind_text(1, identity.provider);
+        statement->bind_text(2, identity.run_id);
+        statement->bind_int(3, static_cast<std::int64_t>(identity.sequence));
         statement->bind_text(4, fixed_text(event.symbol));
         statement->bind_int(5, event.event_time_ns);
         statement->bind_int(6, event.receive_time_ns);

@@ -118,7 +118,8 @@ class StressRun {
     explicit StressRun(const StressConfig& config)
         : config_(config), queue_(config.capacity, config.policy), evicted_(config.producers),
           producers_(config.producers), budget_(static_cast<std::int64_t>(config.capacity)) {
-        queue_.set_eviction_observer([this](std::uint32_t producer) {
+        queue_.set_eviction_observer([this](const mdp::pipeline::StoreEvent& record) {
+            const std::uint32_t producer = record.provider_id;
             if (producer < evicted_.size()) {
                 evicted_[producer].fetch_add(1, std::memory_order_relaxed);
             }

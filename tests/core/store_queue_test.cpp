@@ -78,7 +78,7 @@ TEST_CASE("drop_newest accepts up to capacity and rejects the rest", "[queue]") 
 TEST_CASE("drop_oldest evicts the oldest records and reports whose they were", "[queue]") {
     StoreQueue queue(10, OverflowPolicy::drop_oldest);
     std::map<std::uint32_t, int> evicted;
-    queue.set_eviction_observer([&](std::uint32_t provider) { ++evicted[provider]; });
+    queue.set_eviction_observer([&](const StoreEvent& record) { ++evicted[record.provider_id]; });
     REQUIRE(push_numbered(queue, 6, 1, 1) == 6);
     REQUIRE(push_numbered(queue, 8, 2, 7) == 8);  // 4 of provider 1 must go
     CHECK(evicted[1] == 4);
@@ -92,7 +92,7 @@ TEST_CASE("drop_oldest evicts the oldest records and reports whose they were", "
 TEST_CASE("drop_oldest with a batch larger than capacity keeps the newest capacity records", "[queue]") {
     StoreQueue queue(4, OverflowPolicy::drop_oldest);
     int evicted = 0;
-    queue.set_eviction_observer([&](std::uint32_t) { ++evicted; });
+    queue.set_eviction_observer([&](const StoreEvent&) { ++evicted; });
     CHECK(push_numbered(queue, 10) == 10);
     CHECK(evicted == 6);
     const auto records = pop_all(queue);
@@ -147,7 +147,7 @@ TEST_CASE("N producers and one consumer: every record arrives exactly once", "[q
     constexpr std::size_t kPerProducer = 200000;
     StoreQueue queue(1000, policy);
     std::atomic<std::uint64_t> evicted{0};
-    queue.set_eviction_observer([&](std::uint32_t) { evicted.fetch_add(1); });
+    queue.set_eviction_observer([&](const StoreEvent&) { evicted.fetch_add(1); });
     std::vector<std::size_t> accepted(kProducers, 0);
     std::vector<std::thread> producers;
     for (std::uint32_t provider = 0; provider < kProducers; ++provider) {

@@ -31,6 +31,20 @@ TEST_CASE("stream names and subject prefixes are validated", "[nats][unit]") {
     CHECK_FALSE(is_valid_subject_prefix("mdp.events."));
 }
 
+TEST_CASE("events of one provider with different origins go into different messages", "[nats][unit]") {
+    // A relaying provider (published with an identity) can carry several origins; one message
+    // carries one identity, which its subject, headers and Nats-Msg-Id are made of.
+    std::vector<mdp::pipeline::StoreEvent> batch = {mdp::test::make_quote(1, "A"), mdp::test::make_quote(2, "A"),
+                                                    mdp::test::make_quote(3, "A")};
+    batch[1].origin_id = 1;
+    batch[2].origin_id = 2;
+    const auto messages = plan_messages(batch, 100);
+    REQUIRE(messages.size() == 3);
+    CHECK(messages[0].origin_id == 0);
+    CHECK(messages[1].origin_id == 1);
+    CHECK(messages[2].origin_id == 2);
+}
+
 TEST_CASE("a batch is cut by provider, type and symbol, in order, and long groups are split", "[nats][unit]") {
     std::vector<mdp::pipeline::StoreEvent> batch = {mdp::test::make_quote(1, "A"), mdp::test::make_trade(2, "A"),
                                                     mdp::test::make_quote(3, "B"), mdp::test::make_quote(4, "A"),

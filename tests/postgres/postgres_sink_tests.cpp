@@ -137,6 +137,31 @@ TEST_CASE("postgres sink stores a replayed batch once", "[postgres]") {
     CHECK(count(server, "SELECT count(*) FROM quotes") == 40);
 }
 
+TEST_CASE("postgres sink keys an event published with an identity on its origin: a redelivery is a no-op",
+          "[postgres]") {
+    PostgresServer server;
+    server.create_database("mdp");
+    // Two store hosts relay the same events (a redelivery): each its own run id and publish
+    // sequences, the same origin identities.
+    for (const auto& [run_id, first_sequence] : {std::pair<std::string, std::uint64_t>{"store-run-1", 1},
+                                                 std::pair<std::string, std::uint64_t>{"store-run-2", 50}}) {
+        const auto relayed = mdp::test::make_relayed_batch(run_id, first_sequence);
+        PostgresSink store_host("pg", options_for(server.conninfo("mdp")));
+        store_host.open(relayed.context);
+        store_host.write(relayed.events);
+        store_host.close();
+    }
+
+    CHECK(count(server, "SELECT count(*) FROM quotes") == 3);
+    CHECK(count(server, "SELECT count(*) FROM trades") == 2);
+    CHECK(count(server,
+                "SELECT count(*) FROM quotes WHERE provider = 'ingest-a' AND run_id = 'ingest-run-9' AND "
+                "seq BETWEEN 100 AND 102") == 3);
+    CHECK(count(server,
+                "SELECT count(*) FROM trades WHERE provider = 'ingest-a' AND run_id = 'ingest-run-9' AND "
+                "seq BETWEEN 103 AND 104") == 2);
+}
+
 TEST_CASE("postgres sink upserts bars on provider, symbol, interval and start", "[postgres]") {
     PostgresServer server;
     server.create_database("mdp");

@@ -63,6 +63,17 @@ sinks::SinkContext make_context(const std::string& run_id, std::vector<std::stri
     return {run_id, std::move(providers)};
 }
 
+RelayedBatch make_relayed_batch(const std::string& run_id, std::uint64_t first_sequence) {
+    RelayedBatch relayed{make_context(run_id, {"relay"}), make_mixed_batch(3, 2, 0)};
+    const std::uint32_t origin_id = relayed.context.origins.intern("ingest-a", "ingest-run-9");
+    for (std::size_t index = 0; index < relayed.events.size(); ++index) {
+        relayed.events[index].sequence = first_sequence + index;
+        relayed.events[index].origin_id = origin_id;
+        relayed.events[index].origin_sequence = 100 + index;
+    }
+    return relayed;
+}
+
 config::SinkConfig make_sink_config(const nlohmann::json& object, const std::string& config_file, std::size_t index) {
     config::SinkConfig sink;
     sink.type = object.value("type", "");

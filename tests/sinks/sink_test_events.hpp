@@ -26,6 +26,16 @@ std::vector<pipeline::StoreEvent> make_mixed_batch(int quotes, int trades, int b
 sinks::SinkContext make_context(const std::string& run_id = "run-1",
                                 std::vector<std::string> providers = {"synthetic"});
 
+// What one store host's sinks get when it relays 3 quotes and 2 trades published with an
+// identity (MDP_HOST_PUBLISH_IDENTIFIED_ID): origin ("ingest-a", "ingest-run-9"), origin
+// sequences 100..104, and the host's own run id `run_id` and publish sequences from
+// `first_sequence`. The events themselves are the same whatever the host, as a redelivery's are.
+struct RelayedBatch {
+    sinks::SinkContext context;  // the relaying host's, holding the interned origin
+    std::vector<pipeline::StoreEvent> events;
+};
+RelayedBatch make_relayed_batch(const std::string& run_id, std::uint64_t first_sequence);
+
 // A sink config as the host would hand it over, as if read from `config_file` at store.sinks[index].
 config::SinkConfig make_sink_config(const nlohmann::json& object, const std::string& config_file = "config.json",
                                     std::size_t index = 0);

@@ -131,6 +131,30 @@ TEST_CASE("sqlite sink stores a retried batch once", "[sinks][sqlite]") {
     sink.close();
 }
 
+TEST_CASE("sqlite sink keys an event published with an identity on its origin: a redelivery is a no-op",
+          "[sinks][sqlite]") {
+    mdp::test::TempDir dir;
+    const auto path = dir / "mdp.sqlite";
+    // Two store hosts relay the same events (a redelivery): each its own run id and publish
+    // sequences, the same origin identities.
+    for (const auto& [run_id, first_sequence] : {std::pair<std::string, std::uint64_t>{"store-run-1", 1},
+                                                 std::pair<std::string, std::uint64_t>{"store-run-2", 50}}) {
+        const auto relayed = mdp::test::make_relayed_batch(run_id, first_sequence);
+        SqliteSink store_host("main", options_for(path));
+        store_host.open(relayed.context);
+        store_host.write(relayed.events);
+        store_host.close();
+    }
+
+    Observer observer(path);
+    CHECK(observer.count("SELECT count(*) FROM quotes") == 3);
+    CHECK(observer.count("SELECT count(*) FROM trades") == 2);
+    CHECK(observer.count("SELECT count(*) FROM quotes WHERE provider = 'ingest-a' AND run_id = 'ingest-run-9' AND "
+                         "seq BETWEEN 100 AND 102") == 3);
+    CHECK(observer.count("SELECT count(*) FROM trades WHERE provider = 'ingest-a' AND run_id = 'ingest-run-9' AND "
+                         "seq BETWEEN 103 AND 104") == 2);
+}
+
 TEST_CASE("sqlite sink upserts bars on provider, symbol, interval and start", "[sinks][sqlite]") {
     mdp::test::TempDir dir;
     const auto path = dir / "mdp.sqlite";

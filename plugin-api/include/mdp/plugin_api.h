@@ -17,6 +17,7 @@
  *      [control-thread]   the host's single control thread (load, start, stop, destroy)
  *      [feedback-thread]  the host's backpressure thread
  *      [provider-thread]  any thread the provider created
+ *      [store-thread]     the host's store coordinator thread (the one that writes the sinks)
  *      [any-thread]       any thread, concurrently
  *
  * Versioning: the host loads a plugin whose ABI major equals the host's major and whose
@@ -46,7 +47,9 @@ extern "C" {
  *     and keeps loading): MDP_PROVIDER_RECONFIGURE_ID ("mdp.provider-reconfigure/1",
  *     mdp_provider_reconfigure_t, in-place reconfiguration);
  *   - host extension ids (get_extension returns NULL on a host without them):
- *     MDP_HOST_CONFIG_PROBLEM_ID, MDP_HOST_CONFIG_LOCATION_ID;
+ *     MDP_HOST_CONFIG_PROBLEM_ID, MDP_HOST_CONFIG_LOCATION_ID,
+ *     MDP_HOST_PUBLISH_IDENTIFIED_ID (events that keep their origin's identity),
+ *     MDP_HOST_STORED_ACKS_ID (learning which published events every sink stored);
  *   - event flag bits (a host ignores bits it does not know): MDP_EVENT_FLAG_REPLAYED.
  * A plugin declares the oldest minor whose structs it fills in; the C++ SDK stamps 1.0
  * unless the plugin sets a url or asks for more (plugin.hpp, MDP_PLUGIN_ABI_MINOR). */
@@ -244,6 +247,105 @@ typedef struct mdp_host_config_location {
     const char* config_file; /* the config file as named on the command line; "" when none */
     const char* base_directory; /* absolute directory relative paths resolve against; never NULL */
 } mdp_host_config_location_t;
+
+/* ---------------------------------------------------------------- extension: stored acks
+ *
+ * Publish sequences. The host numbers every record a provider instance publishes: from 1,
+ * per configured provider and host run, consecutive across calls (a restart of the instance
+ * continues the numbering). A call of `count` records takes the next `count` numbers whether
+ * the queue accepts them or not; a call dropped whole as invalid takes none. For an
+ * event published without an identity, its publish sequence is also the `seq` the sinks store.
+ *
+ * Settlement. Every numbered record is settled exactly once, in publish-sequence order:
+ *   MDP_SETTLED_STORED   every sink of the host wrote it (as durable as each sink makes a
+ *                        write: a SQLite/PostgreSQL commit; for jsonl, fsynced only with its
+ *                        `fsync: batch` setting, see docs/sinks.md);
+ *   MDP_SETTLED_DROPPED  it will never be stored: refused by the queue at publish (the call's
+ *                        `accepted` already said so), evicted later by the `drop_oldest`
+ *                        policy, or in a batch the store gave up at the shutdown deadline
+ *                        (that happens after every provider stopped, so no provider hears of
+ *                        it: what a provider has not seen settled it must not take as stored).
+ * A provider that subscribed learns each settlement as a range of publish sequences. */
+#define MDP_HOST_STORED_ACKS_ID "mdp.host.stored-acks/1"
+
+#define MDP_SETTLED_STORED 0
+#define MDP_SETTLED_DROPPED 1
+
+/* One settled range: every record with a publish sequence in [first_sequence, last_sequence]
+ * has the same outcome. */
+typedef struct mdp_stored_ack {
+    uint32_t size;
+    int32_t outcome; /* MDP_SETTLED_* */
+    uint64_t first_sequence;
+    uint64_t last_sequence; /* >= first_sequence; also "settled up to": a watermark */
+} mdp_stored_ack_t;
+
+/* [store-thread, must not block, must not publish] A range of this instance's records is
+ * settled. Calls for one instance never overlap and come in order: each range starts right
+ * after the previous one's last_sequence, so last_sequence is a watermark below which
+ * nothing is pending. A range is reported only after every sink wrote the batch it was in
+ * (or it was dropped); batches mix providers and a sink that fails is retried, so timing is
+ * "after the store", never a fixed delay. A range may start below the first sequence this
+ * instance received (records of an earlier start of the same provider, settled after it
+ * stopped): ignore what you did not publish. `ack` is host-owned and valid during the call.
+ * Calling publish here could wait for queue space only this thread frees: never do it. */
+typedef void (*mdp_stored_ack_fn)(void* user_data, const mdp_stored_ack_t* ack);
+
+typedef struct mdp_host_stored_acks {
+    uint32_t size;
+    /* [control-thread, only during create() or start()] Subscribes this instance to its
+     * settlements: `on_settled` is called with `user_data` for every range settled from now
+     * on, until stop() returns (ranges settled while it runs are delivered during stop(), so a
+     * provider may wait in stop() for the watermark to reach its last publish, within its
+     * stop timeout). Never called after stop() returned; a restarted instance subscribes
+     * again. A second call replaces the first. Returns MDP_OK, or MDP_ERROR for a NULL
+     * callback. */
+    int32_t (*subscribe)(const struct mdp_host* host, mdp_stored_ack_fn on_settled, void* user_data);
+
+    /* [any-thread] mdp_host_t.publish that also tells the call's publish sequences:
+     * `*first_sequence` (may be NULL) receives the first; the call's records have
+     * first_sequence .. first_sequence + count - 1; it is 0 when the call took none (malformed,
+     * or a record of an unknown type, which drops the whole call as invalid). Same blocking,
+     * ownership and result rules as mdp_host_t.publish. */
+    int32_t (*publish)(const struct mdp_host* host, const mdp_event_t* events, uint32_t count,
+                       mdp_publish_result_t* result, uint64_t* first_sequence);
+} mdp_host_stored_acks_t;
+
+/* ---------------------------------------------------------------- extension: publish identified
+ *
+ * For a provider that forwards events another mdp host (or a log) already numbered, e.g. a
+ * consumer of a distributed log: the events keep the identity they were first published with,
+ * so the sinks' idempotent keys ((provider, run_id, seq) in PostgreSQL and SQLite) see the
+ * origin's values and a redelivered event is stored once. */
+#define MDP_HOST_PUBLISH_IDENTIFIED_ID "mdp.host.publish-identified/1"
+
+/* Longest origin provider name and run id the host accepts, in bytes without the NUL. */
+#define MDP_ORIGIN_TEXT_MAX 255
+
+/* Where a call's events come from. Both strings: NUL-terminated, non-empty, at most
+ * MDP_ORIGIN_TEXT_MAX bytes, well-formed UTF-8 without control characters; valid during the
+ * call (the host copies them). */
+typedef struct mdp_event_origin {
+    uint32_t size;
+    const char* provider; /* the provider instance that first published them */
+    const char* run_id; /* that host's run id */
+} mdp_event_origin_t;
+
+typedef struct mdp_host_publish_identified {
+    uint32_t size;
+    /* [any-thread] Publishes `count` records (stride events[0].size) that all come from
+     * `origin`; record i keeps origin_sequences[i] (1 .. INT64_MAX) as its `seq`. The sinks store
+     * origin->provider, origin->run_id and that seq instead of this instance's name, this
+     * host's run id and the publish sequence. The call still takes publish sequences, which
+     * `*first_sequence` (may be NULL) receives as with mdp_host_stored_acks_t.publish, and its
+     * records settle like any others. An invalid origin or a sequence out of range rejects the whole
+     * call: MDP_ERROR, nothing queued, no publish sequence taken, `count` events counted as
+     * dropped with reason "invalid" and the reason logged. Otherwise the blocking, ownership
+     * and result rules of mdp_host_t.publish apply. */
+    int32_t (*publish)(const struct mdp_host* host, const mdp_event_origin_t* origin, const mdp_event_t* events,
+                       const uint64_t* origin_sequences, uint32_t count, mdp_publish_result_t* result,
+                       uint64_t* first_sequence);
+} mdp_host_publish_identified_t;
 
 /* ---------------------------------------------------------------- provider instance */
 

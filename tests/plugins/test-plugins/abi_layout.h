@@ -132,6 +132,22 @@ MDP_CHECK_OFFSET(mdp_plugin_entry_t, descriptor, 16);
 MDP_CHECK_OFFSET(mdp_plugin_entry_t, init, 24);
 MDP_CHECK_OFFSET(mdp_plugin_entry_t, deinit, 32);
 MDP_CHECK_OFFSET(mdp_plugin_entry_t, get_factory, 40);
+
+/* host extensions mdp.host.stored-acks/1 and mdp.host.publish-identified/1 */
+MDP_LAYOUT_ASSERT(MDP_SETTLED_STORED == 0 && MDP_SETTLED_DROPPED == 1, "settlement outcomes changed");
+MDP_LAYOUT_ASSERT(MDP_ORIGIN_TEXT_MAX == 255, "MDP_ORIGIN_TEXT_MAX changed");
+MDP_CHECK_SIZE(mdp_stored_ack_t, 24);
+MDP_CHECK_OFFSET(mdp_stored_ack_t, outcome, 4);
+MDP_CHECK_OFFSET(mdp_stored_ack_t, first_sequence, 8);
+MDP_CHECK_OFFSET(mdp_stored_ack_t, last_sequence, 16);
+MDP_CHECK_SIZE(mdp_host_stored_acks_t, 24);
+MDP_CHECK_OFFSET(mdp_host_stored_acks_t, subscribe, 8);
+MDP_CHECK_OFFSET(mdp_host_stored_acks_t, publish, 16);
+MDP_CHECK_SIZE(mdp_event_origin_t, 24);
+MDP_CHECK_OFFSET(mdp_event_origin_t, provider, 8);
+MDP_CHECK_OFFSET(mdp_event_origin_t, run_id, 16);
+MDP_CHECK_SIZE(mdp_host_publish_identified_t, 16);
+MDP_CHECK_OFFSET(mdp_host_publish_identified_t, publish, 8);
 #endif
 
 #endif /* MDP_TEST_ABI_LAYOUT_H */
