@@ -4,6 +4,7 @@
 #include "http/metrics_document.hpp"
 #include "http/status_json.hpp"
 #include "http/status_page.hpp"
+#include "http/symbols_route.hpp"
 #include "metrics/exposition_writer.hpp"
 #include "metrics/process_stats.hpp"
 
@@ -25,19 +26,20 @@ constexpr std::string_view kStatusPagePolicy =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-enum class Route { status_page, health, ready, started, metrics, status, none };
+enum class Route { status_page, health, ready, started, metrics, status, symbols, none };
 
 struct RouteEntry {
     std::string_view path;
     Route route;
 };
 
-constexpr std::array<RouteEntry, 6> kRoutes{{{"/", Route::status_page},
+constexpr std::array<RouteEntry, 7> kRoutes{{{"/", Route::status_page},
                                              {"/health", Route::health},
                                              {"/ready", Route::ready},
                                              {"/started", Route::started},
                                              {"/metrics", Route::metrics},
-                                             {"/api/v1/status", Route::status}}};
+                                             {"/api/v1/status", Route::status},
+                                             {"/api/v1/symbols", Route::symbols}}};
 
 Route find_route(std::string_view path) {
     for (const RouteEntry& entry : kRoutes) {
@@ -85,7 +87,8 @@ HttpReply RequestRouter::handle(const HttpRequestLine& request) const {
 
 HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::string_view path) const {
     const Route route = find_route(path);
-    if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled)) {
+    if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled) ||
+        (route == Route::symbols && !options_.symbols)) {
         return error_reply(404, "not found: " + std::string(path));
     }
     if (request.method != "GET" && request.method != "HEAD") {
@@ -108,6 +111,8 @@ HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::st
                 return metrics();
             case Route::status:
                 return status();
+            case Route::symbols:
+                return symbols_reply(request.target, options_.symbols);
             case Route::none:
                 break;
         }
