@@ -3,7 +3,6 @@
 #include <date/tz.h>
 
 #include <cctype>
-#include <sstream>
 #include <stdexcept>
 
 namespace mdp::common {
@@ -21,13 +20,17 @@ std::string trimmed(const std::string& text) {
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
+    // Keeps empty parts ("a;" is "a" and ""), so a stray separator is reported, not ignored.
     std::vector<std::string> parts;
-    std::string part;
-    std::istringstream stream(text);
-    while (std::getline(stream, part, separator)) {
-        parts.push_back(trimmed(part));
+    std::size_t begin = 0;
+    while (true) {
+        const std::size_t end = text.find(separator, begin);
+        parts.push_back(trimmed(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin)));
+        if (end == std::string::npos) {
+            return parts;
+        }
+        begin = end + 1;
     }
-    return parts;
 }
 
 int day_index(const std::string& name) {
