@@ -117,11 +117,11 @@ int main(int argc, char** argv) {
     const auto events = events_for("SYM%06zu");
     for (int round = 0; round < rounds; ++round) {
         const Cost cost = measure_cost(events);
-        std::printf("round %d: baseline %.1f CPU ns/event, with tracking %.1f CPU ns/event (+%.1f), "
-                    "%llu allocations while recording\n",
-                    round + 1, cost.baseline_ns_per_event, cost.tracked_ns_per_event,
-                    cost.tracked_ns_per_event - cost.baseline_ns_per_event,
-                    static_cast<unsigned long long>(cost.allocations));
+        std::printf(
+            "round %d: baseline %.1f CPU ns/event, with tracking %.1f CPU ns/event (+%.1f), "
+            "%llu allocations while recording\n",
+            round + 1, cost.baseline_ns_per_event, cost.tracked_ns_per_event,
+            cost.tracked_ns_per_event - cost.baseline_ns_per_event, static_cast<unsigned long long>(cost.allocations));
         std::fflush(stdout);
     }
     return 0;

@@ -61,9 +61,8 @@ HostApplication::HostApplication(config::HostConfig config)
                                                queue_, controller_, create_sinks(config_.store), config_.store)),
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
       providers_(config_, plugins::PublishTarget{&queue_, &controller_}), provider_names_(providers_.names()),
-      supervisor_(providers_),
-      reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_,
-                              &symbols_}),
+      supervisor_(providers_), reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_,
+                                                       provider_names_, &symbols_}),
       feedback_enabled_(config_.backpressure.feedback_enabled) {
     queue_.set_eviction_observer([this](std::uint32_t provider_id) {
         if (auto* instance = providers_.find(provider_id)) {

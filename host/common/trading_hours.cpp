@@ -95,8 +95,9 @@ TradingHours TradingHours::parse(const std::string& text) {
     const std::string body = trimmed(text);
     const auto zone_at = body.find_last_of(" \t");
     if (zone_at == std::string::npos) {
-        throw std::invalid_argument("expected \"<days> <HH:MM>-<HH:MM> <time zone>\", e.g. \"Mon-Fri 09:30-16:00 "
-                                    "America/New_York\"");
+        throw std::invalid_argument(
+            "expected \"<days> <HH:MM>-<HH:MM> <time zone>\", e.g. \"Mon-Fri 09:30-16:00 "
+            "America/New_York\"");
     }
     TradingHours hours;
     hours.text_ = body;

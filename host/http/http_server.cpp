@@ -68,8 +68,9 @@ struct HttpServer::Impl {
     Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control,
          SymbolSource symbols)
         : config(http_config), limits(session_limits_from(http_config)),
-          router(std::move(snapshot), RouterOptions{http_config.metrics_enabled, {}, http_config.admin_token,
-                                                    std::move(control), std::move(symbols)}),
+          router(std::move(snapshot),
+                 RouterOptions{
+                     http_config.metrics_enabled, {}, http_config.admin_token, std::move(control), std::move(symbols)}),
           registry(http_config.max_connections) {}
 
     void open_acceptor();

@@ -85,8 +85,7 @@ constexpr MetricFamily kCpuSeconds{"process_cpu_seconds_total", "Total user and 
 constexpr MetricFamily kStartTime{"process_start_time_seconds",
                                   "Start time of the process since unix epoch in seconds.", MetricType::gauge};
 constexpr MetricFamily kOpenFds{"process_open_fds", "Number of open file descriptors.", MetricType::gauge};
-constexpr MetricFamily kSymbols{"mdp_symbols",
-                                "Symbols of the provider by freshness state (fresh, stale, closed).",
+constexpr MetricFamily kSymbols{"mdp_symbols", "Symbols of the provider by freshness state (fresh, stale, closed).",
                                 MetricType::gauge};
 constexpr MetricFamily kMaxFds{"process_max_fds", "Maximum number of open file descriptors.", MetricType::gauge};
 

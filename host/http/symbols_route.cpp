@@ -125,8 +125,9 @@ std::variant<pipeline::SymbolQuery, std::string> parse_symbol_query(std::string_
 
 HttpReply symbols_reply(std::string_view target, const SymbolSource& source) {
     const std::size_t question = target.find('?');
-    const std::string_view query_string =
-        question == std::string_view::npos ? std::string_view() : target.substr(question + 1, target.find('#') - question - 1);
+    const std::string_view query_string = question == std::string_view::npos
+                                              ? std::string_view()
+                                              : target.substr(question + 1, target.find('#') - question - 1);
     auto parsed = parse_symbol_query(query_string);
     if (const auto* problem = std::get_if<std::string>(&parsed)) {
         return json_reply(400, {{"error", "GET /api/v1/symbols: " + *problem}});

@@ -79,9 +79,10 @@ void SymbolTracker::record_one(ProviderSymbols& provider, const mdp_event_t& eve
             ++provider.untracked_events;
             if (!provider.warned_full) {
                 provider.warned_full = true;
-                spdlog::warn("provider {}: freshness tracks at most {} symbols (freshness.max_symbols); \"{}\" and "
-                             "later new symbols are stored but not tracked",
-                             provider.name, provider.rules.max_symbols, symbol);
+                spdlog::warn(
+                    "provider {}: freshness tracks at most {} symbols (freshness.max_symbols); \"{}\" and "
+                    "later new symbols are stored but not tracked",
+                    provider.name, provider.rules.max_symbols, symbol);
             }
             return;
         }

@@ -12,8 +12,8 @@ EventGenerator::EventGenerator(const GeneratorSettings& settings)
     for (std::size_t index = 0; index < settings.symbols.size(); ++index) {
         const std::optional<std::int64_t> pause =
             index < settings.pause_after_ns.size() ? settings.pause_after_ns[index] : std::nullopt;
-        Instrument instrument{settings.symbols[index], RandomWalk(settings.start_price, settings.volatility), {},
-                              pause};
+        Instrument instrument{
+            settings.symbols[index], RandomWalk(settings.start_price, settings.volatility), {}, pause};
         for (const std::int64_t interval_ns : settings.bar_intervals_ns) {
             instrument.bars.emplace_back(interval_ns);
         }

@@ -126,8 +126,9 @@ std::map<std::string, double> read_pauses(sdk::ConfigReader& reader, const std::
             keeps_one = keeps_one || pauses.count(symbols[index]) == 0;
         }
         if (!keeps_one) {
-            reader.fail_at("pause_symbols", "at least one symbol of every worker thread left unpaused (symbol i runs "
-                                            "on thread i % threads)");
+            reader.fail_at("pause_symbols",
+                           "at least one symbol of every worker thread left unpaused (symbol i runs "
+                           "on thread i % threads)");
         }
     }
     return pauses;

@@ -75,8 +75,7 @@ TEST_CASE("a symbol is fresh until stale_after_seconds pass without an event, an
     CHECK(tracker.counts(start + 100 * kSecond)[0].fresh == 1);
 }
 
-TEST_CASE("outside trading hours a silent symbol is closed, not stale, across the New York DST change",
-          "[freshness]") {
+TEST_CASE("outside trading hours a silent symbol is closed, not stale, across the New York DST change", "[freshness]") {
     SymbolTracker tracker;
     tracker.configure(0, "us", rules(60, "Mon-Fri 09:30-16:00 America/New_York"));
     // Last trade Friday 6 March 2026 15:59 EST.

@@ -32,17 +32,16 @@ std::string state_of(const json& page, const std::string& symbol) {
 TEST_CASE("a synthetic symbol that stops publishing turns stale in /api/v1/symbols and mdp_symbols",
           "[http][host][freshness]") {
     mdp::test::SyntheticHostOptions options;
-    options.config_patch = {
-        {"providers",
-         {{{"name", "synthetic"},
-           {"plugin", "synthetic"},
-           {"config",
-            {{"symbols", {"AAA", "BBB"}},
-             {"rate_per_symbol", 50},
-             {"seed", 7},
-             {"bar_intervals_seconds", json::array()},
-             {"pause_symbols", {{{"symbol", "BBB"}, {"after_seconds", 2}}}}}},
-           {"freshness", {{"stale_after_seconds", 1}}}}}}};
+    options.config_patch = {{"providers",
+                             {{{"name", "synthetic"},
+                               {"plugin", "synthetic"},
+                               {"config",
+                                {{"symbols", {"AAA", "BBB"}},
+                                 {"rate_per_symbol", 50},
+                                 {"seed", 7},
+                                 {"bar_intervals_seconds", json::array()},
+                                 {"pause_symbols", {{{"symbol", "BBB"}, {"after_seconds", 2}}}}}},
+                               {"freshness", {{"stale_after_seconds", 1}}}}}}};
     mdp::test::SyntheticHost host(options);
     INFO(host.output());
     // Both symbols are seen first (BBB publishes for 2 s) ...

@@ -113,8 +113,7 @@ TEST_CASE("/api/v1/symbols lists every symbol with its state, counts per provide
                                       {"market_open", true}});
 }
 
-TEST_CASE("/api/v1/symbols filters by provider, state and search, and pages with offset and limit",
-          "[http][symbols]") {
+TEST_CASE("/api/v1/symbols filters by provider, state and search, and pages with offset and limit", "[http][symbols]") {
     const SymbolsFixture fixture;
     const json stale = fixture.get_json("/api/v1/symbols?provider=alpha&state=stale&limit=3");
     CHECK(stale["total"] == 12);
@@ -136,8 +135,7 @@ TEST_CASE("/api/v1/symbols filters by provider, state and search, and pages with
     CHECK(fixture.get_json("/api/v1/symbols?state=closed")["total"] == 0);
 }
 
-TEST_CASE("/api/v1/symbols answers a bad query with 400 naming the parameter and what it expects",
-          "[http][symbols]") {
+TEST_CASE("/api/v1/symbols answers a bad query with 400 naming the parameter and what it expects", "[http][symbols]") {
     const SymbolsFixture fixture;
     const auto error_of = [&fixture](std::string_view target) {
         return fixture.get_json(target, 400)["error"].get<std::string>();
