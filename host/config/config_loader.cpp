@@ -182,7 +182,8 @@ void read_restart(JsonNode node, RestartConfig& restart) {
 
 void read_freshness(JsonNode node, FreshnessConfig& freshness) {
     freshness.enabled = node.get_bool("enabled", freshness.enabled);
-    freshness.stale_after_seconds = node.get_int("stale_after_seconds", 1, 7 * 86'400, freshness.stale_after_seconds);
+    freshness.stale_after_seconds =
+        node.get_int("stale_after_seconds", 1, std::int64_t{7} * 86'400, freshness.stale_after_seconds);
     const std::string hours = node.get_string("trading_hours", "");
     if (!hours.empty()) {
         try {

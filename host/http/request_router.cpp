@@ -2,6 +2,7 @@
 
 #include "build_info.hpp"
 #include "http/metrics_document.hpp"
+#include "http/json_reply.hpp"
 #include "http/status_json.hpp"
 #include "http/status_page.hpp"
 #include "http/symbols_route.hpp"
@@ -18,7 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kJsonContentType = "application/json";
 constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
 
 // The page's own script and styles are inline; it talks only to this server.
@@ -48,15 +48,6 @@ Route find_route(std::string_view path) {
         }
     }
     return Route::none;
-}
-
-HttpReply json_reply(unsigned status, const json& document) {
-    HttpReply reply;
-    reply.status = status;
-    reply.content_type = kJsonContentType;
-    reply.body = dump_json(document);
-    reply.body.push_back('\n');
-    return reply;
 }
 
 HttpReply error_reply(unsigned status, std::string_view message) { return json_reply(status, {{"error", message}}); }

@@ -1,7 +1,7 @@
 #include "http/symbols_route.hpp"
 
 #include "http/provider_control_route.hpp"
-#include "http/status_json.hpp"
+#include "http/json_reply.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,15 +14,6 @@ namespace mdp::http {
 namespace {
 
 using nlohmann::json;
-
-HttpReply json_reply(unsigned status, const json& document) {
-    HttpReply reply;
-    reply.status = status;
-    reply.content_type = "application/json";
-    reply.body = dump_json(document);
-    reply.body.push_back('\n');
-    return reply;
-}
 
 std::optional<std::size_t> parse_count(std::string_view text) {
     std::size_t value = 0;

@@ -2,11 +2,11 @@
 // clock: fresh -> stale -> fresh, closed outside trading hours across a DST change, the
 // events-per-minute window, the symbol cap, filters and paging.
 #include "pipeline/symbol_tracker.hpp"
+#include "store_events.hpp"
 
 #include <catch2/catch.hpp>
 #include <date/date.h>
 
-#include <cstring>
 
 using mdp::pipeline::SymbolActivity;
 using mdp::pipeline::SymbolQuery;
@@ -23,19 +23,9 @@ std::int64_t utc(int year, unsigned month, unsigned day, int hour, int minute, i
     return std::chrono::duration_cast<std::chrono::nanoseconds>(instant.time_since_epoch()).count();
 }
 
-mdp::pipeline::StoreEvent trade(std::uint32_t provider_id, const char* symbol, double price) {
-    mdp::pipeline::StoreEvent record{};
-    record.event.size = sizeof(mdp_event_t);
-    record.event.type = MDP_EVENT_TRADE;
-    std::strncpy(record.event.symbol, symbol, MDP_SYMBOL_CAPACITY - 1);
-    record.event.body.trade.price = price;
-    record.provider_id = provider_id;
-    return record;
-}
-
 void seen(SymbolTracker& tracker, std::uint32_t provider_id, const char* symbol, std::int64_t at_ns,
           double price = 10.0) {
-    const auto record = trade(provider_id, symbol, price);
+    const auto record = mdp::test::store_trade(provider_id, symbol, price);
     tracker.record(std::span(&record, 1), at_ns);
 }
 

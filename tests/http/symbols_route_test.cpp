@@ -3,11 +3,11 @@
 #include "http/request_router.hpp"
 #include "pipeline/symbol_tracker.hpp"
 #include "sample_snapshot.hpp"
+#include "store_events.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cstring>
 
 using mdp::http::HttpReply;
 using mdp::http::RequestRouter;
@@ -20,12 +20,7 @@ constexpr std::int64_t kNow = 1'773'068'400LL * kSecond;  // Monday 9 March 2026
 
 void seen(mdp::pipeline::SymbolTracker& tracker, std::uint32_t provider_id, const char* symbol, std::int64_t at_ns,
           double price) {
-    mdp::pipeline::StoreEvent record{};
-    record.event.size = sizeof(mdp_event_t);
-    record.event.type = MDP_EVENT_TRADE;
-    std::strncpy(record.event.symbol, symbol, MDP_SYMBOL_CAPACITY - 1);
-    record.event.body.trade.price = price;
-    record.provider_id = provider_id;
+    const auto record = mdp::test::store_trade(provider_id, symbol, price);
     tracker.record(std::span(&record, 1), at_ns);
 }
 
