@@ -7,7 +7,6 @@
 #include <catch2/catch.hpp>
 #include <date/date.h>
 
-
 using mdp::pipeline::SymbolActivity;
 using mdp::pipeline::SymbolQuery;
 using mdp::pipeline::SymbolState;
@@ -87,7 +86,7 @@ TEST_CASE("outside trading hours a silent symbol is closed, not stale, across th
 
 TEST_CASE("events in the last minute are counted in 10-second steps", "[freshness]") {
     SymbolActivity activity;
-    const std::int64_t base = 1'000'000 * 60 * kSecond;  // a whole minute, so steps line up
+    const std::int64_t base = std::int64_t{1'000'000} * 60 * kSecond;  // a whole minute, so steps line up
     for (int index = 0; index < 5; ++index) {
         activity.record(MDP_EVENT_TRADE, 1.0, base + 100 * kSecond);
     }

@@ -1,8 +1,11 @@
 // Per-symbol freshness in the real mdp-host: a synthetic symbol that stops publishing turns
 // stale in GET /api/v1/symbols and in mdp_symbols while the others stay fresh.
+#include "headless_chromium.hpp"
 #include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -74,5 +77,18 @@ TEST_CASE("a synthetic symbol that stops publishing turns stale in /api/v1/symbo
     INFO(metrics);
     CHECK(metrics.find("mdp_symbols{provider=\"synthetic\",state=\"closed\"} 0\n") != std::string::npos);
     CHECK(metrics.find("BBB") == std::string::npos);
+    // The status page's symbols view: counts per provider, the stale row first and highlighted.
+    REQUIRE(std::filesystem::exists(mdp::test::kChromiumBinary));
+    const auto page_dom = mdp::test::chromium_dump_dom("http://127.0.0.1:" + std::to_string(host.port()) + "/");
+    const std::string& dom = page_dom.output;
+    INFO(dom);
+    REQUIRE(page_dom.exit_code == 0);
+    REQUIRE(dom.find("data-loaded=\"true\"") != std::string::npos);
+    const auto stale_row = dom.find("<tr class=\"stale\" data-symbol=\"BBB\" data-state=\"stale\">");
+    const auto fresh_row = dom.find("<tr data-symbol=\"AAA\" data-state=\"fresh\">");
+    CHECK(stale_row != std::string::npos);
+    CHECK(fresh_row != std::string::npos);
+    CHECK(stale_row < fresh_row);
+    CHECK(dom.find("showing 2 of 2 symbols, stale first") != std::string::npos);
     CHECK(host.stop() == 0);
 }

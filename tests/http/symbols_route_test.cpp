@@ -8,7 +8,6 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-
 using mdp::http::HttpReply;
 using mdp::http::RequestRouter;
 using nlohmann::json;
