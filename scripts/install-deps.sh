@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build ccache g++ pkg-config
   libboost1.81-all-dev nlohmann-json3-dev libspdlog-dev catch2 libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev libnats-dev
+  # trading-hours calendars: time zones from the system tz database (tzdata)
+  libhowardhinnant-date-dev tzdata
   # tests and benchmarks: real services and tools, started on loopback by the tests
   postgresql postgresql-client prometheus chromium wrk systemd nats-server
   # fuzzing (scripts/fuzz.sh): Clang with libFuzzer and the sanitizer runtimes;

@@ -4,14 +4,17 @@
 // plugin's allocations land here too) to check there is none per event, and the resident
 // memory at the end of each measurement window.
 //
-// Two configurations alternate within one run, so they share the machine's state:
-//   plain:   no HTTP server
-//   scraped: HTTP server on, /metrics fetched once a second (as Prometheus would)
+// Three configurations alternate within one run, so they share the machine's state:
+//   plain:     no HTTP server (per-symbol freshness tracking on, the default)
+//   scraped:   HTTP server on, /metrics fetched once a second (as Prometheus would)
+//   untracked: as plain, with freshness tracking off (providers[].freshness.enabled false)
 //
 //   build/bench/bench_pipeline [seconds per run, default 5] [runs per configuration, default 3]
+//                              [symbols, default 4]
 //
 // MDP_* environment variables override the config as for mdp-host.
 
+#include "allocation_counter.hpp"
 #include "app/host_application.hpp"
 #include "config/config_loader.hpp"
 #include "config/env_overrides.hpp"
@@ -32,23 +35,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-namespace {
-std::atomic<std::uint64_t> allocation_count{0};
-}  // namespace
-
-// The replacement pair below allocates with malloc and frees with free; GCC cannot see that
-// they belong together.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-    allocation_count.fetch_add(1, std::memory_order_relaxed);
-    if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-        return memory;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 
 namespace {
 
@@ -73,17 +59,41 @@ double process_cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-std::string bench_config(bool http, unsigned short port) {
+// The provider's symbols: AAA..DDD for 4 (the historical figures), else S000000, S000001, ...
+std::string symbols_json(std::size_t count) {
+    if (count == 4) {
+        return R"(["AAA", "BBB", "CCC", "DDD"])";
+    }
+    std::string text = "[";
+    char symbol[32];
+    for (std::size_t index = 0; index < count; ++index) {
+        std::snprintf(symbol, sizeof(symbol), "\"S%06zu\"", index);
+        text += (index == 0 ? "" : ",") + std::string(symbol);
+    }
+    return text + "]";
+}
+
+struct BenchShape {
+    bool http = false;
+    bool tracking = true;
+    std::size_t symbols = 4;
+};
+
+std::string bench_config(const BenchShape& shape, unsigned short port) {
     return R"({
       "plugin_path": [")" MDP_PLUGIN_DIR R"("],
       "http": {"enabled": )" +
-           std::string(http ? "true" : "false") + R"(, "bind_address": "127.0.0.1", "port": )" + std::to_string(port) +
+           std::string(shape.http ? "true" : "false") + R"(, "bind_address": "127.0.0.1", "port": )" +
+           std::to_string(port) +
            R"(},
       "logging": {"level": "warn"},
       "store": {"queue_capacity": 10000, "batch_size": 500, "flush_interval_ms": 250,
                 "sinks": [{"type": "null", "name": "null"}]},
       "providers": [{"name": "load", "plugin": "synthetic", "required": true,
-                     "config": {"symbols": ["AAA", "BBB", "CCC", "DDD"], "rate_per_symbol": 0,
+                     "freshness": {"enabled": )" +
+           std::string(shape.tracking ? "true" : "false") + R"(},
+                     "config": {"symbols": )" +
+           symbols_json(shape.symbols) + R"(, "rate_per_symbol": 0,
                                 "batch_size": 256, "seed": 1, "bar_intervals_seconds": [60]}}]
     })";
 }
@@ -111,18 +121,19 @@ void scrape(unsigned short port) {
     ::close(fd);
 }
 
-Measurement measure(bool http, std::chrono::seconds duration) {
+Measurement measure(const BenchShape& shape, std::chrono::seconds duration) {
+    const bool http = shape.http;
     const unsigned short port = 18000 + static_cast<unsigned short>(::getpid() % 1000);
     // MDP_* variables apply as they would to mdp-host (e.g. MDP__STORE__COALESCE_WAIT_US).
     auto config =
-        mdp::config::parse_host_config(bench_config(http, port), "bench.json", mdp::config::mdp_environment());
+        mdp::config::parse_host_config(bench_config(shape, port), "bench.json", mdp::config::mdp_environment());
     mdp::app::ShutdownSignal shutdown;
     mdp::app::HostApplication application(std::move(config));
     std::thread host([&] { application.run(shutdown); });
     std::this_thread::sleep_for(std::chrono::seconds(1));  // warm-up: plugin loaded, queue steady
 
     const std::uint64_t events_before = stored(application);
-    const std::uint64_t allocations_before = allocation_count.load();
+    const std::uint64_t allocations_before = mdp::bench::allocations_so_far();
     const double cpu_before = process_cpu_seconds();
     const auto started = Clock::now();
     auto next_scrape = started;
@@ -135,7 +146,7 @@ Measurement measure(bool http, std::chrono::seconds duration) {
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const std::uint64_t events = stored(application) - events_before;
-    const std::uint64_t allocations = allocation_count.load() - allocations_before;
+    const std::uint64_t allocations = mdp::bench::allocations_so_far() - allocations_before;
     const double cpu_seconds = process_cpu_seconds() - cpu_before;
     const double resident_bytes = mdp::metrics::read_process_stats().resident_memory_bytes.value_or(0.0);
     shutdown.request();
@@ -150,18 +161,25 @@ Measurement measure(bool http, std::chrono::seconds duration) {
 int main(int argc, char** argv) {
     const auto duration = std::chrono::seconds(argc > 1 ? std::atoi(argv[1]) : 5);
     const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
+    const std::size_t symbols = argc > 3 ? static_cast<std::size_t>(std::atol(argv[3])) : 4;
     spdlog::set_level(spdlog::level::warn);
     std::vector<Measurement> plain;
     std::vector<Measurement> scraped;
+    std::vector<Measurement> untracked;
+    const auto print = [](const char* name, const Measurement& value) {
+        std::printf("%s %.2f M events/s (%.4f allocations/event, %.1f CPU ns/event, RSS %.1f MB)", name,
+                    value.events_per_second / 1e6, value.allocations_per_event, value.cpu_ns_per_event,
+                    value.resident_megabytes);
+    };
     for (int run = 0; run < runs; ++run) {
-        plain.push_back(measure(false, duration));
-        scraped.push_back(measure(true, duration));
-        std::printf(
-            "run %d: plain %.2f M events/s (%.4f allocations/event, %.1f CPU ns/event, RSS %.1f MB), scraped "
-            "%.2f M events/s (%.4f allocations/event, %.1f CPU ns/event, RSS %.1f MB)\n",
-            run + 1, plain.back().events_per_second / 1e6, plain.back().allocations_per_event,
-            plain.back().cpu_ns_per_event, plain.back().resident_megabytes, scraped.back().events_per_second / 1e6,
-            scraped.back().allocations_per_event, scraped.back().cpu_ns_per_event, scraped.back().resident_megabytes);
+        plain.push_back(measure({false, true, symbols}, duration));
+        scraped.push_back(measure({true, true, symbols}, duration));
+        untracked.push_back(measure({false, false, symbols}, duration));
+        std::printf("run %d (%zu symbols): ", run + 1, symbols);
+        print("plain", plain.back());
+        print(", scraped", scraped.back());
+        print(", untracked", untracked.back());
+        std::printf("\n");
         std::fflush(stdout);
     }
     const auto median = [](std::vector<Measurement> values) {
@@ -171,7 +189,11 @@ int main(int argc, char** argv) {
     };
     const double plain_median = median(plain);
     const double scraped_median = median(scraped);
-    std::printf("median: plain %.2f M events/s, scraped %.2f M events/s, scraped/plain = %.3f\n", plain_median / 1e6,
-                scraped_median / 1e6, scraped_median / plain_median);
+    const double untracked_median = median(untracked);
+    std::printf(
+        "median: plain %.2f M events/s, scraped %.2f M events/s, untracked %.2f M events/s, scraped/plain = %.3f, "
+        "plain/untracked = %.3f\n",
+        plain_median / 1e6, scraped_median / 1e6, untracked_median / 1e6, scraped_median / plain_median,
+        plain_median / untracked_median);
     return 0;
 }

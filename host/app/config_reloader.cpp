@@ -75,6 +75,18 @@ ControlResult ConfigReloader::reload(const std::string& requester) {
     return apply(requester, std::move(next), plan, validated);
 }
 
+void ConfigReloader::apply_freshness(const ProviderChange& change) {
+    const plugins::ProviderInstance* instance = targets_.providers->find_by_name(change.name);
+    if (targets_.symbols == nullptr || instance == nullptr) {
+        return;
+    }
+    if (change.kind == ProviderChangeKind::removed) {
+        targets_.symbols->remove(instance->id());
+    } else {
+        targets_.symbols->configure(instance->id(), change.name, change.next->freshness);
+    }
+}
+
 ControlResult ConfigReloader::apply(const std::string& requester, config::HostConfig next, const ReloadPlan& plan,
                                     Validated& validated) {
     nlohmann::json report = nlohmann::json::array();
@@ -85,6 +97,7 @@ ControlResult ConfigReloader::apply(const std::string& requester, config::HostCo
         std::string error;
         plugins::ProviderInstance* instance = targets_.providers->find_by_name(change.name);
         if (change.kind == ProviderChangeKind::removed) {
+            apply_freshness(change);  // while the instance is still found by name
             instance->retire();
             result = "stopped and removed";
         } else if (change.kind == ProviderChangeKind::changed) {
@@ -106,6 +119,9 @@ ControlResult ConfigReloader::apply(const std::string& requester, config::HostCo
                 added.attach(validated.libraries[change.name]);
                 result = added.create(error) && added.start(error) ? "added and started" : "failed: " + error;
             }
+        }
+        if (change.kind != ProviderChangeKind::removed) {
+            apply_freshness(change);
         }
         if (result.starts_with("failed")) {
             failures.push_back(change.name + ": " + result);

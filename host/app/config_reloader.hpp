@@ -12,6 +12,7 @@
 #include "app/provider_control.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/rate_control.hpp"
+#include "pipeline/symbol_tracker.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/provider_registry.hpp"
 #include "plugins/provider_supervisor.hpp"
@@ -29,6 +30,7 @@ struct ReloadTargets {
     plugins::ProviderSupervisor* supervisor = nullptr;
     pipeline::RateControl* rate_control = nullptr;
     sinks::ProviderNames provider_names;  // shared with the sinks
+    pipeline::SymbolTracker* symbols = nullptr;  // freshness rules apply live
 };
 
 class ConfigReloader {
@@ -48,6 +50,8 @@ class ConfigReloader {
     ControlResult refuse(const std::string& requester, const std::string& message);
     ControlResult apply(const std::string& requester, config::HostConfig next, const ReloadPlan& plan,
                         Validated& validated);
+    // Freshness rules need no restart: they apply to the provider's symbols at once.
+    void apply_freshness(const ProviderChange& change);
     void record(bool success, const std::string& message, bool applied);
 
     ReloadTargets targets_;

@@ -62,7 +62,8 @@ HostApplication::HostApplication(config::HostConfig config)
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
       providers_(config_, plugins::PublishTarget{&queue_, &controller_, &stored_acks_, &event_origins_}),
       provider_names_(providers_.names()), supervisor_(providers_),
-      reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_}),
+      reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_,
+                              &symbols_}),
       feedback_enabled_(config_.backpressure.feedback_enabled) {
     queue_.set_eviction_observer([this](const pipeline::StoreEvent& evicted) {
         if (auto* instance = providers_.find(evicted.provider_id)) {
@@ -79,7 +80,12 @@ HostApplication::HostApplication(config::HostConfig config)
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
     for (auto& instance : providers_.instances()) {
         rate_control_.add_receiver(instance.get(), pipeline::overrides_of(instance->config()));
+        symbols_.configure(instance->id(), instance->config().name, instance->config().freshness);
     }
+    // Symbol freshness is tracked on the coordinator thread, which sees every stored event
+    // in order: the providers' publish calls stay as they are (docs/data-quality.md).
+    coordinator_->observe_batches(
+        [this](std::span<const pipeline::StoreEvent> batch) { symbols_.record(batch, common::utc_now_ns()); });
 }
 
 HostApplication::~HostApplication() {
@@ -147,7 +153,8 @@ int HostApplication::start_or_fail() {
                     const ControlResult result = action == "reload" ? reload_requests_.request_and_wait(requester)
                                                                     : control_.request(provider, action, requester);
                     return http::ControlReply{result.http_status, result.message, result.details};
-                });
+                },
+                [this](const pipeline::SymbolQuery& query) { return symbols(query); });
             http_server_->start();
         } catch (const std::exception& error) {
             spdlog::critical("http: {}", error.what());
@@ -244,7 +251,12 @@ HostSnapshot HostApplication::snapshot() const {
     result.startup_complete = startup_complete_.load(std::memory_order_acquire);
     result.shutting_down = shutting_down_.load(std::memory_order_acquire);
     result.config = reloader_.snapshot();
+    result.symbols = symbols_.counts(result.now_ns);
     return result;
+}
+
+pipeline::SymbolPage HostApplication::symbols(const pipeline::SymbolQuery& query) const {
+    return symbols_.query(query, common::utc_now_ns());
 }
 
 void HostApplication::log_summary() const {

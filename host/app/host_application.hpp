@@ -21,6 +21,7 @@
 #include "pipeline/stored_acks.hpp"
 #include "pipeline/event_origins.hpp"
 #include "pipeline/store_queue.hpp"
+#include "pipeline/symbol_tracker.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/provider_registry.hpp"
 #include "plugins/provider_supervisor.hpp"
@@ -55,6 +56,8 @@ class HostApplication {
 
     // [any-thread] Everything the host reports, for HTTP and the summary.
     [[nodiscard]] HostSnapshot snapshot() const;
+    // [any-thread] One page of per-symbol freshness (GET /api/v1/symbols).
+    [[nodiscard]] pipeline::SymbolPage symbols(const pipeline::SymbolQuery& query) const;
 
    private:
     int start_or_fail();
@@ -74,6 +77,7 @@ class HostApplication {
     pipeline::BackpressureController controller_;
     pipeline::RateControl rate_control_;
     std::unique_ptr<pipeline::FeedbackWebhook> webhook_;  // only with backpressure.feedback_urls
+    pipeline::SymbolTracker symbols_;  // fed by the coordinator thread, read by HTTP
     std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;

@@ -5,6 +5,7 @@
 
 #include "metrics/histogram.hpp"
 #include "pipeline/feedback_event.hpp"
+#include "pipeline/symbol_query.hpp"
 
 #include <cstdint>
 #include <map>
@@ -97,6 +98,8 @@ struct HostSnapshot {
     bool startup_complete = false;  // sinks opened and every enabled provider started
     bool shutting_down = false;
     ReloadSnapshot config;
+    // Symbols by freshness state per tracked provider (freshness enabled), judged at now_ns.
+    std::vector<pipeline::ProviderSymbolCounts> symbols;
 };
 
 }  // namespace mdp::app

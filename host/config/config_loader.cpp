@@ -180,6 +180,22 @@ void read_restart(JsonNode node, RestartConfig& restart) {
     node.finish();
 }
 
+void read_freshness(JsonNode node, FreshnessConfig& freshness) {
+    freshness.enabled = node.get_bool("enabled", freshness.enabled);
+    freshness.stale_after_seconds =
+        node.get_int("stale_after_seconds", 1, std::int64_t{7} * 86'400, freshness.stale_after_seconds);
+    const std::string hours = node.get_string("trading_hours", "");
+    if (!hours.empty()) {
+        try {
+            freshness.trading_hours = common::TradingHours::parse(hours);
+        } catch (const std::invalid_argument& error) {
+            node.fail_at("trading_hours", error.what());
+        }
+    }
+    freshness.max_symbols = static_cast<std::size_t>(node.get_int("max_symbols", 1, 10'000'000, 100000));
+    node.finish();
+}
+
 void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<const ConfigOrigin>& origin) {
     std::set<std::string> names;
     for (auto& node : root.child_array("providers")) {
@@ -206,6 +222,7 @@ void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<co
         provider.config.origin = origin;
         read_provider_scales(node.child_object("rate_scale"), provider);
         read_restart(node.child_object("restart"), provider.restart);
+        read_freshness(node.child_object("freshness"), provider.freshness);
         node.finish();
         config.providers.push_back(std::move(provider));
     }

@@ -3,6 +3,7 @@
 // load_host_config() from one JSON file plus MDP_* environment variables.
 // docs/configuration.md documents every field; docs/config.schema.json is its JSON Schema.
 
+#include "common/trading_hours.hpp"
 #include "config/json_node.hpp"
 
 #include <nlohmann/json.hpp>
@@ -105,6 +106,18 @@ struct RestartConfig {
     std::int64_t stop_timeout_ms = 10000;
 };
 
+// Per-symbol freshness of one provider instance (pipeline/symbol_tracker.hpp,
+// docs/data-quality.md).
+struct FreshnessConfig {
+    bool enabled = true;
+    // A symbol with no event for longer than this while its market is open is stale.
+    std::int64_t stale_after_seconds = 60;
+    // When the market is open; unset = always (no symbol is ever "closed").
+    std::optional<common::TradingHours> trading_hours;
+    // Symbols tracked at most; later new symbols are counted as untracked, not stored.
+    std::size_t max_symbols = 100000;
+};
+
 struct ProviderConfig {
     std::string name;  // instance name; the `provider` metric label
     std::string plugin;  // plugin id, or a file name inside a plugin directory
@@ -113,6 +126,7 @@ struct ProviderConfig {
     RawSection config;  // passed to the plugin as JSON text
     std::string sha256;  // optional pin of the plugin file's SHA-256 (lowercase hex)
     RestartConfig restart;
+    FreshnessConfig freshness;
     // Per-provider override of the level -> rate scale mapping (unset = global).
     std::optional<double> scale_ok;
     std::optional<double> scale_soft;

@@ -65,10 +65,12 @@ tcp::endpoint resolve_bind_endpoint(const config::HttpConfig& config) {
 }  // namespace
 
 struct HttpServer::Impl {
-    Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control)
+    Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control,
+         SymbolSource symbols)
         : config(http_config), limits(session_limits_from(http_config)),
           router(std::move(snapshot),
-                 RouterOptions{http_config.metrics_enabled, {}, http_config.admin_token, std::move(control)}),
+                 RouterOptions{
+                     http_config.metrics_enabled, {}, http_config.admin_token, std::move(control), std::move(symbols)}),
           registry(http_config.max_connections) {}
 
     void open_acceptor();
@@ -176,8 +178,9 @@ void HttpServer::Impl::close_everything() {
 HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot)
     : HttpServer(config, std::move(snapshot), nullptr) {}
 
-HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control)
-    : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control))) {}
+HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control,
+                       SymbolSource symbols)
+    : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control), std::move(symbols))) {}
 
 HttpServer::~HttpServer() {
     // stop() throws only when a mutex or thread operation fails; a destructor cannot pass

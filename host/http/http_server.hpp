@@ -6,6 +6,7 @@
 #include "config/host_config.hpp"
 #include "http/provider_control_handler.hpp"
 #include "http/snapshot_source.hpp"
+#include "http/symbols_route.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -17,7 +18,9 @@ class HttpServer {
     HttpServer(const config::HttpConfig& config, SnapshotSource snapshot);
     // With the provider control API: POST /api/v1/providers/{name}/{restart|stop|start}
     // calls `control` (on a worker thread) when config.admin_token is set.
-    HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control);
+    // With `symbols`, GET /api/v1/symbols serves per-symbol freshness from it.
+    HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control,
+               SymbolSource symbols = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

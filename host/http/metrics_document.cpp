@@ -85,6 +85,8 @@ constexpr MetricFamily kCpuSeconds{"process_cpu_seconds_total", "Total user and 
 constexpr MetricFamily kStartTime{"process_start_time_seconds",
                                   "Start time of the process since unix epoch in seconds.", MetricType::gauge};
 constexpr MetricFamily kOpenFds{"process_open_fds", "Number of open file descriptors.", MetricType::gauge};
+constexpr MetricFamily kSymbols{"mdp_symbols", "Symbols of the provider by freshness state (fresh, stale, closed).",
+                                MetricType::gauge};
 constexpr MetricFamily kMaxFds{"process_max_fds", "Maximum number of open file descriptors.", MetricType::gauge};
 
 // Series that exist from the start (at 0), so rate() and alerts work before the first event.
@@ -159,6 +161,14 @@ void add_sink_metrics(ExpositionWriter& writer, const app::SinkSnapshot& sink) {
     }
 }
 
+// Three series per tracked provider, never one per symbol (docs/data-quality.md).
+void add_symbol_metrics(ExpositionWriter& writer, const pipeline::ProviderSymbolCounts& counts) {
+    const std::string_view name = counts.provider;
+    writer.add(kSymbols, {{"provider", name}, {"state", "fresh"}}, counts.fresh);
+    writer.add(kSymbols, {{"provider", name}, {"state", "stale"}}, counts.stale);
+    writer.add(kSymbols, {{"provider", name}, {"state", "closed"}}, counts.closed);
+}
+
 void add_process_metric(ExpositionWriter& writer, const MetricFamily& family, const std::optional<double>& value) {
     if (value) {
         writer.add(family, {}, *value);
@@ -184,6 +194,9 @@ std::string render_metrics_document(const app::HostSnapshot& snapshot, const met
     }
     for (const app::SinkSnapshot& sink : snapshot.sinks) {
         add_sink_metrics(writer, sink);
+    }
+    for (const pipeline::ProviderSymbolCounts& counts : snapshot.symbols) {
+        add_symbol_metrics(writer, counts);
     }
     writer.add_histogram(kEventLatency, {}, snapshot.event_latency_seconds);
     writer.add(kBuildInfo, {{"version", snapshot.version}, {"abi_version", snapshot.abi_version}}, std::uint64_t{1});

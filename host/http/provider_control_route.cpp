@@ -1,7 +1,7 @@
 #include "http/provider_control_route.hpp"
 
 #include "http/bearer_token.hpp"
-#include "http/status_json.hpp"
+#include "http/json_reply.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -13,15 +13,6 @@ namespace mdp::http {
 namespace {
 
 constexpr std::array<std::string_view, 3> kActions{"restart", "stop", "start"};
-
-HttpReply json_reply(unsigned status, const nlohmann::json& document) {
-    HttpReply reply;
-    reply.status = status;
-    reply.content_type = "application/json";
-    reply.body = dump_json(document);
-    reply.body.push_back('\n');
-    return reply;
-}
 
 int hex_value(char character) {
     if (character >= '0' && character <= '9') {

@@ -2,8 +2,10 @@
 
 #include "build_info.hpp"
 #include "http/metrics_document.hpp"
+#include "http/json_reply.hpp"
 #include "http/status_json.hpp"
 #include "http/status_page.hpp"
+#include "http/symbols_route.hpp"
 #include "metrics/exposition_writer.hpp"
 #include "metrics/process_stats.hpp"
 
@@ -17,7 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kJsonContentType = "application/json";
 constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
 
 // The page's own script and styles are inline; it talks only to this server.
@@ -25,19 +26,20 @@ constexpr std::string_view kStatusPagePolicy =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-enum class Route { status_page, health, ready, started, metrics, status, none };
+enum class Route { status_page, health, ready, started, metrics, status, symbols, none };
 
 struct RouteEntry {
     std::string_view path;
     Route route;
 };
 
-constexpr std::array<RouteEntry, 6> kRoutes{{{"/", Route::status_page},
+constexpr std::array<RouteEntry, 7> kRoutes{{{"/", Route::status_page},
                                              {"/health", Route::health},
                                              {"/ready", Route::ready},
                                              {"/started", Route::started},
                                              {"/metrics", Route::metrics},
-                                             {"/api/v1/status", Route::status}}};
+                                             {"/api/v1/status", Route::status},
+                                             {"/api/v1/symbols", Route::symbols}}};
 
 Route find_route(std::string_view path) {
     for (const RouteEntry& entry : kRoutes) {
@@ -46,15 +48,6 @@ Route find_route(std::string_view path) {
         }
     }
     return Route::none;
-}
-
-HttpReply json_reply(unsigned status, const json& document) {
-    HttpReply reply;
-    reply.status = status;
-    reply.content_type = kJsonContentType;
-    reply.body = dump_json(document);
-    reply.body.push_back('\n');
-    return reply;
 }
 
 HttpReply error_reply(unsigned status, std::string_view message) { return json_reply(status, {{"error", message}}); }
@@ -85,7 +78,8 @@ HttpReply RequestRouter::handle(const HttpRequestLine& request) const {
 
 HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::string_view path) const {
     const Route route = find_route(path);
-    if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled)) {
+    if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled) ||
+        (route == Route::symbols && !options_.symbols)) {
         return error_reply(404, "not found: " + std::string(path));
     }
     if (request.method != "GET" && request.method != "HEAD") {
@@ -108,6 +102,8 @@ HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::st
                 return metrics();
             case Route::status:
                 return status();
+            case Route::symbols:
+                return symbols_reply(request.target, options_.symbols);
             case Route::none:
                 break;
         }

@@ -1,5 +1,6 @@
 #pragma once
 // Maps a request line to a reply: GET/HEAD /, /health, /ready, /metrics, /api/v1/status,
+// /api/v1/symbols,
 // and (with an admin token and a control handler) POST /api/v1/providers/{name}/{action}.
 // Unknown path: 404; known path with another method: 405 with Allow. /metrics answers 404
 // when metrics are disabled (MDP_METRICS_ENABLE=false), as if it did not exist.
@@ -8,6 +9,7 @@
 #include "http/provider_control_route.hpp"
 #include "http/readiness.hpp"
 #include "http/snapshot_source.hpp"
+#include "http/symbols_route.hpp"
 
 #include <chrono>
 
@@ -18,6 +20,7 @@ struct RouterOptions {
     ReadinessPolicy readiness;
     std::string admin_token;  // empty: no control API
     ProviderControlHandler control;  // null: no control API
+    SymbolSource symbols;  // null: no /api/v1/symbols (404)
 };
 
 class RequestRouter {

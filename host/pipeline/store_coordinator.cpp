@@ -121,7 +121,11 @@ bool StoreCoordinator::write_next_batch(std::size_t count) {
     if (taken == 0) {
         return false;
     }
-    store_batch(std::span<const StoreEvent>(buffer_.data(), taken));
+    const std::span<const StoreEvent> batch(buffer_.data(), taken);
+    if (batch_observer_) {
+        batch_observer_(batch);
+    }
+    store_batch(batch);
     batching_.write_finished(started);
     return true;
 }

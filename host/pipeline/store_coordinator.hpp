@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,10 @@ class StoreCoordinator {
     // sink, or given up at the shutdown deadline); this thread delivers the acknowledgements.
     // Optional; `acks` must outlive the coordinator.
     void set_stored_acks(StoredAcks* acks) { stored_acks_ = acks; }
+    // [control-thread, before start()] `observer` runs on the coordinator thread with every
+    // batch taken off the queue, in queue order, before the batch is written (symbol tracking).
+    using BatchObserver = std::function<void(std::span<const StoreEvent>)>;
+    void observe_batches(BatchObserver observer) { batch_observer_ = std::move(observer); }
     // [control-thread] Starts the coordinator thread.
     void start();
     // [control-thread] After the queue was closed: drains what is queued into the sinks
@@ -87,6 +92,7 @@ class StoreCoordinator {
     std::vector<std::unique_ptr<SinkState>> sinks_;
     BatchingRule batching_;
     std::vector<StoreEvent> buffer_;
+    BatchObserver batch_observer_;
     metrics::Histogram latency_seconds_{metrics::Histogram::event_latency_bounds_seconds()};
     std::vector<std::uint64_t> latency_counts_;  // per-batch scratch, reused: no allocation per batch
     common::RetryBackoff retry_backoff_;  // between attempts at a batch a sink refused

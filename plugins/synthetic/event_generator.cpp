@@ -9,8 +9,11 @@ namespace mdp::synthetic {
 EventGenerator::EventGenerator(const GeneratorSettings& settings)
     : random_(settings.seed), trade_ratio_(settings.trade_ratio) {
     instruments_.reserve(settings.symbols.size());
-    for (const auto& symbol : settings.symbols) {
-        Instrument instrument{symbol, RandomWalk(settings.start_price, settings.volatility), {}};
+    for (std::size_t index = 0; index < settings.symbols.size(); ++index) {
+        const std::optional<std::int64_t> pause =
+            index < settings.pause_after_ns.size() ? settings.pause_after_ns[index] : std::nullopt;
+        Instrument instrument{
+            settings.symbols[index], RandomWalk(settings.start_price, settings.volatility), {}, pause};
         for (const std::int64_t interval_ns : settings.bar_intervals_ns) {
             instrument.bars.emplace_back(interval_ns);
         }
@@ -45,10 +48,21 @@ void EventGenerator::append_pending_bars(std::int64_t now_ns, std::uint32_t coun
     }
 }
 
+std::size_t EventGenerator::next_publishing_instrument(std::int64_t now_ns) {
+    for (std::size_t tried = 0; tried < instruments_.size(); ++tried) {
+        const std::size_t index = next_instrument_;
+        next_instrument_ = (next_instrument_ + 1) % instruments_.size();
+        const auto& pause = instruments_[index].pause_after_ns;
+        if (!pause || now_ns - first_fill_ns_ < *pause) {
+            return index;
+        }
+    }
+    return next_instrument_;  // unreachable while one symbol never pauses (the config ensures it)
+}
+
 void EventGenerator::append_market_event(std::int64_t now_ns) {
-    Instrument& instrument = instruments_[next_instrument_];
-    const std::size_t instrument_index = next_instrument_;
-    next_instrument_ = (next_instrument_ + 1) % instruments_.size();
+    const std::size_t instrument_index = next_publishing_instrument(now_ns);
+    Instrument& instrument = instruments_[instrument_index];
 
     if (random_.uniform() >= trade_ratio_) {
         const QuoteDraw draw = instrument.walk.next_quote(random_);
@@ -71,6 +85,9 @@ void EventGenerator::append_market_event(std::int64_t now_ns) {
 std::span<const mdp_event_t> EventGenerator::fill(std::int64_t now_ns, std::uint32_t count) {
     count = std::min<std::uint32_t>(count, static_cast<std::uint32_t>(batch_.size()));
     size_ = 0;
+    if (first_fill_ns_ == 0) {
+        first_fill_ns_ = now_ns;
+    }
     close_due_bars(now_ns);
     while (size_ < count) {
         append_pending_bars(now_ns, count);

@@ -14,6 +14,7 @@
 #include <mdp/plugin_api.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct GeneratorSettings {
     std::vector<std::int64_t> bar_intervals_ns;  // each > 0
     std::uint32_t batch_capacity = 256;  // largest fill() count, >= 1
     std::uint64_t seed = 0;
+    // Per symbol (same order; empty = none): nanoseconds after the first fill() from which
+    // it publishes nothing more; std::nullopt never. At least one symbol must never pause.
+    std::vector<std::optional<std::int64_t>> pause_after_ns;
 };
 
 struct GeneratedCounts {
@@ -54,6 +58,7 @@ class EventGenerator {
         std::string symbol;
         RandomWalk walk;
         std::vector<BarAggregator> bars;  // one per configured interval
+        std::optional<std::int64_t> pause_after_ns;  // see GeneratorSettings
     };
     struct PendingBar {
         std::size_t instrument;
@@ -63,12 +68,15 @@ class EventGenerator {
     void close_due_bars(std::int64_t now_ns);
     void append_pending_bars(std::int64_t now_ns, std::uint32_t count);
     void append_market_event(std::int64_t now_ns);
+    // The next instrument in round-robin order that is not paused at `now_ns`.
+    std::size_t next_publishing_instrument(std::int64_t now_ns);
     void append(const mdp_event_t& event) noexcept { batch_[size_++] = event; }
 
     RandomSource random_;
     double trade_ratio_;
     std::vector<Instrument> instruments_;
     std::size_t next_instrument_ = 0;
+    std::int64_t first_fill_ns_ = 0;  // 0 until the first fill()
     std::vector<mdp_event_t> batch_;
     std::uint32_t size_ = 0;
     std::vector<PendingBar> pending_bars_;  // FIFO from pending_head_

@@ -99,6 +99,41 @@ std::vector<std::int64_t> read_bar_intervals(sdk::ConfigReader& reader, std::vec
     return intervals;
 }
 
+// [{"symbol": "MSFT", "after_seconds": 2.5}]: each symbol one of `symbols`, listed once;
+// every worker (symbol i runs on worker i % threads) keeps a symbol that never pauses, so a
+// worker always has something to publish.
+std::map<std::string, double> read_pauses(sdk::ConfigReader& reader, const std::vector<std::string>& symbols,
+                                          std::uint32_t threads) {
+    std::map<std::string, double> pauses;
+    for (const auto& element : reader.elements("pause_symbols", "a list of {\"symbol\", \"after_seconds\"} objects")) {
+        if (!element.value.is_object()) {
+            throw ConfigProblem(element.path, "expected an object {\"symbol\", \"after_seconds\"}, found " +
+                                                  sdk::describe_json_value(element.value));
+        }
+        sdk::ConfigReader entry(element.value, element.path);
+        const std::string symbol = entry.string("symbol");
+        if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
+            entry.fail_at("symbol", "a symbol listed in symbols", nlohmann::json(symbol));
+        }
+        if (!pauses.emplace(symbol, entry.number("after_seconds", 0.0, 1e9)).second) {
+            entry.fail_at("symbol", "a symbol not paused before", nlohmann::json(symbol));
+        }
+        entry.finish();
+    }
+    for (std::uint32_t worker = 0; worker < threads; ++worker) {
+        bool keeps_one = false;
+        for (std::size_t index = worker; index < symbols.size(); index += threads) {
+            keeps_one = keeps_one || pauses.count(symbols[index]) == 0;
+        }
+        if (!keeps_one) {
+            reader.fail_at("pause_symbols",
+                           "at least one symbol of every worker thread left unpaused (symbol i runs "
+                           "on thread i % threads)");
+        }
+    }
+    return pauses;
+}
+
 }  // namespace
 
 SyntheticConfig parse_synthetic_config(std::string_view json_text) {
@@ -129,6 +164,7 @@ SyntheticConfig parse_synthetic_config(std::string_view json_text) {
                                                      "an integer between 1 and " + std::to_string(max_threads) +
                                                          " (at most one thread per symbol)")
                                        .value_or(config.threads));
+    config.pause_symbols = read_pauses(reader, config.symbols, config.threads);
     reader.finish();
     return config;
 }

@@ -10,6 +10,7 @@
 #include <mdp/sdk/config_problem.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct SyntheticConfig {
     std::uint32_t batch_size = 256;  // events per publish call, 1..4096
     std::optional<std::uint64_t> max_events;  // total events (all types), then idle
     std::uint32_t threads = 1;  // worker threads, 1..number of symbols
+    // Symbols that stop publishing this many seconds after start (a stalled feed, for
+    // freshness tests); every worker thread keeps at least one symbol that never pauses.
+    std::map<std::string, double> pause_symbols;  // symbol -> after_seconds
 
     [[nodiscard]] bool unthrottled() const noexcept { return rate_per_symbol == 0.0; }
 };

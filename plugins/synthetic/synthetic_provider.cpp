@@ -45,6 +45,11 @@ GeneratorSettings worker_settings(const SyntheticConfig& config, std::uint64_t s
     // Symbols are dealt round-robin: worker i gets symbols i, i+threads, i+2*threads, ...
     for (std::size_t index = worker_index; index < config.symbols.size(); index += config.threads) {
         settings.symbols.push_back(config.symbols[index]);
+        const auto pause = config.pause_symbols.find(config.symbols[index]);
+        settings.pause_after_ns.push_back(
+            pause == config.pause_symbols.end()
+                ? std::nullopt
+                : std::optional<std::int64_t>(static_cast<std::int64_t>(pause->second * 1e9)));
     }
     settings.trade_ratio = config.trade_ratio;
     settings.start_price = config.start_price;

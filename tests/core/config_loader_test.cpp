@@ -115,3 +115,27 @@ TEST_CASE("a missing config file is a clear error", "[config]") {
         CHECK_THAT(error.what(), Catch::Contains("/nonexistent/mdp.json: cannot read the config file"));
     }
 }
+
+TEST_CASE("freshness settings are read per provider, and a bad calendar names its JSON path", "[config]") {
+    const auto config = parse_host_config(
+        R"({"providers": [{"name": "us", "plugin": "x", "freshness": {"stale_after_seconds": 30,
+            "trading_hours": "Mon-Fri 09:30-16:00 America/New_York", "max_symbols": 500}},
+            {"name": "off", "plugin": "x", "freshness": {"enabled": false}}]})",
+        "/etc/mdp/test.json", {});
+    REQUIRE(config.providers.size() == 2);
+    CHECK(config.providers[0].freshness.stale_after_seconds == 30);
+    REQUIRE(config.providers[0].freshness.trading_hours.has_value());
+    CHECK(config.providers[0].freshness.trading_hours->text() == "Mon-Fri 09:30-16:00 America/New_York");
+    CHECK(config.providers[0].freshness.max_symbols == 500);
+    CHECK_FALSE(config.providers[1].freshness.enabled);
+    CHECK(config.providers[1].freshness.stale_after_seconds == 60);
+    CHECK_FALSE(config.providers[1].freshness.trading_hours.has_value());
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x",
+                   "freshness": {"trading_hours": "Mon-Fri 09:30-16:00 Mars/Olympus"}}]})"),
+               Catch::Contains("/etc/mdp/test.json") &&
+                   Catch::Contains("providers[0].freshness.trading_hours: unknown time zone \"Mars/Olympus\""));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "freshness": {"stale_after_seconds": 0}}]})"),
+               Catch::Contains("providers[0].freshness.stale_after_seconds: expected an integer from 1 to"));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "freshness": {"stale_after": 5}}]})"),
+               Catch::Contains("providers[0].freshness.stale_after") && Catch::Contains("unknown key"));
+}

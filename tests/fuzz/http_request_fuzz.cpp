@@ -40,12 +40,16 @@ mdp::app::HostSnapshot fuzz_snapshot() {
 const mdp::http::RequestRouter& router() {
     static const mdp::http::RequestRouter instance(
         [] { return fuzz_snapshot(); },
-        mdp::http::RouterOptions{.metrics_enabled = true,
-                                 .readiness = {},
-                                 .admin_token = "fuzz-admin-token",
-                                 .control = [](const std::string& provider, const std::string&, const std::string&) {
-                                     return mdp::http::ControlReply{provider == "synthetic" ? 200 : 404, "done"};
-                                 }});
+        mdp::http::RouterOptions{
+            .metrics_enabled = true,
+            .readiness = {},
+            .admin_token = "fuzz-admin-token",
+            .control =
+                [](const std::string& provider, const std::string&, const std::string&) {
+                    return mdp::http::ControlReply{provider == "synthetic" ? 200 : 404, "done"};
+                },
+            // An empty page: what is fuzzed is the query parsing of /api/v1/symbols.
+            .symbols = [](const mdp::pipeline::SymbolQuery&) { return mdp::pipeline::SymbolPage{}; }});
     return instance;
 }
 

@@ -159,6 +159,7 @@ TEST_CASE("promtool check metrics accepts the served /metrics without complaints
     CHECK(result.exit_code == 0);
     CHECK(result.output.empty());
     CHECK(mdp::test::parse_exposition(metrics.body).problems.empty());
+    CHECK(metrics.body.find("mdp_symbols{provider=\"synthetic\",state=\"stale\"} 2") != std::string::npos);
 }
 
 TEST_CASE("a port in use gives a clear error naming address and port", "[http][server]") {

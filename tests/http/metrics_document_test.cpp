@@ -125,6 +125,24 @@ TEST_CASE("provider state: one series per provider, its current state as a label
           std::map<std::string, std::string>{{"synthetic", "running"}, {"ibkr", "degraded"}, {"backup", "failed"}});
 }
 
+TEST_CASE("mdp_symbols: three series per tracked provider, one per freshness state, never one per symbol",
+          "[http][metrics]") {
+    const auto parsed = render_sample();
+    const auto series = parsed.find("mdp_symbols");
+    REQUIRE(series.size() == 6);
+    std::map<std::pair<std::string, std::string>, double> value_of;
+    for (const auto& sample : series) {
+        CHECK(sample.labels.size() == 2);
+        value_of[{sample.labels.at("provider"), sample.labels.at("state")}] = sample.value;
+    }
+    CHECK(value_of == std::map<std::pair<std::string, std::string>, double>{{{"synthetic", "fresh"}, 40},
+                                                                            {{"synthetic", "stale"}, 2},
+                                                                            {{"synthetic", "closed"}, 0},
+                                                                            {{"ibkr", "fresh"}, 0},
+                                                                            {{"ibkr", "stale"}, 0},
+                                                                            {{"ibkr", "closed"}, 12}});
+}
+
 TEST_CASE("every histogram has ascending cumulative buckets ending in +Inf == _count", "[http][metrics]") {
     const auto parsed = render_sample();
     for (const auto& [family, type] : parsed.types) {

@@ -3,6 +3,7 @@
 #include "metrics/histogram.hpp"
 
 #include <string>
+#include <tuple>
 
 namespace mdp::test {
 namespace {
@@ -123,6 +124,14 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
         snapshot.recent_feedback.push_back(event);
     }
     snapshot.event_latency_seconds = sample_histogram(5);
+    for (const auto& [name, fresh, stale, closed] : {std::tuple{"synthetic", 40, 2, 0}, std::tuple{"ibkr", 0, 0, 12}}) {
+        pipeline::ProviderSymbolCounts counts;
+        counts.provider = name;
+        counts.fresh = static_cast<std::uint64_t>(fresh);
+        counts.stale = static_cast<std::uint64_t>(stale);
+        counts.closed = static_cast<std::uint64_t>(closed);
+        snapshot.symbols.push_back(counts);
+    }
     return snapshot;
 }
 

@@ -196,3 +196,37 @@ TEST_CASE("a plugin file replaced on disk is loaded anew by a reload", "[lifecyc
     CHECK(eventually([&] { return published(host, "synthetic") > before + 100; }, 30s));
     REQUIRE(host.terminate() == 0);
 }
+
+TEST_CASE("a reload applies freshness settings at once, without restarting the provider", "[lifecycle][reload]") {
+    json entry = synthetic_entry("synthetic", 50);
+    entry["config"]["pause_symbols"] = {{{"symbol", "BBB"}, {"after_seconds", 1}}};
+    entry["freshness"] = {{"stale_after_seconds", 1}};
+    LifecycleHost host([&](json& config) { config["providers"] = json::array({entry}); });
+    INFO(host.output());
+    const auto symbols = [&host](const std::string& query) {
+        const auto response = mdp::test::http_get(host.port(), "/api/v1/symbols" + query);
+        REQUIRE(response.status == 200);
+        return json::parse(response.body);
+    };
+    REQUIRE(eventually([&] { return symbols("?state=stale")["total"] == 1; }, 30s));
+    CHECK(symbols("?state=stale")["symbols"][0]["symbol"] == "BBB");
+
+    // A longer threshold: BBB is fresh again at once, and the provider kept running.
+    json next = host.config();
+    next["providers"][0]["freshness"]["stale_after_seconds"] = 3600;
+    host.rewrite_config(next);
+    const json answer = reload(host, 200);
+    CHECK(change_of(answer, "synthetic").at("result") == "unchanged");
+    const json page = symbols("");
+    CHECK(page["total"] == 2);
+    CHECK(page["providers"][0]["stale"] == 0);
+    CHECK(page["providers"][0]["stale_after_seconds"] == 3600);
+
+    // Tracking off: the provider's symbols and its mdp_symbols series are gone.
+    next["providers"][0]["freshness"] = {{"enabled", false}};
+    host.rewrite_config(next);
+    reload(host, 200);
+    CHECK(symbols("")["providers"].empty());
+    CHECK(mdp::test::http_get(host.port(), "/metrics").body.find("mdp_symbols{") == std::string::npos);
+    REQUIRE(host.terminate() == 0);
+}

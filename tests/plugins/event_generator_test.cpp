@@ -170,3 +170,20 @@ TEST_CASE("event generator: a bar that does not fit waits for the next batch", "
     REQUIRE(third.size() == 1);
     CHECK(third[0].type == MDP_EVENT_TRADE);
 }
+
+TEST_CASE("event generator: a paused symbol publishes nothing from its pause on, the others take its share",
+          "[synthetic][generator]") {
+    auto settings = settings_for({"AAA", "BBB", "CCC"});
+    settings.pause_after_ns = {std::nullopt, std::optional<std::int64_t>(2 * kSecond), std::nullopt};
+    EventGenerator generator(settings);
+    std::map<std::string, int> before;
+    for (const auto& event : generator.fill(kStart, 30)) {
+        ++before[event.symbol];
+    }
+    CHECK(before == std::map<std::string, int>{{"AAA", 10}, {"BBB", 10}, {"CCC", 10}});
+    std::map<std::string, int> after;
+    for (const auto& event : generator.fill(kStart + 2 * kSecond, 30)) {
+        ++after[event.symbol];
+    }
+    CHECK(after == std::map<std::string, int>{{"AAA", 15}, {"CCC", 15}});
+}
