@@ -62,8 +62,8 @@ HostApplication::HostApplication(config::HostConfig config)
       catalog_(to_paths(config_.plugin_path), config_.allow_insecure_plugin_permissions),
       providers_(config_, plugins::PublishTarget{&queue_, &controller_, &stored_acks_, &event_origins_}),
       provider_names_(providers_.names()), supervisor_(providers_),
-      reloader_(ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_,
-                              &symbols_}),
+      reloader_(
+          ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_, &symbols_}),
       feedback_enabled_(config_.backpressure.feedback_enabled) {
     queue_.set_eviction_observer([this](const pipeline::StoreEvent& evicted) {
         if (auto* instance = providers_.find(evicted.provider_id)) {
