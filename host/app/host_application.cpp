@@ -72,10 +72,10 @@ HostApplication::HostApplication(config::HostConfig config)
         stored_acks_.settle_one(evicted, pipeline::Settlement::dropped);
     });
     coordinator_->set_stored_acks(&stored_acks_);
-    controller_.subscribe([this](const pipeline::FeedbackEvent& event) { rate_control_.on_feedback(event); });
+    controller_.subscribe([this](const status::FeedbackEvent& event) { rate_control_.on_feedback(event); });
     if (!config_.backpressure.feedback_urls.empty()) {
         webhook_ = std::make_unique<pipeline::FeedbackWebhook>(config_.backpressure);
-        controller_.subscribe([this](const pipeline::FeedbackEvent& event) { webhook_->enqueue(event); });
+        controller_.subscribe([this](const status::FeedbackEvent& event) { webhook_->enqueue(event); });
     }
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
     for (auto& instance : providers_.instances()) {
@@ -227,8 +227,8 @@ void HostApplication::log_started() const {
     }
 }
 
-HostSnapshot HostApplication::snapshot() const {
-    HostSnapshot result;
+status::HostSnapshot HostApplication::snapshot() const {
+    status::HostSnapshot result;
     result.version = kVersion;
     result.abi_version = plugins::to_string(plugins::host_abi_version());
     result.run_id = run_id_;
@@ -260,7 +260,7 @@ pipeline::SymbolPage HostApplication::symbols(const pipeline::SymbolQuery& query
 }
 
 void HostApplication::log_summary() const {
-    HostSnapshot state = snapshot();
+    status::HostSnapshot state = snapshot();
     state.providers = providers_.snapshots(true);  // what removed instances published counts too
     nlohmann::json summary;
     summary["run_id"] = state.run_id;

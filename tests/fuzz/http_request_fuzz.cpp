@@ -22,15 +22,15 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-mdp::app::HostSnapshot fuzz_snapshot() {
-    mdp::app::HostSnapshot snapshot;
+mdp::status::HostSnapshot fuzz_snapshot() {
+    mdp::status::HostSnapshot snapshot;
     snapshot.version = "0.1.0";
     snapshot.run_id = "fuzz";
-    mdp::app::ProviderSnapshot provider;
+    mdp::status::ProviderSnapshot provider;
     provider.name = "synthetic";
     provider.state = "running";
     snapshot.providers.push_back(provider);
-    mdp::app::SinkSnapshot sink;
+    mdp::status::SinkSnapshot sink;
     sink.name = "main";
     sink.type = "sqlite";
     snapshot.sinks.push_back(sink);

@@ -4,7 +4,7 @@
 // the caller's thread from atomics and short locks; plain values, no references inside.
 
 #include "metrics/histogram.hpp"
-#include "pipeline/feedback_event.hpp"
+#include "status/feedback_event.hpp"
 #include "pipeline/symbol_query.hpp"
 
 #include <cstdint>
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-namespace mdp::app {
+namespace mdp::status {
 
-// Backpressure transitions, as the pipeline publishes them.
-using FeedbackEventRecord = pipeline::FeedbackEvent;
+// Backpressure transitions, as the pipeline publishes them (status/feedback_event.hpp).
+using FeedbackEventRecord = FeedbackEvent;
 
 struct ProviderSnapshot {
     std::string name;  // instance name (the `provider` label)
@@ -102,4 +102,4 @@ struct HostSnapshot {
     std::vector<pipeline::ProviderSymbolCounts> symbols;
 };
 
-}  // namespace mdp::app
+}  // namespace mdp::status
