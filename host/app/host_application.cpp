@@ -242,7 +242,7 @@ status::HostSnapshot HostApplication::snapshot() const {
     result.queue.level_value = static_cast<int>(controller_.level());
     result.queue.level = std::string(pipeline::to_string(controller_.level()));
     result.queue.coordinator_id = controller_.coordinator_id();
-    result.queue.overflow_policy = std::string(pipeline::to_string(queue_.policy()));
+    result.queue.overflow_policy = std::string(config::to_string(queue_.policy()));
     result.queue.feedback_enabled = feedback_enabled_;
     result.providers = providers_.snapshots();
     result.sinks = coordinator_->sink_snapshots();
