@@ -154,7 +154,7 @@ int HostApplication::start_or_fail() {
                                                                     : control_.request(provider, action, requester);
                     return http::ControlReply{result.http_status, result.message, result.details};
                 },
-                [this](const pipeline::SymbolQuery& query) { return symbols(query); });
+                [this](const status::SymbolQuery& query) { return symbols(query); });
             http_server_->start();
         } catch (const std::exception& error) {
             spdlog::critical("http: {}", error.what());
@@ -255,7 +255,7 @@ status::HostSnapshot HostApplication::snapshot() const {
     return result;
 }
 
-pipeline::SymbolPage HostApplication::symbols(const pipeline::SymbolQuery& query) const {
+status::SymbolPage HostApplication::symbols(const status::SymbolQuery& query) const {
     return symbols_.query(query, common::utc_now_ns());
 }
 

@@ -57,7 +57,7 @@ class HostApplication {
     // [any-thread] Everything the host reports, for HTTP and the summary.
     [[nodiscard]] status::HostSnapshot snapshot() const;
     // [any-thread] One page of per-symbol freshness (GET /api/v1/symbols).
-    [[nodiscard]] pipeline::SymbolPage symbols(const pipeline::SymbolQuery& query) const;
+    [[nodiscard]] status::SymbolPage symbols(const status::SymbolQuery& query) const;
 
    private:
     int start_or_fail();

@@ -162,7 +162,7 @@ void add_sink_metrics(ExpositionWriter& writer, const status::SinkSnapshot& sink
 }
 
 // Three series per tracked provider, never one per symbol (docs/data-quality.md).
-void add_symbol_metrics(ExpositionWriter& writer, const pipeline::ProviderSymbolCounts& counts) {
+void add_symbol_metrics(ExpositionWriter& writer, const status::ProviderSymbolCounts& counts) {
     const std::string_view name = counts.provider;
     writer.add(kSymbols, {{"provider", name}, {"state", "fresh"}}, counts.fresh);
     writer.add(kSymbols, {{"provider", name}, {"state", "stale"}}, counts.stale);
@@ -195,7 +195,7 @@ std::string render_metrics_document(const status::HostSnapshot& snapshot, const 
     for (const status::SinkSnapshot& sink : snapshot.sinks) {
         add_sink_metrics(writer, sink);
     }
-    for (const pipeline::ProviderSymbolCounts& counts : snapshot.symbols) {
+    for (const status::ProviderSymbolCounts& counts : snapshot.symbols) {
         add_symbol_metrics(writer, counts);
     }
     writer.add_histogram(kEventLatency, {}, snapshot.event_latency_seconds);

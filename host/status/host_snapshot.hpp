@@ -5,7 +5,7 @@
 
 #include "metrics/histogram.hpp"
 #include "status/feedback_event.hpp"
-#include "pipeline/symbol_query.hpp"
+#include "status/symbol_query.hpp"
 
 #include <cstdint>
 #include <map>
@@ -99,7 +99,7 @@ struct HostSnapshot {
     bool shutting_down = false;
     ReloadSnapshot config;
     // Symbols by freshness state per tracked provider (freshness enabled), judged at now_ns.
-    std::vector<pipeline::ProviderSymbolCounts> symbols;
+    std::vector<status::ProviderSymbolCounts> symbols;
 };
 
 }  // namespace mdp::status

@@ -125,7 +125,7 @@ status::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     }
     snapshot.event_latency_seconds = sample_histogram(5);
     for (const auto& [name, fresh, stale, closed] : {std::tuple{"synthetic", 40, 2, 0}, std::tuple{"ibkr", 0, 0, 12}}) {
-        pipeline::ProviderSymbolCounts counts;
+        status::ProviderSymbolCounts counts;
         counts.provider = name;
         counts.fresh = static_cast<std::uint64_t>(fresh);
         counts.stale = static_cast<std::uint64_t>(stale);
