@@ -6,7 +6,9 @@
 #                                 compile commands of a configured build (default: build/)
 #   scripts/lint.sh paths         no tracked file refers to a path outside the repository
 #                                 (scripts/check-self-contained.sh)
-#   scripts/lint.sh               all three
+#   scripts/lint.sh layers        every #include between host/ folders points to the same
+#                                 layer or a lower one (scripts/check-include-layers.sh)
+#   scripts/lint.sh               all four
 #
 # Any finding fails (exit 1). `scripts/lint.sh fix-format` rewrites the files in place.
 set -euo pipefail
@@ -46,13 +48,15 @@ case "${1:-all}" in
   fix-format) project_sources | xargs clang-format -i ;;
   tidy) check_tidy "${2:-build}" ;;
   paths) scripts/check-self-contained.sh ;;
+  layers) scripts/check-include-layers.sh ;;
   all)
     check_format
     scripts/check-self-contained.sh
+    scripts/check-include-layers.sh
     check_tidy build
     ;;
   *)
-    echo "unknown mode: $1 (use format, fix-format, tidy, paths or nothing for all)" >&2
+    echo "unknown mode: $1 (use format, fix-format, tidy, paths, layers or nothing for all)" >&2
     exit 2
     ;;
 esac

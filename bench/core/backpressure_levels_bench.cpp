@@ -51,7 +51,7 @@ Outcome run(const Scenario& scenario, std::size_t watermark, Hysteresis hysteres
     BackpressureController controller(
         scenario.capacity, marks, "bench", [&depth] { return depth; }, hysteresis);
     Outcome outcome;
-    controller.subscribe([](const mdp::pipeline::FeedbackEvent&) {});
+    controller.subscribe([](const mdp::status::FeedbackEvent&) {});
     std::mt19937_64 random(42);
     // Poisson arrivals of publish batches; the sink drains as fast as the producer fills.
     std::exponential_distribution<double> publish_gap(scenario.rate / static_cast<double>(scenario.publish_batch));

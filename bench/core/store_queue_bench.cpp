@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-using mdp::pipeline::OverflowPolicy;
+using mdp::config::OverflowPolicy;
 using mdp::pipeline::StoreEvent;
 using mdp::pipeline::StoreQueue;
 

@@ -21,7 +21,7 @@
 #include <cstdio>
 #include <vector>
 
-using mdp::pipeline::OverflowPolicy;
+using mdp::config::OverflowPolicy;
 using mdp::pipeline::StoreEvent;
 using mdp::pipeline::StoreQueue;
 

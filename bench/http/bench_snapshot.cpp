@@ -20,8 +20,8 @@ metrics::HistogramSnapshot filled_histogram() {
 
 }  // namespace
 
-app::HostSnapshot bench_snapshot(std::size_t providers, std::size_t sinks) {
-    app::HostSnapshot snapshot;
+status::HostSnapshot bench_snapshot(std::size_t providers, std::size_t sinks) {
+    status::HostSnapshot snapshot;
     snapshot.version = "0.1.0";
     snapshot.abi_version = "1.1.0";
     snapshot.run_id = "0123456789abcdef";
@@ -37,7 +37,7 @@ app::HostSnapshot bench_snapshot(std::size_t providers, std::size_t sinks) {
                       .overflow_policy = "block",
                       .feedback_enabled = true};
     for (std::size_t index = 0; index < providers; ++index) {
-        app::ProviderSnapshot provider;
+        status::ProviderSnapshot provider;
         provider.name = "provider-" + std::to_string(index);
         provider.plugin_id = "synthetic";
         provider.plugin_version = "1.0.0";
@@ -54,7 +54,7 @@ app::HostSnapshot bench_snapshot(std::size_t providers, std::size_t sinks) {
         snapshot.providers.push_back(std::move(provider));
     }
     for (std::size_t index = 0; index < sinks; ++index) {
-        app::SinkSnapshot sink;
+        status::SinkSnapshot sink;
         sink.name = "sink-" + std::to_string(index);
         sink.type = "sqlite";
         sink.events_stored = 987654321;

@@ -2,7 +2,7 @@
 
 #include "app/host_application.hpp"
 #include "build_info.hpp"
-#include "common/logging.hpp"
+#include "app/logging_setup.hpp"
 #include "config/config_loader.hpp"
 #include "config/env_overrides.hpp"
 #include "plugins/plugin_catalog.hpp"
@@ -68,7 +68,7 @@ int run_host(const CliOptions& options) {
     config::HostConfig config;
     try {
         config = load(options);
-        common::configure_logging(config.logging);
+        configure_logging(config.logging);
     } catch (const std::exception& error) {
         std::cerr << "mdp-host: " << error.what() << '\n';
         return kExitInvalid;

@@ -161,7 +161,7 @@ void ConfigReloader::record(bool success, const std::string& message, bool appli
     state_.last_message = message;
 }
 
-ReloadSnapshot ConfigReloader::snapshot() const {
+status::ReloadSnapshot ConfigReloader::snapshot() const {
     std::lock_guard lock(mutex_);
     return state_;
 }

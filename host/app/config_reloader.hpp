@@ -8,7 +8,7 @@
 // named. A plugin file replaced on disk loads as a new library for the instances using it.
 
 #include "app/config_reload.hpp"
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 #include "app/provider_control.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/rate_control.hpp"
@@ -43,7 +43,7 @@ class ConfigReloader {
     ControlResult reload(const std::string& requester);
 
     // [any-thread]
-    [[nodiscard]] ReloadSnapshot snapshot() const;
+    [[nodiscard]] status::ReloadSnapshot snapshot() const;
 
    private:
     struct Validated;
@@ -56,7 +56,7 @@ class ConfigReloader {
 
     ReloadTargets targets_;
     mutable std::mutex mutex_;  // guards state_
-    ReloadSnapshot state_;
+    status::ReloadSnapshot state_;
 };
 
 }  // namespace mdp::app

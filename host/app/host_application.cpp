@@ -72,10 +72,10 @@ HostApplication::HostApplication(config::HostConfig config)
         stored_acks_.settle_one(evicted, pipeline::Settlement::dropped);
     });
     coordinator_->set_stored_acks(&stored_acks_);
-    controller_.subscribe([this](const pipeline::FeedbackEvent& event) { rate_control_.on_feedback(event); });
+    controller_.subscribe([this](const status::FeedbackEvent& event) { rate_control_.on_feedback(event); });
     if (!config_.backpressure.feedback_urls.empty()) {
         webhook_ = std::make_unique<pipeline::FeedbackWebhook>(config_.backpressure);
-        controller_.subscribe([this](const pipeline::FeedbackEvent& event) { webhook_->enqueue(event); });
+        controller_.subscribe([this](const status::FeedbackEvent& event) { webhook_->enqueue(event); });
     }
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
     for (auto& instance : providers_.instances()) {
@@ -154,7 +154,7 @@ int HostApplication::start_or_fail() {
                                                                     : control_.request(provider, action, requester);
                     return http::ControlReply{result.http_status, result.message, result.details};
                 },
-                [this](const pipeline::SymbolQuery& query) { return symbols(query); });
+                [this](const status::SymbolQuery& query) { return symbols(query); });
             http_server_->start();
         } catch (const std::exception& error) {
             spdlog::critical("http: {}", error.what());
@@ -227,8 +227,8 @@ void HostApplication::log_started() const {
     }
 }
 
-HostSnapshot HostApplication::snapshot() const {
-    HostSnapshot result;
+status::HostSnapshot HostApplication::snapshot() const {
+    status::HostSnapshot result;
     result.version = kVersion;
     result.abi_version = plugins::to_string(plugins::host_abi_version());
     result.run_id = run_id_;
@@ -242,7 +242,7 @@ HostSnapshot HostApplication::snapshot() const {
     result.queue.level_value = static_cast<int>(controller_.level());
     result.queue.level = std::string(pipeline::to_string(controller_.level()));
     result.queue.coordinator_id = controller_.coordinator_id();
-    result.queue.overflow_policy = std::string(pipeline::to_string(queue_.policy()));
+    result.queue.overflow_policy = std::string(config::to_string(queue_.policy()));
     result.queue.feedback_enabled = feedback_enabled_;
     result.providers = providers_.snapshots();
     result.sinks = coordinator_->sink_snapshots();
@@ -255,12 +255,12 @@ HostSnapshot HostApplication::snapshot() const {
     return result;
 }
 
-pipeline::SymbolPage HostApplication::symbols(const pipeline::SymbolQuery& query) const {
+status::SymbolPage HostApplication::symbols(const status::SymbolQuery& query) const {
     return symbols_.query(query, common::utc_now_ns());
 }
 
 void HostApplication::log_summary() const {
-    HostSnapshot state = snapshot();
+    status::HostSnapshot state = snapshot();
     state.providers = providers_.snapshots(true);  // what removed instances published counts too
     nlohmann::json summary;
     summary["run_id"] = state.run_id;

@@ -9,7 +9,7 @@
 //             -> providers destroyed, plugins unloaded
 
 #include "app/config_reloader.hpp"
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 #include "app/provider_control.hpp"
 #include "app/reload_requests.hpp"
 #include "app/shutdown_signal.hpp"
@@ -55,9 +55,9 @@ class HostApplication {
     [[nodiscard]] bool has_abandoned_providers() const { return providers_.any_hung(); }
 
     // [any-thread] Everything the host reports, for HTTP and the summary.
-    [[nodiscard]] HostSnapshot snapshot() const;
+    [[nodiscard]] status::HostSnapshot snapshot() const;
     // [any-thread] One page of per-symbol freshness (GET /api/v1/symbols).
-    [[nodiscard]] pipeline::SymbolPage symbols(const pipeline::SymbolQuery& query) const;
+    [[nodiscard]] status::SymbolPage symbols(const status::SymbolQuery& query) const;
 
    private:
     int start_or_fail();

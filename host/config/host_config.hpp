@@ -5,6 +5,7 @@
 
 #include "common/trading_hours.hpp"
 #include "config/json_node.hpp"
+#include "config/overflow_policy.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,8 +17,6 @@
 #include <vector>
 
 namespace mdp::config {
-
-enum class OverflowPolicy { block, drop_oldest, drop_newest };
 
 // A section whose fields the owning component validates itself (sinks, provider configs):
 // the raw JSON plus where it came from, so errors still name file and path.

@@ -111,7 +111,7 @@ void for_each_count(const std::map<std::string, std::uint64_t>& counts, const st
     }
 }
 
-void add_queue_metrics(ExpositionWriter& writer, const app::QueueSnapshot& queue) {
+void add_queue_metrics(ExpositionWriter& writer, const status::QueueSnapshot& queue) {
     writer.add(kQueueDepth, {{"source", queue.coordinator_id}}, queue.depth);
     writer.add(kQueueCapacity, {}, queue.capacity);
     writer.add(kQueueWatermark, {{"watermark", "low"}}, queue.low_watermark);
@@ -119,7 +119,7 @@ void add_queue_metrics(ExpositionWriter& writer, const app::QueueSnapshot& queue
     writer.add(kQueueLevel, {}, static_cast<std::uint64_t>(queue.level_value));
 }
 
-void add_provider_metrics(ExpositionWriter& writer, const app::ProviderSnapshot& provider) {
+void add_provider_metrics(ExpositionWriter& writer, const status::ProviderSnapshot& provider) {
     const std::string_view name = provider.name;
     writer.add(kBackpressureState, {{"provider", name}}, static_cast<std::uint64_t>(provider.level));
     writer.add(kRateScale, {{"provider", name}}, provider.rate_scale);
@@ -143,7 +143,7 @@ void add_provider_metrics(ExpositionWriter& writer, const app::ProviderSnapshot&
                std::uint64_t{1});
 }
 
-void add_sink_metrics(ExpositionWriter& writer, const app::SinkSnapshot& sink) {
+void add_sink_metrics(ExpositionWriter& writer, const status::SinkSnapshot& sink) {
     const std::string_view name = sink.name;
     writer.add(kStored, {{"sink", name}}, sink.events_stored);
     writer.add(kSinkErrors, {{"sink", name}}, sink.write_errors);
@@ -162,7 +162,7 @@ void add_sink_metrics(ExpositionWriter& writer, const app::SinkSnapshot& sink) {
 }
 
 // Three series per tracked provider, never one per symbol (docs/data-quality.md).
-void add_symbol_metrics(ExpositionWriter& writer, const pipeline::ProviderSymbolCounts& counts) {
+void add_symbol_metrics(ExpositionWriter& writer, const status::ProviderSymbolCounts& counts) {
     const std::string_view name = counts.provider;
     writer.add(kSymbols, {{"provider", name}, {"state", "fresh"}}, counts.fresh);
     writer.add(kSymbols, {{"provider", name}, {"state", "stale"}}, counts.stale);
@@ -186,16 +186,16 @@ void add_process_metrics(ExpositionWriter& writer, const metrics::ProcessStats& 
 
 }  // namespace
 
-std::string render_metrics_document(const app::HostSnapshot& snapshot, const metrics::ProcessStats& process) {
+std::string render_metrics_document(const status::HostSnapshot& snapshot, const metrics::ProcessStats& process) {
     ExpositionWriter writer;
     add_queue_metrics(writer, snapshot.queue);
-    for (const app::ProviderSnapshot& provider : snapshot.providers) {
+    for (const status::ProviderSnapshot& provider : snapshot.providers) {
         add_provider_metrics(writer, provider);
     }
-    for (const app::SinkSnapshot& sink : snapshot.sinks) {
+    for (const status::SinkSnapshot& sink : snapshot.sinks) {
         add_sink_metrics(writer, sink);
     }
-    for (const pipeline::ProviderSymbolCounts& counts : snapshot.symbols) {
+    for (const status::ProviderSymbolCounts& counts : snapshot.symbols) {
         add_symbol_metrics(writer, counts);
     }
     writer.add_histogram(kEventLatency, {}, snapshot.event_latency_seconds);

@@ -2,7 +2,7 @@
 // The /metrics document: every metric of docs/metrics.md rendered from one host snapshot
 // and one process reading. Provider and sink names become labels; symbols never do.
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 #include "metrics/process_stats.hpp"
 
 #include <string>
@@ -10,7 +10,7 @@
 namespace mdp::http {
 
 // [any thread] Prometheus text format 0.0.4 (metrics::kExpositionContentType).
-[[nodiscard]] std::string render_metrics_document(const app::HostSnapshot& snapshot,
+[[nodiscard]] std::string render_metrics_document(const status::HostSnapshot& snapshot,
                                                   const metrics::ProcessStats& process);
 
 }  // namespace mdp::http

@@ -9,7 +9,7 @@ constexpr double kNanosecondsPerSecond = 1e9;
 
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
-void check_sink(const app::SinkSnapshot& sink, const app::HostSnapshot& snapshot, const ReadinessPolicy& policy,
+void check_sink(const status::SinkSnapshot& sink, const status::HostSnapshot& snapshot, const ReadinessPolicy& policy,
                 ReadinessReport& report) {
     if (!sink.healthy) {
         std::string reason = "sink " + quoted(sink.name) + " is failing";
@@ -28,7 +28,7 @@ void check_sink(const app::SinkSnapshot& sink, const app::HostSnapshot& snapshot
     }
 }
 
-void check_provider(const app::ProviderSnapshot& provider, ReadinessReport& report) {
+void check_provider(const status::ProviderSnapshot& provider, ReadinessReport& report) {
     if (!provider.enabled) {
         return;
     }
@@ -55,7 +55,7 @@ void check_provider(const app::ProviderSnapshot& provider, ReadinessReport& repo
 
 }  // namespace
 
-ReadinessReport evaluate_startup(const app::HostSnapshot& snapshot) {
+ReadinessReport evaluate_startup(const status::HostSnapshot& snapshot) {
     ReadinessReport report;
     if (snapshot.shutting_down) {
         report.reasons.emplace_back("host is shutting down");
@@ -66,15 +66,15 @@ ReadinessReport evaluate_startup(const app::HostSnapshot& snapshot) {
     return report;
 }
 
-ReadinessReport evaluate_readiness(const app::HostSnapshot& snapshot, const ReadinessPolicy& policy) {
+ReadinessReport evaluate_readiness(const status::HostSnapshot& snapshot, const ReadinessPolicy& policy) {
     ReadinessReport report;
     if (snapshot.shutting_down) {
         report.reasons.emplace_back("host is shutting down");
     }
-    for (const app::SinkSnapshot& sink : snapshot.sinks) {
+    for (const status::SinkSnapshot& sink : snapshot.sinks) {
         check_sink(sink, snapshot, policy, report);
     }
-    for (const app::ProviderSnapshot& provider : snapshot.providers) {
+    for (const status::ProviderSnapshot& provider : snapshot.providers) {
         check_provider(provider, report);
     }
     if (snapshot.queue.level_value != 0) {

@@ -14,7 +14,7 @@
 // Backpressure (SOFT/HARD) is not a readiness condition: it is the pipeline working as
 // designed, and autoscaling acts on it; it is listed in `notes`.
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 
 #include <cstdint>
 #include <string>
@@ -32,7 +32,8 @@ struct ReadinessReport {
     std::vector<std::string> notes;  // worth knowing, not blocking
 };
 
-[[nodiscard]] ReadinessReport evaluate_readiness(const app::HostSnapshot& snapshot, const ReadinessPolicy& policy = {});
+[[nodiscard]] ReadinessReport evaluate_readiness(const status::HostSnapshot& snapshot,
+                                                 const ReadinessPolicy& policy = {});
 
 // Start-up (GET /started): the host finished starting (every sink opened, every enabled
 // provider started) and is not shutting down. This is what Kubernetes' readinessProbe uses:
@@ -40,6 +41,6 @@ struct ReadinessReport {
 // HPA counts. A sink outage is shared by every pod and must not take pods out of that count
 // (the HPA would then scale the pipeline down in the middle of the outage); /ready keeps
 // reporting it for people and monitoring.
-[[nodiscard]] ReadinessReport evaluate_startup(const app::HostSnapshot& snapshot);
+[[nodiscard]] ReadinessReport evaluate_startup(const status::HostSnapshot& snapshot);
 
 }  // namespace mdp::http

@@ -125,7 +125,7 @@ HttpReply RequestRouter::health() const {
 }
 
 HttpReply RequestRouter::ready() const {
-    const app::HostSnapshot snapshot = snapshot_();
+    const status::HostSnapshot snapshot = snapshot_();
     const ReadinessReport report = evaluate_readiness(snapshot, options_.readiness);
     return json_reply(
         report.ready ? 200 : 503,
@@ -133,7 +133,7 @@ HttpReply RequestRouter::ready() const {
 }
 
 HttpReply RequestRouter::started() const {
-    const app::HostSnapshot snapshot = snapshot_();
+    const status::HostSnapshot snapshot = snapshot_();
     const ReadinessReport report = evaluate_startup(snapshot);
     const char* status = snapshot.shutting_down ? "shutting_down" : report.ready ? "started" : "starting";
     return json_reply(report.ready ? 200 : 503, {{"status", status}, {"reasons", report.reasons}});
@@ -147,7 +147,7 @@ HttpReply RequestRouter::metrics() const {
 }
 
 HttpReply RequestRouter::status() const {
-    const app::HostSnapshot snapshot = snapshot_();
+    const status::HostSnapshot snapshot = snapshot_();
     return json_reply(200, status_to_json(snapshot, evaluate_readiness(snapshot, options_.readiness)));
 }
 

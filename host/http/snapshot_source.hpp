@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 
 #include <functional>
 
@@ -8,6 +8,6 @@ namespace mdp::http {
 
 // Where every route gets its data. [any thread] cheap, thread-safe; may throw (the route
 // then answers 500).
-using SnapshotSource = std::function<app::HostSnapshot()>;
+using SnapshotSource = std::function<status::HostSnapshot()>;
 
 }  // namespace mdp::http

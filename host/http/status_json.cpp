@@ -46,7 +46,7 @@ json histogram_summary(const metrics::HistogramSnapshot& histogram) {
             {"mean", histogram.count == 0 ? 0.0 : histogram.sum / static_cast<double>(histogram.count)}};
 }
 
-json queue_to_json(const app::QueueSnapshot& queue) {
+json queue_to_json(const status::QueueSnapshot& queue) {
     return {{"coordinator_id", queue.coordinator_id},
             {"depth", queue.depth},
             {"capacity", queue.capacity},
@@ -60,7 +60,7 @@ json queue_to_json(const app::QueueSnapshot& queue) {
             {"feedback_enabled", queue.feedback_enabled}};
 }
 
-json provider_to_json(const app::ProviderSnapshot& provider, std::int64_t now_ns) {
+json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now_ns) {
     return {{"name", provider.name},
             {"plugin_id", provider.plugin_id},
             {"plugin_version", provider.plugin_version},
@@ -86,7 +86,7 @@ json provider_to_json(const app::ProviderSnapshot& provider, std::int64_t now_ns
             {"feedback_by_level", counts_to_json(provider.feedback_by_level)}};
 }
 
-json sink_to_json(const app::SinkSnapshot& sink) {
+json sink_to_json(const status::SinkSnapshot& sink) {
     return {{"name", sink.name},
             {"type", sink.type},
             {"healthy", sink.healthy},
@@ -103,7 +103,7 @@ json sink_to_json(const app::SinkSnapshot& sink) {
             {"circuit_state", sink.circuit_state}};
 }
 
-json feedback_to_json(const app::FeedbackEventRecord& event) {
+json feedback_to_json(const status::FeedbackEventRecord& event) {
     return {{"coordinator_id", event.coordinator_id},
             {"queue_size", event.queue_size},
             {"capacity", event.capacity},
@@ -116,7 +116,7 @@ json feedback_to_json(const app::FeedbackEventRecord& event) {
 
 }  // namespace
 
-json status_to_json(const app::HostSnapshot& snapshot, const ReadinessReport& readiness) {
+json status_to_json(const status::HostSnapshot& snapshot, const ReadinessReport& readiness) {
     json providers = json::array();
     for (const auto& provider : snapshot.providers) {
         providers.push_back(provider_to_json(provider, snapshot.now_ns));

@@ -25,11 +25,11 @@ std::optional<std::size_t> parse_count(std::string_view text) {
 }
 
 // Applies one decoded `name=value`; an error text when it is not acceptable.
-std::string apply_parameter(pipeline::SymbolQuery& query, const std::string& name, const std::string& value) {
+std::string apply_parameter(status::SymbolQuery& query, const std::string& name, const std::string& value) {
     if (name == "provider") {
         query.provider = value;
     } else if (name == "state") {
-        query.state = pipeline::symbol_state_from(value);
+        query.state = status::symbol_state_from(value);
         if (!query.state) {
             return "state: expected fresh, stale or closed, found \"" + value + "\"";
         }
@@ -56,10 +56,10 @@ std::string apply_parameter(pipeline::SymbolQuery& query, const std::string& nam
 
 json nanoseconds_or_null(std::int64_t ns) { return ns == 0 ? json(nullptr) : json(ns); }
 
-json row_to_json(const pipeline::SymbolRow& row, std::int64_t now_ns) {
+json row_to_json(const status::SymbolRow& row, std::int64_t now_ns) {
     json document = {{"provider", row.provider},
                      {"symbol", row.symbol},
-                     {"state", pipeline::to_string(row.state)},
+                     {"state", status::to_string(row.state)},
                      {"last_event_ns", nanoseconds_or_null(row.last_seen_ns)},
                      {"last_quote_ns", nanoseconds_or_null(row.last_seen_ns_by_type[0])},
                      {"last_trade_ns", nanoseconds_or_null(row.last_seen_ns_by_type[1])},
@@ -71,7 +71,7 @@ json row_to_json(const pipeline::SymbolRow& row, std::int64_t now_ns) {
     return document;
 }
 
-json counts_to_json(const pipeline::ProviderSymbolCounts& counts) {
+json counts_to_json(const status::ProviderSymbolCounts& counts) {
     return {{"provider", counts.provider},
             {"fresh", counts.fresh},
             {"stale", counts.stale},
@@ -84,8 +84,8 @@ json counts_to_json(const pipeline::ProviderSymbolCounts& counts) {
 
 }  // namespace
 
-std::variant<pipeline::SymbolQuery, std::string> parse_symbol_query(std::string_view query_string) {
-    pipeline::SymbolQuery query;
+std::variant<status::SymbolQuery, std::string> parse_symbol_query(std::string_view query_string) {
+    status::SymbolQuery query;
     std::set<std::string> seen;
     while (!query_string.empty()) {
         const std::size_t amp = query_string.find('&');
@@ -123,8 +123,8 @@ HttpReply symbols_reply(std::string_view target, const SymbolSource& source) {
     if (const auto* problem = std::get_if<std::string>(&parsed)) {
         return json_reply(400, {{"error", "GET /api/v1/symbols: " + *problem}});
     }
-    const auto& query = std::get<pipeline::SymbolQuery>(parsed);
-    const pipeline::SymbolPage page = source(query);
+    const auto& query = std::get<status::SymbolQuery>(parsed);
+    const status::SymbolPage page = source(query);
     if (!page.provider_known) {
         json known = json::array();
         for (const auto& counts : page.providers) {

@@ -5,7 +5,7 @@
 // parameter, a malformed value or an unknown provider is a 400 saying which.
 
 #include "http/http_exchange.hpp"
-#include "pipeline/symbol_query.hpp"
+#include "status/symbol_query.hpp"
 
 #include <functional>
 #include <string>
@@ -15,12 +15,12 @@
 namespace mdp::http {
 
 // Where the route gets its page. [any thread] thread-safe; may throw (the route answers 500).
-using SymbolSource = std::function<pipeline::SymbolPage(const pipeline::SymbolQuery&)>;
+using SymbolSource = std::function<status::SymbolPage(const status::SymbolQuery&)>;
 
 inline constexpr std::size_t kMaxSymbolPageSize = 1000;
 
 // The query of `query_string` (after '?', without it), or the reason it is not one.
-[[nodiscard]] std::variant<pipeline::SymbolQuery, std::string> parse_symbol_query(std::string_view query_string);
+[[nodiscard]] std::variant<status::SymbolQuery, std::string> parse_symbol_query(std::string_view query_string);
 
 // The reply for request target `target` (path and query), from `source`.
 [[nodiscard]] HttpReply symbols_reply(std::string_view target, const SymbolSource& source);

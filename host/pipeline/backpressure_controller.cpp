@@ -63,7 +63,7 @@ Level BackpressureController::observe_at(std::size_t depth, std::chrono::steady_
         last_change_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
                               std::memory_order_release);
         level_.store(next, std::memory_order_release);
-        FeedbackEvent event = make_event(current, next, depth);
+        status::FeedbackEvent event = make_event(current, next, depth);
         if (pending_.size() == kMaxPending) {
             pending_.pop_front();
         }
@@ -79,8 +79,8 @@ Level BackpressureController::observe_at(std::size_t depth, std::chrono::steady_
     return next;
 }
 
-FeedbackEvent BackpressureController::make_event(Level from, Level to, std::size_t depth) const {
-    FeedbackEvent event;
+status::FeedbackEvent BackpressureController::make_event(Level from, Level to, std::size_t depth) const {
+    status::FeedbackEvent event;
     event.coordinator_id = coordinator_id_;
     event.queue_size = depth;
     event.capacity = capacity_;
@@ -104,7 +104,7 @@ FeedbackEvent BackpressureController::make_event(Level from, Level to, std::size
     return event;
 }
 
-std::vector<FeedbackEvent> BackpressureController::recent_events() const {
+std::vector<status::FeedbackEvent> BackpressureController::recent_events() const {
     std::lock_guard lock(events_mutex_);
     return {recent_.begin(), recent_.end()};
 }
@@ -124,12 +124,12 @@ void BackpressureController::stop() {
     thread_.join();
     deliver_pending();
     if (unlogged_) {
-        const FeedbackEvent latest = *unlogged_;
+        const status::FeedbackEvent latest = *unlogged_;
         log_transition(latest, true);
     }
 }
 
-void BackpressureController::log_transition(const FeedbackEvent& event, bool flush) {
+void BackpressureController::log_transition(const status::FeedbackEvent& event, bool flush) {
     // A queue hovering at a watermark can change level hundreds of times a second: log at
     // most one transition per second, and say how many were folded into it.
     const auto now = std::chrono::steady_clock::now();
@@ -149,7 +149,7 @@ void BackpressureController::log_transition(const FeedbackEvent& event, bool flu
 }
 
 void BackpressureController::deliver_pending() {
-    std::deque<FeedbackEvent> batch;
+    std::deque<status::FeedbackEvent> batch;
     {
         std::lock_guard lock(events_mutex_);
         batch.swap(pending_);
@@ -164,7 +164,7 @@ void BackpressureController::deliver_pending() {
 
 void BackpressureController::flush_transition_log() {
     if (unlogged_ && std::chrono::steady_clock::now() - last_log_time_ >= kLogInterval) {
-        const FeedbackEvent latest = *unlogged_;
+        const status::FeedbackEvent latest = *unlogged_;
         log_transition(latest, true);
     }
 }

@@ -1,12 +1,12 @@
 #pragma once
 // Watches the store queue depth and turns it into OK / SOFT / HARD with hysteresis: the
-// depth rule with its SOFT band (backpressure_level.hpp) and a minimum dwell per level. Every transition becomes a FeedbackEvent delivered, in order, to
+// depth rule with its SOFT band (backpressure_level.hpp) and a minimum dwell per level. Every transition becomes a status::FeedbackEvent delivered, in order, to
 // the subscribers on the controller's own feedback thread, so slow subscribers never slow the
 // publish path.
 
 #include "common/wakeup.hpp"
 #include "pipeline/backpressure_level.hpp"
-#include "pipeline/feedback_event.hpp"
+#include "status/feedback_event.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -23,7 +23,7 @@ namespace mdp::pipeline {
 
 class BackpressureController {
    public:
-    using Subscriber = std::function<void(const FeedbackEvent&)>;
+    using Subscriber = std::function<void(const status::FeedbackEvent&)>;
     using Ticker = std::function<void(std::chrono::steady_clock::time_point)>;
     // [any-thread] The queue's current depth; must be cheap and must not call the controller.
     using DepthSource = std::function<std::size_t()>;
@@ -61,16 +61,16 @@ class BackpressureController {
     [[nodiscard]] std::size_t capacity() const { return capacity_; }
     [[nodiscard]] const std::string& coordinator_id() const { return coordinator_id_; }
     // [any-thread] The most recent transitions, oldest first.
-    [[nodiscard]] std::vector<FeedbackEvent> recent_events() const;
+    [[nodiscard]] std::vector<status::FeedbackEvent> recent_events() const;
 
    private:
-    FeedbackEvent make_event(Level from, Level to, std::size_t depth) const;
+    status::FeedbackEvent make_event(Level from, Level to, std::size_t depth) const;
     [[nodiscard]] bool dwell_allows(Level current, Level next, std::size_t depth,
                                     std::chrono::steady_clock::time_point now) const;
     void run();
     void deliver_pending();
     // [feedback-thread] Logging of transitions, rate-limited (see the .cpp).
-    void log_transition(const FeedbackEvent& event, bool flush);
+    void log_transition(const status::FeedbackEvent& event, bool flush);
     void flush_transition_log();
 
     const std::size_t capacity_;
@@ -83,8 +83,8 @@ class BackpressureController {
     std::atomic<std::int64_t> last_change_ns_{std::numeric_limits<std::int64_t>::min() / 2};
 
     mutable std::mutex events_mutex_;  // guards pending_ and recent_; taken on transitions only
-    std::deque<FeedbackEvent> pending_;
-    std::deque<FeedbackEvent> recent_;
+    std::deque<status::FeedbackEvent> pending_;
+    std::deque<status::FeedbackEvent> recent_;
 
     std::vector<Subscriber> subscribers_;
     std::vector<Ticker> tickers_;
@@ -94,7 +94,7 @@ class BackpressureController {
 
     static constexpr std::chrono::seconds kLogInterval{1};
     std::chrono::steady_clock::time_point last_log_time_{};
-    std::optional<FeedbackEvent> unlogged_;  // newest transition not logged yet
+    std::optional<status::FeedbackEvent> unlogged_;  // newest transition not logged yet
     std::uint64_t unlogged_count_ = 0;
 };
 

@@ -105,7 +105,7 @@ bool post_once(const HttpUrl& url, const std::string& body, int timeout_ms) {
 
 }  // namespace
 
-std::string feedback_event_json(const FeedbackEvent& event) {
+std::string feedback_event_json(const status::FeedbackEvent& event) {
     return nlohmann::json{{"coordinator_id", event.coordinator_id},
                           {"queue_size", event.queue_size},
                           {"capacity", event.capacity},
@@ -134,7 +134,7 @@ FeedbackWebhook::~FeedbackWebhook() {
     thread_.join();
 }
 
-void FeedbackWebhook::enqueue(const FeedbackEvent& event) {
+void FeedbackWebhook::enqueue(const status::FeedbackEvent& event) {
     {
         std::lock_guard lock(mutex_);
         if (bodies_.size() == kMaxQueued) {

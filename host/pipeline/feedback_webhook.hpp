@@ -6,7 +6,7 @@
 
 #include "common/http_url.hpp"
 #include "config/host_config.hpp"
-#include "pipeline/feedback_event.hpp"
+#include "status/feedback_event.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -19,7 +19,7 @@
 namespace mdp::pipeline {
 
 // The JSON body of a feedback event (also used by the status API).
-std::string feedback_event_json(const FeedbackEvent& event);
+std::string feedback_event_json(const status::FeedbackEvent& event);
 
 class FeedbackWebhook {
    public:
@@ -31,7 +31,7 @@ class FeedbackWebhook {
     FeedbackWebhook& operator=(const FeedbackWebhook&) = delete;
 
     // [feedback-thread, non-blocking] Queues the event for every URL.
-    void enqueue(const FeedbackEvent& event);
+    void enqueue(const status::FeedbackEvent& event);
 
     [[nodiscard]] std::uint64_t delivered() const { return delivered_.load(); }
     [[nodiscard]] std::uint64_t failed() const { return failed_.load(); }

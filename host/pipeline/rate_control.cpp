@@ -27,7 +27,7 @@ double RateControl::scale_for(Level level, const ScaleOverrides& overrides) cons
     return scales_.ok;
 }
 
-void RateControl::on_feedback(const FeedbackEvent& event) {
+void RateControl::on_feedback(const status::FeedbackEvent& event) {
     std::lock_guard lock(mutex_);
     level_ = static_cast<Level>(event.level_value);
     last_queue_size_ = event.queue_size;

@@ -5,7 +5,7 @@
 // ramp up linearly over `recovery_ramp_ms`, so a drained queue does not refill at once.
 
 #include "config/host_config.hpp"
-#include "pipeline/feedback_event.hpp"
+#include "status/feedback_event.hpp"
 #include "pipeline/rate_receiver.hpp"
 
 #include <chrono>
@@ -35,7 +35,7 @@ class RateControl {
     void add_receiver(RateReceiver* receiver, ScaleOverrides overrides);
 
     // [feedback-thread] A level transition.
-    void on_feedback(const FeedbackEvent& event);
+    void on_feedback(const status::FeedbackEvent& event);
     // [feedback-thread] Periodic: advances recovery ramps.
     void on_tick(std::chrono::steady_clock::time_point now);
 

@@ -202,11 +202,11 @@ void StoreCoordinator::record_latency(std::span<const StoreEvent> batch) {
     latency_seconds_.observe_bucketed(counts, sum_seconds);
 }
 
-std::vector<app::SinkSnapshot> StoreCoordinator::sink_snapshots() const {
-    std::vector<app::SinkSnapshot> result;
+std::vector<status::SinkSnapshot> StoreCoordinator::sink_snapshots() const {
+    std::vector<status::SinkSnapshot> result;
     const std::int64_t now_ns = common::utc_now_ns();
     for (const auto& state : sinks_) {
-        app::SinkSnapshot sink;
+        status::SinkSnapshot sink;
         sink.name = state->sink->name();
         sink.type = state->sink->type();
         sink.events_stored = state->events_stored.load(std::memory_order_relaxed);

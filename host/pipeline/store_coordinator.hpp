@@ -7,7 +7,7 @@
 // never skipped, so under the `block` policy the queue fills, backpressure rises, and nothing
 // is lost. Only a shutdown whose drain deadline passes gives up, and says how much.
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 #include "common/retry_backoff.hpp"
 #include "config/host_config.hpp"
 #include "metrics/histogram.hpp"
@@ -53,7 +53,7 @@ class StoreCoordinator {
     // Returns how many queued events could not be stored (0 on a clean drain).
     std::uint64_t drain_and_stop();
 
-    [[nodiscard]] std::vector<app::SinkSnapshot> sink_snapshots() const;
+    [[nodiscard]] std::vector<status::SinkSnapshot> sink_snapshots() const;
     [[nodiscard]] metrics::HistogramSnapshot latency_snapshot() const { return latency_seconds_.snapshot(); }
     [[nodiscard]] std::uint64_t not_stored() const { return not_stored_.load(std::memory_order_relaxed); }
     // The batching limits in force: the store config's, with max_batch_size raised to the

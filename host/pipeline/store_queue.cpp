@@ -54,7 +54,7 @@ bool spin_while_progressing(const Ready& ready, const Progress& progress) {
 
 }  // namespace
 
-StoreQueue::StoreQueue(std::size_t capacity, OverflowPolicy policy)
+StoreQueue::StoreQueue(std::size_t capacity, config::OverflowPolicy policy)
     : capacity_(capacity), policy_(policy), slots_(std::make_unique<Slot[]>(capacity)) {
     if (capacity == 0) {
         throw std::invalid_argument("store queue capacity must be at least 1");

@@ -16,6 +16,7 @@
 // on `consumer_mutex_`, uncontended unless drop_oldest actually evicts.
 
 #include "common/wakeup.hpp"
+#include "config/overflow_policy.hpp"
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/store_event.hpp"
 #include "pipeline/store_queue_probe.hpp"
@@ -45,7 +46,7 @@ class StoreQueue {
     // [producer thread that evicts]. Must be cheap and must not touch the queue.
     using EvictionObserver = std::function<void(const StoreEvent& evicted)>;
 
-    StoreQueue(std::size_t capacity, OverflowPolicy policy);
+    StoreQueue(std::size_t capacity, config::OverflowPolicy policy);
     StoreQueue(const StoreQueue&) = delete;
     StoreQueue& operator=(const StoreQueue&) = delete;
 
@@ -81,7 +82,7 @@ class StoreQueue {
     // call, always within [0, capacity] (see the .cpp).
     [[nodiscard]] std::size_t depth() const;
     [[nodiscard]] std::size_t capacity() const { return capacity_; }
-    [[nodiscard]] OverflowPolicy policy() const { return policy_; }
+    [[nodiscard]] config::OverflowPolicy policy() const { return policy_; }
 
    private:
     struct Slot {
@@ -110,7 +111,7 @@ class StoreQueue {
     // not evict what the other side reads on every call (false sharing).
     // Set before the queue is used; read by everyone:
     const std::size_t capacity_;
-    const OverflowPolicy policy_;
+    const config::OverflowPolicy policy_;
     std::unique_ptr<Slot[]> slots_;
     EvictionObserver on_evict_;
     StoreQueueProbe* probe_ = nullptr;
@@ -135,13 +136,14 @@ PushResult StoreQueue::push(std::size_t count, Fill&& fill, const std::atomic<bo
         std::size_t claimed = 0;
         const std::uint64_t first = claim(count - pushed, claimed);
         if (claimed == 0) {
-            if (policy_ == OverflowPolicy::drop_newest) {
+            if (policy_ == config::OverflowPolicy::drop_newest) {
                 return {pushed, true};
             }
-            if (policy_ == OverflowPolicy::block && give_up != nullptr && give_up->load(std::memory_order_acquire)) {
+            if (policy_ == config::OverflowPolicy::block && give_up != nullptr &&
+                give_up->load(std::memory_order_acquire)) {
                 return {pushed, false};  // released while full: the caller counts the rest
             }
-            if (policy_ == OverflowPolicy::drop_oldest) {
+            if (policy_ == config::OverflowPolicy::drop_oldest) {
                 evict_oldest(count - pushed);
             } else {
                 wait_for_space(give_up);

@@ -106,15 +106,16 @@ SymbolTracker::Judgement SymbolTracker::judge(const ProviderSymbols& provider, s
     return judgement;
 }
 
-SymbolState SymbolTracker::state_of(const Judgement& judgement, const SymbolActivity& activity) {
+status::SymbolState SymbolTracker::state_of(const Judgement& judgement, const SymbolActivity& activity) {
     if (!judgement.market_open) {
-        return SymbolState::closed;
+        return status::SymbolState::closed;
     }
-    return activity.last_seen_ns() < judgement.stale_before_ns ? SymbolState::stale : SymbolState::fresh;
+    return activity.last_seen_ns() < judgement.stale_before_ns ? status::SymbolState::stale
+                                                               : status::SymbolState::fresh;
 }
 
-ProviderSymbolCounts SymbolTracker::count(const ProviderSymbols& provider, std::int64_t now_ns) {
-    ProviderSymbolCounts counts;
+status::ProviderSymbolCounts SymbolTracker::count(const ProviderSymbols& provider, std::int64_t now_ns) {
+    status::ProviderSymbolCounts counts;
     counts.provider = provider.name;
     counts.untracked_events = provider.untracked_events;
     counts.stale_after_seconds = provider.rules.stale_after_seconds;
@@ -126,13 +127,13 @@ ProviderSymbolCounts SymbolTracker::count(const ProviderSymbols& provider, std::
         return counts;
     }
     for (const auto& [symbol, activity] : provider.symbols) {
-        ++(state_of(judgement, activity) == SymbolState::stale ? counts.stale : counts.fresh);
+        ++(state_of(judgement, activity) == status::SymbolState::stale ? counts.stale : counts.fresh);
     }
     return counts;
 }
 
-std::vector<ProviderSymbolCounts> SymbolTracker::counts(std::int64_t now_ns) const {
-    std::vector<ProviderSymbolCounts> result;
+std::vector<status::ProviderSymbolCounts> SymbolTracker::counts(std::int64_t now_ns) const {
+    std::vector<status::ProviderSymbolCounts> result;
     std::lock_guard lock(mutex_);
     for (const auto& provider : providers_) {
         if (provider) {
@@ -142,8 +143,8 @@ std::vector<ProviderSymbolCounts> SymbolTracker::counts(std::int64_t now_ns) con
     return result;
 }
 
-SymbolPage SymbolTracker::query(const SymbolQuery& query, std::int64_t now_ns) const {
-    SymbolPage page;
+status::SymbolPage SymbolTracker::query(const status::SymbolQuery& query, std::int64_t now_ns) const {
+    status::SymbolPage page;
     std::vector<std::size_t> segments;  // where each provider's rows start
     page.now_ns = now_ns;
     page.provider_known = !query.provider.has_value();
@@ -161,12 +162,12 @@ SymbolPage SymbolTracker::query(const SymbolQuery& query, std::int64_t now_ns) c
             segments.push_back(page.rows.size());
             const Judgement judgement = judge(*provider, now_ns);
             for (const auto& [symbol, activity] : provider->symbols) {
-                const SymbolState state = state_of(judgement, activity);
+                const status::SymbolState state = state_of(judgement, activity);
                 if ((query.state && *query.state != state) ||
                     (!query.search.empty() && !contains_ignoring_case(symbol, query.search))) {
                     continue;
                 }
-                SymbolRow row;
+                status::SymbolRow row;
                 row.provider = provider->name;
                 row.symbol = symbol;
                 row.state = state;
@@ -185,7 +186,7 @@ SymbolPage SymbolTracker::query(const SymbolQuery& query, std::int64_t now_ns) c
     for (std::size_t index = 0; index + 1 < segments.size(); ++index) {
         std::sort(page.rows.begin() + static_cast<std::ptrdiff_t>(segments[index]),
                   page.rows.begin() + static_cast<std::ptrdiff_t>(segments[index + 1]),
-                  [](const SymbolRow& a, const SymbolRow& b) { return a.symbol < b.symbol; });
+                  [](const status::SymbolRow& a, const status::SymbolRow& b) { return a.symbol < b.symbol; });
     }
     page.total = page.rows.size();
     const std::size_t first = std::min(query.offset, page.rows.size());

@@ -13,7 +13,7 @@
 #include "config/host_config.hpp"
 #include "pipeline/store_event.hpp"
 #include "pipeline/symbol_activity.hpp"
-#include "pipeline/symbol_query.hpp"
+#include "status/symbol_query.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -39,10 +39,10 @@ class SymbolTracker {
     void record(std::span<const StoreEvent> batch, std::int64_t seen_ns);
 
     // [any-thread] Counts by state for every tracked provider, judged at `now_ns`.
-    [[nodiscard]] std::vector<ProviderSymbolCounts> counts(std::int64_t now_ns) const;
+    [[nodiscard]] std::vector<status::ProviderSymbolCounts> counts(std::int64_t now_ns) const;
     // [any-thread] One page of symbols in (provider, symbol) order, judged at `now_ns`.
     // Holds the tracker's lock only while copying the matching rows.
-    [[nodiscard]] SymbolPage query(const SymbolQuery& query, std::int64_t now_ns) const;
+    [[nodiscard]] status::SymbolPage query(const status::SymbolQuery& query, std::int64_t now_ns) const;
 
    private:
     struct SymbolHash {
@@ -65,8 +65,8 @@ class SymbolTracker {
         std::int64_t stale_before_ns = 0;  // last seen before this (and not closed) = stale
     };
     [[nodiscard]] static Judgement judge(const ProviderSymbols& provider, std::int64_t now_ns);
-    [[nodiscard]] static SymbolState state_of(const Judgement& judgement, const SymbolActivity& activity);
-    [[nodiscard]] static ProviderSymbolCounts count(const ProviderSymbols& provider, std::int64_t now_ns);
+    [[nodiscard]] static status::SymbolState state_of(const Judgement& judgement, const SymbolActivity& activity);
+    [[nodiscard]] static status::ProviderSymbolCounts count(const ProviderSymbols& provider, std::int64_t now_ns);
     static void record_one(ProviderSymbols& provider, const mdp_event_t& event, std::int64_t seen_ns);
 
     mutable std::mutex mutex_;  // guards providers_ and everything in it

@@ -612,8 +612,8 @@ double ProviderInstance::events_per_second() const {
     return rate_per_second_;
 }
 
-app::ProviderSnapshot ProviderInstance::snapshot() const {
-    app::ProviderSnapshot result;
+status::ProviderSnapshot ProviderInstance::snapshot() const {
+    status::ProviderSnapshot result;
     {
         // config_ and library_ change on reconfigure (control thread, under this lock).
         std::lock_guard lock(state_mutex_);

@@ -3,7 +3,7 @@
 // lifecycle state, and its counters. The host's single source of truth about a provider;
 // the status page, metrics and readiness read it through snapshot().
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
 #include "pipeline/overflow_policy.hpp"
@@ -106,7 +106,7 @@ class ProviderInstance final : public pipeline::RateReceiver {
         return dropped_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
     }
 
-    [[nodiscard]] app::ProviderSnapshot snapshot() const;
+    [[nodiscard]] status::ProviderSnapshot snapshot() const;
 
    private:
     friend HostExtensions& host_extensions_of(const mdp_host_t* host);

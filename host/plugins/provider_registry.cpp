@@ -146,9 +146,9 @@ std::vector<std::string> ProviderRegistry::names() const {
     return result;
 }
 
-std::vector<app::ProviderSnapshot> ProviderRegistry::snapshots(bool include_retired) const {
+std::vector<status::ProviderSnapshot> ProviderRegistry::snapshots(bool include_retired) const {
     std::shared_lock lock(instances_mutex_);
-    std::vector<app::ProviderSnapshot> result;
+    std::vector<status::ProviderSnapshot> result;
     for (const auto& instance : instances_) {
         if (!instance->retired()) {
             result.push_back(instance->snapshot());

@@ -42,7 +42,7 @@ class ProviderRegistry {
     [[nodiscard]] std::vector<std::unique_ptr<ProviderInstance>>& instances() { return instances_; }
     // The instances in the config (retired ones only with `include_retired`, named
     // "<name> (removed)" so that they never collide with a later instance of that name).
-    [[nodiscard]] std::vector<app::ProviderSnapshot> snapshots(bool include_retired = false) const;
+    [[nodiscard]] std::vector<status::ProviderSnapshot> snapshots(bool include_retired = false) const;
     // [any-thread] The instance with this id (a StoreEvent's provider_id), or null.
     [[nodiscard]] ProviderInstance* find(std::uint32_t id) const;
     [[nodiscard]] ProviderInstance* find_by_name(const std::string& name) const;

@@ -9,11 +9,11 @@
 #include <thread>
 
 using mdp::pipeline::BackpressureController;
-using mdp::pipeline::FeedbackEvent;
 using mdp::pipeline::Level;
 using mdp::pipeline::next_level;
 using mdp::pipeline::Watermarks;
 using mdp::pipeline::watermarks_for;
+using mdp::status::FeedbackEvent;
 
 TEST_CASE("level rule: SOFT above low, HARD at high, OK only at or below low", "[backpressure]") {
     const Watermarks marks{50, 80};

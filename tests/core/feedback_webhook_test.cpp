@@ -17,8 +17,8 @@ using mdp::test::WebhookReceiver;
 
 namespace {
 
-pipeline::FeedbackEvent hard_event() {
-    pipeline::FeedbackEvent event;
+status::FeedbackEvent hard_event() {
+    status::FeedbackEvent event;
     event.coordinator_id = "store_coordinator";
     event.queue_size = 8000;
     event.capacity = 10000;

@@ -21,8 +21,8 @@ struct RecordingReceiver final : pipeline::RateReceiver {
     }
 };
 
-pipeline::FeedbackEvent event(Level level) {
-    pipeline::FeedbackEvent result;
+status::FeedbackEvent event(Level level) {
+    status::FeedbackEvent result;
     result.level_value = static_cast<int>(level);
     result.level = std::string(pipeline::to_string(level));
     result.capacity = 100;

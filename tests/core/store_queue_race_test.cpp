@@ -16,9 +16,9 @@
 #include <thread>
 #include <vector>
 
+using mdp::config::OverflowPolicy;
 using mdp::pipeline::BackpressureController;
 using mdp::pipeline::Level;
-using mdp::pipeline::OverflowPolicy;
 using mdp::pipeline::PushResult;
 using mdp::pipeline::StoreEvent;
 using mdp::pipeline::StoreQueue;

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-using mdp::pipeline::OverflowPolicy;
+using mdp::config::OverflowPolicy;
 using mdp::pipeline::StoreEvent;
 using mdp::pipeline::StoreQueue;
 

@@ -8,9 +8,9 @@
 #include <date/date.h>
 
 using mdp::pipeline::SymbolActivity;
-using mdp::pipeline::SymbolQuery;
-using mdp::pipeline::SymbolState;
 using mdp::pipeline::SymbolTracker;
+using mdp::status::SymbolQuery;
+using mdp::status::SymbolState;
 
 namespace {
 

@@ -22,15 +22,15 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-mdp::app::HostSnapshot fuzz_snapshot() {
-    mdp::app::HostSnapshot snapshot;
+mdp::status::HostSnapshot fuzz_snapshot() {
+    mdp::status::HostSnapshot snapshot;
     snapshot.version = "0.1.0";
     snapshot.run_id = "fuzz";
-    mdp::app::ProviderSnapshot provider;
+    mdp::status::ProviderSnapshot provider;
     provider.name = "synthetic";
     provider.state = "running";
     snapshot.providers.push_back(provider);
-    mdp::app::SinkSnapshot sink;
+    mdp::status::SinkSnapshot sink;
     sink.name = "main";
     sink.type = "sqlite";
     snapshot.sinks.push_back(sink);
@@ -40,16 +40,15 @@ mdp::app::HostSnapshot fuzz_snapshot() {
 const mdp::http::RequestRouter& router() {
     static const mdp::http::RequestRouter instance(
         [] { return fuzz_snapshot(); },
-        mdp::http::RouterOptions{
-            .metrics_enabled = true,
-            .readiness = {},
-            .admin_token = "fuzz-admin-token",
-            .control =
-                [](const std::string& provider, const std::string&, const std::string&) {
-                    return mdp::http::ControlReply{provider == "synthetic" ? 200 : 404, "done"};
-                },
-            // An empty page: what is fuzzed is the query parsing of /api/v1/symbols.
-            .symbols = [](const mdp::pipeline::SymbolQuery&) { return mdp::pipeline::SymbolPage{}; }});
+        mdp::http::RouterOptions{.metrics_enabled = true,
+                                 .readiness = {},
+                                 .admin_token = "fuzz-admin-token",
+                                 .control =
+                                     [](const std::string& provider, const std::string&, const std::string&) {
+                                         return mdp::http::ControlReply{provider == "synthetic" ? 200 : 404, "done"};
+                                     },
+                                 // An empty page: what is fuzzed is the query parsing of /api/v1/symbols.
+                                 .symbols = [](const mdp::status::SymbolQuery&) { return mdp::status::SymbolPage{}; }});
     return instance;
 }
 

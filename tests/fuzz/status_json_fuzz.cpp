@@ -35,10 +35,10 @@ std::vector<std::string> split_fields(std::string_view input, std::size_t count)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto fields = split_fields(std::string_view(reinterpret_cast<const char*>(data), size), 8);
 
-    mdp::app::HostSnapshot snapshot;
+    mdp::status::HostSnapshot snapshot;
     snapshot.version = "0.1.0";
     snapshot.run_id = fields[7];
-    mdp::app::ProviderSnapshot provider;
+    mdp::status::ProviderSnapshot provider;
     provider.name = fields[0];
     provider.plugin_id = fields[1];
     provider.plugin_version = fields[2];
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     provider.last_error = fields[5];
     provider.published_by_type[fields[6]] = 1;
     snapshot.providers.push_back(provider);
-    mdp::app::SinkSnapshot sink;
+    mdp::status::SinkSnapshot sink;
     sink.name = fields[6];
     sink.type = "sqlite";
     sink.healthy = false;

@@ -17,7 +17,7 @@ bool mentions(const std::vector<std::string>& lines, const std::string& text) {
     return false;
 }
 
-mdp::app::ProviderSnapshot& provider_named(mdp::app::HostSnapshot& snapshot, const std::string& name) {
+mdp::status::ProviderSnapshot& provider_named(mdp::status::HostSnapshot& snapshot, const std::string& name) {
     for (auto& provider : snapshot.providers) {
         if (provider.name == name) {
             return provider;

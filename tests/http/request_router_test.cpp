@@ -122,7 +122,7 @@ TEST_CASE("/metrics is 404 when metrics are disabled while the rest still works"
 }
 
 TEST_CASE("a failing snapshot source gives 500 while /health keeps answering", "[http][router]") {
-    const RequestRouter router([]() -> mdp::app::HostSnapshot { throw std::runtime_error("registry locked"); },
+    const RequestRouter router([]() -> mdp::status::HostSnapshot { throw std::runtime_error("registry locked"); },
                                RouterOptions{});
     for (const char* path : {"/metrics", "/ready", "/api/v1/status"}) {
         const HttpReply reply = router.handle(request("GET", path));

@@ -20,8 +20,8 @@ metrics::HistogramSnapshot sample_histogram(std::uint64_t scale) {
     return histogram.snapshot();
 }
 
-app::ProviderSnapshot provider(std::string name, std::string state, int level, double scale) {
-    app::ProviderSnapshot result;
+status::ProviderSnapshot provider(std::string name, std::string state, int level, double scale) {
+    status::ProviderSnapshot result;
     result.name = std::move(name);
     result.plugin_id = "synthetic";
     result.plugin_version = "1.2.3";
@@ -42,8 +42,8 @@ app::ProviderSnapshot provider(std::string name, std::string state, int level, d
 
 }  // namespace
 
-app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
-    app::HostSnapshot snapshot;
+status::HostSnapshot sample_snapshot(std::size_t extra_providers) {
+    status::HostSnapshot snapshot;
     snapshot.version = "0.1.0";
     snapshot.abi_version = "1.1.0";
     snapshot.run_id = "5f3a9c0e12ab34cd";
@@ -60,7 +60,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     snapshot.queue.overflow_policy = "block";
 
     snapshot.providers.push_back(provider("synthetic", "running", 1, 0.5));
-    app::ProviderSnapshot ibkr = provider("ibkr", "degraded", 2, 0.0);
+    status::ProviderSnapshot ibkr = provider("ibkr", "degraded", 2, 0.0);
     ibkr.plugin_id = "ibkr";
     ibkr.plugin_version = "0.9.0-\"beta\"";
     ibkr.detail = kHostileText;
@@ -69,7 +69,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     ibkr.published_by_type = {{"quote", 7}};
     ibkr.dropped_by_reason = {{"queue_full_newest", 11}, {"shutdown", 1}};
     snapshot.providers.push_back(ibkr);
-    app::ProviderSnapshot backup = provider("backup", "failed", 0, 1.0);
+    status::ProviderSnapshot backup = provider("backup", "failed", 0, 1.0);
     backup.required = true;
     backup.last_error = "connect: connection refused";
     backup.started_at_ns = 0;
@@ -79,7 +79,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
         snapshot.providers.push_back(provider("extra-" + std::to_string(index), "running", 1, 0.5));
     }
 
-    app::SinkSnapshot main_sink;
+    status::SinkSnapshot main_sink;
     main_sink.name = "main";
     main_sink.type = "sqlite";
     main_sink.events_stored = 123456;
@@ -92,7 +92,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     main_sink.rows_by_table = {{"quotes", 100000}, {"trades", 23000}, {"bars", 456}};
     main_sink.errors_by_kind = {{"locked", 2}};
     snapshot.sinks.push_back(main_sink);
-    app::SinkSnapshot archive = main_sink;
+    status::SinkSnapshot archive = main_sink;
     archive.rows_by_table.clear();
     archive.errors_by_kind.clear();
     archive.name = "archive";
@@ -101,7 +101,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     archive.write_errors = 0;
     archive.write_duration_seconds = sample_histogram(1);
     snapshot.sinks.push_back(archive);
-    app::SinkSnapshot warehouse = main_sink;
+    status::SinkSnapshot warehouse = main_sink;
     warehouse.name = "warehouse";
     warehouse.type = "postgres";
     warehouse.events_stored = 99000;
@@ -112,7 +112,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     snapshot.sinks.push_back(warehouse);
 
     for (const auto& [level, size] : {std::pair{"soft", 5001}, std::pair{"hard", 8000}, std::pair{"ok", 4999}}) {
-        app::FeedbackEventRecord event;
+        status::FeedbackEventRecord event;
         event.coordinator_id = "store_coordinator";
         event.queue_size = static_cast<std::uint64_t>(size);
         event.capacity = 10000;
@@ -125,7 +125,7 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     }
     snapshot.event_latency_seconds = sample_histogram(5);
     for (const auto& [name, fresh, stale, closed] : {std::tuple{"synthetic", 40, 2, 0}, std::tuple{"ibkr", 0, 0, 12}}) {
-        pipeline::ProviderSymbolCounts counts;
+        status::ProviderSymbolCounts counts;
         counts.provider = name;
         counts.fresh = static_cast<std::uint64_t>(fresh);
         counts.stale = static_cast<std::uint64_t>(stale);
@@ -135,9 +135,9 @@ app::HostSnapshot sample_snapshot(std::size_t extra_providers) {
     return snapshot;
 }
 
-app::HostSnapshot healthy_snapshot() {
-    app::HostSnapshot snapshot = sample_snapshot();
-    for (app::ProviderSnapshot& provider : snapshot.providers) {
+status::HostSnapshot healthy_snapshot() {
+    status::HostSnapshot snapshot = sample_snapshot();
+    for (status::ProviderSnapshot& provider : snapshot.providers) {
         provider.state = "running";
         provider.last_error.clear();
     }

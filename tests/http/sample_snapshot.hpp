@@ -2,7 +2,7 @@
 // Host snapshots for the HTTP tests: every field filled with distinctive values, plus
 // plugin-supplied strings that try to break JSON, HTML and the exposition format.
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 
 #include <cstddef>
 
@@ -17,9 +17,9 @@ inline constexpr const char* kHostileText =
 // required), and `extra_providers` more named "extra-<n>" (running); sinks "main" (sqlite),
 // "archive" (jsonl) and "warehouse" (postgres, circuit half-open), all healthy; three
 // feedback events.
-[[nodiscard]] app::HostSnapshot sample_snapshot(std::size_t extra_providers = 0);
+[[nodiscard]] status::HostSnapshot sample_snapshot(std::size_t extra_providers = 0);
 
 // A snapshot of a healthy host: every provider running, every sink healthy.
-[[nodiscard]] app::HostSnapshot healthy_snapshot();
+[[nodiscard]] status::HostSnapshot healthy_snapshot();
 
 }  // namespace mdp::test

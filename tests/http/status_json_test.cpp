@@ -12,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-json render(const mdp::app::HostSnapshot& snapshot) {
+json render(const mdp::status::HostSnapshot& snapshot) {
     const std::string text =
         mdp::http::dump_json(mdp::http::status_to_json(snapshot, mdp::http::evaluate_readiness(snapshot)));
     REQUIRE(mdp::common::is_valid_utf8(text));

@@ -43,7 +43,7 @@ struct SymbolsFixture {
 
     static mdp::http::RouterOptions options(const mdp::pipeline::SymbolTracker& tracker) {
         mdp::http::RouterOptions result;
-        result.symbols = [&tracker](const mdp::pipeline::SymbolQuery& query) { return tracker.query(query, kNow); };
+        result.symbols = [&tracker](const mdp::status::SymbolQuery& query) { return tracker.query(query, kNow); };
         return result;
     }
 

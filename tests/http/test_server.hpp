@@ -2,7 +2,7 @@
 // An in-process HttpServer on an ephemeral loopback port, serving a snapshot the test can
 // replace at any time.
 
-#include "app/host_snapshot.hpp"
+#include "status/host_snapshot.hpp"
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 
@@ -14,19 +14,19 @@ namespace mdp::test {
 // [any thread] The snapshot a test server hands out.
 class SnapshotHolder {
    public:
-    explicit SnapshotHolder(app::HostSnapshot snapshot) : snapshot_(std::move(snapshot)) {}
-    void set(app::HostSnapshot snapshot) {
+    explicit SnapshotHolder(status::HostSnapshot snapshot) : snapshot_(std::move(snapshot)) {}
+    void set(status::HostSnapshot snapshot) {
         const std::lock_guard lock(mutex_);
         snapshot_ = std::move(snapshot);
     }
-    [[nodiscard]] app::HostSnapshot get() const {
+    [[nodiscard]] status::HostSnapshot get() const {
         const std::lock_guard lock(mutex_);
         return snapshot_;
     }
 
    private:
     mutable std::mutex mutex_;
-    app::HostSnapshot snapshot_;
+    status::HostSnapshot snapshot_;
 };
 
 // 127.0.0.1, port 0 (ephemeral), otherwise the defaults.
@@ -40,7 +40,7 @@ inline config::HttpConfig loopback_http_config() {
 // A started server; stopped on destruction.
 class TestServer {
    public:
-    TestServer(app::HostSnapshot snapshot, const config::HttpConfig& config = loopback_http_config())
+    TestServer(status::HostSnapshot snapshot, const config::HttpConfig& config = loopback_http_config())
         : holder_(std::make_shared<SnapshotHolder>(std::move(snapshot))),
           server_(config, [holder = holder_] { return holder->get(); }) {
         server_.start();

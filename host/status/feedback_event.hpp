@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace mdp::pipeline {
+namespace mdp::status {
 
 struct FeedbackEvent {
     std::string coordinator_id;  // "store_coordinator"
@@ -18,4 +18,4 @@ struct FeedbackEvent {
     std::int64_t timestamp_ns = 0;  // UTC
 };
 
-}  // namespace mdp::pipeline
+}  // namespace mdp::status

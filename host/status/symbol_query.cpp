@@ -1,6 +1,6 @@
-#include "pipeline/symbol_query.hpp"
+#include "status/symbol_query.hpp"
 
-namespace mdp::pipeline {
+namespace mdp::status {
 
 std::string_view to_string(SymbolState state) {
     switch (state) {
@@ -23,4 +23,4 @@ std::optional<SymbolState> symbol_state_from(std::string_view text) {
     return std::nullopt;
 }
 
-}  // namespace mdp::pipeline
+}  // namespace mdp::status

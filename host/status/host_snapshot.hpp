@@ -4,18 +4,18 @@
 // the caller's thread from atomics and short locks; plain values, no references inside.
 
 #include "metrics/histogram.hpp"
-#include "pipeline/feedback_event.hpp"
-#include "pipeline/symbol_query.hpp"
+#include "status/feedback_event.hpp"
+#include "status/symbol_query.hpp"
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
-namespace mdp::app {
+namespace mdp::status {
 
-// Backpressure transitions, as the pipeline publishes them.
-using FeedbackEventRecord = pipeline::FeedbackEvent;
+// Backpressure transitions, as the pipeline publishes them (status/feedback_event.hpp).
+using FeedbackEventRecord = FeedbackEvent;
 
 struct ProviderSnapshot {
     std::string name;  // instance name (the `provider` label)
@@ -99,7 +99,7 @@ struct HostSnapshot {
     bool shutting_down = false;
     ReloadSnapshot config;
     // Symbols by freshness state per tracked provider (freshness enabled), judged at now_ns.
-    std::vector<pipeline::ProviderSymbolCounts> symbols;
+    std::vector<status::ProviderSymbolCounts> symbols;
 };
 
-}  // namespace mdp::app
+}  // namespace mdp::status

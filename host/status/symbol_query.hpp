@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mdp::pipeline {
+namespace mdp::status {
 
 enum class SymbolState { fresh, stale, closed };
 
@@ -56,4 +56,4 @@ struct SymbolPage {
     bool provider_known = true;  // false: query.provider names no tracked provider
 };
 
-}  // namespace mdp::pipeline
+}  // namespace mdp::status

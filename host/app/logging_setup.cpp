@@ -1,4 +1,4 @@
-#include "common/logging.hpp"
+#include "app/logging_setup.hpp"
 
 #include "common/json_text.hpp"
 
@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace mdp::common {
+namespace mdp::app {
 
 namespace {
 
@@ -18,7 +18,7 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
    public:
     void format(const spdlog::details::log_msg& message, const std::tm& /*time*/, spdlog::memory_buf_t& out) override {
         std::string escaped;
-        json_text::append_escaped(escaped, std::string_view(message.payload.data(), message.payload.size()));
+        common::json_text::append_escaped(escaped, std::string_view(message.payload.data(), message.payload.size()));
         out.append(escaped.data(), escaped.data() + escaped.size());
     }
     [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -53,4 +53,4 @@ void configure_logging(const config::LoggingConfig& config) {
     spdlog::set_default_logger(std::move(logger));
 }
 
-}  // namespace mdp::common
+}  // namespace mdp::app

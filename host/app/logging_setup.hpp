@@ -4,10 +4,10 @@
 
 #include "config/host_config.hpp"
 
-namespace mdp::common {
+namespace mdp::app {
 
 // [control-thread, before other threads start] Throws std::runtime_error when the log file
 // cannot be opened.
 void configure_logging(const config::LoggingConfig& config);
 
-}  // namespace mdp::common
+}  // namespace mdp::app
