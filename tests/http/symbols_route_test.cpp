@@ -33,10 +33,9 @@ struct SymbolsFixture {
         tracker.configure(0, "alpha", rules);
         tracker.configure(1, "beta", rules);
         for (int index = 0; index < 25; ++index) {
-            char symbol[8];
-            std::snprintf(symbol, sizeof(symbol), "S%02d", index);
+            const std::string symbol = (index < 10 ? "S0" : "S") + std::to_string(index);
             // Even symbols traded 10 s ago (fresh), odd ones 2 minutes ago (stale).
-            seen(tracker, 0, symbol, kNow - (index % 2 == 0 ? 10 : 120) * kSecond, 100.0 + index);
+            seen(tracker, 0, symbol.c_str(), kNow - (index % 2 == 0 ? 10 : 120) * kSecond, 100.0 + index);
         }
         seen(tracker, 1, "ESZ6", kNow - 5 * kSecond, 4500.25);
     }
