@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
 
 using mdp::http::HttpReply;
 using mdp::http::RequestRouter;
