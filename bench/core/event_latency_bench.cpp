@@ -24,6 +24,7 @@
 #include "http_client.hpp"
 #include "postgres_server.hpp"
 #include "temp_dir.hpp"
+#include "median.hpp"
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
@@ -295,11 +296,6 @@ class LatencyBench {
     int databases_ = 0;
 };
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values.empty() ? NAN : values[values.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -341,8 +337,8 @@ int main(int argc, char** argv) {
             p99.push_back(measured.p99_ms);
             stored.push_back(measured.stored_per_second);
         }
-        std::printf("%-8s %10.0f  %-12s %12.3f %12.3f %14.0f\n", sink.c_str(), rate, label.c_str(), median(p50),
-                    median(p99), median(stored));
+        std::printf("%-8s %10.0f  %-12s %12.3f %12.3f %14.0f\n", sink.c_str(), rate, label.c_str(),
+                    mdp::bench::median(p50), mdp::bench::median(p99), mdp::bench::median(stored));
     }
     print_disk_flush();
     std::printf("load average (1 / 5 min) at end: %s\n", load_average().c_str());

@@ -23,6 +23,7 @@
 #include "market_data/outbound_buffer.hpp"
 #include "provider/ibkr_provider.hpp"
 #include "session/request_ids.hpp"
+#include "median.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -356,11 +357,6 @@ std::string load_average() {
     return one + " (1 min), " + five + " (5 min)";
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -392,11 +388,11 @@ int main(int argc, char** argv) {
             std::printf("  %-44s %8.3f s  %8.2f M messages/s  %8.1f MB/s\n", name, seconds, messages / seconds / 1e6,
                         static_cast<double>(bytes.size()) / seconds / 1e6);
         };
-        report("raw loopback read (recv only, baseline)", median(raw));
-        report("decode from memory (frame+decode+translate)", median(decode));
-        report("pipeline: socket -> published events", median(pipeline));
-        std::printf("  pipeline / raw read: %.0f%%; load average now %s\n", 100.0 * median(raw) / median(pipeline),
-                    load_average().c_str());
+        report("raw loopback read (recv only, baseline)", mdp::bench::median(raw));
+        report("decode from memory (frame+decode+translate)", mdp::bench::median(decode));
+        report("pipeline: socket -> published events", mdp::bench::median(pipeline));
+        std::printf("  pipeline / raw read: %.0f%%; load average now %s\n",
+                    100.0 * mdp::bench::median(raw) / mdp::bench::median(pipeline), load_average().c_str());
         std::printf(
             "  pipeline runs published %llu events; %llu quotes were conflated while the publisher was "
             "behind (%.3f%%)\n",

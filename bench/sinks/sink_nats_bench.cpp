@@ -16,6 +16,7 @@
 #include "sinks/nats_message_plan.hpp"
 #include "sinks/nats_sink.hpp"
 #include "sinks/nats_subject.hpp"
+#include "median.hpp"
 
 #include <mdp/wire/binary_codec.hpp>
 
@@ -193,11 +194,6 @@ double run_sink(const std::string& url, const std::string& stream, const std::st
     return seconds;
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -217,8 +213,8 @@ int main(int argc, char** argv) {
         std::printf("run %d: baseline %.0f events/s, sink %.0f events/s\n", run, baseline_rates.back(),
                     sink_rates.back());
     }
-    const double baseline = median(baseline_rates);
-    const double sink = median(sink_rates);
+    const double baseline = mdp::bench::median(baseline_rates);
+    const double sink = mdp::bench::median(sink_rates);
     std::printf("median of %d: baseline %.0f events/s, sink %.0f events/s, sink/baseline %.2f\n", arguments.runs,
                 baseline, sink, sink / baseline);
     return 0;

@@ -23,6 +23,7 @@
 #include "postgres_server.hpp"
 #include "sinks/postgres_sink.hpp"
 #include "temp_dir.hpp"
+#include "median.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -179,11 +180,6 @@ double through_coordinator(const std::vector<mdp::pipeline::StoreEvent>& events,
     return rate;
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -254,9 +250,9 @@ int main(int argc, char** argv) {
     }
     sink.close();
 
-    const double baseline = median(baseline_rates);
-    const double through_sink = median(sink_rates);
-    const double coordinated = median(coordinator_rates);
+    const double baseline = mdp::bench::median(baseline_rates);
+    const double through_sink = mdp::bench::median(sink_rates);
+    const double coordinated = mdp::bench::median(coordinator_rates);
     std::printf("\nrows %zu, sink batch %zu, runs %d, server %s\n", arguments.rows, arguments.batch, arguments.runs,
                 arguments.conninfo.empty() ? (arguments.durable ? "temporary (fsync on)" : "temporary (fsync off)")
                                            : "external");
