@@ -59,6 +59,13 @@ std::string_view path_of(std::string_view target) noexcept {
     return end == std::string_view::npos ? target : target.substr(0, end);
 }
 
+std::string_view query_of(std::string_view target) noexcept {
+    const std::size_t end = target.find('#');
+    const std::string_view before_fragment = end == std::string_view::npos ? target : target.substr(0, end);
+    const std::size_t question = before_fragment.find('?');
+    return question == std::string_view::npos ? std::string_view() : before_fragment.substr(question + 1);
+}
+
 RequestRouter::RequestRouter(SnapshotSource snapshot, RouterOptions options)
     : snapshot_(std::move(snapshot)), options_(std::move(options)),
       control_route_(options_.admin_token, options_.control), created_at_(std::chrono::steady_clock::now()) {}

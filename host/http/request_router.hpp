@@ -51,5 +51,7 @@ class RequestRouter {
 
 // The path of a request target without query string or fragment.
 [[nodiscard]] std::string_view path_of(std::string_view target) noexcept;
+// The query string of a request target (after '?', before any '#'); empty when it has none.
+[[nodiscard]] std::string_view query_of(std::string_view target) noexcept;
 
 }  // namespace mdp::http

@@ -1,6 +1,7 @@
 #include "http/symbols_route.hpp"
 
 #include "http/provider_control_route.hpp"
+#include "http/request_router.hpp"
 #include "http/json_reply.hpp"
 
 #include <nlohmann/json.hpp>
@@ -115,11 +116,7 @@ std::variant<status::SymbolQuery, std::string> parse_symbol_query(std::string_vi
 }
 
 HttpReply symbols_reply(std::string_view target, const SymbolSource& source) {
-    const std::size_t question = target.find('?');
-    const std::string_view query_string = question == std::string_view::npos
-                                              ? std::string_view()
-                                              : target.substr(question + 1, target.find('#') - question - 1);
-    auto parsed = parse_symbol_query(query_string);
+    auto parsed = parse_symbol_query(query_of(target));
     if (const auto* problem = std::get_if<std::string>(&parsed)) {
         return json_reply(400, {{"error", "GET /api/v1/symbols: " + *problem}});
     }

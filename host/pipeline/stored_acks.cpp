@@ -69,11 +69,6 @@ void SettlementLog::subscribe(mdp_stored_ack_fn callback, void* user_data) {
 
 void SettlementLog::unsubscribe() { subscribe(nullptr, nullptr); }
 
-std::uint64_t SettlementLog::settled_through() const {
-    std::lock_guard lock(mutex_);
-    return settled_through_;
-}
-
 StoredAcks::StoredAcks() { touched_.reserve(kCapacity); }
 
 SettlementLog* StoredAcks::enable(std::uint32_t provider_id, std::uint64_t settled_through) {

@@ -48,8 +48,6 @@ class SettlementLog {
     void subscribe(mdp_stored_ack_fn callback, void* user_data);
     // [control-thread] No callback after this returns (it waits for one in progress).
     void unsubscribe();
-    // [any-thread] Everything up to this publish sequence is settled (and queued for delivery).
-    [[nodiscard]] std::uint64_t settled_through() const;
 
    private:
     friend class StoredAcks;
