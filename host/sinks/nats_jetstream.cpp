@@ -22,14 +22,6 @@ std::string nats_error_text(natsStatus status) {
     return text;
 }
 
-std::string servers_text(const std::vector<std::string>& servers) {
-    std::string text;
-    for (const auto& server : servers) {
-        text += (text.empty() ? "" : ",") + server;
-    }
-    return text;
-}
-
 void check(natsStatus status, const char* what) {
     if (status != NATS_OK) {
         throw NatsError("connect", std::string(what) + ": " + nats_error_text(status));

@@ -28,11 +28,8 @@ NatsSink::NatsSink(std::string name, NatsSinkOptions options)
 NatsSink::~NatsSink() = default;
 
 std::string NatsSink::destination() const {
-    std::string servers;
-    for (const auto& server : options_.servers) {
-        servers += (servers.empty() ? "" : ",") + server;
-    }
-    return "NATS " + servers + ", stream " + options_.stream + ", subjects " + options_.subject_prefix + ".>";
+    return "NATS " + servers_text(options_.servers) + ", stream " + options_.stream + ", subjects " +
+           options_.subject_prefix + ".>";
 }
 
 void NatsSink::open(const SinkContext& context) {

@@ -168,4 +168,12 @@ const char* retention_name(NatsRetention retention) {
     return "workqueue";
 }
 
+std::string servers_text(const std::vector<std::string>& servers) {
+    std::string text;
+    for (const auto& server : servers) {
+        text += (text.empty() ? "" : ",") + server;
+    }
+    return text;
+}
+
 }  // namespace mdp::sinks

@@ -61,4 +61,7 @@ NatsSinkOptions read_nats_sink_options(config::JsonNode& node, const config::Raw
 
 [[nodiscard]] const char* retention_name(NatsRetention retention);
 
+// The server URLs joined by commas, for messages and Sink::destination().
+[[nodiscard]] std::string servers_text(const std::vector<std::string>& servers);
+
 }  // namespace mdp::sinks

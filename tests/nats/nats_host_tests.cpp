@@ -22,10 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-std::uint64_t stored_events(const json& status) {
-    return status.is_object() ? status["sinks"][0]["events_stored"].get<std::uint64_t>() : 0;
-}
-
 // Every event the provider published is in the stream exactly once, with the host's
 // identity: per origin and run, count == distinct seq == max seq == published.
 void check_everything_in_stream_once(const NatsServer& server, const json& summary) {
@@ -69,7 +65,7 @@ TEST_CASE("mdp-host with a nats sink: nats-server killed and restarted mid-run, 
     NatsServer server;
     SyntheticHost host(host_options(server));
     INFO(host.output());
-    REQUIRE(eventually([&] { return stored_events(host.status()) > 500; }, 60s));
+    REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(host.status()) > 500; }, 60s));
     REQUIRE(host.get("/ready").status == 200);
     server.kill();
     // The queue fills (2 x 500 events/s into capacity 2000): HARD, the provider paused, the
@@ -94,8 +90,8 @@ TEST_CASE("mdp-host with a nats sink: nats-server killed and restarted mid-run, 
         },
         90s));
     CHECK(eventually([&] { return host.get("/ready").status == 200; }, 30s));
-    const auto resumed_at = stored_events(host.status());
-    CHECK(eventually([&] { return stored_events(host.status()) > resumed_at + 500; }, 30s));
+    const auto resumed_at = mdp::test::first_sink_events_stored(host.status());
+    CHECK(eventually([&] { return mdp::test::first_sink_events_stored(host.status()) > resumed_at + 500; }, 30s));
     REQUIRE(host.stop() == 0);
     const json summary = host.summary();
     CHECK(summary["sinks"]["bus"]["errors"].get<std::uint64_t>() > 0);  // the outage was real
@@ -112,7 +108,7 @@ TEST_CASE("mdp-host with a nats sink: SIGTERM under load, everything accepted is
     options.batch_size = 1000;
     SyntheticHost host(options);
     INFO(host.output());
-    REQUIRE(eventually([&] { return stored_events(host.status()) > 50000; }, 60s));
+    REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(host.status()) > 50000; }, 60s));
     REQUIRE(host.stop() == 0);
     check_everything_in_stream_once(server, host.summary());
 }

@@ -3,6 +3,7 @@
 
 #include "postgres_host.hpp"
 #include "postgres_server.hpp"
+#include "synthetic_host.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,10 +16,6 @@ using mdp::test::PostgresServer;
 using nlohmann::json;
 
 namespace {
-
-std::uint64_t stored_events(const json& status) {
-    return status.is_object() ? status["sinks"][0]["events_stored"].get<std::uint64_t>() : 0;
-}
 
 std::uint64_t count(const PostgresServer& server, const std::string& sql) {
     return std::stoull(server.query(sql, "mdp"));
@@ -84,7 +81,7 @@ TEST_CASE("a PostgreSQL outage drives HARD backpressure and readiness 503, then 
     server.create_database("mdp");
     PostgresHost host({server.conninfo("mdp")});
     INFO(host.output());
-    REQUIRE(eventually([&] { return stored_events(host.status()) > 500; }, 60s));
+    REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(host.status()) > 500; }, 60s));
     REQUIRE(host.ready_status() == 200);
 
     server.stop();
@@ -119,8 +116,8 @@ TEST_CASE("a PostgreSQL outage drives HARD backpressure and readiness 503, then 
     REQUIRE(levels.size() >= 3);
     CHECK(std::vector<std::string>(levels.begin(), levels.begin() + 3) ==
           std::vector<std::string>{"soft", "hard", "ok"});
-    const auto resumed_at = stored_events(host.status());
-    CHECK(eventually([&] { return stored_events(host.status()) > resumed_at + 500; }, 30s));
+    const auto resumed_at = mdp::test::first_sink_events_stored(host.status());
+    CHECK(eventually([&] { return mdp::test::first_sink_events_stored(host.status()) > resumed_at + 500; }, 30s));
 
     REQUIRE(host.stop() == 0);
     const json summary = host.summary();
@@ -137,7 +134,7 @@ TEST_CASE("mdp-host drains into PostgreSQL on SIGTERM under load and exits 0", "
     options.batch_size = 1000;
     PostgresHost host(options);
     INFO(host.output());
-    REQUIRE(eventually([&] { return stored_events(host.status()) > 20000; }, 60s));
+    REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(host.status()) > 20000; }, 60s));
     REQUIRE(host.stop() == 0);
     check_everything_stored_once(server, host.summary());
 }

@@ -79,4 +79,10 @@ class SyntheticHost {
     std::unique_ptr<HostRunner> host_;
 };
 
+// Events the first sink has stored, from a /api/v1/status reply; 0 while the host does not
+// answer yet (a reply that is not an object).
+inline std::uint64_t first_sink_events_stored(const nlohmann::json& status) {
+    return status.is_object() ? status["sinks"][0]["events_stored"].get<std::uint64_t>() : 0;
+}
+
 }  // namespace mdp::test
