@@ -144,55 +144,59 @@ std::vector<status::ProviderSymbolCounts> SymbolTracker::counts(std::int64_t now
 }
 
 status::SymbolPage SymbolTracker::query(const status::SymbolQuery& query, std::int64_t now_ns) const {
+    // What a matching symbol needs for sorting and paging; a full row (string copies, the
+    // minute window) is built only for the rows of the page.
+    struct Match {
+        const ProviderSymbols* provider;
+        const SymbolMap::value_type* symbol;
+        status::SymbolState state;
+    };
     status::SymbolPage page;
-    std::vector<std::size_t> segments;  // where each provider's rows start
     page.now_ns = now_ns;
     page.provider_known = !query.provider.has_value();
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& provider : providers_) {
-            if (!provider) {
-                continue;
-            }
-            page.providers.push_back(count(*provider, now_ns));
-            if (query.provider && *query.provider != provider->name) {
-                continue;
-            }
-            page.provider_known = true;
-            segments.push_back(page.rows.size());
-            const Judgement judgement = judge(*provider, now_ns);
-            for (const auto& [symbol, activity] : provider->symbols) {
-                const status::SymbolState state = state_of(judgement, activity);
-                if ((query.state && *query.state != state) ||
-                    (!query.search.empty() && !contains_ignoring_case(symbol, query.search))) {
-                    continue;
-                }
-                status::SymbolRow row;
-                row.provider = provider->name;
-                row.symbol = symbol;
-                row.state = state;
-                row.last_seen_ns = activity.last_seen_ns();
-                for (std::uint16_t type = 1; type <= SymbolActivity::kTypeCount; ++type) {
-                    row.last_seen_ns_by_type[type - 1U] = activity.last_seen_ns(type);
-                }
-                row.last_price = activity.last_price();
-                row.events_last_minute = activity.events_in_last_minute(now_ns);
-                page.rows.push_back(std::move(row));
-            }
+    std::vector<Match> matches;
+    std::lock_guard lock(mutex_);
+    for (const auto& provider : providers_) {
+        if (!provider) {
+            continue;
         }
+        page.providers.push_back(count(*provider, now_ns));
+        if (query.provider && *query.provider != provider->name) {
+            continue;
+        }
+        page.provider_known = true;
+        const std::size_t segment_start = matches.size();
+        const Judgement judgement = judge(*provider, now_ns);
+        for (const auto& entry : provider->symbols) {
+            const status::SymbolState state = state_of(judgement, entry.second);
+            if ((query.state && *query.state != state) ||
+                (!query.search.empty() && !contains_ignoring_case(entry.first, query.search))) {
+                continue;
+            }
+            matches.push_back({provider.get(), &entry, state});
+        }
+        // Providers keep the registry's order; symbols sort within each.
+        std::sort(matches.begin() + static_cast<std::ptrdiff_t>(segment_start), matches.end(),
+                  [](const Match& a, const Match& b) { return a.symbol->first < b.symbol->first; });
     }
-    // Providers keep the registry's order (rows were collected in it); symbols sort within each.
-    segments.push_back(page.rows.size());
-    for (std::size_t index = 0; index + 1 < segments.size(); ++index) {
-        std::sort(page.rows.begin() + static_cast<std::ptrdiff_t>(segments[index]),
-                  page.rows.begin() + static_cast<std::ptrdiff_t>(segments[index + 1]),
-                  [](const status::SymbolRow& a, const status::SymbolRow& b) { return a.symbol < b.symbol; });
+    page.total = matches.size();
+    const std::size_t first = std::min(query.offset, matches.size());
+    const std::size_t last = first + std::min(query.limit, matches.size() - first);
+    for (std::size_t index = first; index < last; ++index) {
+        const Match& match = matches[index];
+        const SymbolActivity& activity = match.symbol->second;
+        status::SymbolRow row;
+        row.provider = match.provider->name;
+        row.symbol = match.symbol->first;
+        row.state = match.state;
+        row.last_seen_ns = activity.last_seen_ns();
+        for (std::uint16_t type = 1; type <= SymbolActivity::kTypeCount; ++type) {
+            row.last_seen_ns_by_type[type - 1U] = activity.last_seen_ns(type);
+        }
+        row.last_price = activity.last_price();
+        row.events_last_minute = activity.events_in_last_minute(now_ns);
+        page.rows.push_back(std::move(row));
     }
-    page.total = page.rows.size();
-    const std::size_t first = std::min(query.offset, page.rows.size());
-    const std::size_t last = first + std::min(query.limit, page.rows.size() - first);
-    page.rows.erase(page.rows.begin() + static_cast<std::ptrdiff_t>(last), page.rows.end());
-    page.rows.erase(page.rows.begin(), page.rows.begin() + static_cast<std::ptrdiff_t>(first));
     return page;
 }
 
