@@ -4,8 +4,7 @@
 #include "sinks/nats_subject.hpp"
 #include "sinks/sink_path.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <mdp/sdk/server_list.hpp>
 
 namespace mdp::sinks {
 
@@ -13,34 +12,13 @@ namespace {
 
 constexpr std::int64_t kMillisecondsPerDay = 86'400'000;
 
-// "nats://host:port", "tls://host:port" or "host:port"; no spaces, no list separators.
-bool looks_like_server_url(const std::string& url) {
-    return !url.empty() && std::none_of(url.begin(), url.end(), [](unsigned char c) {
-        return std::isspace(c) != 0 || c == ',' || std::iscntrl(c) != 0;
-    });
-}
-
-std::vector<std::string> split_servers(const std::string& text) {
-    std::vector<std::string> servers;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        std::string item = text.substr(start, comma - start);
-        item.erase(0, item.find_first_not_of(' '));
-        item.erase(item.find_last_not_of(' ') + 1);
-        servers.push_back(std::move(item));
-        start = comma + 1;
-    }
-    return servers;
-}
-
 void read_servers(config::JsonNode& node, NatsSinkOptions& options) {
     options.servers = node.get_string_list("servers", options.servers);
     if (options.servers.empty()) {
         node.fail_at("servers", "expected at least one server URL, e.g. \"nats://127.0.0.1:4222\"");
     }
     for (std::size_t i = 0; i < options.servers.size(); ++i) {
-        if (!looks_like_server_url(options.servers[i])) {
+        if (!sdk::looks_like_server_url(options.servers[i])) {
             node.fail_at("servers[" + std::to_string(i) + "]",
                          "expected a server URL such as \"nats://host:4222\", found \"" + options.servers[i] + "\"");
         }
@@ -111,9 +89,9 @@ void apply_environment(const config::JsonNode& node, const std::map<std::string,
         return found == environment.end() ? nullptr : &found->second;
     };
     if (const std::string* servers = value_of("MDP_NATS_SERVERS")) {
-        options.servers = split_servers(*servers);
+        options.servers = sdk::split_server_list(*servers);
         for (const auto& server : options.servers) {
-            if (!looks_like_server_url(server)) {
+            if (!sdk::looks_like_server_url(server)) {
                 throw config::ConfigError("", "MDP_NATS_SERVERS",
                                           "expected comma-separated server URLs such as "
                                           "\"nats://host:4222\", found \"" +
@@ -168,12 +146,6 @@ const char* retention_name(NatsRetention retention) {
     return "workqueue";
 }
 
-std::string servers_text(const std::vector<std::string>& servers) {
-    std::string text;
-    for (const auto& server : servers) {
-        text += (text.empty() ? "" : ",") + server;
-    }
-    return text;
-}
+std::string servers_text(const std::vector<std::string>& servers) { return sdk::join_server_list(servers); }
 
 }  // namespace mdp::sinks

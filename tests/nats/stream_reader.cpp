@@ -47,6 +47,22 @@ StreamReader::~StreamReader() {
     delete impl_;
 }
 
+void StreamReader::publish(const std::string& subject, const std::map<std::string, std::string>& headers,
+                           const std::string& payload) const {
+    natsMsg* message = nullptr;
+    check(natsMsg_Create(&message, subject.c_str(), nullptr, payload.data(), static_cast<int>(payload.size())),
+          "message");
+    for (const auto& [key, value] : headers) {
+        natsMsgHeader_Set(message, key.c_str(), value.c_str());
+    }
+    jsPubAck* ack = nullptr;
+    jsErrCode error = static_cast<jsErrCode>(0);
+    const natsStatus status = js_PublishMsg(&ack, impl_->js, message, nullptr, &error);
+    natsMsg_Destroy(message);
+    jsPubAck_Destroy(ack);
+    check(status, "publishing to " + subject);
+}
+
 bool StreamReader::stream_exists(const std::string& stream) const {
     jsStreamInfo* info = nullptr;
     jsErrCode error = static_cast<jsErrCode>(0);

@@ -1,6 +1,7 @@
 #pragma once
 // Reads a JetStream stream back with the NATS C client, for the tests' checks: every stored
-// message with its subject, headers and payload, decoded with the public wire codec.
+// message with its subject, headers and payload, decoded with the public wire codec. Also
+// publishes a hand-made message, for the cases a well-behaved producer never writes.
 
 #include <mdp/wire/event_batch.hpp>
 
@@ -31,6 +32,10 @@ class StreamReader {
     [[nodiscard]] bool stream_exists(const std::string& stream) const;
     // Every message of `stream`, in stream order.
     [[nodiscard]] std::vector<StoredMessage> read_all(const std::string& stream) const;
+    // Publishes one message into JetStream and waits for its PubAck (throws when refused), for
+    // tests that put what no mdp host would write on a subject.
+    void publish(const std::string& subject, const std::map<std::string, std::string>& headers,
+                 const std::string& payload) const;
 
    private:
     struct Impl;
