@@ -71,22 +71,50 @@ bool FakeTwsProcess::wait_for(const std::string& text, std::chrono::milliseconds
 }
 
 HostProcess::HostProcess(const mdp::test::TempDir& dir, const json& provider, const json& store)
-    : database_(dir / "mdp.sqlite") {
+    : dir_(dir), store_(store), database_(dir / "mdp.sqlite") {
+    host_ = std::make_unique<mdp::test::HostRunner>(mdp::test::write_host_config(dir, host_config(provider)),
+                                                    dir / "host.log");
+    http_port_ = host_->wait_for_http_port(30s);
+    host_->wait_until_healthy(http_port_, 30s);
+}
+
+json HostProcess::host_config(const json& provider) const {
     json provider_entry = provider;
     provider_entry["name"] = "ibkr";
     provider_entry["plugin"] = "ibkr";
     json store_section = {{"sinks", json::array({{{"type", "sqlite"}, {"name", "main"}, {"path", "mdp.sqlite"}}})}};
-    for (const auto& [key, value] : store.items()) {
+    for (const auto& [key, value] : store_.items()) {
         store_section[key] = value;
     }
-    const json config = {{"plugin_path", json::array({MDP_PLUGIN_DIR})},
-                         {"http", {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", 0}}},
-                         {"logging", {{"level", "info"}}},
-                         {"store", store_section},
-                         {"providers", json::array({provider_entry})}};
-    host_ = std::make_unique<mdp::test::HostRunner>(mdp::test::write_host_config(dir, config), dir / "host.log");
-    http_port_ = host_->wait_for_http_port(30s);
-    host_->wait_until_healthy(http_port_, 30s);
+    return {{"plugin_path", json::array({MDP_PLUGIN_DIR})},
+            {"http", {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", 0}}},
+            {"logging", {{"level", "info"}}},
+            {"store", store_section},
+            {"providers", json::array({provider_entry})}};
+}
+
+json HostProcess::reload(const json& provider) {
+    // Reloads that ended, applied or refused (a refused one leaves the generation as it is).
+    const auto reloads_ended = [&]() -> std::int64_t {
+        const auto document = status();
+        if (!document) {
+            return -1;
+        }
+        const json& config = document->at("config");
+        return config.at("reloads_succeeded").get<std::int64_t>() + config.at("reloads_failed").get<std::int64_t>();
+    };
+    const std::int64_t before = reloads_ended();
+    if (before < 0) {
+        throw std::runtime_error("no status before the reload: " + output());
+    }
+    mdp::test::write_host_config(dir_, host_config(provider));
+    if (::kill(host_->pid(), SIGHUP) != 0) {
+        throw std::runtime_error("cannot send SIGHUP to mdp-host");
+    }
+    if (!mdp::test::eventually([&] { return reloads_ended() > before; }, 30s)) {
+        throw std::runtime_error("the reload did not end within 30 s: " + output());
+    }
+    return status()->at("config");
 }
 
 HostProcess::~HostProcess() { host_->stop(SIGINT, 30s); }

@@ -67,12 +67,23 @@ class HostProcess {
     // Resident memory of the host process in KiB (from /proc).
     [[nodiscard]] std::size_t resident_kib() const;
 
+    // Rewrites the config file with `provider` in place of providers[0] (as given to the
+    // constructor), sends SIGHUP and waits until /api/v1/status counts one more reload
+    // (applied or refused); returns its `config` object (generation, how the reload ended).
+    // Throws with the host's output when no reload ends within 30 s.
+    nlohmann::json reload(const nlohmann::json& provider);
+
     // SIGINT, wait for exit; returns the exit code and keeps the mdp-summary. Throws (with the
     // output) when the host has not exited within 60 s.
     int stop();
     [[nodiscard]] const nlohmann::json& summary() const { return summary_; }
 
    private:
+    // The whole host config for `provider` (providers[0] without name/plugin).
+    [[nodiscard]] nlohmann::json host_config(const nlohmann::json& provider) const;
+
+    const mdp::test::TempDir& dir_;
+    nlohmann::json store_;  // the store overrides given to the constructor
     std::filesystem::path database_;
     unsigned short http_port_ = 0;  // bound by the host (config port 0), read from its log
     std::unique_ptr<mdp::test::HostRunner> host_;

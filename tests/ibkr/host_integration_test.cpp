@@ -1,6 +1,7 @@
 // The ibkr plugin inside the real mdp-host, against mdp-fake-tws, storing into SQLite:
-// rows with the right values, restart and reconnect, refusals, pacing, fragmented and
-// garbage streams, and the backpressure behaviour at rate scales 0.5 and 0.0.
+// rows with the right values, restart and reconnect, refusals, a contract list reloaded in
+// place, pacing, fragmented and garbage streams, and the backpressure behaviour at rate
+// scales 0.5 and 0.0.
 
 #include "host_fixture.hpp"
 #include "http_client.hpp"
@@ -214,6 +215,60 @@ TEST_CASE("a client id in use is failed on the status API with a message that sa
     // The host itself is fine: it still serves and shuts down cleanly.
     CHECK(mdp::test::http_get(host.http_port(), "/health").status == 200);
     CHECK(host.stop() == 0);
+}
+
+TEST_CASE("a reload adds and removes contracts in place on the same connection", "[ibkr][host][reload]") {
+    TempDir dir("ibkr-host-reload");
+    FakeTwsProcess gateway(dir, {"--rate", "20", "--bar-interval-ms", "3600000"});
+    const json bars = {{"real_time_bars", true}};
+    HostProcess host(dir, provider_with(gateway.port(), {"AAPL", "IBM"}, bars));
+    REQUIRE(eventually(
+        [&] {
+            return count_rows_where(host.database(), "quotes", "symbol = 'AAPL'") > 5 &&
+                   count_rows_where(host.database(), "quotes", "symbol = 'IBM'") > 5;
+        },
+        kPatience));
+    REQUIRE(gateway.count("reqRealTimeBars id=1000001 symbol=IBM") == 1);
+
+    // An invalid contract list is refused with its key path, and nothing changes.
+    const json refused =
+        host.reload(provider_with(gateway.port(), {"AAPL", {{"symbol", "X"}, {"sec_type", "STOCK"}}}, bars));
+    CHECK(refused.at("generation") == 1);
+    CHECK(refused.at("last_reload_result") == "failure");
+    CHECK_THAT(refused.at("last_reload_message").get<std::string>(), Catch::Contains("contracts[1].sec_type"));
+
+    // IBM out, MSFT in, AAPL untouched.
+    const json applied = host.reload(provider_with(gateway.port(), {"AAPL", "MSFT"}, bars));
+    INFO(applied.dump());
+    CHECK(applied.at("generation") == 2);
+    CHECK(applied.at("last_reload_result") == "success");
+    CHECK_THAT(applied.at("last_reload_message").get<std::string>(), Catch::Contains("reconfigured in place"));
+    const std::int64_t aapl_at_reload = count_rows_where(host.database(), "quotes", "symbol = 'AAPL'");
+    REQUIRE(eventually(
+        [&] {
+            return count_rows_where(host.database(), "quotes", "symbol = 'MSFT'") > 5 &&
+                   count_rows_where(host.database(), "quotes", "symbol = 'AAPL'") > aapl_at_reload + 5;
+        },
+        kPatience));
+    CHECK(host.provider_status().at("restarts") == 0);
+    REQUIRE(host.stop() == 0);
+    gateway.stop();  // its log is complete now
+
+    // Exactly: the two initial lines per contract, one new pair for MSFT (on fresh request
+    // ids), one cancel pair for IBM (on its own ids), and a single connection throughout.
+    INFO(gateway.output());
+    CHECK(gateway.count("reqMktData id=") == 3);
+    CHECK(gateway.count("reqMktData id=1 symbol=AAPL") == 1);
+    CHECK(gateway.count("reqMktData id=3 symbol=MSFT") == 1);
+    CHECK(gateway.count("reqRealTimeBars id=") == 3);
+    CHECK(gateway.count("reqRealTimeBars id=1000002 symbol=MSFT") == 1);
+    CHECK(gateway.count("cancelMktData id=") == 1);
+    CHECK(gateway.count("cancelMktData id=2 symbol=IBM") == 1);
+    CHECK(gateway.count("cancelRealTimeBars id=") == 1);
+    CHECK(gateway.count("cancelRealTimeBars id=1000001 symbol=IBM") == 1);
+    CHECK(gateway.count(" from 127.0.0.1:") == 1);
+    CHECK(gateway.count("startApi client_id=") == 1);
+    CHECK_THAT(host.output(), Catch::Contains("contract list changed in place: added MSFT; removed IBM"));
 }
 
 TEST_CASE("300 contracts are subscribed within the pacing limit and all stream into SQLite", "[ibkr][host][pacing]") {

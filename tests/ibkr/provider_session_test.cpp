@@ -455,3 +455,56 @@ TEST_CASE("a server that never answers the handshake times out and is retried", 
     }
     ::close(listener);
 }
+
+TEST_CASE("reconfigure validates as at construction and changes contracts only in place",
+          "[ibkr][session][reconfigure]") {
+    Gateway gateway({"--rate", "20"});
+    json config = base_config(gateway.port(), {"AAPL", "IBM"});
+    Provider provider(config);
+    REQUIRE(eventually([&] { return provider.events_of(MDP_EVENT_QUOTE, "IBM").size() > 3; }, kPatience));
+
+    json invalid = config;
+    invalid["contracts"] = {"AAPL", {{"symbol", "X"}, {"sec_type", "STOCK"}}};
+    try {
+        provider.provider->reconfigure(invalid.dump());
+        FAIL("an invalid contract list was accepted");
+    } catch (const mdp::sdk::ConfigProblem& problem) {
+        CHECK(problem.path() == "contracts[1].sec_type");
+    }
+    json moved = config;
+    moved["port"] = gateway.port() + 1;
+    CHECK_FALSE(provider.provider->reconfigure(moved.dump()));  // a new connection: restart
+    json other_ticks = config;
+    other_ticks["generic_ticks"] = "";
+    CHECK_FALSE(provider.provider->reconfigure(other_ticks.dump()));  // every line would change: restart
+    json respelled = config;
+    respelled["contracts"] = {{{"symbol", "AAPL"}}, {{"symbol", "IBM"}, {"currency", "USD"}}};
+    CHECK(provider.provider->reconfigure(respelled.dump()));  // the same contracts: nothing to do
+
+    json swapped = config;
+    swapped["contracts"] = {"AAPL", "MSFT"};
+    CHECK(provider.provider->reconfigure(swapped.dump()));
+    REQUIRE(eventually([&] { return provider.events_of(MDP_EVENT_QUOTE, "MSFT").size() > 3; }, kPatience));
+    // Only the swap reached the gateway: none of the refused or empty changes did.
+    CHECK(gateway.output.count("reqMktData id=") == 3);
+    CHECK(gateway.output.count("reqMktData id=3 symbol=MSFT") == 1);
+    CHECK(gateway.output.count("cancelMktData id=") == 1);
+    CHECK(gateway.output.count("cancelMktData id=2 symbol=IBM") == 1);
+    CHECK(gateway.output.count("startApi client_id=") == 1);
+}
+
+TEST_CASE("a contract list changed before start is what the first connection subscribes",
+          "[ibkr][session][reconfigure]") {
+    Gateway gateway({"--rate", "20"});
+    RecordingHost host;
+    IbkrProvider provider(mdp::sdk::Host(host.table()), "ibkr", base_config(gateway.port(), {"AAPL"}).dump());
+    CHECK(provider.reconfigure(base_config(gateway.port(), {"MSFT"}).dump()));
+    provider.start();
+    REQUIRE(eventually([&] { return gateway.output.contains("reqMktData id=2 symbol=MSFT"); }, kPatience));
+    REQUIRE(eventually([&] { return host.event_count() > 3; }, kPatience));
+    provider.stop();
+    CHECK_FALSE(gateway.output.contains("symbol=AAPL"));
+    for (const auto& event : host.events()) {
+        CHECK(std::string(event.symbol) == "MSFT");
+    }
+}

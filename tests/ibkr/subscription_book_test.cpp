@@ -156,3 +156,72 @@ TEST_CASE("error codes are classified as the issue asks", "[ibkr][book]") {
     CHECK(classify_request_error(300) == RequestErrorAction::ignore);
     CHECK(classify_request_error(100) == RequestErrorAction::session);
 }
+
+TEST_CASE("a contract list change on a streaming connection cancels the removed and requests the added only",
+          "[ibkr][book][reconfigure]") {
+    const IbkrConfig config = parse_ibkr_config(R"({"contracts": ["AAPL", "IBM"], "real_time_bars": true})");
+    SubscriptionBook book(config);
+    PacedOutbox outbox(45, PacedOutbox::Clock::now());
+    book.queue_initial_requests(outbox, 176);
+    (void)sent(outbox);
+    CHECK(book.on_data(0, LineKind::market_data));
+    CHECK_FALSE(book.on_data(0, LineKind::market_data));  // already streaming
+
+    const ContractChange change =
+        book.change_contracts(parse_ibkr_config(R"({"contracts": ["AAPL", "MSFT"]})").contracts, &outbox, 176);
+    CHECK(change.cancels == 2);
+    CHECK(change.requests == 2);
+    const auto payloads = sent(outbox);
+    REQUIRE(payloads.size() == 4);
+    CHECK(payloads[0] == "2|2|2|");  // cancelMktData IBM
+    CHECK(payloads[1] == "51|1|1000001|");  // cancelRealTimeBars IBM
+    CHECK(payloads[2].starts_with("1|11|3|0|MSFT|"));  // a fresh slot: id 3, never IBM's 2
+    CHECK(payloads[3].starts_with("50|3|1000002|0|MSFT|"));
+    REQUIRE(book.lines().size() == 4);
+    CHECK(book.lines()[0].request_id == 1);
+    CHECK(book.lines()[0].state == LineState::streaming);  // untouched
+    CHECK(book.lines()[1].request_id == 3);
+    CHECK(book.lines()[1].state == LineState::requested);
+    CHECK(book.lines()[2].request_id == 1000000);
+    CHECK(book.lines()[3].request_id == 1000002);
+    CHECK(book.slot_count() == 3);
+    CHECK_FALSE(book.on_request_error(error(2, 200), outbox, 176));  // IBM's id is no longer ours
+    CHECK(book.on_data(2, LineKind::market_data));
+    CHECK(book.summary().streaming == 2);
+}
+
+TEST_CASE("a contract list change without a connection queues nothing and the next connection asks for it",
+          "[ibkr][book][reconfigure]") {
+    const IbkrConfig config = parse_ibkr_config(R"({"contracts": ["AAPL", "IBM"]})");
+    SubscriptionBook book(config);
+    const ContractChange change =
+        book.change_contracts(parse_ibkr_config(R"({"contracts": ["MSFT", "AAPL"]})").contracts, nullptr, 0);
+    CHECK(change.requests == 0);
+    CHECK(change.cancels == 0);
+    CHECK(change.diff.removed_slots == std::vector<std::size_t>{1});
+    PacedOutbox outbox(45, PacedOutbox::Clock::now());
+    book.queue_initial_requests(outbox, 176);
+    const auto payloads = sent(outbox);
+    REQUIRE(payloads.size() == 3);
+    CHECK(payloads[1].starts_with("1|11|3|0|MSFT|"));  // in the new list's order
+    CHECK(payloads[2].starts_with("1|11|1|0|AAPL|"));
+}
+
+TEST_CASE("lines freed by a removal go to refused and added lines in list order", "[ibkr][book][reconfigure]") {
+    const IbkrConfig config = parse_ibkr_config(R"({"contracts": ["A", "B", "C"], "max_market_data_lines": 2})");
+    SubscriptionBook book(config);
+    PacedOutbox outbox(45, PacedOutbox::Clock::now());
+    book.queue_initial_requests(outbox, 176);
+    (void)sent(outbox);
+    CHECK(book.refused_text() == "1 line refused: beyond max_market_data_lines 2");
+
+    const ContractChange change =
+        book.change_contracts(parse_ibkr_config(R"({"contracts": ["A", "C", "D"]})").contracts, &outbox, 176);
+    const auto payloads = sent(outbox);
+    REQUIRE(payloads.size() == 2);
+    CHECK(payloads[0] == "2|2|2|");  // B cancelled
+    CHECK(payloads[1].starts_with("1|11|3|0|C|"));  // C takes B's line, on its own id
+    CHECK(change.requests == 1);
+    CHECK(book.lines()[2].state == LineState::refused);  // D: no line left
+    CHECK(book.refused_text() == "1 line refused: beyond max_market_data_lines 2");
+}

@@ -147,3 +147,28 @@ TEST_CASE("a new connection starts every quote afresh", "[ibkr][translator]") {
     translator.on_tick_price({kAapl, tick::kBid, 1.0, 1, 0});
     CHECK(translator.batch().size() == 1);  // the same price is news after a reset
 }
+
+TEST_CASE("a contract added in place streams on its slot and a removed one is no longer published",
+          "[ibkr][translator][reconfigure]") {
+    MarketDataTranslator translator(contracts(), true);
+    const IbkrConfig added = parse_ibkr_config(R"({"contracts": ["MSFT"]})");
+    translator.add_contract(2, added.contracts[0]);  // slot 2: request ids 3 and 1000002
+    translator.remove_contract(0);
+    translator.on_tick_price({kAapl, tick::kBid, 150.5, 100, 0});  // sent before TWS took the cancel
+    RealTimeBar removed_bar;
+    removed_bar.request_id = 1'000'000;
+    translator.on_real_time_bar(removed_bar);
+    translator.on_tick_price({3, tick::kBid, 410.5, 7, 0});
+    RealTimeBar bar;
+    bar.request_id = 1'000'002;
+    bar.time_seconds = 1705500000;
+    translator.on_real_time_bar(bar);
+    const auto& batch = translator.batch();
+    REQUIRE(batch.size() == 2);
+    CHECK(std::string(batch[0].event.symbol) == "MSFT");
+    CHECK(batch[0].slot == 2);
+    CHECK(std::string(batch[1].event.symbol) == "MSFT");
+    CHECK(batch[1].event.type == MDP_EVENT_BAR);
+    CHECK(translator.messages_for_unknown_requests() == 2);
+    CHECK(translator.take_newly_streaming() == std::vector<std::size_t>{2});
+}

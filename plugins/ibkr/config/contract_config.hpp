@@ -26,6 +26,7 @@ struct ContractConfig {
 
     // Views into this object: valid while it lives and is not modified.
     [[nodiscard]] ContractFields wire_fields() const;
+    bool operator==(const ContractConfig&) const = default;
 };
 
 // Parses `contracts[index]`: either a symbol string ("AAPL": a SMART-routed USD stock) or an

@@ -18,12 +18,16 @@ struct ReconnectConfig {
     std::int64_t max_delay_ms = 5000;
     double jitter = 0.2;  // each delay is randomised by up to this fraction (either way)
     std::uint64_t max_attempts = 0;  // consecutive failed attempts before giving up; 0 = never
+
+    bool operator==(const ReconnectConfig&) const = default;
 };
 
 struct RealTimeBarsConfig {
     bool enabled = false;
     std::string what_to_show = "TRADES";  // TRADES, MIDPOINT, BID, ASK
     bool use_rth = false;
+
+    bool operator==(const RealTimeBarsConfig&) const = default;
 };
 
 struct IbkrConfig {
@@ -47,6 +51,8 @@ struct IbkrConfig {
 
     // True when trades come from RTVolume (generic tick 233) rather than last/lastSize.
     [[nodiscard]] bool uses_rt_volume() const;
+    // Every setting equal (an in-place reconfigure compares all but `contracts`).
+    bool operator==(const IbkrConfig&) const = default;
 };
 
 // Parses and validates the JSON text; throws ConfigProblem (`<key path>: expected ...`).

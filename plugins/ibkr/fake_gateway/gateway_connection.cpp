@@ -643,11 +643,16 @@ void GatewayConnection::on_req_mkt_data(const ReqMktData& message) {
 }
 
 void GatewayConnection::on_cancel_mkt_data(const CancelMktData& message) {
-    note_request(("cancelMktData id=" + std::to_string(message.request_id)).c_str());
-    if (market_data_.erase(message.request_id) == 0) {
+    const auto found = market_data_.find(message.request_id);
+    // The symbol of the subscription it ends, so a test can tell what was cancelled.
+    note_request(("cancelMktData id=" + std::to_string(message.request_id) +
+                  " symbol=" + (found == market_data_.end() ? std::string("(none)") : found->second.symbol))
+                     .c_str());
+    if (found == market_data_.end()) {
         send_error(message.request_id, 300, "Can't find EId with tickerId:" + std::to_string(message.request_id));
         return;
     }
+    market_data_.erase(found);
     --lines_used_;
 }
 
@@ -674,8 +679,12 @@ void GatewayConnection::on_req_real_time_bars(const ReqRealTimeBars& message) {
 }
 
 void GatewayConnection::on_cancel_real_time_bars(const CancelRealTimeBars& message) {
-    note_request(("cancelRealTimeBars id=" + std::to_string(message.request_id)).c_str());
-    if (bars_.erase(message.request_id) > 0) {
+    const auto found = bars_.find(message.request_id);
+    note_request(("cancelRealTimeBars id=" + std::to_string(message.request_id) +
+                  " symbol=" + (found == bars_.end() ? std::string("(none)") : found->second.symbol))
+                     .c_str());
+    if (found != bars_.end()) {
+        bars_.erase(found);
         --lines_used_;
     }
 }

@@ -64,9 +64,32 @@ void MarketDataTranslator::reset_quotes() {
     }
 }
 
+void MarketDataTranslator::add_contract(std::size_t slot, const ContractConfig& contract) {
+    if (slot >= contracts_.size()) {
+        contracts_.resize(slot + 1);
+    }
+    contracts_[slot] = ContractSlot{};
+    contracts_[slot].event_template = sdk::make_event(0, contract.display_name, 0, 0);
+}
+
+void MarketDataTranslator::remove_contract(std::size_t slot) {
+    if (slot < contracts_.size()) {
+        contracts_[slot].active = false;
+    }
+}
+
 MarketDataTranslator::ContractSlot* MarketDataTranslator::market_data_slot(int request_id) noexcept {
     const auto index = request_ids::market_data_index(request_id, contracts_.size());
-    if (!index) {
+    if (!index || !contracts_[*index].active) {
+        ++unknown_requests_;
+        return nullptr;
+    }
+    return &contracts_[*index];
+}
+
+MarketDataTranslator::ContractSlot* MarketDataTranslator::real_time_bars_slot(int request_id) noexcept {
+    const auto index = request_ids::real_time_bars_index(request_id, contracts_.size());
+    if (!index || !contracts_[*index].active) {
         ++unknown_requests_;
         return nullptr;
     }
@@ -237,12 +260,11 @@ void MarketDataTranslator::on_tick_string(const TickString& message) {
 }
 
 void MarketDataTranslator::on_real_time_bar(const RealTimeBar& message) {
-    const auto index = request_ids::real_time_bars_index(message.request_id, contracts_.size());
-    if (!index) {
-        ++unknown_requests_;
+    ContractSlot* found = real_time_bars_slot(message.request_id);
+    if (found == nullptr) {
         return;
     }
-    ContractSlot& slot = contracts_[*index];
+    ContractSlot& slot = *found;
     OutboundEvent& out = batch_.emplace_back();
     out.event = slot.event_template;
     out.event.type = MDP_EVENT_BAR;
@@ -258,7 +280,7 @@ void MarketDataTranslator::on_real_time_bar(const RealTimeBar& message) {
     bar.volume = message.volume;
     bar.vwap = message.wap;
     bar.trade_count = message.count;
-    out.slot = static_cast<std::uint32_t>(*index);
+    out.slot = index_of(slot);
 }
 
 void MarketDataTranslator::on_market_data_type(const MarketDataTypeMessage& message) {

@@ -5,8 +5,12 @@
 // bars. Delayed ticks (66..76) and contracts TWS reports as delayed (marketDataType 3/4)
 // carry MDP_EVENT_FLAG_DELAYED.
 //
-// [session thread] Everything here runs on the socket thread; events collect in batch()
-// until the session hands them to the OutboundBuffer after each read.
+// Contracts are addressed by slot (request_ids.hpp): the config's positions at construction,
+// then slots that add_contract() appends.
+//
+// [session thread] Everything here runs on the socket thread (the control thread while the
+// session does not run); events collect in batch() until the session hands them to the
+// OutboundBuffer after each read.
 
 #include "codec/server_message_codec.hpp"
 #include "config/contract_config.hpp"
@@ -32,6 +36,11 @@ class MarketDataTranslator : public ServerMessageHandler {
     std::vector<std::size_t> take_newly_streaming();
     // A new connection: quote state starts afresh, as TWS re-sends it after subscribing.
     void reset_quotes();
+    // A reconfigure added `contract` on slot `slot` (the next one: slot == slot count).
+    void add_contract(std::size_t slot, const ContractConfig& contract);
+    // A reconfigure removed the contract on `slot`: what still arrives for it (sent before
+    // TWS took the cancel) is counted as for an unknown request, not published.
+    void remove_contract(std::size_t slot);
 
     [[nodiscard]] std::uint64_t messages_for_unknown_requests() const noexcept { return unknown_requests_; }
     [[nodiscard]] const QuoteState& quote(std::size_t index) const { return contracts_[index].quote; }
@@ -48,9 +57,11 @@ class MarketDataTranslator : public ServerMessageHandler {
         QuoteState quote;
         bool delayed_by_type = false;  // marketDataType said delayed (3/4)
         bool seen = false;
+        bool active = true;  // false once removed by a reconfigure
     };
 
     ContractSlot* market_data_slot(int request_id) noexcept;
+    ContractSlot* real_time_bars_slot(int request_id) noexcept;
     void note_seen(ContractSlot& slot);
     void emit_quote(ContractSlot& slot, bool delayed_tick);
     void emit_trade(ContractSlot& slot, double price, double size, std::int64_t event_time_ns, bool delayed_tick);

@@ -14,6 +14,13 @@ OutboundBuffer::OutboundBuffer(std::size_t contract_count, std::size_t capacity,
     dirty_slots_.reserve(contract_count);
 }
 
+void OutboundBuffer::ensure_contract_slots(std::size_t contract_count) {
+    std::lock_guard lock(mutex_);
+    if (contract_count > slots_.size()) {
+        slots_.resize(contract_count);
+    }
+}
+
 void OutboundBuffer::note_quote_update(QuoteSlot& slot, Clock::time_point now) {
     if (slot.window_updates == 0 && slot.window_start == Clock::time_point{}) {
         slot.window_start = now;

@@ -48,6 +48,10 @@ class OutboundBuffer {
 
     OutboundBuffer(std::size_t contract_count, std::size_t capacity, Clock::duration max_quote_hold);
 
+    // [producer] Quote slots for `contract_count` contract slots (a reconfigure added some);
+    // never shrinks (a removed contract's held quote still goes out).
+    void ensure_contract_slots(std::size_t contract_count);
+
     // [producer] Routes a batch under the current rate scale.
     void push(std::span<const OutboundEvent> events, double rate_scale, Clock::time_point now);
 

@@ -1,11 +1,38 @@
 #include "provider/ibkr_provider.hpp"
 
+#include "session/contract_change.hpp"
+#include "session/contract_diff.hpp"
+#include "session/request_ids.hpp"
+
 #include <chrono>
 
 namespace mdp::ibkr {
 
+namespace {
+
+// True when `next` differs from `running` in nothing but the contract list.
+bool only_contracts_differ(const IbkrConfig& running, const IbkrConfig& next) {
+    IbkrConfig running_settings = running;
+    IbkrConfig next_settings = next;
+    running_settings.contracts.clear();
+    next_settings.contracts.clear();
+    return running_settings == next_settings;
+}
+
+// How many contracts of `next` are not in `current` (each would take a new slot).
+std::size_t added_contracts(const std::vector<ContractConfig>& current, const std::vector<ContractConfig>& next) {
+    std::vector<std::size_t> slots(current.size());
+    for (std::size_t slot = 0; slot < slots.size(); ++slot) {
+        slots[slot] = slot;
+    }
+    return diff_contracts(current, slots, next).added_slots.size();
+}
+
+}  // namespace
+
 IbkrProvider::IbkrProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
     : host_(host), name_(std::move(instance_name)), config_(parse_ibkr_config(config_json)),
+      slots_reserved_(config_.contracts.size()),
       buffer_(config_.contracts.size(), config_.buffer_capacity, std::chrono::milliseconds(config_.max_quote_hold_ms)),
       book_(config_), translator_(config_.contracts, config_.uses_rt_volume()),
       publisher_(host_, buffer_, rate_scale_) {}
@@ -46,6 +73,35 @@ void IbkrProvider::stop() {
                                        std::to_string(counters.quotes_conflated) + "; dropped (buffer full) " +
                                        std::to_string(counters.dropped_trades) + " trades, " +
                                        std::to_string(counters.dropped_bars) + " bars");
+}
+
+bool IbkrProvider::reconfigure(std::string_view config_json) {
+    IbkrConfig next = parse_ibkr_config(config_json);  // throws ConfigProblem: nothing changed
+    if (!only_contracts_differ(config_, next)) {
+        host_.log(sdk::LogLevel::info,
+                  "ibkr '" + name_ + "': settings other than contracts changed; the instance is restarted");
+        return false;
+    }
+    if (next.contracts == config_.contracts) {
+        return true;  // the same list (perhaps spelled differently): nothing to do
+    }
+    const std::size_t added = added_contracts(config_.contracts, next.contracts);
+    if (slots_reserved_ + added > request_ids::kMaxContractSlots) {
+        host_.log(sdk::LogLevel::info, "ibkr '" + name_ + "': contracts added in place since the start reach " +
+                                           std::to_string(request_ids::kMaxContractSlots) +
+                                           " request ids; the instance is restarted to number them afresh");
+        return false;
+    }
+    slots_reserved_ += added;
+    config_.contracts = next.contracts;
+    if (session_) {
+        session_->change_contracts(std::move(next.contracts));
+    } else {
+        // Never started: no session thread, this thread owns the book.
+        const ContractChange change = apply_contract_list(next.contracts, book_, translator_, buffer_, nullptr, 0);
+        host_.log(sdk::LogLevel::info, describe_contract_change(change, book_));
+    }
+    return true;
 }
 
 void IbkrProvider::on_feedback(const mdp_feedback_t& feedback) {

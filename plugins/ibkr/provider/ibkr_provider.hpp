@@ -7,6 +7,10 @@
 //   feedback thread:  on_feedback -> rate scale -> wakes the publisher
 //
 // State and detail reported to the host always say what is going on (see status_text.hpp).
+//
+// A reload that changes only `contracts` is applied in place (reconfigure): added contracts
+// are subscribed and removed ones cancelled on the running connection, the others are left
+// alone. Any other change needs a new connection or new buffers and is answered "restart".
 
 #include "config/ibkr_config.hpp"
 #include "market_data/event_publisher.hpp"
@@ -35,6 +39,12 @@ class IbkrProvider final : public sdk::Provider, private SessionObserver {
     void start() override;
     void stop() override;
     void on_feedback(const mdp_feedback_t& feedback) override;
+    // [control-thread] Validates `config_json` exactly as the constructor does (throws
+    // ConfigProblem with the key path; nothing changes). True once a change of `contracts`
+    // only is handed to the session (or applied, when not running); false, with nothing
+    // changed, for any other change, or when the added contracts would exhaust the request
+    // id space (request_ids::kMaxContractSlots) before a restart renumbers them.
+    bool reconfigure(std::string_view config_json) override;
 
     // Counters for the final summary and benchmarks.
     [[nodiscard]] OutboundBuffer::Counters buffer_counters() const { return buffer_.counters(); }
@@ -47,7 +57,12 @@ class IbkrProvider final : public sdk::Provider, private SessionObserver {
 
     sdk::Host host_;
     std::string name_;
+    // Written only by reconfigure() (its `contracts`; every other setting is fixed for the
+    // instance's life) on the control thread; the session thread reads the other settings
+    // and never `contracts`.
     IbkrConfig config_;
+    // Upper bound of the contract slots handed out (each reconfigure adds its additions).
+    std::size_t slots_reserved_;
     RateScaleCell rate_scale_;
     OutboundBuffer buffer_;
     SubscriptionBook book_;

@@ -22,6 +22,15 @@ int delayed_type_for(int market_data_type) {
     }
 }
 
+int request_id_of(std::size_t slot, LineKind kind) {
+    return kind == LineKind::market_data ? request_ids::market_data(slot) : request_ids::real_time_bars(slot);
+}
+
+// A line TWS holds a subscription for: requested (and not refused since) or streaming.
+bool is_held_by_tws(const Line& line) {
+    return line.state == LineState::requested || line.state == LineState::streaming;
+}
+
 std::string failure_reason(const ErrorMessage& error) {
     const std::string_view known = describe_error_code(error.code);
     std::string text = known.empty() ? std::string(error.message.substr(0, 80)) : std::string(known);
@@ -31,52 +40,112 @@ std::string failure_reason(const ErrorMessage& error) {
 }  // namespace
 
 SubscriptionBook::SubscriptionBook(const IbkrConfig& config)
-    : config_(config), market_data_type_(config.market_data_type) {
-    const auto limit = static_cast<std::size_t>(config.max_market_data_lines);
-    std::size_t used = 0;
-    auto add = [&](std::size_t index, LineKind kind) {
-        Line line;
-        line.contract_index = index;
-        line.kind = kind;
-        line.request_id =
-            kind == LineKind::market_data ? request_ids::market_data(index) : request_ids::real_time_bars(index);
-        if (used < limit) {
-            ++used;
-        } else {
-            line.state = LineState::refused;
-            line.reason = "beyond max_market_data_lines " + std::to_string(limit);
+    : config_(config), contracts_by_slot_(config.contracts), market_data_type_(config.market_data_type) {
+    active_slots_.reserve(contracts_by_slot_.size());
+    for (std::size_t slot = 0; slot < contracts_by_slot_.size(); ++slot) {
+        active_slots_.push_back(slot);
+    }
+    lines_ = lines_for(active_slots_);
+    index_lines();
+    admit_refused(nullptr, 0);
+}
+
+std::vector<Line> SubscriptionBook::lines_for(const std::vector<std::size_t>& slots) {
+    std::vector<Line> lines;
+    auto add = [&](std::size_t slot, LineKind kind) {
+        const int request_id = request_id_of(slot, kind);
+        if (Line* existing = find_line(request_id)) {
+            lines.push_back(std::move(*existing));
+            return;
         }
-        lines_.push_back(std::move(line));
+        Line line;
+        line.contract_index = slot;
+        line.kind = kind;
+        line.request_id = request_id;
+        line.state = LineState::refused;  // until admit_refused() finds it a free line
+        lines.push_back(std::move(line));
     };
     // Market data first for every contract, so a tight limit keeps quotes before bars.
-    for (std::size_t index = 0; index < config.contracts.size(); ++index) {
-        add(index, LineKind::market_data);
+    for (const std::size_t slot : slots) {
+        add(slot, LineKind::market_data);
     }
-    if (config.real_time_bars.enabled) {
-        for (std::size_t index = 0; index < config.contracts.size(); ++index) {
-            add(index, LineKind::real_time_bars);
+    if (config_.real_time_bars.enabled) {
+        for (const std::size_t slot : slots) {
+            add(slot, LineKind::real_time_bars);
         }
     }
+    return lines;
+}
+
+std::size_t SubscriptionBook::admit_refused(PacedOutbox* outbox, int server_version) {
+    const auto limit = static_cast<std::size_t>(config_.max_market_data_lines);
+    std::size_t used = 0;
+    for (const Line& line : lines_) {
+        used += line.state == LineState::refused ? 0 : 1;
+    }
+    std::size_t requests = 0;
+    for (Line& line : lines_) {
+        if (line.state != LineState::refused) {
+            continue;
+        }
+        if (used >= limit) {
+            line.reason = "beyond max_market_data_lines " + std::to_string(limit);
+            continue;
+        }
+        ++used;
+        line.reason.clear();
+        line.state = outbox != nullptr ? LineState::requested : LineState::pending;
+        if (outbox != nullptr) {
+            queue_request(line, *outbox, server_version);
+            ++requests;
+        }
+    }
+    return requests;
+}
+
+void SubscriptionBook::index_lines() {
+    line_by_request_.clear();
+    for (std::size_t index = 0; index < lines_.size(); ++index) {
+        line_by_request_.emplace(lines_[index].request_id, index);
+    }
+}
+
+ContractChange SubscriptionBook::change_contracts(const std::vector<ContractConfig>& next, PacedOutbox* outbox,
+                                                  int server_version) {
+    ContractChange change{diff_contracts(contracts_by_slot_, active_slots_, next), 0, 0};
+    // Added slots are numbered in the new list's order from the first free one.
+    for (std::size_t position = 0; position < next.size(); ++position) {
+        if (change.diff.next_slots[position] == contracts_by_slot_.size()) {
+            contracts_by_slot_.push_back(next[position]);
+        }
+    }
+    for (const std::size_t slot : change.diff.removed_slots) {
+        for (const LineKind kind : {LineKind::market_data, LineKind::real_time_bars}) {
+            const Line* line = find_line(request_id_of(slot, kind));
+            if (outbox != nullptr && line != nullptr && is_held_by_tws(*line)) {
+                queue_cancel(*line, *outbox, server_version);
+                ++change.cancels;
+            }
+        }
+    }
+    lines_ = lines_for(change.diff.next_slots);
+    active_slots_ = change.diff.next_slots;
+    index_lines();
+    change.requests = admit_refused(outbox, server_version);
+    return change;
 }
 
 const std::string& SubscriptionBook::name_of(const Line& line) const {
-    return config_.contracts[line.contract_index].display_name;
+    return contracts_by_slot_[line.contract_index].display_name;
 }
 
 Line* SubscriptionBook::find_line(int request_id) {
-    const std::size_t count = config_.contracts.size();
-    if (const auto index = request_ids::market_data_index(request_id, count)) {
-        return &lines_[*index];
-    }
-    if (const auto index = request_ids::real_time_bars_index(request_id, count);
-        index && config_.real_time_bars.enabled) {
-        return &lines_[count + *index];
-    }
-    return nullptr;
+    const auto found = line_by_request_.find(request_id);
+    return found == line_by_request_.end() ? nullptr : &lines_[found->second];
 }
 
 void SubscriptionBook::queue_request(const Line& line, PacedOutbox& outbox, int server_version) const {
-    const ContractConfig& contract = config_.contracts[line.contract_index];
+    const ContractConfig& contract = contracts_by_slot_[line.contract_index];
     std::string frame;
     if (line.kind == LineKind::market_data) {
         ReqMktData request;
@@ -117,18 +186,22 @@ void SubscriptionBook::queue_resubscription(PacedOutbox& outbox, int server_vers
         if (line.state == LineState::refused) {
             continue;
         }
-        std::string cancel;
-        if (line.kind == LineKind::market_data) {
-            encode(cancel, CancelMktData{line.request_id}, server_version);
-        } else {
-            encode(cancel, CancelRealTimeBars{line.request_id}, server_version);
-        }
-        outbox.push(std::move(cancel));
+        queue_cancel(line, outbox, server_version);
         line.state = LineState::requested;
         line.error_code = 0;
         line.reason.clear();
         queue_request(line, outbox, server_version);
     }
+}
+
+void SubscriptionBook::queue_cancel(const Line& line, PacedOutbox& outbox, int server_version) {
+    std::string cancel;
+    if (line.kind == LineKind::market_data) {
+        encode(cancel, CancelMktData{line.request_id}, server_version);
+    } else {
+        encode(cancel, CancelRealTimeBars{line.request_id}, server_version);
+    }
+    outbox.push(std::move(cancel));
 }
 
 void SubscriptionBook::on_connection_lost() {
@@ -139,16 +212,13 @@ void SubscriptionBook::on_connection_lost() {
     }
 }
 
-void SubscriptionBook::on_data(std::size_t contract_index, LineKind kind) {
-    const std::size_t position =
-        kind == LineKind::market_data ? contract_index : config_.contracts.size() + contract_index;
-    if (position >= lines_.size()) {
-        return;
+bool SubscriptionBook::on_data(std::size_t contract_index, LineKind kind) {
+    Line* line = find_line(request_id_of(contract_index, kind));
+    if (line == nullptr || (line->state != LineState::requested && line->state != LineState::pending)) {
+        return false;
     }
-    Line& line = lines_[position];
-    if (line.state == LineState::requested || line.state == LineState::pending) {
-        line.state = LineState::streaming;
-    }
+    line->state = LineState::streaming;
+    return true;
 }
 
 void SubscriptionBook::apply_delayed_fallback(Line& line, PacedOutbox& outbox, int server_version) {

@@ -2,6 +2,7 @@
 
 #include "codec/client_message_codec.hpp"
 #include "codec/error_codes.hpp"
+#include "session/contract_change.hpp"
 #include "session/error_policy.hpp"
 #include "session/request_ids.hpp"
 
@@ -72,6 +73,37 @@ void TwsSession::stop() {
     if (thread_.joinable()) {
         thread_.join();
     }
+    apply_pending_contracts();  // the thread is gone: this thread owns the book now
+}
+
+void TwsSession::change_contracts(std::vector<ContractConfig> contracts) {
+    {
+        std::lock_guard lock(pending_mutex_);
+        pending_contracts_ = std::move(contracts);
+    }
+    if (thread_.joinable()) {
+        contracts_wakeup_.notify();
+    } else {
+        apply_pending_contracts();
+    }
+}
+
+void TwsSession::apply_pending_contracts() {
+    std::optional<std::vector<ContractConfig>> next;
+    {
+        std::lock_guard lock(pending_mutex_);
+        next.swap(pending_contracts_);
+    }
+    if (!next) {
+        return;
+    }
+    // Only a streaming connection takes requests; during a handshake or without a connection
+    // the new lines wait as pending for the next initial requests.
+    const bool streaming = status_.phase == SessionPhase::streaming && connection_.fd() >= 0;
+    const ContractChange change =
+        apply_contract_list(*next, book_, translator_, buffer_, streaming ? &outbox_ : nullptr, server_version_);
+    log(MDP_LOG_INFO, describe_contract_change(change, book_));
+    status_dirty_ = true;
 }
 
 void TwsSession::log(int level, const std::string& message) { observer_.on_session_log(level, message); }
@@ -170,15 +202,20 @@ void TwsSession::sleep_interruptibly(std::chrono::milliseconds delay) {
         if (now >= deadline) {
             return;
         }
-        pollfd wake{wakeup_.fd(), POLLIN, 0};
-        const int ready = ::poll(&wake, 1, poll_timeout_ms(now, deadline));
-        if (ready > 0) {
+        pollfd wake[2] = {{wakeup_.fd(), POLLIN, 0}, {contracts_wakeup_.fd(), POLLIN, 0}};
+        const int ready = ::poll(wake, 2, poll_timeout_ms(now, deadline));
+        if (ready > 0 && (wake[0].revents & POLLIN) != 0) {
             wakeup_.drain();
+        }
+        if (ready > 0 && (wake[1].revents & POLLIN) != 0) {
+            contracts_wakeup_.drain();
+            apply_pending_contracts();
         }
     }
 }
 
 void TwsSession::run_connection() {
+    apply_pending_contracts();  // before the connect, which only the stop wakeup interrupts
     std::string host = config_.host;
     std::uint16_t port = config_.port;
     if (!redirect_host_.empty()) {
@@ -286,8 +323,9 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
         wake_at = std::min(wake_at, outbox_.next_release_time(now));
     }
     const short socket_events = static_cast<short>(POLLIN | (write_offset_ < write_buffer_.size() ? POLLOUT : 0));
-    pollfd fds[2] = {{connection_.fd(), socket_events, 0}, {wakeup_.fd(), POLLIN, 0}};
-    const int ready = ::poll(fds, 2, poll_timeout_ms(now, wake_at));
+    pollfd fds[3] = {
+        {connection_.fd(), socket_events, 0}, {wakeup_.fd(), POLLIN, 0}, {contracts_wakeup_.fd(), POLLIN, 0}};
+    const int ready = ::poll(fds, 3, poll_timeout_ms(now, wake_at));
     if (ready < 0 && errno != EINTR) {
         throw SessionEnded("poll failed");
     }
@@ -299,6 +337,10 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
     }
     if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
         read_available();
+    }
+    if ((fds[2].revents & POLLIN) != 0) {
+        contracts_wakeup_.drain();
+        apply_pending_contracts();  // its requests go out at the next turn, paced
     }
     publish_status_if_due(Clock::now());
 }
@@ -343,8 +385,8 @@ void TwsSession::process_frames() {
         buffer_.push(batch, rate_scale_.load(), Clock::now());
         batch.clear();
     }
-    for (const std::size_t index : translator_.take_newly_streaming()) {
-        book_.on_data(index, LineKind::market_data);
+    for (const std::size_t slot : translator_.take_newly_streaming()) {
+        book_.on_data(slot, LineKind::market_data);
         status_dirty_ = true;
     }
 }
@@ -391,12 +433,9 @@ void TwsSession::on_next_valid_id(const NextValidId& /*message*/) { got_next_val
 
 void TwsSession::on_real_time_bar(const RealTimeBar& message) {
     translator_.on_real_time_bar(message);
-    if (const auto index = request_ids::real_time_bars_index(message.request_id, config_.contracts.size())) {
-        const Line& line = book_.lines()[config_.contracts.size() + *index];
-        if (line.state != LineState::streaming) {
-            book_.on_data(*index, LineKind::real_time_bars);
-            status_dirty_ = true;
-        }
+    const auto slot = request_ids::real_time_bars_index(message.request_id, book_.slot_count());
+    if (slot && book_.on_data(*slot, LineKind::real_time_bars)) {
+        status_dirty_ = true;
     }
 }
 

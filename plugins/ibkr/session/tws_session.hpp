@@ -11,6 +11,11 @@
 // however slow the host's store is. Malformed messages are counted and skipped; a broken
 // frame stream or 50 malformed messages in a row end the connection and it is re-established.
 // TWS error codes are handled as error_policy.hpp classifies them.
+//
+// An in-place change of the contract list (change_contracts) is handed to the socket thread,
+// which applies it between reads: on a streaming connection it queues the cancels and the
+// new requests on the same paced outbox, otherwise the new lines wait for the next
+// connection. The connection itself is never touched.
 
 #include "codec/decode_error.hpp"
 #include "codec/frame_decoder.hpp"
@@ -31,8 +36,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace mdp::ibkr {
 
@@ -51,7 +59,8 @@ class TwsSession : private ServerMessageHandler {
     using Clock = std::chrono::steady_clock;
 
     // All references must outlive the session. `now_ns` gives the receive time stamped on
-    // events (the host's clock).
+    // events (the host's clock). `config` must not change while the session lives, except
+    // its `contracts`, which the session never reads (see change_contracts).
     TwsSession(const IbkrConfig& config, SubscriptionBook& book, MarketDataTranslator& translator,
                OutboundBuffer& buffer, const RateScaleCell& rate_scale, SessionObserver& observer,
                std::function<std::int64_t()> now_ns);
@@ -62,8 +71,14 @@ class TwsSession : private ServerMessageHandler {
     // [control-thread] Starts the socket thread. Connecting happens there; start() never
     // waits for TWS.
     void start();
-    // [control-thread] Closes the connection and joins the thread.
+    // [control-thread] Closes the connection and joins the thread; a contract list handed
+    // over but not yet taken by the thread is applied here.
     void stop();
+    // [control-thread] The contract list becomes `contracts`. Never waits for the socket
+    // thread: it is queued (a newer list replaces one not yet taken) and the socket thread
+    // is woken to apply it at its next turn (apply_contract_list), within one poll. Without a
+    // running thread it is applied at once. Never interrupts a connect in progress.
+    void change_contracts(std::vector<ContractConfig> contracts);
 
    private:
     struct Stopped {};
@@ -84,6 +99,8 @@ class TwsSession : private ServerMessageHandler {
     void publish_status_if_due(Clock::time_point now);
     void log(int level, const std::string& message);
     void end_connection_cleanup(bool was_ready);
+    // [socket thread] Applies a contract list handed over by change_contracts, if any.
+    void apply_pending_contracts();
 
     // ServerMessageHandler
     void on_managed_accounts(const ManagedAccounts& message) override;
@@ -107,8 +124,12 @@ class TwsSession : private ServerMessageHandler {
     std::function<std::int64_t()> now_ns_;
 
     std::atomic<bool> stopping_{false};
-    WakeupFd wakeup_;
+    WakeupFd wakeup_;  // stop(): interrupts everything, a connect included
+    WakeupFd contracts_wakeup_;  // change_contracts(): polled between reads and while waiting to reconnect
     std::thread thread_;
+
+    std::mutex pending_mutex_;
+    std::optional<std::vector<ContractConfig>> pending_contracts_;  // guarded by pending_mutex_
 
     // Socket-thread state.
     TcpConnection connection_;
