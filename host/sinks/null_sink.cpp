@@ -2,13 +2,19 @@
 
 #include "sinks/event_fields.hpp"
 
+#include <thread>
+
 namespace mdp::sinks {
 
-NullSink::NullSink(std::string name) : name_(std::move(name)) {}
+NullSink::NullSink(std::string name, std::chrono::milliseconds write_latency)
+    : name_(std::move(name)), write_latency_(write_latency) {}
 
 void NullSink::open(const SinkContext& /*context*/) {}
 
 void NullSink::write(std::span<const pipeline::StoreEvent> batch) {
+    if (write_latency_.count() > 0) {
+        std::this_thread::sleep_for(write_latency_);
+    }
     const EventTypeCounts by_type = count_event_types(batch);
     stats_.add_rows_by_type(by_type, "");
     if (by_type[0] > 0) {

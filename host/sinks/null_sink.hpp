@@ -1,11 +1,14 @@
 #pragma once
 // The `null` sink: stores nothing and counts what it was given (per event type), for
-// benchmarks and for runs that only need the metrics. Keys: type, name.
+// benchmarks and for runs that only need the metrics. Keys: type, name, write_latency_ms
+// (each write takes that long: a stand-in for a remote database's round trip, so a benchmark
+// of several store hosts measures how they share the work, not the CPUs of one machine).
 
 #include "sinks/sink.hpp"
 #include "sinks/sink_stats_recorder.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -13,7 +16,7 @@ namespace mdp::sinks {
 
 class NullSink final : public Sink {
    public:
-    explicit NullSink(std::string name);
+    explicit NullSink(std::string name, std::chrono::milliseconds write_latency = std::chrono::milliseconds(0));
 
     [[nodiscard]] const std::string& name() const override { return name_; }
     [[nodiscard]] const std::string& type() const override { return type_; }
@@ -29,6 +32,7 @@ class NullSink final : public Sink {
    private:
     std::string name_;
     std::string type_ = "null";
+    std::chrono::milliseconds write_latency_;
     std::atomic<std::uint64_t> events_written_{0};
     std::atomic<std::uint64_t> batches_written_{0};
     SinkStatsRecorder stats_;  // rows_by_table is keyed by event type: quote, trade, bar

@@ -22,7 +22,8 @@ std::string quoted_list(const std::vector<std::string>& items) {
 std::unique_ptr<Sink> create_typed_sink(const config::SinkConfig& config, config::JsonNode& node) {
     const std::string& type = config.type;
     if (type == "null") {
-        return std::make_unique<NullSink>(config.name);
+        return std::make_unique<NullSink>(config.name,
+                                          std::chrono::milliseconds(node.get_int("write_latency_ms", 0, 60'000, 0)));
     }
     if (type == "jsonl") {
         return std::make_unique<JsonlSink>(config.name, read_jsonl_sink_options(node, config.settings));

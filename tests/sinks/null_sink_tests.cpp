@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 TEST_CASE("null sink counts events and batches by type", "[sinks][null]") {
     mdp::sinks::NullSink sink("discard");
     sink.open(mdp::test::make_context());
@@ -20,4 +22,14 @@ TEST_CASE("null sink counts events and batches by type", "[sinks][null]") {
     CHECK(stats.rows_by_table.at("trade") == 4);
     CHECK(stats.rows_by_table.at("bar") == 3);
     CHECK(stats.events_skipped == 1);
+}
+
+TEST_CASE("null sink with write_latency_ms takes at least that long per write", "[sinks][null]") {
+    mdp::sinks::NullSink sink("remote-stand-in", std::chrono::milliseconds(30));
+    sink.open(mdp::test::make_context());
+    const auto started = std::chrono::steady_clock::now();
+    sink.write(mdp::test::make_mixed_batch(2, 1, 0));
+    CHECK(std::chrono::steady_clock::now() - started >=
+          std::chrono::milliseconds(30));  // a lower bound: sleep_for's promise
+    CHECK(sink.events_written() == 3);
 }

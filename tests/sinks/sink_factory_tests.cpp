@@ -70,6 +70,8 @@ TEST_CASE("sink factory errors name the file and JSON path", "[sinks][factory]")
                Catch::Contains("store.sinks[2].fsync: expected one of \"none\", \"batch\""));
     CHECK_THAT(error_of({{"type", "jsonl"}, {"path", "x"}, {"max_files", 0}}),
                Catch::Contains("store.sinks[2].max_files: expected an integer from 1"));
+    CHECK_THAT(error_of({{"type", "null"}, {"write_latency_ms", -5}}, 0),
+               Catch::StartsWith("etc/mdp.json: store.sinks[0].write_latency_ms: expected an integer from 0 to 60000"));
     CHECK_THAT(error_of({{"type", "null"}, {"path", "x"}}, 0),
                Catch::StartsWith("etc/mdp.json: store.sinks[0].path: unknown key"));
     CHECK_THAT(error_of({{"type", "mongodb"}}),
