@@ -15,7 +15,7 @@ import { describe, test } from "node:test";
 import { loadKind } from "./lib/manifests.mjs";
 import { deployFile, sourceDir } from "./lib/paths.mjs";
 
-const BUNDLED_PLUGINS = ["synthetic", "ibkr", "replay"];
+const BUNDLED_PLUGINS = ["synthetic", "ibkr", "replay", "nats"];
 
 function readJson(file) {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -94,7 +94,8 @@ describe("shipped config files", () => {
     // The plugins' every-key fixtures (their C++ tests prove each plugin accepts them).
     for (const [plugin, fixture] of [["synthetic", "tests/plugins/fixtures/synthetic-every-key.config.json"],
         ["ibkr", "tests/ibkr/fixtures/ibkr-every-key.config.json"],
-        ["replay", "tests/plugins/fixtures/replay-every-key.config.json"]]) {
+        ["replay", "tests/plugins/fixtures/replay-every-key.config.json"],
+        ["nats", "tests/nats/fixtures/nats-every-key.config.json"]]) {
         test(`${fixture} as the config of a "${plugin}" provider`, () => {
             const config = readJson(path.join(sourceDir, fixture));
             assert.deepEqual(schemaErrors({ providers: [{ name: plugin, plugin, config }] }), []);
