@@ -196,6 +196,19 @@ void read_freshness(JsonNode node, FreshnessConfig& freshness) {
     node.finish();
 }
 
+// Limits the shard count to what an operator could run; the index must name one of them.
+constexpr std::int64_t kMaxShards = 1024;
+
+void read_shard(JsonNode node, ShardConfig& shard) {
+    shard.count = static_cast<std::uint32_t>(node.get_int("count", 1, kMaxShards, 1));
+    shard.index = static_cast<std::uint32_t>(node.get_int("index", 0, kMaxShards - 1, 0));
+    if (shard.index >= shard.count) {
+        node.fail_at("index", "expected a shard index below count (" + std::to_string(shard.count) + "), found " +
+                                  std::to_string(shard.index));
+    }
+    node.finish();
+}
+
 void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<const ConfigOrigin>& origin) {
     std::set<std::string> names;
     for (auto& node : root.child_array("providers")) {
@@ -270,7 +283,11 @@ HostConfig parse_host_config(const std::string& text, const std::filesystem::pat
         sink.settings.origin = shared_origin;
     }
     read_backpressure(root.child_object("backpressure"), config.backpressure);
+    read_shard(root.child_object("shard"), config.shard);
     read_providers(root, config, shared_origin);
+    for (auto& provider : config.providers) {
+        provider.shard = config.shard;
+    }
     root.finish();
     return config;
 }

@@ -108,6 +108,8 @@ const std::vector<NamedVariable>& named_environment_variables() {
         {"MDP_QUEUE_CAPACITY", "store.queue_capacity"},
         {"MDP_OVERFLOW_POLICY", "store.overflow_policy"},
         {"MDP_ALLOW_INSECURE_PLUGINS", "plugin_security.allow_insecure_permissions"},
+        {"MDP_SHARD_INDEX", "shard.index"},
+        {"MDP_SHARD_COUNT", "shard.count"},
     };
     return variables;
 }

@@ -117,6 +117,14 @@ struct FreshnessConfig {
     std::size_t max_symbols = 100000;
 };
 
+// This host's share of the configured work when several ingest hosts split it (plugin_api.h,
+// MDP_HOST_SHARD_ID): every provider reads only the keys shard `index` of `count` owns.
+struct ShardConfig {
+    std::uint32_t index = 0;  // 0 .. count - 1
+    std::uint32_t count = 1;  // 1 = not sharded
+    bool operator==(const ShardConfig&) const = default;
+};
+
 struct ProviderConfig {
     std::string name;  // instance name; the `provider` metric label
     std::string plugin;  // plugin id, or a file name inside a plugin directory
@@ -130,6 +138,7 @@ struct ProviderConfig {
     std::optional<double> scale_ok;
     std::optional<double> scale_soft;
     std::optional<double> scale_hard;
+    ShardConfig shard;  // the host's `shard`, copied here for the instance's host extension
 };
 
 struct HostConfig {
@@ -140,6 +149,7 @@ struct HostConfig {
     BackpressureConfig backpressure;
     HttpConfig http;
     LoggingConfig logging;
+    ShardConfig shard;
     std::vector<ProviderConfig> providers;
     std::vector<std::string> notices;  // accepted-but-ignored settings, logged at start
 };

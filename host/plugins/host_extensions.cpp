@@ -24,8 +24,9 @@ std::string base_directory_of(const std::string& config_file) {
 
 }  // namespace
 
-HostExtensions::HostExtensions(const std::string& config_file)
+HostExtensions::HostExtensions(const std::string& config_file, const config::ShardConfig& shard)
     : config_file_(config_file), base_directory_(base_directory_of(config_file)) {
+    shard_ = {sizeof(mdp_host_shard_t), shard.index, shard.count};
     location_.size = sizeof(location_);
     location_.config_file = config_file_.c_str();
     location_.base_directory = base_directory_.c_str();
@@ -42,6 +43,9 @@ const void* HostExtensions::find(const char* id) const {
     }
     if (std::strcmp(id, MDP_HOST_CONFIG_PROBLEM_ID) == 0) {
         return &problem_channel_;
+    }
+    if (std::strcmp(id, MDP_HOST_SHARD_ID) == 0) {
+        return &shard_;
     }
     if (std::strcmp(id, MDP_HOST_STORED_ACKS_ID) == 0) {
         return stored_acks_;

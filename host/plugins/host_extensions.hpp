@@ -2,7 +2,7 @@
 // The host extensions one provider instance offers through mdp_host_t.get_extension
 // (plugin_api.h, "host extensions"): where the config file is, a channel for a failing
 // create() to name the config value it rejects as data, and (when the instance offers them)
-// stored acknowledgements and publishing with an identity.
+// stored acknowledgements and publishing with an identity, and the host's shard.
 
 #include "config/host_config.hpp"
 
@@ -22,8 +22,9 @@ struct ReportedConfigProblem {
 
 class HostExtensions {
    public:
-    // `config_file` is the host config file as named on the command line ("" when none).
-    explicit HostExtensions(const std::string& config_file);
+    // `config_file` is the host config file as named on the command line ("" when none);
+    // `shard` is offered under MDP_HOST_SHARD_ID.
+    HostExtensions(const std::string& config_file, const config::ShardConfig& shard);
     HostExtensions(const HostExtensions&) = delete;
     HostExtensions& operator=(const HostExtensions&) = delete;
 
@@ -50,6 +51,7 @@ class HostExtensions {
     std::string base_directory_;
     mdp_host_config_location_t location_{};
     mdp_host_config_problem_t problem_channel_{};
+    mdp_host_shard_t shard_{};
     const mdp_host_stored_acks_t* stored_acks_ = nullptr;
     const mdp_host_publish_identified_t* publish_identified_ = nullptr;
 

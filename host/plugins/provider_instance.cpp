@@ -64,7 +64,7 @@ constexpr std::uint64_t kMaxOriginSequence = static_cast<std::uint64_t>(INT64_MA
 }  // namespace
 
 ProviderInstance::ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target)
-    : id_(id), config_(std::move(config)), target_(target), extensions_(config_.config.origin->file),
+    : id_(id), config_(std::move(config)), target_(target), extensions_(config_.config.origin->file, config_.shard),
       state_since_ns_(common::utc_now_ns()) {
     host_table_.size = sizeof(mdp_host_t);
     host_table_.abi_version = host_abi_version();

@@ -169,4 +169,16 @@ SyntheticConfig parse_synthetic_config(std::string_view json_text) {
     return config;
 }
 
+SyntheticConfig owned_by_shard(SyntheticConfig config, const sdk::Shard& shard) {
+    config.symbols = shard.owned(config.symbols);
+    std::erase_if(config.pause_symbols, [&](const auto& entry) { return !shard.owns(entry.first); });
+    config.threads = std::min<std::uint32_t>(config.threads, static_cast<std::uint32_t>(config.symbols.size()));
+    return config;
+}
+
+SyntheticConfig parse_synthetic_config_for(std::string_view json_text, const sdk::Host& host) {
+    SyntheticConfig config = parse_synthetic_config(json_text);
+    return owned_by_shard(std::move(config), sdk::Shard(host));
+}
+
 }  // namespace mdp::synthetic

@@ -8,6 +8,7 @@
 // object) names no key. Unknown keys are errors, so typos never pass silently.
 
 #include <mdp/sdk/config_problem.hpp>
+#include <mdp/sdk/shard.hpp>
 
 #include <cstdint>
 #include <map>
@@ -47,5 +48,13 @@ using ConfigProblem = sdk::ConfigProblem;
 // Parses and validates `json_text` (the provider's "config" object; empty text or `null`
 // count as `{}`). Throws ConfigProblem.
 SyntheticConfig parse_synthetic_config(std::string_view json_text);
+
+// The part of `config` that `shard` generates: the symbols it owns (in their order) and their
+// pauses; threads capped at that count (0 when it owns none: the instance then idles).
+SyntheticConfig owned_by_shard(SyntheticConfig config, const sdk::Shard& shard);
+
+// parse_synthetic_config, then owned_by_shard with the host's shard (parsed first, so a bad
+// config is reported before the host is asked anything).
+SyntheticConfig parse_synthetic_config_for(std::string_view json_text, const sdk::Host& host);
 
 }  // namespace mdp::synthetic

@@ -65,7 +65,7 @@ GeneratorSettings worker_settings(const SyntheticConfig& config, std::uint64_t s
 }  // namespace
 
 SyntheticProvider::SyntheticProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
-    : host_(host), instance_name_(std::move(instance_name)), config_(parse_synthetic_config(config_json)),
+    : host_(host), instance_name_(std::move(instance_name)), config_(parse_synthetic_config_for(config_json, host)),
       seed_(config_.seed.value_or(random_seed())), budget_(config_.max_events) {}
 
 SyntheticProvider::~SyntheticProvider() { stop(); }
@@ -79,7 +79,8 @@ void SyntheticProvider::start() {
 
 void SyntheticProvider::start_workers() {
     std::ostringstream settings;
-    settings << symbols_text(config_.symbols.size()) << ", "
+    const std::string shard = sdk::Shard(host_).describe();
+    settings << symbols_text(config_.symbols.size()) << (shard.empty() ? "" : " (" + shard + ")") << ", "
              << (config_.unthrottled() ? std::string("unthrottled")
                                        : format_number(config_.rate_per_symbol) + " ev/s per symbol")
              << ", seed " << seed_ << ", " << config_.threads << " thread(s), batch " << config_.batch_size;
@@ -107,7 +108,7 @@ void SyntheticProvider::stop_workers() {
 }
 
 bool SyntheticProvider::reconfigure(std::string_view config_json) {
-    SyntheticConfig next = parse_synthetic_config(config_json);  // throws: nothing changes
+    SyntheticConfig next = parse_synthetic_config_for(config_json, host_);  // throws: nothing changes
     if (next.max_events != config_.max_events) {
         return false;  // the budget counts from the start of the instance
     }

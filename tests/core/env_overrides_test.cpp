@@ -84,3 +84,32 @@ TEST_CASE("legacy and foreign MDP_ variables are accepted with a notice, not an 
     REQUIRE(config.notices.size() == 3);
     CHECK_THAT(config.notices[0], Catch::Contains("MDP_FB_PROVIDER_NAME"));
 }
+
+TEST_CASE("MDP_SHARD_INDEX and MDP_SHARD_COUNT set the host's shard, copied to every provider",
+          "[config][env][shard]") {
+    const auto config = mdp::config::parse_host_config(
+        R"({"providers": [{"name": "a", "plugin": "synthetic"}, {"name": "b", "plugin": "synthetic"}]})", "c.json",
+        {{"MDP_SHARD_INDEX", "2"}, {"MDP_SHARD_COUNT", "3"}});
+    CHECK(config.shard == mdp::config::ShardConfig{2, 3});
+    for (const auto& provider : config.providers) {
+        CHECK(provider.shard == mdp::config::ShardConfig{2, 3});
+    }
+    CHECK(mdp::config::parse_host_config("{}", "c.json", {}).shard == mdp::config::ShardConfig{0, 1});
+}
+
+TEST_CASE("a shard index outside the count is refused, naming the key", "[config][shard]") {
+    const auto error_of = [](const std::string& json, const std::map<std::string, std::string>& environment) {
+        try {
+            (void)mdp::config::parse_host_config(json, "c.json", environment);
+        } catch (const mdp::config::ConfigError& error) {
+            return std::string(error.what());
+        }
+        return std::string("(accepted)");
+    };
+    CHECK(error_of(R"({"shard": {"index": 3, "count": 3}})", {}) ==
+          "c.json: shard.index: expected a shard index below count (3), found 3");
+    CHECK_THAT(error_of("{}", {{"MDP_SHARD_INDEX", "1"}}),
+               Catch::Contains("shard.index") && Catch::Contains("below count (1)"));
+    CHECK_THAT(error_of(R"({"shard": {"count": 0}})", {}),
+               Catch::StartsWith("c.json: shard.count: expected an integer from 1"));
+}

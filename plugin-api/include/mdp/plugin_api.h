@@ -49,7 +49,8 @@ extern "C" {
  *   - host extension ids (get_extension returns NULL on a host without them):
  *     MDP_HOST_CONFIG_PROBLEM_ID, MDP_HOST_CONFIG_LOCATION_ID,
  *     MDP_HOST_PUBLISH_IDENTIFIED_ID (events that keep their origin's identity),
- *     MDP_HOST_STORED_ACKS_ID (learning which published events every sink stored);
+ *     MDP_HOST_STORED_ACKS_ID (learning which published events every sink stored),
+ *     MDP_HOST_SHARD_ID (which share of the configured work this host does);
  *   - event flag bits (a host ignores bits it does not know): MDP_EVENT_FLAG_REPLAYED.
  * A plugin declares the oldest minor whose structs it fills in; the C++ SDK stamps 1.0
  * unless the plugin sets a url or asks for more (plugin.hpp, MDP_PLUGIN_ABI_MINOR). */
@@ -346,6 +347,42 @@ typedef struct mdp_host_publish_identified {
                        const uint64_t* origin_sequences, uint32_t count, mdp_publish_result_t* result,
                        uint64_t* first_sequence);
 } mdp_host_publish_identified_t;
+
+/* ---------------------------------------------------------------- extension: shard
+ *
+ * Several hosts of one ingest tier may split the configured work between them: host `index` of
+ * `count` (config `shard`, or MDP_SHARD_INDEX / MDP_SHARD_COUNT). A provider that can split its
+ * work (symbols, contracts) reads only the keys its shard owns, so with `count` hosts every key
+ * is read by exactly one of them. Which shard owns a key is one function every tool must agree
+ * on: mdp_shard_of_key below (the C++ SDK: mdp/sdk/shard.hpp). A host that does not shard
+ * offers index 0 of count 1; a host without the extension returns NULL: treat it the same. */
+#define MDP_HOST_SHARD_ID "mdp.host.shard/1"
+
+typedef struct mdp_host_shard {
+    uint32_t size;
+    uint32_t index; /* 0 .. count - 1 */
+    uint32_t count; /* >= 1 */
+} mdp_host_shard_t;
+
+/* The shard that owns `key` (`length` bytes, usually a symbol as configured) among `count`
+ * (>= 1): Lamping and Veach's jump consistent hash of the key's 64-bit FNV-1a hash. Stable
+ * across versions and platforms (it is part of this contract), and when `count` grows from n to
+ * n + 1 only about 1/(n + 1) of the keys move, all of them to the new shard. */
+static inline uint32_t mdp_shard_of_key(const char* key, size_t length, uint32_t count) {
+    uint64_t hash = 14695981039346656037ULL; /* FNV-1a 64 offset basis */
+    for (size_t i = 0; i < length; ++i) {
+        hash ^= (uint8_t)key[i];
+        hash *= 1099511628211ULL; /* FNV-1a 64 prime */
+    }
+    int64_t bucket = -1;
+    int64_t next = 0;
+    while (next < (int64_t)count) {
+        bucket = next;
+        hash = hash * 2862933555777941757ULL + 1;
+        next = (int64_t)((double)(bucket + 1) * ((double)(1LL << 31) / (double)((hash >> 33) + 1)));
+    }
+    return count == 0 ? 0 : (uint32_t)bucket;
+}
 
 /* ---------------------------------------------------------------- provider instance */
 

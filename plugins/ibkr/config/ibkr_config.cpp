@@ -176,4 +176,16 @@ IbkrConfig parse_ibkr_config(std::string_view json_text) {
     return config;
 }
 
+IbkrConfig owned_by_shard(IbkrConfig config, const sdk::Shard& shard) {
+    std::erase_if(config.contracts, [&](const ContractConfig& contract) { return !shard.owns(contract.display_name); });
+    config.client_id = static_cast<int>(
+        std::min<std::int64_t>(std::numeric_limits<int>::max(), std::int64_t{config.client_id} + shard.index()));
+    return config;
+}
+
+IbkrConfig parse_ibkr_config_for(std::string_view json_text, const sdk::Host& host) {
+    IbkrConfig config = parse_ibkr_config(json_text);
+    return owned_by_shard(std::move(config), sdk::Shard(host));
+}
+
 }  // namespace mdp::ibkr

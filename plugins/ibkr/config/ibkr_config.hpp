@@ -5,6 +5,8 @@
 
 #include "contract_config.hpp"
 
+#include <mdp/sdk/shard.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -57,5 +59,14 @@ struct IbkrConfig {
 
 // Parses and validates the JSON text; throws ConfigProblem (`<key path>: expected ...`).
 IbkrConfig parse_ibkr_config(std::string_view json_text);
+
+// The part of `config` that `shard` reads (plugin_api.h, MDP_HOST_SHARD_ID): the contracts
+// whose display name it owns, in their order, and client id `client_id + shard index`, so the
+// hosts of one ingest tier never collide on a client id (TWS error 326).
+IbkrConfig owned_by_shard(IbkrConfig config, const sdk::Shard& shard);
+
+// parse_ibkr_config, then owned_by_shard with the host's shard (parsed first, so a bad config
+// is reported before the host is asked anything).
+IbkrConfig parse_ibkr_config_for(std::string_view json_text, const sdk::Host& host);
 
 }  // namespace mdp::ibkr

@@ -31,7 +31,7 @@ std::size_t added_contracts(const std::vector<ContractConfig>& current, const st
 }  // namespace
 
 IbkrProvider::IbkrProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
-    : host_(host), name_(std::move(instance_name)), config_(parse_ibkr_config(config_json)),
+    : host_(host), name_(std::move(instance_name)), config_(parse_ibkr_config_for(config_json, host)),
       slots_reserved_(config_.contracts.size()),
       buffer_(config_.contracts.size(), config_.buffer_capacity, std::chrono::milliseconds(config_.max_quote_hold_ms)),
       book_(config_), translator_(config_.contracts, config_.uses_rt_volume()),
@@ -76,7 +76,7 @@ void IbkrProvider::stop() {
 }
 
 bool IbkrProvider::reconfigure(std::string_view config_json) {
-    IbkrConfig next = parse_ibkr_config(config_json);  // throws ConfigProblem: nothing changed
+    IbkrConfig next = parse_ibkr_config_for(config_json, host_);  // throws: nothing changed
     if (!only_contracts_differ(config_, next)) {
         host_.log(sdk::LogLevel::info,
                   "ibkr '" + name_ + "': settings other than contracts changed; the instance is restarted");
