@@ -39,7 +39,7 @@ test("the alerts an on-call person needs are there, each with severity, summary 
     const alerts = rule.spec.groups.flatMap((g) => g.rules);
     const names = alerts.map((a) => a.alert);
     for (const needed of ["MdpBackpressureHardSustained", "MdpProviderFailed", "MdpSinkWriteErrors",
-        "MdpStoreQueueNearCapacity", "MdpTargetDown"]) {
+        "MdpStoreQueueNearCapacity", "MdpTargetDown", "MdpStoreLagHigh", "MdpStoreScalerFailing"]) {
         assert.ok(names.includes(needed), `missing ${needed}`);
     }
     for (const alert of alerts) {
@@ -67,4 +67,13 @@ test("promtool test rules fails when an alert loses its for: duration (the unit 
     copyFileSync(path.join(testDir, "alerts.promtool-test.yaml"), tests);
     const { status, output } = promtool("test", "rules", tests);
     assert.notEqual(status, 0, output);
+});
+
+test("MdpStoreLagHigh's bound is lagThreshold x maxReplicaCount of the store ScaledObject", () => {
+    const scaledObject = loadKind(deployFile("keda", "scaledobject-store.yaml"), "ScaledObject");
+    const lagThreshold = Number(scaledObject.spec.triggers.find((t) => t.type === "nats-jetstream").metadata.lagThreshold);
+    const alert = rule.spec.groups.flatMap((g) => g.rules).find((r) => r.alert === "MdpStoreLagHigh");
+    const bound = Number(/>\s*(\d+)\s*$/.exec(alert.expr)[1]);
+    assert.equal(bound, lagThreshold * scaledObject.spec.maxReplicaCount);
+    assert.match(alert.expr, /scaledObject="mdp-store-scaler"/);
 });

@@ -1,4 +1,4 @@
-// The ConfigMap's mdp.json is a configuration mdp-host accepts, with the environment the
+// The ConfigMap's mdp.json (and the two-tier layout's) is a configuration mdp-host accepts, with the environment the
 // Deployment gives the container: `mdp-host --check-config` (which also creates each
 // provider to validate its plugin config) and `--check-sinks` (opens each sink).
 // Only the image's paths are mapped onto this machine: plugin_path to the build's plugin
@@ -59,6 +59,43 @@ test("the same check rejects a broken provider config, naming the JSON path", { 
     const { status, output } = checkConfig(file);
     assert.equal(status, 2, output);
     assert.match(output, /providers\[0\]\.config\.rate_per_symbol/);
+});
+
+// The two-tier layout's ConfigMaps, with each workload's environment (the ingest shard's index
+// and count as the StatefulSet sets them for pod 1). --check-config creates each provider, so
+// the nats provider validates its keys; --check-sinks would need NATS and PostgreSQL, which the
+// nats and postgres areas' own tests run for real.
+const TIERS = [
+    { file: "ingest-statefulset.yaml", kind: "StatefulSet", env: { MDP_SHARD_INDEX: "1" } },
+    { file: "store-deployment.yaml", kind: "Deployment", env: {} },
+];
+
+function tierCheck(tier, mutate = () => {}) {
+    const tierMap = loadKind(deployFile("keda", tier.file), "ConfigMap");
+    const workload = loadKind(deployFile("keda", tier.file), tier.kind);
+    const tierContainer = workload.spec.template.spec.containers.find((c) => c.name === "mdp-host");
+    const config = JSON.parse(tierMap.data["mdp.json"]);
+    assert.deepEqual(config.plugin_path, ["/usr/local/lib/mdp/plugins"], "the image's plugin directory");
+    config.plugin_path = [pluginDir];
+    mutate(config);
+    const file = path.join(workDir, tier.file.replace(".yaml", ".json"));
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    return run(hostBinary, ["--config", file, "--check-config"], { env: containerEnvironment(tierContainer, tier.env) });
+}
+
+for (const tier of TIERS) {
+    test(`mdp-host --check-config accepts the ConfigMap in ${tier.file}`, { skip }, () => {
+        const { status, output } = tierCheck(tier);
+        assert.equal(status, 0, output);
+    });
+}
+
+test("the store tier's check rejects a broken nats provider config, naming the JSON path", { skip }, () => {
+    const { status, output } = tierCheck(TIERS[1], (config) => {
+        config.providers[0].config.max_ack_pending = 0;
+    });
+    assert.equal(status, 2, output);
+    assert.match(output, /providers\[0\]\.config\.max_ack_pending/);
 });
 
 test("the disabled ibkr instance's config is valid too, once enabled", { skip }, () => {

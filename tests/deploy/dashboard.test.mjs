@@ -1,5 +1,6 @@
 // deploy/grafana/mdp-dashboard.json: importable (data source as an import input), with the
-// five panels of the promised document plus throughput and drops, laid out without overlap.
+// five panels of the promised document plus throughput, drops and the store tier's, laid out
+// without overlap.
 // Its queries run against a real Prometheus in keda-loop.test.mjs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -81,4 +82,18 @@ test("panel ids are unique and panels do not overlap on the 24-column grid", () 
             }
         }
     }
+});
+
+test("store tier: the consumer lag as KEDA reads it, and delivered/stored/nakked of the store pods", () => {
+    const lag = panel("Store tier: consumer lag");
+    assert.equal(lag.type, "timeseries");
+    const lagExprs = lag.targets.map((t) => t.expr).join("\n");
+    assert.match(lagExprs, /keda_scaler_metrics_value\{[^}]*scaledObject="mdp-store-scaler"[^}]*scaler="natsJetStreamScaler"/);
+    assert.match(lagExprs, /exported_namespace="\$namespace"/);
+    assert.match(lagExprs, /horizontalpodautoscaler="keda-hpa-mdp-store-scaler"/);
+    const flow = panel("Store tier: delivered, stored, nakked").targets.map((t) => t.expr).join("\n");
+    for (const metric of ["mdp_events_published_total", "mdp_events_stored_total", "mdp_events_dropped_total"]) {
+        assert.match(flow, new RegExp(`${metric}\\{[^}]*service="mdp-store"`), metric);
+    }
+    assert.match(flow, /keda_scaler_detail_errors_total\{[^}]*scaledObject="mdp-store-scaler"/);
 });

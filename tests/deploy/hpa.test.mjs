@@ -1,10 +1,10 @@
 // The HPA model the KEDA loop test relies on, checked against the arithmetic documented in
 // Kubernetes' HPA documentation and its replica calculator (pkg/controller/podautoscaler).
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 
 import { HpaModel, replicasForMetric, replicasForMetrics } from "./lib/hpa.mjs";
-import { hpaBehavior, hpaReplicaBounds, kedaMetricValue, prometheusTriggers } from "./lib/keda.mjs";
+import { hpaBehavior, hpaReplicaBounds, kedaMetricValue, natsJetStreamTriggers, prometheusTriggers } from "./lib/keda.mjs";
 import { loadKind } from "./lib/manifests.mjs";
 import { deployFile } from "./lib/paths.mjs";
 
@@ -118,4 +118,51 @@ test("a store outage never scales the pipeline down through the readiness probe 
     // and the HPA scales down to the minimum once the stabilization window has passed.
     const probingReady = replay("/ready");
     assert.equal(probingReady.at(-1), hpaReplicaBounds(scaledObject).minReplicas, probingReady.join(" "));
+});
+
+test("AverageValue ignores readiness: a total over the tier asks for ceil(value / threshold)", () => {
+    for (const readyReplicas of [0, 2, 8]) {
+        assert.equal(replicasForMetric({ metricType: "AverageValue", value: 60000, threshold: 5000, currentReplicas: 8, readyReplicas }), 12);
+    }
+});
+
+describe("the store tier's ScaledObject during a store stall with every store pod not ready", () => {
+    const scaledObject = loadKind(deployFile("keda", "scaledobject-store.yaml"), "ScaledObject");
+    const [lag] = natsJetStreamTriggers(scaledObject);
+    const [queue] = prometheusTriggers(scaledObject);
+    const bounds = hpaReplicaBounds(scaledObject);
+
+    // 15 minutes (60 syncs) of a stalled store from 6 replicas, none of them ready. `lagAt(sync)`
+    // is the consumer's lag: nothing is acknowledged while the store is down, so it never falls.
+    // `queueReading`: what KEDA reports for the queue-depth trigger (its query returns no data
+    // while a store sink is unhealthy, an error with ignoreNullValues "false").
+    function stall({ lagAt, queueReading, lagMetricType = lag.metricType }) {
+        const hpa = new HpaModel({ ...bounds, behavior: hpaBehavior(scaledObject), initialReplicas: 6 });
+        return Array.from({ length: 60 }, (_, sync) => hpa.sync([
+            { metricType: lagMetricType, threshold: lag.threshold, value: lagAt(sync) },
+            { metricType: queue.metricType, threshold: queue.threshold, ...queueReading },
+        ], { readyReplicas: 0 }));
+    }
+    const failing = { error: "empty result: a store sink is unhealthy" };
+
+    test("ingest keeps publishing: the lag grows and the tier scales out to the maximum", () => {
+        const replicas = stall({ lagAt: (sync) => 1000 + 800 * 15 * sync, queueReading: failing });
+        assert.ok(replicas.every((r, i) => r >= (replicas[i - 1] ?? 6)), replicas.join(" "));
+        assert.equal(replicas.at(-1), bounds.maxReplicas);
+    });
+
+    test("after the close nothing arrives and the lag is small: the count still holds", () => {
+        const replicas = stall({ lagAt: () => 2000, queueReading: failing });
+        assert.deepEqual(new Set(replicas), new Set([6]), replicas.join(" "));
+    });
+
+    test("what the choices prevent: a Value lag trigger, or a queue trigger that reads 0, scales down", () => {
+        // Lag as Value multiplies the ready pods (0) by lag / threshold: it proposes 0.
+        const valueLag = stall({ lagAt: (sync) => 1000 + 800 * 15 * sync, queueReading: { value: 0 }, lagMetricType: "Value" });
+        assert.equal(valueLag.at(-1), bounds.minReplicas, valueLag.join(" "));
+        // Without the sink-health gate the queue trigger reads a value, and a small lag lets the
+        // HPA scale the stalled tier down after the stabilization window.
+        const ungated = stall({ lagAt: () => 2000, queueReading: { value: 10000 } });
+        assert.equal(ungated.at(-1), bounds.minReplicas, ungated.join(" "));
+    });
 });

@@ -5,7 +5,8 @@
 // and the replica count follows the HPA's rules (lib/hpa.mjs) on a virtual 15 s clock.
 // Asserted: idle stays at minReplicaCount; scale-up while stalled; the count holds while
 // Prometheus has lost the target; back to minReplicaCount once the stall clears and the
-// queue drains. The queries of the README, the dashboard and the alerts run here too.
+// queue drains. The store tier's gated queue trigger fails while the sink does. The queries of
+// the README, the dashboard and the alerts run here too.
 // One host and one Prometheus serve every case (they take seconds to start); each case
 // establishes the state it needs itself (stall(), scaledUp(), unstall() do nothing when it
 // is already there), so a case also runs alone and a failed one does not mislead the next.
@@ -21,7 +22,7 @@ import { containerEnvironment, loadKind } from "./lib/manifests.mjs";
 import { deployFile, hostBinary, missingBuild, pluginDir } from "./lib/paths.mjs";
 import { BackgroundProcess, eventually, listeningPort } from "./lib/processes.mjs";
 import { PrometheusServer } from "./lib/prometheus.mjs";
-import { KUBE_STATE_METRIC, alertExpressions, dashboardQueries, metricNames, readmeQueries } from "./lib/queries.mjs";
+import { KUBE_STATE_METRIC, alertExpressions, dashboardQueries, metricNames, needsCluster, readmeQueries } from "./lib/queries.mjs";
 
 const NAMESPACE = "market-data";
 const scaledObject = loadKind(deployFile("keda", "scaledobject-pipeline.yaml"), "ScaledObject");
@@ -178,7 +179,7 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
         ];
         for (const { where, expr } of queries) {
             const data = await prometheus.query(expr);
-            if (!KUBE_STATE_METRIC.test(expr)) {
+            if (!needsCluster(expr)) {
                 assert.ok(data.result.length > 0, `${where}: ${expr} returned no data`);
             }
         }
@@ -232,6 +233,23 @@ describe("KEDA scales mdp on its Prometheus metrics", { skip }, () => {
         let replicas = hpa.replicas;
         for (let sync = 0; sync < 60 && replicas > bounds.minReplicas; sync++) replicas = await hpaSync();
         assert.equal(replicas, bounds.minReplicas, explain());
+    });
+
+    test("the store scaler's gated queue trigger: the depth while the sink is healthy, an error while it fails", async () => {
+        // scaledobject-store.yaml's queue-depth trigger, on this host (scraped as service
+        // mdp-pipeline here, where the store tier's pods are service mdp-store).
+        const [storeQueue] = prometheusTriggers(loadKind(deployFile("keda", "scaledobject-store.yaml"), "ScaledObject"));
+        const trigger = { ...storeQueue, query: storeQueue.query.replaceAll('service="mdp-store"', 'service="mdp-pipeline"') };
+        await stall();
+        await eventually("the sink to report its failed writes", async () =>
+            (await prometheus.value('min(mdp_sink_healthy{namespace="market-data"})')) === 0, { timeoutMs: 30000 });
+        const failing = kedaMetricValue(trigger, await prometheus.query(trigger.query));
+        assert.ok(failing.error, `an error (the HPA then never scales down), not ${JSON.stringify(failing)}`);
+        await unstall();
+        await eventually("the sink healthy again", async () =>
+            (await prometheus.value('min(mdp_sink_healthy{namespace="market-data"})')) === 1, { timeoutMs: 60000 });
+        const healthy = kedaMetricValue(trigger, await prometheus.query(trigger.query));
+        assert.equal(typeof healthy.value, "number", JSON.stringify(healthy));
     });
 
     test("SIGTERM drains the queue into the sink and exits 0 with nothing lost", async () => {

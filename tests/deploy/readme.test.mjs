@@ -7,6 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import yaml from "js-yaml";
 
+import { MAX_REPLICAS, lagThresholdTable, readmeLagTable } from "../../deploy/keda/lag-threshold-table.mjs";
 import { readmeTable, thresholdTable } from "../../deploy/keda/threshold-table.mjs";
 import { loadKind } from "./lib/manifests.mjs";
 import { codeBlocks, readme, readmeQueries } from "./lib/queries.mjs";
@@ -40,6 +41,15 @@ test("the default threshold in the table is the one the ScaledObject uses", () =
     assert.equal(threshold, queueTrigger.metadata.threshold);
 });
 
+test("the lagThreshold table is the one the formula generates, for the store ScaledObject's numbers", () => {
+    assert.equal(readmeLagTable(text), lagThresholdTable());
+    const scaledObject = loadKind(deployFile("keda", "scaledobject-store.yaml"), "ScaledObject");
+    assert.equal(MAX_REPLICAS, scaledObject.spec.maxReplicaCount);
+    const lagTrigger = scaledObject.spec.triggers.find((t) => t.type === "nats-jetstream");
+    const defaultRow = readmeLagTable(text).split("\n").find((row) => row.includes("**Default**"));
+    assert.equal(defaultRow.split("|")[4].trim().replaceAll(",", ""), lagTrigger.metadata.lagThreshold);
+});
+
 test("YAML snippets parse, and their triggers are valid for KEDA 2.12+", () => {
     for (const block of codeBlocks(text).filter((b) => b.language === "yaml")) {
         const doc = yaml.load(block.body);
@@ -66,8 +76,11 @@ test("every MDP_ variable it names is one the host reads", () => {
     // The variables existing deployments set (docs/configuration.md) and the host's config loader.
     const known = new Set(["MDP_METRICS_ENABLE", "MDP_FB_ENABLE_FEEDBACK", "MDP_FB_SCALE_OK", "MDP_FB_SCALE_SOFT",
         "MDP_FB_SCALE_HARD", "MDP_HIGH_WATERMARK_PCT", "MDP_LOW_WATERMARK_PCT", "MDP_LOG_LEVEL", "MDP_HTTP_PORT",
-        "MDP_HTTP_BIND_ADDRESS", "MDP_CONFIG", "MDP_FB_PROVIDER_NAME", "MDP_MODE"]);
-    const named = text.match(/\bMDP_[A-Z_]*[A-Z]\b/g).filter((n) => !n.startsWith("MDP__"));
+        "MDP_HTTP_BIND_ADDRESS", "MDP_CONFIG", "MDP_FB_PROVIDER_NAME", "MDP_MODE",
+        // The sharding contract of the ingest tier (docs/scale-out.md).
+        "MDP_SHARD_INDEX", "MDP_SHARD_COUNT"]);
+    // MDP_EVENTS is the JetStream stream's name, not a variable.
+    const named = text.match(/\bMDP_[A-Z_]*[A-Z]\b/g).filter((n) => !n.startsWith("MDP__") && n !== "MDP_EVENTS");
     for (const name of new Set(named)) {
         assert.ok(known.has(name), `${name} is not a host setting`);
     }

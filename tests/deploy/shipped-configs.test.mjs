@@ -1,7 +1,7 @@
 // Every JSON config the project ships validates against docs/config.schema.json (with the
 // bundled plugins' own schemas for their `config` objects), checked by a real JSON Schema
-// validator, as an editor would: config/*.json, plugins/*/demo/*.json, the ConfigMap's
-// mdp.json, and the ```json examples in docs/*.md and the READMEs.
+// validator, as an editor would: config/*.json, plugins/*/demo/*.json, the ConfigMaps'
+// mdp.json (single Deployment and both tiers), and the ```json examples in docs/*.md and the READMEs.
 //
 // A Markdown example is a whole host config unless the line before its fence says otherwise:
 //   <!-- json: provider -->    one entry of "providers" (validated inside a config)
@@ -106,10 +106,12 @@ describe("shipped config files", () => {
         });
     }
 
-    test("the ConfigMap's mdp.json in deploy/keda/deployment-pipeline.yaml", () => {
-        const configMap = loadKind(deployFile("keda", "deployment-pipeline.yaml"), "ConfigMap");
-        assert.deepEqual(schemaErrors(JSON.parse(configMap.data["mdp.json"])), []);
-    });
+    for (const manifest of ["deployment-pipeline.yaml", "ingest-statefulset.yaml", "store-deployment.yaml"]) {
+        test(`the ConfigMap's mdp.json in deploy/keda/${manifest}`, () => {
+            const configMap = loadKind(deployFile("keda", manifest), "ConfigMap");
+            assert.deepEqual(schemaErrors(JSON.parse(configMap.data["mdp.json"])), []);
+        });
+    }
 });
 
 describe("JSON examples in the docs and READMEs", () => {

@@ -16,6 +16,23 @@ export function prometheusTriggers(scaledObject) {
         }));
 }
 
+// The nats-jetstream triggers of a ScaledObject (KEDA's NATS JetStream scaler): the metric is
+// the consumer's lag, num_pending + num_ack_pending of the stream's consumer on the server's
+// /jsz endpoint; lagThreshold is its target. metricType defaults to AverageValue.
+export function natsJetStreamTriggers(scaledObject) {
+    return scaledObject.spec.triggers
+        .map((t, index) => ({ t, index }))
+        .filter(({ t }) => t.type === "nats-jetstream")
+        .map(({ t, index }) => ({
+            stream: t.metadata.stream,
+            consumer: t.metadata.consumer,
+            threshold: parseNumber(t.metadata.lagThreshold, `triggers[${index}].metadata.lagThreshold`),
+            activationThreshold: parseNumber(t.metadata.activationLagThreshold ?? "0",
+                `triggers[${index}].metadata.activationLagThreshold`),
+            metricType: t.metricType ?? "AverageValue",
+        }));
+}
+
 // Replica bounds of the HPA KEDA creates: its minReplicas is never below 1.
 export function hpaReplicaBounds(scaledObject) {
     const spec = { ...SCALED_OBJECT_DEFAULTS, ...scaledObject.spec };

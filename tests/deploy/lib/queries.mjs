@@ -10,6 +10,15 @@ import { deployFile } from "./paths.mjs";
 // Metrics only kube-state-metrics exports: no data without a cluster.
 export const KUBE_STATE_METRIC = /\bkube_[a-z_]+/;
 
+// Queries that return data only in a cluster, not from the one mdp-host the KEDA loop test
+// scrapes (as job mdp-pipeline, service mdp-pipeline): kube-state-metrics, the KEDA
+// operator's own metrics, and the two-tier layout's Services.
+const CLUSTER_ONLY = /\b(?:kube|keda)_[a-z_]+|service\s*=~?\s*"mdp-(?:ingest|store)/;
+
+export function needsCluster(expr) {
+    return CLUSTER_ONLY.test(expr);
+}
+
 // Fenced code blocks of a Markdown text: [{language, body}].
 export function codeBlocks(markdown) {
     const blocks = [];
@@ -33,7 +42,7 @@ export function readmeQueries(markdown = readme()) {
         }
         if (block.language === "yaml") {
             const doc = yaml.load(block.body);
-            for (const trigger of doc?.triggers ?? []) {
+            for (const trigger of (doc?.triggers ?? []).filter((t) => t.metadata?.query)) {
                 queries.push(trigger.metadata.query.trim());
             }
         }
