@@ -8,8 +8,9 @@ import { BackgroundProcess, eventually } from "./processes.mjs";
 
 export class PrometheusServer {
     // `job`: the job name; `target`: "127.0.0.1:PORT"; `labels`: added to every series, the
-    // way prometheus-operator adds namespace/pod/service to a ServiceMonitor's targets.
-    static async start({ job, target, labels = {} }) {
+    // way prometheus-operator adds namespace/pod/service to a ServiceMonitor's targets. Or
+    // `targets`: [{target, labels}] for several pods of one job.
+    static async start({ job, target, labels = {}, targets = [{ target, labels }] }) {
         const server = new PrometheusServer();
         server.dir = mkdtempSync(path.join(os.tmpdir(), "mdp-prometheus-"));
         const config = [
@@ -20,8 +21,8 @@ export class PrometheusServer {
             "scrape_configs:",
             `  - job_name: ${JSON.stringify(job)}`,
             "    static_configs:",
-            `      - targets: [${JSON.stringify(target)}]`,
-            `        labels: ${JSON.stringify(labels)}`,
+            ...targets.flatMap((t) => [`      - targets: [${JSON.stringify(t.target)}]`,
+                `        labels: ${JSON.stringify(t.labels ?? {})}`]),
             "",
         ].join("\n");
         const configFile = path.join(server.dir, "prometheus.yml");
