@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <iterator>
 #include <tuple>
 
 namespace mdp::plugins {
@@ -368,17 +367,15 @@ status::ProviderSnapshot ProviderInstance::snapshot() const {
     }
     result.rate_scale = rate_scale();
     result.level = level_.load(std::memory_order_relaxed);
-    static constexpr const char* kTypeNames[] = {"", "quote", "trade", "bar"};
-    for (std::size_t type = 1; type < std::size(kTypeNames); ++type) {
-        result.published_by_type[kTypeNames[type]] = publisher_.published(static_cast<std::uint16_t>(type));
+    for (const common::EventType type : common::kEventTypes) {
+        result.published_by_type[std::string(to_string(type))] = publisher_.published(type);
     }
-    for (std::size_t reason = 0; reason < static_cast<std::size_t>(pipeline::DropReason::count_); ++reason) {
-        const auto drop_reason = static_cast<pipeline::DropReason>(reason);
-        result.dropped_by_reason[std::string(to_string(drop_reason))] = publisher_.dropped(drop_reason);
+    for (const pipeline::DropReason reason : pipeline::kDropReasons) {
+        result.dropped_by_reason[std::string(to_string(reason))] = publisher_.dropped(reason);
     }
-    for (std::size_t level = 0; level < feedback_by_level_.size(); ++level) {
-        result.feedback_by_level[std::string(to_string(static_cast<pipeline::Level>(level)))] =
-            feedback_by_level_[level].load(std::memory_order_relaxed);
+    for (const pipeline::Level level : pipeline::kLevels) {
+        result.feedback_by_level[std::string(to_string(level))] =
+            feedback_by_level_[static_cast<std::size_t>(level)].load(std::memory_order_relaxed);
     }
     result.events_per_second = rate_sampler_.per_second(publisher_.published_total(), std::chrono::steady_clock::now());
     return result;

@@ -7,6 +7,7 @@
 
 #include "status/host_snapshot.hpp"
 #include "config/host_config.hpp"
+#include "pipeline/backpressure_level.hpp"
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/rate_receiver.hpp"
 #include "plugins/event_rate_sampler.hpp"
@@ -144,7 +145,7 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     std::uint64_t restarts_ = 0;
 
     std::atomic<int> level_{0};
-    std::array<std::atomic<std::uint64_t>, 3> feedback_by_level_{};
+    std::array<std::atomic<std::uint64_t>, pipeline::kLevels.size()> feedback_by_level_{};  // index = Level
     mutable EventRateSampler rate_sampler_;
 };
 

@@ -11,10 +11,6 @@ namespace mdp::plugins {
 
 namespace {
 
-bool valid_event_type(std::uint16_t type) {
-    return type == MDP_EVENT_QUOTE || type == MDP_EVENT_TRADE || type == MDP_EVENT_BAR;
-}
-
 // A rejected identity is logged at most this often per instance (each rejection is counted).
 constexpr std::int64_t kIdentityWarningIntervalNs = 1'000'000'000;
 
@@ -26,7 +22,7 @@ ProviderPublisher::ProviderPublisher(std::uint32_t provider_id, std::string prov
 
 std::uint64_t ProviderPublisher::published_total() const {
     std::uint64_t total = 0;
-    for (const auto& count : published_by_type_) {
+    for (const auto& count : published_by_type_.values) {
         total += count.load(std::memory_order_relaxed);
     }
     return total;
@@ -81,12 +77,12 @@ std::uint32_t ProviderPublisher::push(const mdp_event_t* events, std::uint32_t c
     const auto* bytes = reinterpret_cast<const unsigned char*>(events);
     for (std::uint32_t index = 0; index < count; ++index) {
         const auto* event = reinterpret_cast<const mdp_event_t*>(bytes + index * stride);
-        if (!valid_event_type(event->type)) {
+        if (!common::event_type_of(event->type)) {
             count_drop(pipeline::DropReason::invalid, count);
             return 0;
         }
     }
-    std::array<std::uint64_t, 4> by_type{};
+    common::PerEventType<std::uint64_t> by_type;
     first_sequence = next_sequence_.fetch_add(count, std::memory_order_relaxed) + 1;
     // publish_call() rejects records shorter than this host's layout, so every record has at
     // least sizeof(mdp_event_t) bytes: a fixed-size copy, which the compiler inlines (a
@@ -100,10 +96,10 @@ std::uint32_t ProviderPublisher::push(const mdp_event_t* events, std::uint32_t c
         slot.provider_id = provider_id_;
         slot.origin_id = identity.origin_id;
         slot.origin_sequence = identity.origin_id != 0 ? identity.origin_sequences[index] : 0;
-        ++by_type[slot.event.type];
+        ++by_type[static_cast<common::EventType>(slot.event.type)];  // checked above
     };
     const pipeline::PushResult pushed = target_.queue->push(count, fill, &publishes_released_);
-    for (std::size_t type = 1; type < by_type.size(); ++type) {
+    for (const common::EventType type : common::kEventTypes) {
         if (by_type[type] != 0) {
             published_by_type_[type].fetch_add(by_type[type], std::memory_order_relaxed);
         }

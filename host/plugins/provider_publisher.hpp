@@ -3,6 +3,7 @@
 // numbers them with the instance's publish sequence, copies them into the shared store queue
 // and counts what was published, by event type, and what was dropped, by reason.
 
+#include "common/event_type.hpp"
 #include "pipeline/backpressure_controller.hpp"
 #include "pipeline/event_origins.hpp"
 #include "pipeline/overflow_policy.hpp"
@@ -76,8 +77,8 @@ class ProviderPublisher {
     [[nodiscard]] std::uint64_t dropped(pipeline::DropReason reason) const {
         return dropped_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
     }
-    // Events queued so far of type `type` (MDP_EVENT_QUOTE, _TRADE or _BAR).
-    [[nodiscard]] std::uint64_t published(std::uint16_t type) const {
+    // Events queued so far of type `type`.
+    [[nodiscard]] std::uint64_t published(common::EventType type) const {
         return published_by_type_[type].load(std::memory_order_relaxed);
     }
     [[nodiscard]] std::uint64_t published_total() const;
@@ -112,8 +113,8 @@ class ProviderPublisher {
     std::atomic<bool> accepting_subscription_{false};
     pipeline::SettlementLog* settlement_log_ = nullptr;  // this id's log once subscribed; never freed
     std::atomic<std::int64_t> identity_rejection_logged_ns_{0};  // rate-limits the warning
-    std::array<std::atomic<std::uint64_t>, 4> published_by_type_{};  // index = MDP_EVENT_* (0 unused)
-    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(pipeline::DropReason::count_)> dropped_{};
+    common::PerEventType<std::atomic<std::uint64_t>> published_by_type_;
+    std::array<std::atomic<std::uint64_t>, pipeline::kDropReasons.size()> dropped_{};  // index = DropReason
 };
 
 }  // namespace mdp::plugins

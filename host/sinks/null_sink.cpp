@@ -11,8 +11,8 @@ void NullSink::open(const SinkContext& /*context*/) {}
 void NullSink::write(std::span<const pipeline::StoreEvent> batch) {
     const EventTypeCounts by_type = count_event_types(batch);
     stats_.add_rows_by_type(by_type, "");
-    if (by_type[0] > 0) {
-        stats_.add_skipped(by_type[0]);
+    if (by_type.unnamed > 0) {
+        stats_.add_skipped(by_type.unnamed);
     }
     events_written_ += batch.size();
     ++batches_written_;

@@ -6,6 +6,7 @@
 #include "plugins/host_services_table.hpp"
 #include "plugins/provider_publisher.hpp"
 #include "plugins/publish_identity.hpp"
+#include "common/event_type.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -75,9 +76,9 @@ TEST_CASE("publisher numbers records, counts them by type and fills the result",
     CHECK(result.accepted == 3);
     CHECK(result.rate_scale == 0.5);
     CHECK(first_sequence == 1);
-    CHECK(bench.publisher.published(MDP_EVENT_QUOTE) == 2);
-    CHECK(bench.publisher.published(MDP_EVENT_TRADE) == 1);
-    CHECK(bench.publisher.published(MDP_EVENT_BAR) == 0);
+    CHECK(bench.publisher.published(common::EventType::quote) == 2);
+    CHECK(bench.publisher.published(common::EventType::trade) == 1);
+    CHECK(bench.publisher.published(common::EventType::bar) == 0);
     CHECK(bench.publisher.published_total() == 3);
 
     const auto stored = bench.drain();
@@ -206,7 +207,7 @@ TEST_CASE("host services table passes plugin calls on to its parts", "[publisher
     mdp_publish_result_t result = empty_result();
     CHECK(host->publish(host, events.data(), 1, &result) == MDP_OK);
     CHECK(result.accepted == 1);
-    CHECK(bench.publisher.published(MDP_EVENT_TRADE) == 1);
+    CHECK(bench.publisher.published(common::EventType::trade) == 1);
 
     // No stored acks in this target, so only publishing with an identity is offered.
     CHECK(host->get_extension(host, MDP_HOST_STORED_ACKS_ID) == nullptr);
