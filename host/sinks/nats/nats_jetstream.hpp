@@ -9,7 +9,7 @@
 // back every message still awaiting its PubAck, so no acknowledgement callback starts after
 // it began.
 
-#include "sinks/nats_sink_options.hpp"
+#include "sinks/nats/nats_sink_options.hpp"
 #include "sinks/sink.hpp"
 
 #include <nats/nats.h>

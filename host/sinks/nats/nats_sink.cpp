@@ -1,8 +1,9 @@
-#include "sinks/nats_sink.hpp"
+#include "sinks/nats/nats_sink.hpp"
 
+#include "config/env_overrides.hpp"
 #include "sinks/event_fields.hpp"
-#include "sinks/nats_message_plan.hpp"
-#include "sinks/nats_subject.hpp"
+#include "sinks/nats/nats_message_plan.hpp"
+#include "sinks/nats/nats_subject.hpp"
 
 #include <mdp/wire/event_codec.hpp>
 
@@ -119,5 +120,10 @@ void NatsSink::count_stored(std::span<const pipeline::StoreEvent> batch) {
 void NatsSink::close() { jetstream_.reset(); }
 
 void NatsSink::publish_circuit_state() { stats_.set_circuit_state(circuit_state_name(breaker_.state())); }
+
+std::unique_ptr<Sink> create_nats_sink(const config::SinkConfig& config, config::JsonNode& node) {
+    return std::make_unique<NatsSink>(config.name,
+                                      read_nats_sink_options(node, config.settings, config::mdp_environment()));
+}
 
 }  // namespace mdp::sinks

@@ -1,4 +1,4 @@
-#include "sinks/nats_subject.hpp"
+#include "sinks/nats/nats_subject.hpp"
 
 #include "sinks/event_fields.hpp"
 

@@ -1,4 +1,4 @@
-#include "sinks/nats_message_plan.hpp"
+#include "sinks/nats/nats_message_plan.hpp"
 
 #include <cstring>
 #include <functional>

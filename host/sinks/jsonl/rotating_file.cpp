@@ -1,4 +1,4 @@
-#include "sinks/rotating_file.hpp"
+#include "sinks/jsonl/rotating_file.hpp"
 
 #include "sinks/sink.hpp"
 #include "sinks/sink_path.hpp"

@@ -9,8 +9,9 @@
 
 #include "config/host_config.hpp"
 #include "config/json_node.hpp"
-#include "sinks/rotating_file.hpp"
+#include "sinks/jsonl/rotating_file.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/sink_type.hpp"
 #include "sinks/sink_stats_recorder.hpp"
 
 #include <string>
@@ -45,5 +46,10 @@ class JsonlSink final : public Sink {
     std::string buffer_;  // reused for every batch: no per-event allocation once warm
     SinkStatsRecorder stats_;  // rows_by_table is keyed by event type
 };
+
+// The "jsonl" entry of the sink registry (sinks/sink_registry.cpp): reads the keys with
+// read_jsonl_sink_options() and builds a JsonlSink.
+std::unique_ptr<Sink> create_jsonl_sink(const config::SinkConfig& config, config::JsonNode& node);
+inline constexpr SinkType kJsonlSinkType{"jsonl", "sinks.md#jsonl", &create_jsonl_sink};
 
 }  // namespace mdp::sinks

@@ -3,6 +3,7 @@
 // benchmarks and for runs that only need the metrics. Keys: type, name.
 
 #include "sinks/sink.hpp"
+#include "sinks/sink_type.hpp"
 #include "sinks/sink_stats_recorder.hpp"
 
 #include <atomic>
@@ -33,5 +34,10 @@ class NullSink final : public Sink {
     std::atomic<std::uint64_t> batches_written_{0};
     SinkStatsRecorder stats_;  // rows_by_table is keyed by event type: quote, trade, bar
 };
+
+// The "null" entry of the sink registry (sinks/sink_registry.cpp): the type has no keys of its
+// own; builds a NullSink.
+std::unique_ptr<Sink> create_null_sink(const config::SinkConfig& config, config::JsonNode& node);
+inline constexpr SinkType kNullSinkType{"null", "sinks.md#null", &create_null_sink};
 
 }  // namespace mdp::sinks

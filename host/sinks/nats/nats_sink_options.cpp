@@ -1,7 +1,7 @@
-#include "sinks/nats_sink_options.hpp"
+#include "sinks/nats/nats_sink_options.hpp"
 
 #include "config/config_error.hpp"
-#include "sinks/nats_subject.hpp"
+#include "sinks/nats/nats_subject.hpp"
 #include "sinks/sink_path.hpp"
 
 #include <algorithm>

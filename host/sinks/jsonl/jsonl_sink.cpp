@@ -1,8 +1,8 @@
-#include "sinks/jsonl_sink.hpp"
+#include "sinks/jsonl/jsonl_sink.hpp"
 
 #include "config/host_config.hpp"
 #include "sinks/event_fields.hpp"
-#include "sinks/jsonl_event_format.hpp"
+#include "sinks/jsonl/jsonl_event_format.hpp"
 #include "sinks/sink_path.hpp"
 
 #include <limits>
@@ -57,5 +57,9 @@ void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
 }
 
 void JsonlSink::close() { file_.close(); }
+
+std::unique_ptr<Sink> create_jsonl_sink(const config::SinkConfig& config, config::JsonNode& node) {
+    return std::make_unique<JsonlSink>(config.name, read_jsonl_sink_options(node, config.settings));
+}
 
 }  // namespace mdp::sinks

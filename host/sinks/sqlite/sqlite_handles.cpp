@@ -1,4 +1,4 @@
-#include "sinks/sqlite_handles.hpp"
+#include "sinks/sqlite/sqlite_handles.hpp"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "sinks/postgres_copy_encoder.hpp"
+#include "sinks/postgres/postgres_copy_encoder.hpp"
 
 #include "common/utf8.hpp"
 

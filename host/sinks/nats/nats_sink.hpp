@@ -16,9 +16,10 @@
 // at once for circuit_cooldown_ms, then lets one attempt through.
 
 #include "sinks/circuit_breaker.hpp"
-#include "sinks/nats_jetstream.hpp"
-#include "sinks/nats_sink_options.hpp"
+#include "sinks/nats/nats_jetstream.hpp"
+#include "sinks/nats/nats_sink_options.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/sink_type.hpp"
 #include "sinks/sink_stats_recorder.hpp"
 
 #include <atomic>
@@ -71,5 +72,10 @@ class NatsSink final : public Sink {
     std::atomic<std::uint64_t> messages_duplicate_{0};
     SinkStatsRecorder stats_;
 };
+
+// The "nats" entry of the sink registry (sinks/sink_registry.cpp): reads the keys (and the
+// MDP_NATS_* variables) with read_nats_sink_options() and builds a NatsSink.
+std::unique_ptr<Sink> create_nats_sink(const config::SinkConfig& config, config::JsonNode& node);
+inline constexpr SinkType kNatsSinkType{"nats", "sinks.md#nats", &create_nats_sink};
 
 }  // namespace mdp::sinks

@@ -11,8 +11,9 @@
 #include "config/host_config.hpp"
 #include "config/json_node.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/sink_type.hpp"
 #include "sinks/sink_stats_recorder.hpp"
-#include "sinks/sqlite_handles.hpp"
+#include "sinks/sqlite/sqlite_handles.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -64,5 +65,10 @@ class SqliteSink final : public Sink {
     std::unique_ptr<Connection> connection_;
     SinkStatsRecorder stats_;
 };
+
+// The "sqlite" entry of the sink registry (sinks/sink_registry.cpp): reads the keys with
+// read_sqlite_sink_options() and builds a SqliteSink.
+std::unique_ptr<Sink> create_sqlite_sink(const config::SinkConfig& config, config::JsonNode& node);
+inline constexpr SinkType kSqliteSinkType{"sqlite", "sinks.md#sqlite-the-default", &create_sqlite_sink};
 
 }  // namespace mdp::sinks

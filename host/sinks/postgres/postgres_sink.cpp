@@ -1,4 +1,4 @@
-#include "sinks/postgres_sink.hpp"
+#include "sinks/postgres/postgres_sink.hpp"
 
 #include "sinks/event_fields.hpp"
 
@@ -359,5 +359,9 @@ void PostgresSink::abandon_transaction() noexcept {
 void PostgresSink::publish_circuit_state() { stats_.set_circuit_state(circuit_state_name(breaker_.state())); }
 
 void PostgresSink::close() { connection_.reset(); }
+
+std::unique_ptr<Sink> create_postgres_sink(const config::SinkConfig& config, config::JsonNode& node) {
+    return std::make_unique<PostgresSink>(config.name, read_postgres_sink_options(node));
+}
 
 }  // namespace mdp::sinks

@@ -18,11 +18,12 @@
 #include "config/host_config.hpp"
 #include "config/json_node.hpp"
 #include "sinks/circuit_breaker.hpp"
-#include "sinks/postgres_connection.hpp"
-#include "sinks/postgres_copy_encoder.hpp"
-#include "sinks/postgres_schema.hpp"
+#include "sinks/postgres/postgres_connection.hpp"
+#include "sinks/postgres/postgres_copy_encoder.hpp"
+#include "sinks/postgres/postgres_schema.hpp"
 #include "common/retry_backoff.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/sink_type.hpp"
 #include "sinks/sink_stats_recorder.hpp"
 
 #include <chrono>
@@ -114,5 +115,10 @@ class PostgresSink final : public Sink {
     std::uint64_t skipped_in_batch_ = 0;
     SinkStatsRecorder stats_;
 };
+
+// The "postgres" entry of the sink registry (sinks/sink_registry.cpp): reads the keys with
+// read_postgres_sink_options() and builds a PostgresSink.
+std::unique_ptr<Sink> create_postgres_sink(const config::SinkConfig& config, config::JsonNode& node);
+inline constexpr SinkType kPostgresSinkType{"postgres", "sinks.md#postgres", &create_postgres_sink};
 
 }  // namespace mdp::sinks

@@ -1,4 +1,4 @@
-#include "sinks/jsonl_event_format.hpp"
+#include "sinks/jsonl/jsonl_event_format.hpp"
 
 #include "common/json_text.hpp"
 #include "sinks/event_fields.hpp"

@@ -1,4 +1,4 @@
-#include "sinks/postgres_connection.hpp"
+#include "sinks/postgres/postgres_connection.hpp"
 
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-#include "sinks/sqlite_schema.hpp"
+#include "sinks/sqlite/sqlite_schema.hpp"
 
 namespace mdp::sinks::sqlite_schema {
 

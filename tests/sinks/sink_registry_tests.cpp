@@ -1,11 +1,16 @@
-// create_sink(): every type's keys validated, errors naming file and JSON path.
+// The sink registry: create_sink() validates every type's keys, errors name file and JSON path;
+// every registered type is documented where its entry points.
 
 #include "sink_test_events.hpp"
-#include "sinks/sink_factory.hpp"
-#include "sinks/sqlite_sink.hpp"
+#include "sinks/sink_registry.hpp"
+#include "sinks/sqlite/sqlite_sink.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cctype>
+#include <fstream>
+#include <set>
 
 using mdp::config::ConfigError;
 using mdp::sinks::create_sink;
@@ -95,4 +100,43 @@ TEST_CASE("each sink names where its data goes: the resolved file, stdout, or th
     CHECK(postgres.find("s3cret") == std::string::npos);
     CHECK(destination({{"type", "postgres"}}) ==
           "PostgreSQL server and database from the PG* environment variables, schema public");
+}
+
+namespace {
+
+// The anchors GitHub gives the "## " headings of a Markdown file: lower case, punctuation
+// dropped, spaces as hyphens ("## `sqlite` (the default)" -> "sqlite-the-default").
+std::set<std::string> section_anchors(const std::filesystem::path& markdown) {
+    std::ifstream in(markdown);
+    std::set<std::string> anchors;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.starts_with("## ")) {
+            continue;
+        }
+        std::string anchor;
+        for (const char c : line.substr(3)) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (std::isalnum(byte) != 0 || c == '-' || c == '_') {
+                anchor += static_cast<char>(std::tolower(byte));
+            } else if (c == ' ') {
+                anchor += '-';
+            }
+        }
+        anchors.insert(anchor);
+    }
+    return anchors;
+}
+
+}  // namespace
+
+TEST_CASE("every registered sink type has its section in docs/sinks.md", "[sinks][factory]") {
+    const auto anchors = section_anchors(std::filesystem::path(MDP_SOURCE_DIR) / "docs/sinks.md");
+    REQUIRE(anchors.size() >= mdp::sinks::registered_sink_types().size());
+    for (const mdp::sinks::SinkType& type : mdp::sinks::registered_sink_types()) {
+        INFO("sink type " << type.name << ", docs " << type.docs_anchor);
+        CHECK(type.create != nullptr);
+        REQUIRE(type.docs_anchor.starts_with("sinks.md#"));
+        CHECK(anchors.count(std::string(type.docs_anchor.substr(std::string_view("sinks.md#").size()))) == 1);
+        CHECK(type.docs_anchor.find(type.name) != std::string_view::npos);
+    }
 }

@@ -1,4 +1,4 @@
-#include "sinks/nats_jetstream.hpp"
+#include "sinks/nats/nats_jetstream.hpp"
 
 #include "common/retry_backoff.hpp"
 

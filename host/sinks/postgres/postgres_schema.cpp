@@ -1,4 +1,4 @@
-#include "sinks/postgres_schema.hpp"
+#include "sinks/postgres/postgres_schema.hpp"
 
 namespace mdp::sinks::postgres_schema {
 

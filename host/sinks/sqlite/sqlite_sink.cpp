@@ -1,8 +1,8 @@
-#include "sinks/sqlite_sink.hpp"
+#include "sinks/sqlite/sqlite_sink.hpp"
 
 #include "sinks/event_fields.hpp"
 #include "sinks/sink_path.hpp"
-#include "sinks/sqlite_schema.hpp"
+#include "sinks/sqlite/sqlite_schema.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -190,5 +190,9 @@ void SqliteSink::record_failure(const SqliteError& error) {
 }
 
 void SqliteSink::close() { connection_.reset(); }
+
+std::unique_ptr<Sink> create_sqlite_sink(const config::SinkConfig& config, config::JsonNode& node) {
+    return std::make_unique<SqliteSink>(config.name, read_sqlite_sink_options(node, config.settings));
+}
 
 }  // namespace mdp::sinks

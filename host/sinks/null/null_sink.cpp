@@ -1,4 +1,4 @@
-#include "sinks/null_sink.hpp"
+#include "sinks/null/null_sink.hpp"
 
 #include "sinks/event_fields.hpp"
 
@@ -19,5 +19,9 @@ void NullSink::write(std::span<const pipeline::StoreEvent> batch) {
 }
 
 void NullSink::close() {}
+
+std::unique_ptr<Sink> create_null_sink(const config::SinkConfig& config, config::JsonNode& /*node*/) {
+    return std::make_unique<NullSink>(config.name);
+}
 
 }  // namespace mdp::sinks
