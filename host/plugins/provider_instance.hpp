@@ -51,8 +51,9 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     // [control-thread] What the plugin named through MDP_HOST_CONFIG_PROBLEM_ID during the
     // last failed create(), if it did.
     [[nodiscard]] const std::optional<ReportedConfigProblem>& config_problem() const { return config_problem_; }
-    // start() and stop() wait at most restart.start_timeout_ms / stop_timeout_ms for the
-    // plugin; one that does not return is abandoned: failed, never called again (hung()).
+    // start() and stop() run the plugin's call on a helper thread (common/bounded_call.hpp)
+    // and wait at most restart.start_timeout_ms / stop_timeout_ms for it; one that does not
+    // return is abandoned: failed, never called again (hung()).
     bool start(std::string& error);
     // stop() then state stopped; no-op unless started. The queue stays open meanwhile, so
     // what the plugin flushes in its stop() is stored. When stop() has not returned after
