@@ -6,7 +6,8 @@
 #   scripts/check-include-layers.sh [root]    root: the repository (default: this checkout)
 #
 # Exit 1 with one "file:line: <folder> includes <folder>/..., a higher layer" per finding,
-# also when host/ has a folder the list does not place; 0 when every include points down.
+# also when host/ has a folder the list does not place, or a sink type's folder includes
+# another's; 0 when every include points down. Subfolders belong to their folder's layer.
 set -euo pipefail
 root="${1:-$(dirname "$0")/..}"
 cd "$root"
@@ -53,6 +54,20 @@ while IFS= read -r hit; do
   fi
 done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[A-Za-z0-9_]+/' host \
   --include='*.hpp' --include='*.cpp' --include='*.h' --include='*.in' || true)
+
+# A sink type's folder (host/sinks/<type>/) uses the shared files of sinks/ and its own folder,
+# never another type's, so each sink reads, builds and goes away on its own.
+while IFS= read -r hit; do
+  file=${hit%%:*}
+  rest=${hit#*:}
+  line=${rest%%:*}
+  own=$(cut -d/ -f3 <<<"$file")
+  to=$(sed -E 's/^[^"]*"sinks\/([^/"]+)\/.*/\1/' <<<"${rest#*:}")
+  if [ "$own" != "$to" ]; then
+    findings+="$file:$line: sinks/$own includes sinks/$to/..., another sink type's folder"$'\n'
+  fi
+done < <(find host/sinks -mindepth 2 -type f \( -name '*.hpp' -o -name '*.cpp' \) -print0 |
+  xargs -0 -r grep -nHE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"sinks/[A-Za-z0-9_]+/' || true)
 
 if [ -n "$findings" ]; then
   printf '%s' "$findings"

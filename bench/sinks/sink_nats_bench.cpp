@@ -14,9 +14,9 @@
 
 #include "nats_server.hpp"
 #include "pipeline/store_event.hpp"
-#include "sinks/nats_message_plan.hpp"
-#include "sinks/nats_sink.hpp"
-#include "sinks/nats_subject.hpp"
+#include "sinks/nats/nats_message_plan.hpp"
+#include "sinks/nats/nats_sink.hpp"
+#include "sinks/nats/nats_subject.hpp"
 #include "median.hpp"
 
 #include <mdp/wire/binary_codec.hpp>

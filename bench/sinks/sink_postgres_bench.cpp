@@ -21,7 +21,7 @@
 #include "pipeline/store_coordinator.hpp"
 #include "pipeline/store_queue.hpp"
 #include "postgres_server.hpp"
-#include "sinks/postgres_sink.hpp"
+#include "sinks/postgres/postgres_sink.hpp"
 #include "temp_dir.hpp"
 #include "median.hpp"
 

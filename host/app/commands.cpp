@@ -7,7 +7,7 @@
 #include "config/env_overrides.hpp"
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/provider_registry.hpp"
-#include "sinks/sink_factory.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -4,7 +4,7 @@
 #include "common/clock.hpp"
 #include "config/config_error.hpp"
 #include "http/http_server.hpp"
-#include "sinks/sink_factory.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

@@ -1,6 +1,9 @@
 #include "http/metrics_document.hpp"
 
+#include "common/event_type.hpp"
 #include "metrics/exposition_writer.hpp"
+#include "pipeline/backpressure_level.hpp"
+#include "pipeline/overflow_policy.hpp"
 
 #include <algorithm>
 #include <array>
@@ -89,12 +92,22 @@ constexpr MetricFamily kSymbols{"mdp_symbols", "Symbols of the provider by fresh
                                 MetricType::gauge};
 constexpr MetricFamily kMaxFds{"process_max_fds", "Maximum number of open file descriptors.", MetricType::gauge};
 
-// Series that exist from the start (at 0), so rate() and alerts work before the first event.
-constexpr std::array<std::string_view, 3> kEventTypes{"quote", "trade", "bar"};
-constexpr std::array<std::string_view, 3> kLevels{"ok", "soft", "hard"};
-constexpr std::array<std::string_view, 4> kDropReasons{"queue_full_newest", "queue_full_oldest", "shutdown", "invalid"};
-
 constexpr double kNanosecondsPerSecond = 1e9;
+
+// The names of every value of an enumeration (to_string of each of `values`, in order).
+template <typename Enum, std::size_t N>
+constexpr std::array<std::string_view, N> names_of(const std::array<Enum, N>& values) {
+    std::array<std::string_view, N> names{};
+    for (std::size_t index = 0; index < N; ++index) {
+        names[index] = to_string(values[index]);
+    }
+    return names;
+}
+
+// Series that exist from the start (at 0), so rate() and alerts work before the first event.
+constexpr auto kEventTypeNames = names_of(common::kEventTypes);
+constexpr auto kLevelNames = names_of(pipeline::kLevels);
+constexpr auto kDropReasonNames = names_of(pipeline::kDropReasons);
 
 // Known keys first (0 when absent), then whatever else the map holds.
 template <std::size_t N, typename Emit>
@@ -123,13 +136,13 @@ void add_provider_metrics(ExpositionWriter& writer, const status::ProviderSnapsh
     const std::string_view name = provider.name;
     writer.add(kBackpressureState, {{"provider", name}}, static_cast<std::uint64_t>(provider.level));
     writer.add(kRateScale, {{"provider", name}}, provider.rate_scale);
-    for_each_count(provider.feedback_by_level, kLevels, [&](std::string_view level, std::uint64_t count) {
+    for_each_count(provider.feedback_by_level, kLevelNames, [&](std::string_view level, std::uint64_t count) {
         writer.add(kFeedbackProcessed, {{"provider", name}, {"level", level}}, count);
     });
-    for_each_count(provider.published_by_type, kEventTypes, [&](std::string_view type, std::uint64_t count) {
+    for_each_count(provider.published_by_type, kEventTypeNames, [&](std::string_view type, std::uint64_t count) {
         writer.add(kPublished, {{"provider", name}, {"type", type}}, count);
     });
-    for_each_count(provider.dropped_by_reason, kDropReasons, [&](std::string_view reason, std::uint64_t count) {
+    for_each_count(provider.dropped_by_reason, kDropReasonNames, [&](std::string_view reason, std::uint64_t count) {
         writer.add(kDropped, {{"provider", name}, {"reason", reason}}, count);
     });
     writer.add(kProviderEventRate, {{"provider", name}}, provider.events_per_second);

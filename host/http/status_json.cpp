@@ -1,5 +1,7 @@
 #include "http/status_json.hpp"
 
+#include "pipeline/backpressure_level.hpp"
+
 #include <numeric>
 
 namespace mdp::http {
@@ -16,15 +18,9 @@ double seconds_between(std::int64_t from_ns, std::int64_t to_ns) {
     return static_cast<double>(to_ns - from_ns) / kNanosecondsPerSecond;
 }
 
-const char* level_name(int level) {
-    switch (level) {
-        case 1:
-            return "soft";
-        case 2:
-            return "hard";
-        default:
-            return "ok";
-    }
+// An unknown value (a host bug) reads as ok, as the level before any feedback.
+std::string_view level_name(int level_value) {
+    return pipeline::to_string(pipeline::level_of(level_value).value_or(pipeline::Level::ok));
 }
 
 json counts_to_json(const std::map<std::string, std::uint64_t>& counts) {

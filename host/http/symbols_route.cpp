@@ -62,9 +62,9 @@ json row_to_json(const status::SymbolRow& row, std::int64_t now_ns) {
                      {"symbol", row.symbol},
                      {"state", status::to_string(row.state)},
                      {"last_event_ns", nanoseconds_or_null(row.last_seen_ns)},
-                     {"last_quote_ns", nanoseconds_or_null(row.last_seen_ns_by_type[0])},
-                     {"last_trade_ns", nanoseconds_or_null(row.last_seen_ns_by_type[1])},
-                     {"last_bar_ns", nanoseconds_or_null(row.last_seen_ns_by_type[2])},
+                     {"last_quote_ns", nanoseconds_or_null(row.last_seen_ns_by_type[common::EventType::quote])},
+                     {"last_trade_ns", nanoseconds_or_null(row.last_seen_ns_by_type[common::EventType::trade])},
+                     {"last_bar_ns", nanoseconds_or_null(row.last_seen_ns_by_type[common::EventType::bar])},
                      {"events_last_minute", row.events_last_minute}};
     document["last_event_age_seconds"] =
         row.last_seen_ns == 0 ? json(nullptr) : json(static_cast<double>(now_ns - row.last_seen_ns) / 1e9);

@@ -3,13 +3,19 @@
 
 #include <mdp/plugin_api.h>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace mdp::pipeline {
 
 enum class Level : int { ok = MDP_LEVEL_OK, soft = MDP_LEVEL_SOFT, hard = MDP_LEVEL_HARD };
+
+// Every level, in the order of their values (which index arrays of per-level counts).
+inline constexpr std::array kLevels{Level::ok, Level::soft, Level::hard};
+static_assert(static_cast<int>(kLevels.front()) == 0 && static_cast<std::size_t>(kLevels.back()) == kLevels.size() - 1);
 
 constexpr std::string_view to_string(Level level) {
     switch (level) {
@@ -21,6 +27,16 @@ constexpr std::string_view to_string(Level level) {
             return "hard";
     }
     return "ok";
+}
+
+// The level with ABI value `value` (MDP_LEVEL_*), or nullopt.
+constexpr std::optional<Level> level_of(int value) {
+    for (const Level level : kLevels) {
+        if (value == static_cast<int>(level)) {
+            return level;
+        }
+    }
+    return std::nullopt;
 }
 
 // Queue depths (events) where the level changes.

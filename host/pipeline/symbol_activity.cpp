@@ -13,8 +13,8 @@ std::size_t ring_index(std::int64_t step) {
 }  // namespace
 
 void SymbolActivity::record(std::uint16_t type, double price, std::int64_t seen_ns) {
-    if (type >= 1 && type <= kTypeCount) {
-        auto& last = last_seen_ns_by_type_[type - 1U];
+    if (const std::optional<common::EventType> known = common::event_type_of(type)) {
+        auto& last = last_seen_ns_by_type_[*known];
         last = std::max(last, seen_ns);
     }
     if (price == price) {  // not NaN
@@ -34,12 +34,8 @@ void SymbolActivity::record(std::uint16_t type, double price, std::int64_t seen_
     ++step_counts_[ring_index(step)];
 }
 
-std::int64_t SymbolActivity::last_seen_ns(std::uint16_t type) const {
-    return type >= 1 && type <= kTypeCount ? last_seen_ns_by_type_[type - 1U] : 0;
-}
-
 std::int64_t SymbolActivity::last_seen_ns() const {
-    return *std::max_element(last_seen_ns_by_type_.begin(), last_seen_ns_by_type_.end());
+    return *std::max_element(last_seen_ns_by_type_.values.begin(), last_seen_ns_by_type_.values.end());
 }
 
 std::uint64_t SymbolActivity::events_in_last_minute(std::int64_t now_ns) const {

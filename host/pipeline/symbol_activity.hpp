@@ -3,6 +3,8 @@
 // type, the last price, and how many events arrived in the last minute. 64 bytes, no heap;
 // updated without allocating (docs/data-quality.md states the memory per symbol).
 
+#include "common/event_type.hpp"
+
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -11,19 +13,17 @@ namespace mdp::pipeline {
 
 class SymbolActivity {
    public:
-    // Event types with a last-seen time of their own: quote, trade, bar (MDP_EVENT_*, 1-based).
-    static constexpr std::size_t kTypeCount = 3;
     // The minute window counts in 10-second steps: the current (partial) step and the five
     // before it, so "the last minute" spans 50 to 60 seconds.
     static constexpr std::int64_t kStepNs = 10'000'000'000;
     static constexpr std::size_t kSteps = 6;
 
-    // One event of `type` (MDP_EVENT_*; other types count but keep no time) with `price`
+    // One event of ABI type id `type` (unknown types count but keep no time) with `price`
     // (NaN: none), seen by the host at `seen_ns` (UTC ns).
     void record(std::uint16_t type, double price, std::int64_t seen_ns);
 
-    // When an event of `type` (MDP_EVENT_*) was last seen; 0 = never.
-    [[nodiscard]] std::int64_t last_seen_ns(std::uint16_t type) const;
+    // When an event of `type` was last seen; 0 = never.
+    [[nodiscard]] std::int64_t last_seen_ns(common::EventType type) const { return last_seen_ns_by_type_[type]; }
     // When any event was last seen; 0 = never.
     [[nodiscard]] std::int64_t last_seen_ns() const;
     [[nodiscard]] double last_price() const { return last_price_; }
@@ -31,7 +31,7 @@ class SymbolActivity {
     [[nodiscard]] std::uint64_t events_in_last_minute(std::int64_t now_ns) const;
 
    private:
-    std::array<std::int64_t, kTypeCount> last_seen_ns_by_type_{};
+    common::PerEventType<std::int64_t> last_seen_ns_by_type_;
     double last_price_ = std::numeric_limits<double>::quiet_NaN();
     std::int64_t newest_step_ = 0;  // step index (seen_ns / kStepNs) of the newest count
     std::array<std::uint32_t, kSteps> step_counts_{};  // ring, indexed by step % kSteps

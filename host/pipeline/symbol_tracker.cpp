@@ -190,8 +190,8 @@ status::SymbolPage SymbolTracker::query(const status::SymbolQuery& query, std::i
         row.symbol = match.symbol->first;
         row.state = match.state;
         row.last_seen_ns = activity.last_seen_ns();
-        for (std::uint16_t type = 1; type <= SymbolActivity::kTypeCount; ++type) {
-            row.last_seen_ns_by_type[type - 1U] = activity.last_seen_ns(type);
+        for (const common::EventType type : common::kEventTypes) {
+            row.last_seen_ns_by_type[type] = activity.last_seen_ns(type);
         }
         row.last_price = activity.last_price();
         row.events_last_minute = activity.events_in_last_minute(now_ns);

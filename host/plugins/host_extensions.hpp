@@ -59,7 +59,7 @@ class HostExtensions {
     std::optional<ReportedConfigProblem> problem_;  // guarded by problem_mutex_
 };
 
-// The extensions behind a host table handed to a plugin. Defined by provider_instance.cpp,
+// The extensions behind a host table handed to a plugin. Defined by host_services_table.cpp,
 // which owns the tables.
 HostExtensions& host_extensions_of(const mdp_host_t* host);
 

@@ -2,6 +2,7 @@
 // Read-only views of the fields every sink stores, so all sinks name event types, flags and
 // providers the same way. All functions are pure and allocation-free.
 
+#include "common/event_type.hpp"
 #include "pipeline/store_event.hpp"
 #include "sinks/sink.hpp"
 
@@ -11,23 +12,16 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string_view>
 
 namespace mdp::sinks {
 
-// "quote", "trade", "bar", or "" for a type this host does not know.
+// The name of ABI type id `type` (common::EventType), or "" for a type this host does not know.
 [[nodiscard]] constexpr std::string_view event_type_name(std::uint16_t type) noexcept {
-    switch (type) {
-        case MDP_EVENT_QUOTE:
-            return "quote";
-        case MDP_EVENT_TRADE:
-            return "trade";
-        case MDP_EVENT_BAR:
-            return "bar";
-        default:
-            return "";
-    }
+    const std::optional<common::EventType> known = common::event_type_of(type);
+    return known ? common::to_string(*known) : std::string_view{};
 }
 
 [[nodiscard]] constexpr bool is_delayed(const mdp_event_t& event) noexcept {
@@ -54,12 +48,18 @@ template <std::size_t Capacity>
     return context.provider_names.at(provider_id);
 }
 
-// Events of a batch per type: index MDP_EVENT_QUOTE..MDP_EVENT_BAR, index 0 for type ids
-// without a name.
-using EventTypeCounts = std::array<std::uint64_t, MDP_EVENT_BAR + 1>;
+// Events of a batch per known type, and how many had a type id without a name.
+struct EventTypeCounts {
+    common::PerEventType<std::uint64_t> known;
+    std::uint64_t unnamed = 0;
+};
 
 constexpr void count_event_type(EventTypeCounts& counts, std::uint16_t type) noexcept {
-    ++counts[type <= MDP_EVENT_BAR ? type : 0];
+    if (const std::optional<common::EventType> known = common::event_type_of(type)) {
+        ++counts.known[*known];
+    } else {
+        ++counts.unnamed;
+    }
 }
 
 [[nodiscard]] inline EventTypeCounts count_event_types(std::span<const pipeline::StoreEvent> batch) noexcept {

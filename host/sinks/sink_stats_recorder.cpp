@@ -9,13 +9,13 @@ void SinkStatsRecorder::add_rows(const std::string& table, std::uint64_t rows) {
 
 void SinkStatsRecorder::add_rows_by_type(const EventTypeCounts& counts, const std::string& unnamed_table) {
     const std::lock_guard lock(mutex_);
-    for (std::uint16_t type = MDP_EVENT_QUOTE; type <= MDP_EVENT_BAR; ++type) {
-        if (counts[type] > 0) {
-            stats_.rows_by_table[std::string(event_type_name(type))] += counts[type];
+    for (const common::EventType type : common::kEventTypes) {
+        if (counts.known[type] > 0) {
+            stats_.rows_by_table[std::string(to_string(type))] += counts.known[type];
         }
     }
-    if (counts[0] > 0 && !unnamed_table.empty()) {
-        stats_.rows_by_table[unnamed_table] += counts[0];
+    if (counts.unnamed > 0 && !unnamed_table.empty()) {
+        stats_.rows_by_table[unnamed_table] += counts.unnamed;
     }
 }
 

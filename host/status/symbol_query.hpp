@@ -2,7 +2,8 @@
 // A question to the symbol tracker and its answer: GET /api/v1/symbols and the status page
 // read per-symbol freshness through these plain values.
 
-#include <array>
+#include "common/event_type.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,7 +31,7 @@ struct SymbolRow {
     std::string symbol;
     SymbolState state = SymbolState::fresh;
     std::int64_t last_seen_ns = 0;  // any type; 0 = never
-    std::array<std::int64_t, 3> last_seen_ns_by_type{};  // quote, trade, bar; 0 = never
+    common::PerEventType<std::int64_t> last_seen_ns_by_type;  // 0 = never
     double last_price = 0.0;  // NaN when none was seen
     std::uint64_t events_last_minute = 0;
 };

@@ -5,7 +5,7 @@
 // added to a reader without the schema fails here, with no list to keep by hand.
 #include "config/config_loader.hpp"
 #include "json_schema_keys.hpp"
-#include "sinks/sink_factory.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <catch2/catch.hpp>
 

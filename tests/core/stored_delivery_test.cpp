@@ -13,7 +13,7 @@
 #include "pipeline/stored_acks.hpp"
 #include "plugins/plugin_library.hpp"
 #include "plugins/provider_instance.hpp"
-#include "sinks/sqlite_sink.hpp"
+#include "sinks/sqlite/sqlite_sink.hpp"
 #include "sqlite_reader.hpp"
 #include "temp_dir.hpp"
 

@@ -100,8 +100,8 @@ TEST_CASE("events in the last minute are counted in 10-second steps", "[freshnes
     // A gap longer than the window clears every step before counting again.
     activity.record(MDP_EVENT_BAR, 2.0, base + 1000 * kSecond);
     CHECK(activity.events_in_last_minute(base + 1000 * kSecond) == 1);
-    CHECK(activity.last_seen_ns(MDP_EVENT_TRADE) == base + 100 * kSecond);
-    CHECK(activity.last_seen_ns(MDP_EVENT_QUOTE) == base + 125 * kSecond);
+    CHECK(activity.last_seen_ns(mdp::common::EventType::trade) == base + 100 * kSecond);
+    CHECK(activity.last_seen_ns(mdp::common::EventType::quote) == base + 125 * kSecond);
     CHECK(activity.last_seen_ns() == base + 1000 * kSecond);
     CHECK(activity.last_price() == 2.0);
     // An event from before the window (the clock stepped back) changes no count.

@@ -1,6 +1,6 @@
 #include "nats_fixture.hpp"
 
-#include "sinks/sink_factory.hpp"
+#include "sinks/sink_registry.hpp"
 
 namespace mdp::test {
 

@@ -2,8 +2,8 @@
 // identity, every field), the duplicate window turning a repeated batch into nothing, an
 // outage and recovery without a restart, and bad settings failing with a clear reason.
 #include "nats_fixture.hpp"
-#include "sinks/nats_sink.hpp"
-#include "sinks/sink_factory.hpp"
+#include "sinks/nats/nats_sink.hpp"
+#include "sinks/sink_registry.hpp"
 #include "stream_reader.hpp"
 
 #include <catch2/catch.hpp>

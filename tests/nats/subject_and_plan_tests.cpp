@@ -2,8 +2,8 @@
 // nats_message_plan.hpp): the parts of the nats sink that decide what a consumer can filter
 // on and what the stream de-duplicates.
 #include "sink_test_events.hpp"
-#include "sinks/nats_message_plan.hpp"
-#include "sinks/nats_subject.hpp"
+#include "sinks/nats/nats_message_plan.hpp"
+#include "sinks/nats/nats_subject.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -5,7 +5,7 @@
 #include "postgres_server.hpp"
 #include "scoped_environment.hpp"
 #include "sink_test_events.hpp"
-#include "sinks/postgres_sink.hpp"
+#include "sinks/postgres/postgres_sink.hpp"
 #include "tcp_cut_proxy.hpp"
 #include "temp_dir.hpp"
 

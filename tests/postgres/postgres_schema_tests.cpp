@@ -3,8 +3,8 @@
 
 #include "postgres_server.hpp"
 #include "sink_test_events.hpp"
-#include "sinks/postgres_copy_encoder.hpp"
-#include "sinks/postgres_sink.hpp"
+#include "sinks/postgres/postgres_copy_encoder.hpp"
+#include "sinks/postgres/postgres_sink.hpp"
 
 #include <catch2/catch.hpp>
 

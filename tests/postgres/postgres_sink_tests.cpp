@@ -3,8 +3,8 @@
 
 #include "postgres_server.hpp"
 #include "sink_test_events.hpp"
-#include "sinks/postgres_sink.hpp"
-#include "sinks/sink_factory.hpp"
+#include "sinks/postgres/postgres_sink.hpp"
+#include "sinks/sink_registry.hpp"
 
 #include <catch2/catch.hpp>
 

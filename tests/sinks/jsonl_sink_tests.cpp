@@ -1,7 +1,7 @@
 // The jsonl sink writing real files in temp dirs.
 
 #include "sink_test_events.hpp"
-#include "sinks/jsonl_sink.hpp"
+#include "sinks/jsonl/jsonl_sink.hpp"
 #include "skip_policy.hpp"
 #include "temp_dir.hpp"
 

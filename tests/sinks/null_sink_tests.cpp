@@ -1,5 +1,5 @@
 #include "sink_test_events.hpp"
-#include "sinks/null_sink.hpp"
+#include "sinks/null/null_sink.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // RotatingFile edge cases beyond what the jsonl sink tests cover.
 
-#include "sinks/rotating_file.hpp"
+#include "sinks/jsonl/rotating_file.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

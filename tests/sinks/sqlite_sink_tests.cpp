@@ -1,8 +1,8 @@
 // The sqlite sink against real database files in temp dirs.
 
 #include "sink_test_events.hpp"
-#include "sinks/sink_factory.hpp"
-#include "sinks/sqlite_sink.hpp"
+#include "sinks/sink_registry.hpp"
+#include "sinks/sqlite/sqlite_sink.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -215,9 +215,12 @@ std::thread start_guarded_thread(Host host, std::string name, Body body) {
 
 // ---------------------------------------------------------------- provider base
 
-// Base class for providers. Thread contract follows mdp_provider_t: the constructor,
-// start(), stop() and the destructor run on the host's control thread; on_feedback()
-// runs on the host's feedback thread and must not block.
+// Base class for providers. Thread contract follows mdp_provider_t: the constructor and the
+// destructor run on the host's control thread; start(), stop() and reconfigure() each on a
+// helper thread the control thread starts for that call and waits for up to its deadline
+// (restart.start_timeout_ms / stop_timeout_ms). These calls never overlap and each begins after
+// the previous one returned, but not necessarily on the same thread. on_feedback() runs on
+// the host's feedback thread and must not block.
 class Provider {
    public:
     // Keeps the host services for host(); pass the Host your constructor received.
@@ -231,10 +234,11 @@ class Provider {
     virtual void start() = 0;
     virtual void stop() = 0;
     virtual void on_feedback(const mdp_feedback_t& /*feedback*/) {}
-    // [control-thread] Takes a new "config" (JSON text) while running or stopped: returns
-    // true once applied, false when this change needs a restart (nothing changed; the host
-    // then stops this instance and creates a new one). Throws for an invalid config, leaving
-    // the provider as it was. The default: every change needs a restart.
+    // [control-thread: a helper thread, see above] Takes a new "config" (JSON text) while
+    // running or stopped: returns true once applied, false when this change needs a restart
+    // (nothing changed; the host then stops this instance and creates a new one). Throws for
+    // an invalid config, leaving the provider as it was. The default: every change needs a
+    // restart.
     virtual bool reconfigure(std::string_view /*config_json*/) { return false; }
 
    protected:

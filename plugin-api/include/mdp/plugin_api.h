@@ -14,7 +14,14 @@
  *    structs.
  *  - Every function states the thread that calls it, whether it may block, and who
  *    owns each pointer for how long:
- *      [control-thread]   the host's single control thread (load, start, stop, destroy)
+ *      [control-thread]   the host's lifecycle calls, one at a time per instance: on its
+ *                         control thread (init, get_factory, create, destroy, deinit), or
+ *                         on a helper thread the control thread starts for that one call
+ *                         and waits for up to a deadline (start, stop, reconfigure). Each
+ *                         call begins after the previous one returned, but two calls need
+ *                         not run on the same OS thread: keep no thread-local state across
+ *                         them. A call that misses its deadline is left running and the
+ *                         instance is never called again.
  *      [feedback-thread]  the host's backpressure thread
  *      [provider-thread]  any thread the provider created
  *      [store-thread]     the host's store coordinator thread (the one that writes the sinks)
@@ -294,9 +301,9 @@ typedef void (*mdp_stored_ack_fn)(void* user_data, const mdp_stored_ack_t* ack);
 
 typedef struct mdp_host_stored_acks {
     uint32_t size;
-    /* [control-thread, only during create() or start()] Subscribes this instance to its
-     * settlements: `on_settled` is called with `user_data` for every range settled from now
-     * on, until stop() returns (ranges settled while it runs are delivered during stop(), so a
+    /* [control-thread, only during create() or start(), from the thread running them]
+     * Subscribes this instance to its settlements: `on_settled` is called with `user_data`
+     * for every range settled from now on, until stop() returns (ranges settled while it runs are delivered during stop(), so a
      * provider may wait in stop() for the watermark to reach its last publish, within its
      * stop timeout). Never called after stop() returned; a restarted instance subscribes
      * again. A second call replaces the first. Returns MDP_OK, or MDP_ERROR for a NULL
@@ -392,15 +399,17 @@ typedef struct mdp_provider {
     uint32_t size;
     void* provider_data; /* owned by the plugin */
 
-    /* [control-thread, may block briefly] Begin producing: start threads, open
-     * connections. Returns MDP_OK, or MDP_ERROR after writing a NUL-terminated reason into
+    /* [control-thread: a helper thread, waited for up to restart.start_timeout_ms; may block
+     * briefly] Begin producing: start threads, open connections. Returns MDP_OK, or MDP_ERROR after writing a NUL-terminated reason into
      * `error` (capacity `error_capacity` bytes, owned by the host, valid during the call).
      * A connection that will come later is not an error: report DEGRADED and retry. */
     int32_t (*start)(struct mdp_provider* provider, char* error, size_t error_capacity);
 
-    /* [control-thread] Stop producing and join every thread the provider created. Must
-     * return promptly (a publish blocked on a full queue is released by the host before
-     * this call). After stop() the provider makes no more host calls. */
+    /* [control-thread: a helper thread, waited for up to restart.stop_timeout_ms] Stop
+     * producing and join every thread the provider created. Must return promptly. The store
+     * queue stays open meanwhile, so what stop() flushes is stored; a publish of this
+     * instance still waiting on a full queue at half the deadline is released (what does not
+     * fit is dropped). After stop() the provider makes no more host calls. */
     void (*stop)(struct mdp_provider* provider);
 
     /* [control-thread] Free the instance. Called once, after stop() (or instead of
@@ -445,9 +454,10 @@ typedef struct mdp_provider_factory {
 typedef struct mdp_provider_reconfigure {
     uint32_t size;
 
-    /* [control-thread, may block briefly] Apply `config_json` (the instance's new "config"
-     * object as JSON text, valid during the call) to `provider`, created by this plugin's
-     * factory and started (or stopped). The host validated the config beforehand by creating
+    /* [control-thread: a helper thread, waited for up to restart.start_timeout_ms; may block
+     * briefly] Apply `config_json` (the instance's new "config" object as JSON text, valid
+     * during the call) to `provider`, created by this plugin's factory and started (or
+     * stopped). The host validated the config beforehand by creating
      * (and destroying) a probe instance with it, exactly as at start.
      * Returns MDP_OK once applied (the provider runs on with the new config),
      * MDP_RECONFIGURE_NEEDS_RESTART when it cannot apply this change in place (nothing

@@ -1,0 +1,263 @@
+#include "sinks/nats/nats_jetstream.hpp"
+
+#include "common/retry_backoff.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+namespace mdp::sinks {
+
+namespace {
+
+// The client's description of the last failure on this thread, or the status text.
+std::string nats_error_text(natsStatus status) {
+    natsStatus last_status = NATS_OK;
+    const char* last = nats_GetLastError(&last_status);
+    std::string text = natsStatus_GetText(status);
+    if (last != nullptr && *last != '\0' && text.find(last) == std::string::npos) {
+        text += std::string(" (") + last + ")";
+    }
+    return text;
+}
+
+void check(natsStatus status, const char* what) {
+    if (status != NATS_OK) {
+        throw NatsError("connect", std::string(what) + ": " + nats_error_text(status));
+    }
+}
+
+jsRetentionPolicy retention_of(NatsRetention retention) {
+    switch (retention) {
+        case NatsRetention::limits:
+            return js_LimitsPolicy;
+        case NatsRetention::interest:
+            return js_InterestPolicy;
+        case NatsRetention::workqueue:
+            break;
+    }
+    return js_WorkQueuePolicy;
+}
+
+}  // namespace
+
+NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& sink_name)
+    : options_(options), sink_name_(sink_name), client_name_("mdp-host sink " + sink_name) {
+    check(natsOptions_Create(&nats_options_), "creating client options");
+    std::vector<const char*> servers;
+    for (const auto& server : options_.servers) {
+        servers.push_back(server.c_str());
+    }
+    check(natsOptions_SetServers(nats_options_, servers.data(), static_cast<int>(servers.size())), "servers");
+    check(natsOptions_SetName(nats_options_, client_name_.c_str()), "client name");
+    check(natsOptions_SetTimeout(nats_options_, options_.connect_timeout.count()), "connect timeout");
+    check(natsOptions_SetMaxReconnect(nats_options_, -1), "reconnect");  // forever: an outage is a backlog
+    check(natsOptions_SetReconnectWait(nats_options_, options_.reconnect_wait.count()), "reconnect wait");
+    // No connection callbacks: the client runs them on its own thread, even after Close and
+    // Destroy returned, so they could outlive this object. A lost connection shows in the
+    // failed write's message ("not connected to NATS"), which the coordinator logs once, and
+    // the recovery as the coordinator's "writing again".
+    if (!options_.credentials_file.empty()) {
+        check(natsOptions_SetUserCredentialsFromFiles(nats_options_, options_.credentials_file.c_str(), nullptr),
+              ("credentials file " + options_.credentials_file.string()).c_str());
+    } else if (!options_.user.empty()) {
+        check(natsOptions_SetUserInfo(nats_options_, options_.user.c_str(), options_.password.c_str()), "user");
+    } else if (!options_.token.empty()) {
+        check(natsOptions_SetToken(nats_options_, options_.token.c_str()), "token");
+    }
+    try {
+        connect_with_attempts();
+    } catch (...) {
+        if (connection_ != nullptr) {
+            natsConnection_Destroy(connection_);
+        }
+        natsOptions_Destroy(nats_options_);
+        throw;
+    }
+}
+
+NatsJetStream::~NatsJetStream() {
+    if (js_ != nullptr) {
+        (void)discard_pending();
+        jsCtx_Destroy(js_);
+    }
+    if (connection_ != nullptr) {
+        natsConnection_Close(connection_);
+        natsConnection_Destroy(connection_);
+    }
+    natsOptions_Destroy(nats_options_);
+}
+
+void NatsJetStream::connect_with_attempts() {
+    common::RetryBackoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
+    std::string last_error;
+    for (std::uint32_t attempt = 1; attempt <= options_.connect_attempts; ++attempt) {
+        const natsStatus status = natsConnection_Connect(&connection_, nats_options_);
+        if (status == NATS_OK) {
+            jsOptions js_options;
+            jsOptions_Init(&js_options);
+            js_options.Wait = options_.publish_timeout.count();
+            js_options.PublishAsync.MaxPending = static_cast<int64_t>(options_.max_in_flight);
+            js_options.PublishAsync.StallWait = options_.publish_timeout.count();
+            js_options.PublishAsync.AckHandler = &NatsJetStream::on_pub_ack;
+            js_options.PublishAsync.AckHandlerClosure = this;
+            check(natsConnection_JetStream(&js_, connection_, &js_options), "JetStream context");
+            return;
+        }
+        last_error = nats_error_text(status);
+        connection_ = nullptr;
+        if (status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED) {
+            throw NatsError("auth",
+                            "servers " + servers_text(options_.servers) + " refused the credentials: " + last_error);
+        }
+        if (attempt < options_.connect_attempts) {
+            spdlog::warn("nats sink {}: cannot connect to {} (attempt {} of {}): {}", sink_name_,
+                         servers_text(options_.servers), attempt, options_.connect_attempts, last_error);
+            std::this_thread::sleep_for(backoff.delay_before_retry(attempt));
+        }
+    }
+    throw NatsError("connect", "cannot connect to " + servers_text(options_.servers) + " after " +
+                                   std::to_string(options_.connect_attempts) + " attempts: " + last_error);
+}
+
+void NatsJetStream::ensure_stream() {
+    const std::string& stream = options_.stream;
+    jsStreamInfo* info = nullptr;
+    jsErrCode error_code = static_cast<jsErrCode>(0);
+    natsStatus status = js_GetStreamInfo(&info, js_, stream.c_str(), nullptr, &error_code);
+    if (status == NATS_OK) {
+        jsStreamInfo_Destroy(info);
+        return;
+    }
+    if (status != NATS_NOT_FOUND && error_code != JSStreamNotFoundErr) {
+        throw NatsError("stream", "looking up stream " + stream + ": " + nats_error_text(status));
+    }
+    if (!options_.stream_settings.create) {
+        throw NatsError("stream", "stream " + stream + " does not exist and create_stream is false; create it (" +
+                                      "subjects \"" + options_.subject_prefix + ".>\") or set create_stream to true");
+    }
+    const NatsStreamSettings& settings = options_.stream_settings;
+    const std::string subjects = options_.subject_prefix + ".>";
+    const char* subject_list[] = {subjects.c_str()};
+    jsStreamConfig config;
+    jsStreamConfig_Init(&config);
+    config.Name = stream.c_str();
+    config.Subjects = subject_list;
+    config.SubjectsLen = 1;
+    config.Retention = retention_of(settings.retention);
+    config.MaxBytes = settings.max_bytes;
+    config.MaxAge = settings.max_age_ms * 1'000'000;  // ns
+    config.Discard = js_DiscardNew;  // a full stream refuses (the host backs up), never drops
+    config.Storage = settings.file_storage ? js_FileStorage : js_MemoryStorage;
+    config.Replicas = settings.replicas;
+    config.Duplicates = settings.duplicate_window_ms * 1'000'000;  // ns
+    status = js_AddStream(&info, js_, &config, nullptr, &error_code);
+    if (status != NATS_OK) {
+        throw NatsError("stream",
+                        "creating stream " + stream + " (subjects \"" + subjects + "\"): " + nats_error_text(status));
+    }
+    jsStreamInfo_Destroy(info);
+    spdlog::info("nats sink {}: created stream {} (subjects {}, retention {}, max_bytes {}, duplicate window {} ms)",
+                 sink_name_, stream, subjects, retention_name(settings.retention), settings.max_bytes,
+                 settings.duplicate_window_ms);
+}
+
+std::size_t NatsJetStream::max_payload_bytes() const {
+    const int64_t max_payload = natsConnection_GetMaxPayload(connection_);
+    return max_payload > 0 ? static_cast<std::size_t>(max_payload) : std::size_t{1} << 20;
+}
+
+bool NatsJetStream::connected() const { return natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED; }
+
+void NatsJetStream::on_pub_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure) {
+    auto* self = static_cast<NatsJetStream*>(closure);
+    {
+        std::lock_guard lock(self->tally_mutex_);
+        NatsPubAckTally& tally = self->tally_;
+        if (ack != nullptr) {
+            ++(ack->Duplicate ? tally.duplicates : tally.stored);
+        } else {
+            ++tally.failed;
+            if (tally.first_error.empty() && error != nullptr) {
+                tally.first_error = std::string(natsStatus_GetText(error->Err)) +
+                                    (error->ErrText != nullptr ? std::string(": ") + error->ErrText : std::string());
+            }
+        }
+    }
+    natsMsg_Destroy(msg);
+}
+
+std::size_t NatsJetStream::discard_pending() {
+    natsMsgList pending{};
+    // The client keeps its table of pending messages from the first asynchronous publish on
+    // and does not expect to be asked before.
+    if (!published_async_ || js_PublishAsyncGetPendingList(&pending, js_) != NATS_OK) {
+        return 0;
+    }
+    const auto count = static_cast<std::size_t>(pending.Count);
+    natsMsgList_Destroy(&pending);
+    return count;
+}
+
+void NatsJetStream::begin_write() {
+    // A failed write may have left messages without PubAck; their acks must not count for
+    // this write (the retry publishes them again under the same ids).
+    (void)discard_pending();
+    std::lock_guard lock(tally_mutex_);
+    tally_ = {};
+    published_in_write_ = 0;
+}
+
+void NatsJetStream::publish(const std::string& subject, const std::string& message_id,
+                            const NatsMessageHeaders& headers, const std::string& payload) {
+    natsMsg* message = nullptr;
+    natsStatus status =
+        natsMsg_Create(&message, subject.c_str(), nullptr, payload.data(), static_cast<int>(payload.size()));
+    const std::string format(headers.format);
+    const std::string origin(headers.origin);
+    const std::string run_id(headers.run_id);
+    const std::string events = std::to_string(headers.events);
+    for (const auto& [key, value] : {std::pair{"Mdp-Format", &format}, std::pair{"Mdp-Origin", &origin},
+                                     std::pair{"Mdp-Run-Id", &run_id}, std::pair{"Mdp-Events", &events}}) {
+        if (status == NATS_OK) {
+            status = natsMsgHeader_Set(message, key, value->c_str());
+        }
+    }
+    if (status == NATS_OK) {
+        jsPubOptions publish_options;
+        jsPubOptions_Init(&publish_options);
+        publish_options.MsgId = message_id.c_str();
+        publish_options.ExpectStream = options_.stream.c_str();
+        status = js_PublishMsgAsync(js_, &message, &publish_options);
+        published_async_ = published_async_ || status == NATS_OK;
+    }
+    natsMsg_Destroy(message);  // no-op when the client took it
+    if (status != NATS_OK) {
+        throw NatsError(status == NATS_TIMEOUT ? "timeout" : "publish",
+                        "publishing to " + subject + ": " + nats_error_text(status) +
+                            (connected() ? "" : " (not connected to NATS)"));
+    }
+    ++published_in_write_;
+}
+
+NatsPubAckTally NatsJetStream::wait_for_pub_acks() {
+    jsPubOptions wait_options;
+    jsPubOptions_Init(&wait_options);
+    wait_options.MaxWait = options_.publish_timeout.count();
+    const natsStatus status = js_PublishAsyncComplete(js_, &wait_options);
+    if (status != NATS_OK) {
+        const std::size_t missing = discard_pending();
+        throw NatsError("timeout", "no PubAck within " + std::to_string(options_.publish_timeout.count()) + " ms for " +
+                                       std::to_string(missing) + " of " + std::to_string(published_in_write_) +
+                                       " messages" + (connected() ? "" : " (not connected to NATS)"));
+    }
+    std::lock_guard lock(tally_mutex_);
+    if (tally_.failed > 0) {
+        throw NatsError("publish", "stream " + options_.stream + " refused " + std::to_string(tally_.failed) + " of " +
+                                       std::to_string(published_in_write_) + " messages: " + tally_.first_error);
+    }
+    return tally_;
+}
+
+}  // namespace mdp::sinks

@@ -1,0 +1,81 @@
+#pragma once
+// The `nats` sink: publishes what the store coordinator hands it to a NATS JetStream stream,
+// the ingest tier of docs/scale-out.md. Each batch is cut into messages by (provider, type,
+// symbol) (nats_message_plan.hpp), each encoded in the wire format of
+// plugin-api/include/mdp/wire/ (binary by default, JSON as an option) and published with a
+// Nats-Msg-Id made from the events' identity, so a batch published again after a lost PubAck
+// is dropped by the stream's duplicate window: exactly once into the stream.
+//
+// write() returns only once every message of the batch has its PubAck (stored, or dropped as
+// a duplicate of a stored one); publishing is asynchronous with at most max_in_flight
+// messages awaiting their PubAck. Any failure (not connected, no PubAck within
+// publish_timeout_ms, the stream refusing a message) throws SinkError, so the coordinator
+// keeps the batch and retries it with its backoff while the queue fills and backpressure
+// slows the providers, exactly as for a database outage. The client reconnects by itself.
+// After circuit_failure_threshold consecutive failed writes the circuit opens: write() throws
+// at once for circuit_cooldown_ms, then lets one attempt through.
+
+#include "sinks/circuit_breaker.hpp"
+#include "sinks/nats/nats_jetstream.hpp"
+#include "sinks/nats/nats_sink_options.hpp"
+#include "sinks/sink.hpp"
+#include "sinks/sink_type.hpp"
+#include "sinks/sink_stats_recorder.hpp"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace mdp::sinks {
+
+class NatsSink final : public Sink {
+   public:
+    NatsSink(std::string name, NatsSinkOptions options);
+    ~NatsSink() override;
+
+    [[nodiscard]] const std::string& name() const override { return name_; }
+    [[nodiscard]] const std::string& type() const override { return type_; }
+    // Connects and makes sure the stream exists; throws SinkError naming what failed.
+    void open(const SinkContext& context) override;
+    void write(std::span<const pipeline::StoreEvent> batch) override;
+    void close() override;
+    // rows_by_table: events newly stored, by type (quote, trade, bar); errors_by_kind:
+    // connect, auth, stream, publish, timeout, circuit_open; circuit_state.
+    [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
+    // "NATS <servers>, stream <name>"
+    [[nodiscard]] std::string destination() const override;
+    [[nodiscard]] std::size_t preferred_batch_size() const override { return options_.preferred_batch_size; }
+
+    // [any thread] Messages the stream acknowledged as new, and as duplicates it dropped.
+    [[nodiscard]] std::uint64_t messages_stored() const { return messages_stored_.load(); }
+    [[nodiscard]] std::uint64_t messages_duplicate() const { return messages_duplicate_.load(); }
+
+   private:
+    void publish_batch(std::span<const pipeline::StoreEvent> batch);
+    // Publishes the events `indices` of `batch` as one message, or as several when the
+    // encoding exceeds the server's max_payload.
+    void publish_events(std::span<const pipeline::StoreEvent> batch, std::span<const std::uint32_t> indices,
+                        std::uint16_t type);
+    void count_stored(std::span<const pipeline::StoreEvent> batch);
+    void publish_circuit_state();
+
+    std::string name_;
+    std::string type_ = "nats";
+    NatsSinkOptions options_;
+    SinkContext context_;
+    std::unique_ptr<NatsJetStream> jetstream_;
+    std::size_t max_payload_bytes_ = 0;
+    std::size_t max_events_per_message_ = 0;  // options and max_payload together
+    CircuitBreaker breaker_;
+    std::string payload_;  // reused encoding buffer
+    std::atomic<std::uint64_t> messages_stored_{0};
+    std::atomic<std::uint64_t> messages_duplicate_{0};
+    SinkStatsRecorder stats_;
+};
+
+// The "nats" entry of the sink registry (sinks/sink_registry.cpp): reads the keys (and the
+// MDP_NATS_* variables) with read_nats_sink_options() and builds a NatsSink.
+std::unique_ptr<Sink> create_nats_sink(const config::SinkConfig& config, config::JsonNode& node);
+inline constexpr SinkType kNatsSinkType{"nats", "sinks.md#nats", &create_nats_sink};
+
+}  // namespace mdp::sinks
