@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace mdp::http {
@@ -156,6 +158,31 @@ void add_provider_metrics(ExpositionWriter& writer, const status::ProviderSnapsh
                std::uint64_t{1});
 }
 
+// "mdp_plugin_<plugin id>_<name>": the id's characters outside [a-z0-9_] become '_'.
+std::string plugin_metric_name(const std::string& plugin_id, const std::string& name) {
+    std::string full = "mdp_plugin_";
+    for (const char c : plugin_id) {
+        full += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+    }
+    return full + "_" + name;
+}
+
+// What the provider declared through the metrics extension. Names are the plugin's: one that
+// another instance declared with the other type is left out rather than failing /metrics.
+void add_plugin_metrics(ExpositionWriter& writer, const status::ProviderSnapshot& provider) {
+    for (const status::PluginMetric& metric : provider.plugin_metrics) {
+        const std::string name = plugin_metric_name(provider.plugin_id, metric.name);
+        const MetricFamily family{
+            name, metric.help,
+            metric.kind == status::PluginMetricKind::counter ? MetricType::counter : MetricType::gauge};
+        try {
+            writer.add(family, {{"provider", provider.name}}, metric.value);
+        } catch (const std::invalid_argument&) {
+            continue;
+        }
+    }
+}
+
 void add_sink_metrics(ExpositionWriter& writer, const status::SinkSnapshot& sink) {
     const std::string_view name = sink.name;
     writer.add(kStored, {{"sink", name}}, sink.events_stored);
@@ -204,6 +231,7 @@ std::string render_metrics_document(const status::HostSnapshot& snapshot, const 
     add_queue_metrics(writer, snapshot.queue);
     for (const status::ProviderSnapshot& provider : snapshot.providers) {
         add_provider_metrics(writer, provider);
+        add_plugin_metrics(writer, provider);
     }
     for (const status::SinkSnapshot& sink : snapshot.sinks) {
         add_sink_metrics(writer, sink);

@@ -56,6 +56,15 @@ json queue_to_json(const status::QueueSnapshot& queue) {
             {"feedback_enabled", queue.feedback_enabled}};
 }
 
+// The provider's own metrics (metrics extension): name -> value, in declaration order.
+json plugin_metrics_to_json(const std::vector<status::PluginMetric>& metrics) {
+    json object = json::object();
+    for (const status::PluginMetric& metric : metrics) {
+        object[metric.name] = metric.value;
+    }
+    return object;
+}
+
 json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now_ns) {
     return {{"name", provider.name},
             {"plugin_id", provider.plugin_id},
@@ -79,7 +88,8 @@ json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now
             {"published_by_type", counts_to_json(provider.published_by_type)},
             {"dropped_total", total_of(provider.dropped_by_reason)},
             {"dropped_by_reason", counts_to_json(provider.dropped_by_reason)},
-            {"feedback_by_level", counts_to_json(provider.feedback_by_level)}};
+            {"feedback_by_level", counts_to_json(provider.feedback_by_level)},
+            {"metrics", plugin_metrics_to_json(provider.plugin_metrics)}};
 }
 
 json sink_to_json(const status::SinkSnapshot& sink) {

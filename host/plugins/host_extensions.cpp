@@ -1,5 +1,7 @@
 #include "plugins/host_extensions.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstring>
 #include <filesystem>
 
@@ -24,8 +26,11 @@ std::string base_directory_of(const std::string& config_file) {
 
 }  // namespace
 
-HostExtensions::HostExtensions(const std::string& config_file, const config::ShardConfig& shard)
-    : config_file_(config_file), base_directory_(base_directory_of(config_file)) {
+HostExtensions::HostExtensions(const std::string& config_file, const config::ShardConfig& shard,
+                               std::string provider_name)
+    : config_file_(config_file), base_directory_(base_directory_of(config_file)),
+      provider_name_(std::move(provider_name)) {
+    metrics_table_ = {sizeof(mdp_host_metrics_t), &declare_metrics_entry, &set_metric_entry};
     shard_ = {sizeof(mdp_host_shard_t), shard.index, shard.count};
     location_.size = sizeof(location_);
     location_.config_file = config_file_.c_str();
@@ -43,6 +48,9 @@ const void* HostExtensions::find(const char* id) const {
     }
     if (std::strcmp(id, MDP_HOST_CONFIG_PROBLEM_ID) == 0) {
         return &problem_channel_;
+    }
+    if (std::strcmp(id, MDP_HOST_METRICS_ID) == 0) {
+        return &metrics_table_;
     }
     if (std::strcmp(id, MDP_HOST_SHARD_ID) == 0) {
         return &shard_;
@@ -73,6 +81,26 @@ void HostExtensions::report_config_problem_entry(const mdp_host_t* host, const c
     HostExtensions& self = host_extensions_of(host);
     std::lock_guard lock(self.problem_mutex_);
     self.problem_ = ReportedConfigProblem{bounded_copy(json_path), bounded_copy(message)};
+}
+
+int32_t HostExtensions::declare_metrics_entry(const mdp_host_t* host, const mdp_metric_declaration_t* metrics,
+                                              uint32_t count) {
+    if (host == nullptr) {
+        return MDP_ERROR;
+    }
+    HostExtensions& self = host_extensions_of(host);
+    const std::string problem = self.metrics_.declare(metrics, count);
+    if (!problem.empty()) {
+        spdlog::warn("provider {}: metrics not declared: {}", self.provider_name_, problem);
+        return MDP_ERROR;
+    }
+    return MDP_OK;
+}
+
+void HostExtensions::set_metric_entry(const mdp_host_t* host, uint32_t index, double value) {
+    if (host != nullptr) {
+        host_extensions_of(host).metrics_.set(index, value);
+    }
 }
 
 std::string join_config_path(const std::string& base, const std::string& relative) {

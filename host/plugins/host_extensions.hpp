@@ -2,9 +2,11 @@
 // The host extensions one provider instance offers through mdp_host_t.get_extension
 // (plugin_api.h, "host extensions"): where the config file is, a channel for a failing
 // create() to name the config value it rejects as data, and (when the instance offers them)
-// stored acknowledgements and publishing with an identity, and the host's shard.
+// stored acknowledgements and publishing with an identity, the host's shard, and the
+// provider's own metrics.
 
 #include "config/host_config.hpp"
+#include "plugins/provider_metrics.hpp"
 
 #include <mdp/plugin_api.h>
 
@@ -23,8 +25,8 @@ struct ReportedConfigProblem {
 class HostExtensions {
    public:
     // `config_file` is the host config file as named on the command line ("" when none);
-    // `shard` is offered under MDP_HOST_SHARD_ID.
-    HostExtensions(const std::string& config_file, const config::ShardConfig& shard);
+    // `shard` is offered under MDP_HOST_SHARD_ID; `provider_name` names the instance in logs.
+    HostExtensions(const std::string& config_file, const config::ShardConfig& shard, std::string provider_name = {});
     HostExtensions(const HostExtensions&) = delete;
     HostExtensions& operator=(const HostExtensions&) = delete;
 
@@ -44,14 +46,24 @@ class HostExtensions {
     void clear_config_problem();
     [[nodiscard]] std::optional<ReportedConfigProblem> take_config_problem();
 
+    // What the provider declared under MDP_HOST_METRICS_ID (cleared before each create()).
+    [[nodiscard]] ProviderMetrics& metrics() { return metrics_; }
+    [[nodiscard]] const ProviderMetrics& metrics() const { return metrics_; }
+
    private:
     static void report_config_problem_entry(const mdp_host_t* host, const char* json_path, const char* message);
+    static int32_t declare_metrics_entry(const mdp_host_t* host, const mdp_metric_declaration_t* metrics,
+                                         uint32_t count);
+    static void set_metric_entry(const mdp_host_t* host, uint32_t index, double value);
 
     std::string config_file_;
     std::string base_directory_;
     mdp_host_config_location_t location_{};
     mdp_host_config_problem_t problem_channel_{};
     mdp_host_shard_t shard_{};
+    mdp_host_metrics_t metrics_table_{};
+    std::string provider_name_;
+    ProviderMetrics metrics_;
     const mdp_host_stored_acks_t* stored_acks_ = nullptr;
     const mdp_host_publish_identified_t* publish_identified_ = nullptr;
 

@@ -31,7 +31,7 @@ bool same_except_config(const config::ProviderConfig& current, const config::Pro
 
 ProviderInstance::ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target)
     : id_(id), config_(std::move(config)), publisher_(id_, config_.name, target, rate_scale_),
-      extensions_(config_.config.origin->file, config_.shard), services_table_(*this, publisher_, extensions_),
+      extensions_(config_.config.origin->file, config_.shard, config_.name), services_table_(*this, publisher_, extensions_),
       state_since_ns_(common::utc_now_ns()) {}
 
 ProviderInstance::~ProviderInstance() {
@@ -84,10 +84,13 @@ bool ProviderInstance::create(std::string& error) {
     const std::string config_json = config_.config.value.dump();
     const auto* factory = library_->provider_factory();
     extensions_.clear_config_problem();
+    extensions_.metrics().clear();  // a re-created instance declares its metrics again
+    extensions_.metrics().accept_declarations(true);
     publisher_.accept_subscriptions(true);
     mdp_provider_t* created = factory->create(factory, services_table_.table(), config_.name.c_str(),
                                               config_json.c_str(), buffer.data(), buffer.size());
     publisher_.accept_subscriptions(false);
+    extensions_.metrics().accept_declarations(false);
     config_problem_ = created == nullptr ? extensions_.take_config_problem() : std::nullopt;
     if (created == nullptr || created->size < sizeof(mdp_provider_t) || created->start == nullptr ||
         created->stop == nullptr || created->destroy == nullptr) {
@@ -378,6 +381,7 @@ status::ProviderSnapshot ProviderInstance::snapshot() const {
             feedback_by_level_[static_cast<std::size_t>(level)].load(std::memory_order_relaxed);
     }
     result.events_per_second = rate_sampler_.per_second(publisher_.published_total(), std::chrono::steady_clock::now());
+    result.plugin_metrics = extensions_.metrics().samples();
     return result;
 }
 

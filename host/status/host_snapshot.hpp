@@ -5,6 +5,7 @@
 
 #include "metrics/histogram.hpp"
 #include "status/feedback_event.hpp"
+#include "status/plugin_metric.hpp"
 #include "status/symbol_query.hpp"
 
 #include <cstdint>
@@ -40,6 +41,8 @@ struct ProviderSnapshot {
     // Feedback events applied to this provider, by level ("ok", "soft", "hard").
     std::map<std::string, std::uint64_t> feedback_by_level;
     double events_per_second = 0.0;  // accepted, over the last few seconds
+    // The provider's own metrics (metrics extension), in declaration order.
+    std::vector<PluginMetric> plugin_metrics;
 };
 
 struct SinkSnapshot {

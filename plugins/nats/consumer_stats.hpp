@@ -5,6 +5,8 @@
 // Threads: counters are bumped on the fetching and acknowledging threads and read by the
 // reporting one, so each is atomic; last_error is under its own lock.
 
+#include <mdp/sdk/metric_set.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -14,6 +16,40 @@ namespace mdp::nats_provider {
 
 class ConsumerStats {
    public:
+    // Declares the counters below (and the pending acks gauge) as the provider's metrics:
+    // mdp_plugin_nats_<name>{provider="..."} on /metrics. Call in the provider's constructor.
+    [[nodiscard]] static sdk::MetricSet declare_metrics(const sdk::Host& host) {
+        return sdk::MetricSet(
+            host,
+            {{"messages_fetched_total", "JetStream messages fetched from the consumer.", sdk::MetricKind::counter},
+             {"events_fetched_total", "Events in the messages fetched.", sdk::MetricKind::counter},
+             {"messages_redelivered_total", "Messages fetched with a delivery count above 1.",
+              sdk::MetricKind::counter},
+             {"messages_acked_total", "Messages acknowledged once every event of them was stored.",
+              sdk::MetricKind::counter},
+             {"messages_nakked_total",
+              "Messages handed back for redelivery (an event of them was dropped, or at stop).",
+              sdk::MetricKind::counter},
+             {"messages_terminated_total", "Unreadable messages terminated (never redelivered).",
+              sdk::MetricKind::counter},
+             {"messages_kept_total", "Unreadable messages nakked with a delay for a newer reader.",
+              sdk::MetricKind::counter},
+             {"fetch_errors_total", "Failed pull requests.", sdk::MetricKind::counter},
+             {"pending_acks", "Messages published into the host and not yet stored.", sdk::MetricKind::gauge}});
+    }
+
+    // [any thread] Sets the declared metrics to the counters' values now.
+    void publish(const sdk::MetricSet& metrics, std::size_t pending_acks) const {
+        const std::atomic<std::uint64_t>* counters[] = {&messages_fetched, &events_fetched,  &messages_redelivered,
+                                                        &messages_acked,   &messages_nakked, &messages_terminated,
+                                                        &messages_kept,    &fetch_errors};
+        std::uint32_t index = 0;
+        for (const auto* counter : counters) {
+            metrics.set(index++, static_cast<double>(counter->load(std::memory_order_relaxed)));
+        }
+        metrics.set(index, static_cast<double>(pending_acks));
+    }
+
     std::atomic<std::uint64_t> messages_fetched{0};
     std::atomic<std::uint64_t> events_fetched{0};
     std::atomic<std::uint64_t> messages_redelivered{0};  // fetched with a delivery count above 1

@@ -39,7 +39,7 @@ ConsumerConfig read_config(const sdk::Host& host, std::string_view config_json) 
 
 NatsProvider::NatsProvider(sdk::Host host, std::string instance_name, std::string_view config_json)
     : Provider(host), instance_name_(std::move(instance_name)), config_(read_config(host, config_json)),
-      stored_acks_(host), publisher_(host) {
+      stored_acks_(host), publisher_(host), metrics_(ConsumerStats::declare_metrics(host)) {
     if (!stored_acks_.available() || !publisher_.available()) {
         throw sdk::ConfigProblem("", "this host is too old for the nats provider: it needs the host extensions " +
                                          std::string(MDP_HOST_STORED_ACKS_ID) + " and " +
@@ -88,6 +88,7 @@ void NatsProvider::stop() {
                                             " messages not yet stored (nakked: redelivered to another replica)");
     }
     stats_.messages_nakked += unsettled.size();
+    stats_.publish(metrics_, 0);
     consumer_.reset();
 }
 
@@ -257,6 +258,7 @@ void NatsProvider::report_state_if_due() {
         return;
     }
     next_report_ns_ = now_ns + kNanosecondsPerSecond;
+    stats_.publish(metrics_, ledger_.size());
     const bool connected = consumer_ != nullptr && consumer_->connected();
     std::string detail = stats_.detail(config_.consumer, config_.stream, ledger_.size());
     if (!waiting_for_.empty()) {

@@ -78,6 +78,7 @@ class NatsProvider final : public sdk::Provider {
     sdk::StoredAcks stored_acks_;
     sdk::IdentifiedPublisher publisher_;
     ConsumerStats stats_;
+    sdk::MetricSet metrics_;
     AckLedger<natsMsg*> ledger_;
     std::unique_ptr<JetStreamConsumer> consumer_;
     std::thread fetch_thread_;

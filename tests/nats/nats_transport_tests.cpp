@@ -95,6 +95,13 @@ TEST_CASE("nats transport: ingest -> JetStream -> store host, every event once, 
     REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(store.status()) == published; }, 60s));
     // Every message acknowledged: nothing pending on the consumer.
     CHECK(eventually([&] { return mdp::test::unacknowledged(server) == 0; }, 30s));
+    // The provider's own metrics reach /metrics and the status document.
+    CHECK(eventually([&] { return store.provider("store")["metrics"]["pending_acks"] == 0.0; }, 10s));
+    CHECK(store.provider("store")["metrics"]["messages_acked_total"].get<double>() > 0);
+    const std::string metrics = store.get("/metrics").body;
+    CHECK_THAT(metrics, Catch::Contains("# TYPE mdp_plugin_nats_messages_acked_total counter") &&
+                            Catch::Contains("mdp_plugin_nats_events_fetched_total{provider=\"store\"} ") &&
+                            Catch::Contains("# TYPE mdp_plugin_nats_pending_acks gauge"));
     REQUIRE(store.stop() == 0);
     const json summary = store.summary();
     INFO("store summary: " << summary.dump());

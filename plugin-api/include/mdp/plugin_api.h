@@ -57,7 +57,8 @@ extern "C" {
  *     MDP_HOST_CONFIG_PROBLEM_ID, MDP_HOST_CONFIG_LOCATION_ID,
  *     MDP_HOST_PUBLISH_IDENTIFIED_ID (events that keep their origin's identity),
  *     MDP_HOST_STORED_ACKS_ID (learning which published events every sink stored),
- *     MDP_HOST_SHARD_ID (which share of the configured work this host does);
+ *     MDP_HOST_SHARD_ID (which share of the configured work this host does),
+ *     MDP_HOST_METRICS_ID (a provider's own counters and gauges on /metrics);
  *   - event flag bits (a host ignores bits it does not know): MDP_EVENT_FLAG_REPLAYED.
  * A plugin declares the oldest minor whose structs it fills in; the C++ SDK stamps 1.0
  * unless the plugin sets a url or asks for more (plugin.hpp, MDP_PLUGIN_ABI_MINOR). */
@@ -390,6 +391,41 @@ static inline uint32_t mdp_shard_of_key(const char* key, size_t length, uint32_t
     }
     return count == 0 ? 0 : (uint32_t)bucket;
 }
+
+/* ---------------------------------------------------------------- extension: metrics
+ *
+ * A provider's own counters and gauges, declared once and then set by index: the host serves
+ * them on /metrics as `mdp_plugin_<plugin id>_<name>{provider="<instance>"}` (with the
+ * declared help and type) and in /api/v1/status under the provider's "metrics". Values are
+ * doubles; a counter's value is its running total (set, not added: the plugin keeps the
+ * total, the host only publishes it). */
+#define MDP_HOST_METRICS_ID "mdp.host.metrics/1"
+
+#define MDP_METRIC_COUNTER 0
+#define MDP_METRIC_GAUGE 1
+
+/* Most metrics one instance may declare. */
+#define MDP_METRICS_MAX 64
+
+typedef struct mdp_metric_declaration {
+    uint32_t size;
+    const char* name; /* [a-z][a-z0-9_]*, at most 64 bytes; a counter's name ends in "_total" */
+    const char* help; /* one line, at most 256 bytes; may be NULL */
+    int32_t kind; /* MDP_METRIC_* */
+} mdp_metric_declaration_t;
+
+typedef struct mdp_host_metrics {
+    uint32_t size;
+    /* [control-thread, during create() only] Declares this instance's metrics, all at once;
+     * metric i is then set with index i. Returns MDP_OK, or MDP_ERROR when a declaration is
+     * invalid, a name repeats, count exceeds MDP_METRICS_MAX or metrics were declared already
+     * (nothing is declared then, and the reason is logged). A restarted instance declares
+     * again; its values start at 0. Strings are copied. */
+    int32_t (*declare)(const struct mdp_host* host, const mdp_metric_declaration_t* metrics, uint32_t count);
+    /* [any-thread, non-blocking, lock-free] Sets metric `index` to `value`; an index not
+     * declared, or a value that is not finite, is ignored. */
+    void (*set)(const struct mdp_host* host, uint32_t index, double value);
+} mdp_host_metrics_t;
 
 /* ---------------------------------------------------------------- provider instance */
 
