@@ -1,6 +1,7 @@
 #include "jetstream_consumer.hpp"
 
 #include <mdp/sdk/server_list.hpp>
+#include <mdp/wire/nats_client.hpp>
 
 #include <chrono>
 #include <thread>
@@ -13,43 +14,20 @@ constexpr std::int64_t kNanosecondsPerMillisecond = 1'000'000;
 
 void check(natsStatus status, const std::string& what) {
     if (status != NATS_OK) {
-        throw ConsumerError(what + ": " + nats_error_text(status));
+        throw ConsumerError(what + ": " + wire::nats_error_text(status));
     }
 }
 
 }  // namespace
 
-std::string nats_error_text(natsStatus status) {
-    natsStatus last_status = NATS_OK;
-    const char* last = nats_GetLastError(&last_status);
-    std::string text = natsStatus_GetText(status);
-    if (last != nullptr && *last != '\0' && text.find(last) == std::string::npos) {
-        text += std::string(" (") + last + ")";
-    }
-    return text;
-}
-
 JetStreamConsumer::JetStreamConsumer(const ConsumerConfig& config, const std::string& instance_name)
     : config_(config), client_name_("mdp-host provider " + instance_name) {
-    check(natsOptions_Create(&options_), "creating client options");
     try {
-        std::vector<const char*> servers;
-        for (const auto& server : config_.servers) {
-            servers.push_back(server.c_str());
-        }
-        check(natsOptions_SetServers(options_, servers.data(), static_cast<int>(servers.size())), "servers");
-        check(natsOptions_SetName(options_, client_name_.c_str()), "client name");
-        check(natsOptions_SetTimeout(options_, config_.connect_timeout.count()), "connect timeout");
-        check(natsOptions_SetMaxReconnect(options_, -1), "reconnect");  // forever: the stream holds the backlog
-        check(natsOptions_SetReconnectWait(options_, config_.reconnect_wait.count()), "reconnect wait");
-        if (!config_.credentials_file.empty()) {
-            check(natsOptions_SetUserCredentialsFromFiles(options_, config_.credentials_file.c_str(), nullptr),
-                  "credentials file " + config_.credentials_file.string());
-        } else if (!config_.user.empty()) {
-            check(natsOptions_SetUserInfo(options_, config_.user.c_str(), config_.password.c_str()), "user");
-        } else if (!config_.token.empty()) {
-            check(natsOptions_SetToken(options_, config_.token.c_str()), "token");
-        }
+        options_ = wire::make_nats_options(wire::client_settings_of(config_), client_name_);
+    } catch (const std::runtime_error& error) {
+        throw ConsumerError(error.what());
+    }
+    try {
         connect_with_attempts();
     } catch (...) {
         natsOptions_Destroy(options_);
@@ -84,8 +62,8 @@ void JetStreamConsumer::connect_with_attempts() {
             return;
         }
         connection_ = nullptr;
-        last_error = nats_error_text(status);
-        if (status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED) {
+        last_error = wire::nats_error_text(status);
+        if (wire::is_auth_failure(status)) {
             throw ConsumerError("servers " + sdk::join_server_list(config_.servers) +
                                 " refused the credentials: " + last_error);
         }
@@ -116,7 +94,7 @@ void JetStreamConsumer::ensure_consumer() {
     }
     if (status != NATS_NOT_FOUND && error_code != JSConsumerNotFoundErr) {
         throw ConsumerError("looking up consumer " + config_.consumer + " of stream " + config_.stream + ": " +
-                            nats_error_text(status));
+                            wire::nats_error_text(status));
     }
     if (!config_.create_consumer) {
         throw ConsumerError("consumer " + config_.consumer + " of stream " + config_.stream +
@@ -136,7 +114,7 @@ void JetStreamConsumer::ensure_consumer() {
     status = js_AddConsumer(&info, js_, config_.stream.c_str(), &consumer, nullptr, &error_code);
     if (status != NATS_OK) {
         throw ConsumerError("creating consumer " + config_.consumer + " of stream " + config_.stream + " (filter " +
-                            config_.filter_subject + "): " + nats_error_text(status));
+                            config_.filter_subject + "): " + wire::nats_error_text(status));
     }
     jsConsumerInfo_Destroy(info);
 }
@@ -153,7 +131,7 @@ void JetStreamConsumer::bind() {
     if (status != NATS_OK) {
         subscription_ = nullptr;
         throw ConsumerError("binding to consumer " + config_.consumer + " of stream " + config_.stream + ": " +
-                            nats_error_text(status));
+                            wire::nats_error_text(status));
     }
 }
 
@@ -170,7 +148,7 @@ FetchResult JetStreamConsumer::fetch(int batch) {
             list.Msgs[index] = nullptr;  // now the caller's
         }
     } else if (status != NATS_TIMEOUT) {
-        result.error = "fetching from consumer " + config_.consumer + ": " + nats_error_text(status) +
+        result.error = "fetching from consumer " + config_.consumer + ": " + wire::nats_error_text(status) +
                        (connected() ? "" : " (not connected to NATS)");
     }
     natsMsgList_Destroy(&list);

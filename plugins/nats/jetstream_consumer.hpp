@@ -70,7 +70,4 @@ class JetStreamConsumer {
     natsSubscription* subscription_ = nullptr;
 };
 
-// The client's description of a failed call: its status text and the last error it recorded.
-[[nodiscard]] std::string nats_error_text(natsStatus status);
-
 }  // namespace mdp::nats_provider

@@ -1,5 +1,7 @@
 #include "nats_provider.hpp"
 
+#include <mdp/wire/nats_client.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -242,7 +244,7 @@ void NatsProvider::settle_done() {
             if (status == NATS_OK) {
                 ++stats_.messages_acked;
             } else {  // stored already; JetStream redelivers it after ack_wait and the store ignores it
-                stats_.set_last_error("acknowledging a stored message: " + nats_error_text(status));
+                stats_.set_last_error("acknowledging a stored message: " + wire::nats_error_text(status));
             }
         } else {
             (void)natsMsg_Nak(done.message, nullptr);

@@ -2,6 +2,8 @@
 
 #include "common/retry_backoff.hpp"
 
+#include <mdp/wire/nats_client.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -11,20 +13,9 @@ namespace mdp::sinks {
 
 namespace {
 
-// The client's description of the last failure on this thread, or the status text.
-std::string nats_error_text(natsStatus status) {
-    natsStatus last_status = NATS_OK;
-    const char* last = nats_GetLastError(&last_status);
-    std::string text = natsStatus_GetText(status);
-    if (last != nullptr && *last != '\0' && text.find(last) == std::string::npos) {
-        text += std::string(" (") + last + ")";
-    }
-    return text;
-}
-
 void check(natsStatus status, const char* what) {
     if (status != NATS_OK) {
-        throw NatsError("connect", std::string(what) + ": " + nats_error_text(status));
+        throw NatsError("connect", std::string(what) + ": " + wire::nats_error_text(status));
     }
 }
 
@@ -44,28 +35,13 @@ jsRetentionPolicy retention_of(NatsRetention retention) {
 
 NatsJetStream::NatsJetStream(const NatsSinkOptions& options, const std::string& sink_name)
     : options_(options), sink_name_(sink_name), client_name_("mdp-host sink " + sink_name) {
-    check(natsOptions_Create(&nats_options_), "creating client options");
-    std::vector<const char*> servers;
-    for (const auto& server : options_.servers) {
-        servers.push_back(server.c_str());
+    try {
+        nats_options_ = wire::make_nats_options(wire::client_settings_of(options_), client_name_);
+    } catch (const std::runtime_error& error) {
+        throw NatsError("connect", error.what());
     }
-    check(natsOptions_SetServers(nats_options_, servers.data(), static_cast<int>(servers.size())), "servers");
-    check(natsOptions_SetName(nats_options_, client_name_.c_str()), "client name");
-    check(natsOptions_SetTimeout(nats_options_, options_.connect_timeout.count()), "connect timeout");
-    check(natsOptions_SetMaxReconnect(nats_options_, -1), "reconnect");  // forever: an outage is a backlog
-    check(natsOptions_SetReconnectWait(nats_options_, options_.reconnect_wait.count()), "reconnect wait");
-    // No connection callbacks: the client runs them on its own thread, even after Close and
-    // Destroy returned, so they could outlive this object. A lost connection shows in the
-    // failed write's message ("not connected to NATS"), which the coordinator logs once, and
-    // the recovery as the coordinator's "writing again".
-    if (!options_.credentials_file.empty()) {
-        check(natsOptions_SetUserCredentialsFromFiles(nats_options_, options_.credentials_file.c_str(), nullptr),
-              ("credentials file " + options_.credentials_file.string()).c_str());
-    } else if (!options_.user.empty()) {
-        check(natsOptions_SetUserInfo(nats_options_, options_.user.c_str(), options_.password.c_str()), "user");
-    } else if (!options_.token.empty()) {
-        check(natsOptions_SetToken(nats_options_, options_.token.c_str()), "token");
-    }
+    // A lost connection shows in the failed write's message ("not connected to NATS"), which
+    // the coordinator logs once, and the recovery as the coordinator's "writing again".
     try {
         connect_with_attempts();
     } catch (...) {
@@ -105,9 +81,9 @@ void NatsJetStream::connect_with_attempts() {
             check(natsConnection_JetStream(&js_, connection_, &js_options), "JetStream context");
             return;
         }
-        last_error = nats_error_text(status);
+        last_error = wire::nats_error_text(status);
         connection_ = nullptr;
-        if (status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED) {
+        if (wire::is_auth_failure(status)) {
             throw NatsError("auth",
                             "servers " + servers_text(options_.servers) + " refused the credentials: " + last_error);
         }
@@ -131,7 +107,7 @@ void NatsJetStream::ensure_stream() {
         return;
     }
     if (status != NATS_NOT_FOUND && error_code != JSStreamNotFoundErr) {
-        throw NatsError("stream", "looking up stream " + stream + ": " + nats_error_text(status));
+        throw NatsError("stream", "looking up stream " + stream + ": " + wire::nats_error_text(status));
     }
     if (!options_.stream_settings.create) {
         throw NatsError("stream", "stream " + stream + " does not exist and create_stream is false; create it (" +
@@ -154,8 +130,8 @@ void NatsJetStream::ensure_stream() {
     config.Duplicates = settings.duplicate_window_ms * 1'000'000;  // ns
     status = js_AddStream(&info, js_, &config, nullptr, &error_code);
     if (status != NATS_OK) {
-        throw NatsError("stream",
-                        "creating stream " + stream + " (subjects \"" + subjects + "\"): " + nats_error_text(status));
+        throw NatsError("stream", "creating stream " + stream + " (subjects \"" + subjects +
+                                      "\"): " + wire::nats_error_text(status));
     }
     jsStreamInfo_Destroy(info);
     spdlog::info("nats sink {}: created stream {} (subjects {}, retention {}, max_bytes {}, duplicate window {} ms)",
@@ -235,7 +211,7 @@ void NatsJetStream::publish(const std::string& subject, const std::string& messa
     natsMsg_Destroy(message);  // no-op when the client took it
     if (status != NATS_OK) {
         throw NatsError(status == NATS_TIMEOUT ? "timeout" : "publish",
-                        "publishing to " + subject + ": " + nats_error_text(status) +
+                        "publishing to " + subject + ": " + wire::nats_error_text(status) +
                             (connected() ? "" : " (not connected to NATS)"));
     }
     ++published_in_write_;
