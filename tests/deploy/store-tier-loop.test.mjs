@@ -22,6 +22,7 @@ import { containerEnvironment, loadKind } from "./lib/manifests.mjs";
 import { deployFile, hostBinary, missingBuild, pluginDir, skipUnlessCi } from "./lib/paths.mjs";
 import { BackgroundProcess, eventually, listeningPort, run } from "./lib/processes.mjs";
 import { PrometheusServer } from "./lib/prometheus.mjs";
+import { alertExpressions, dashboardQueries, metricNames } from "./lib/queries.mjs";
 
 const scaledObject = loadKind(deployFile("keda", "scaledobject-store.yaml"), "ScaledObject");
 const storeFile = deployFile("keda", "store-deployment.yaml");
@@ -148,6 +149,16 @@ describe("the store tier's scaling inputs from live hosts and nats-server", { sk
         assert.ok(Number.isFinite(queueReading.value), `the shipped queue query answers: ${JSON.stringify(queueReading)}`);
         for (let sync = 0; sync < 4; sync++) hpa.sync(await readings());
         assert.equal(hpa.replicas, bounds.minReplicas);
+    });
+
+    test("the store tier's plugin metrics the dashboard and alerts read are exposed by the store hosts", async () => {
+        const queries = [...dashboardQueries("market-data").map((q) => q.expr), ...alertExpressions().map((a) => a.expr)];
+        const names = new Set(queries.flatMap((expr) => metricNames(expr)).filter((name) => name.startsWith("mdp_plugin_")));
+        assert.ok(names.size > 0, "the dashboard reads the nats provider's own metrics");
+        for (const name of names) {
+            await eventually(`${name} in Prometheus from both store hosts`, async () =>
+                (await prometheus.query(`count(${name}{service="mdp-store"})`)).result[0]?.value[1] === "2");
+        }
     });
 
     test("a stalled store tier: the lag grows, the lag trigger alone scales up, and nothing scales down", async () => {
