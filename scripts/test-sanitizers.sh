@@ -4,7 +4,8 @@
 #   scripts/test-sanitizers.sh asan   the whole suite under AddressSanitizer + UBSan (build-asan/)
 #   scripts/test-sanitizers.sh tsan   the concurrency tests under ThreadSanitizer (build-tsan/):
 #                                     store queue, coordinator, backpressure, rate control,
-#                                     feedback webhook (mdp_core_tests), the HTTP server's
+#                                     feedback webhook, the nats provider's ack ledger
+#                                     (mdp_core_tests), the HTTP server's
 #                                     background worker and routes (mdp_http_unit_tests)
 #   scripts/test-sanitizers.sh        both
 #
