@@ -31,7 +31,7 @@ const Clock::time_point t0{std::chrono::hours(1)};
 
 }  // namespace
 
-TEST_CASE("an identical request waits 15 s; a different window does not", "[ibkr][pacing][historical]") {
+TEST_CASE("an identical request waits 15 s and a different window does not", "[ibkr][pacing][historical]") {
     HistoricalPacing pacing(HistoricalPacingLimits{});
     const auto first = key_for("AAPL", "20261203-04:10:00");
     CHECK(pacing.earliest_send(first, t0) == t0);
