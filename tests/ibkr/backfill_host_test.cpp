@@ -15,7 +15,6 @@
 
 using namespace mdp::ibkr::test;
 using namespace std::chrono_literals;
-using mdp::test::count_rows_where;
 using mdp::test::eventually;
 using mdp::test::SqliteReader;
 using mdp::test::TempDir;
@@ -113,7 +112,7 @@ TEST_CASE("a 25 s outage leaves no hole in any contract's 5-second bars: the bac
     CHECK(summary.requests == 3);
     CHECK(summary.refused == 0);
     CHECK(summary.unfinished == 0);
-    CHECK(summary.bars >= 3 * 4);  // 25 s is at least four whole 5-second bars per contract
+    CHECK(summary.bars >= std::int64_t{3} * 4);  // 25 s is at least four whole 5-second bars per contract
     CHECK(summary.bars == answered_bars(gateway.output()));
     const json& ibkr = host.summary()["providers"]["ibkr"];
     CHECK(ibkr["by_type"]["bar"].get<std::int64_t>() == rows);

@@ -195,7 +195,7 @@ TEST_CASE("a pacing violation is retried; other refusals and the third violation
 
 TEST_CASE("a gap longer than an hour is backfilled for its last hour", "[ibkr][backfill]") {
     Fixture f;
-    f.gap(0, 2 * 720);  // two hours later
+    f.gap(0, std::int64_t{2} * 720);  // two hours later
     const Requests requests = f.release();
     REQUIRE(requests.ids.size() == 1);
     CHECK(requests.descriptions[0].find(" duration=3600 S ") != std::string::npos);
