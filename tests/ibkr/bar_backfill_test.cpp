@@ -143,7 +143,7 @@ TEST_CASE("only the reply's bars inside the hole are published, flagged backfill
     CHECK_FALSE(f.backfill.on_historical_data_end(HistoricalDataEnd{reply.request_id, "", ""}));
 }
 
-TEST_CASE("at most five requests are open; an answer lets the next one go", "[ibkr][backfill][pacing]") {
+TEST_CASE("at most five requests are open and an answer lets the next one go", "[ibkr][backfill][pacing]") {
     Fixture f;
     for (std::size_t slot = 0; slot < 6; ++slot) {
         f.gap(slot, 3);
@@ -169,7 +169,7 @@ TEST_CASE("a window open when the connection ends is asked again, no sooner than
     CHECK(f.release().ids == std::vector<int>{request_ids::historical(0)});
 }
 
-TEST_CASE("a pacing violation is retried; other refusals and the third violation give up", "[ibkr][backfill]") {
+TEST_CASE("a pacing violation is retried but other refusals and the third violation give up", "[ibkr][backfill]") {
     Fixture f;
     f.gap(0, 3);
     f.gap(1, 3);
