@@ -178,19 +178,19 @@ TEST_CASE("a pacing violation is retried but other refusals and the third violat
         error_for(request_ids::historical(0), error_code::kHistoricalDataQueryError,
                   "Historical Market Data Service error message:Historical data request pacing violation");
     for (int attempt = 1; attempt < kMaxBackfillAttempts; ++attempt) {
-        CHECK(f.backfill.on_request_error(pacing, f.now));
+        CHECK(f.backfill.on_request_error(pacing));
         CHECK(f.backfill.counters().pending == 1);
         f.now += 20s;
         REQUIRE(f.release().ids == std::vector<int>{request_ids::historical(0)});
     }
-    CHECK(f.backfill.on_request_error(pacing, f.now));
+    CHECK(f.backfill.on_request_error(pacing));
     CHECK(f.backfill.counters().pending == 0);
-    CHECK(f.backfill.on_request_error(error_for(request_ids::historical(1), 200, "No security definition"), f.now));
+    CHECK(f.backfill.on_request_error(error_for(request_ids::historical(1), 200, "No security definition")));
     const BackfillCounters counters = f.backfill.counters();
     CHECK(counters.windows_failed == 2);
     CHECK(counters.open == 0);
     CHECK(counters.requests_sent == 4);
-    CHECK_FALSE(f.backfill.on_request_error(error_for(request_ids::market_data(0), 200, "x"), f.now));
+    CHECK_FALSE(f.backfill.on_request_error(error_for(request_ids::market_data(0), 200, "x")));
 }
 
 TEST_CASE("a gap longer than an hour is backfilled for its last hour", "[ibkr][backfill]") {

@@ -172,7 +172,7 @@ bool BarBackfill::on_historical_data_end(const HistoricalDataEnd& message) {
     return true;
 }
 
-bool BarBackfill::on_request_error(const ErrorMessage& error, Clock::time_point /*now*/) {
+bool BarBackfill::on_request_error(const ErrorMessage& error) {
     const auto window = take_open(error.request_id);
     if (!window) {
         return false;

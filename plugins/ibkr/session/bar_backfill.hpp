@@ -70,7 +70,7 @@ class BarBackfill {
     bool on_historical_data(const HistoricalData& message, MarketDataTranslator& translator);
     bool on_historical_data_end(const HistoricalDataEnd& message);
     // An error naming `request_id`; false when it is no open backfill request of ours.
-    bool on_request_error(const ErrorMessage& error, Clock::time_point now);
+    bool on_request_error(const ErrorMessage& error);
 
     [[nodiscard]] BackfillCounters counters() const noexcept;
 

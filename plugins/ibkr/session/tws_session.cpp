@@ -466,7 +466,7 @@ void TwsSession::on_historical_data_end(const HistoricalDataEnd& message) {
 }
 
 void TwsSession::on_error(const ErrorMessage& message) {
-    if (backfill_.on_request_error(message, Clock::now())) {
+    if (backfill_.on_request_error(message)) {
         status_dirty_ = true;
         return;
     }
