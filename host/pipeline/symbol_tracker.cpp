@@ -14,7 +14,12 @@ namespace {
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 
 // The price an event says the symbol last traded or was quoted at; NaN when it has none.
+// A backfilled event is history recovered after an outage, older than what the live stream
+// delivered since: it is seen, but its price is not the last one.
 double price_of(const mdp_event_t& event) {
+    if ((event.flags & MDP_EVENT_FLAG_BACKFILLED) != 0) {
+        return std::nan("");
+    }
     switch (event.type) {
         case MDP_EVENT_TRADE:
             return event.body.trade.price;

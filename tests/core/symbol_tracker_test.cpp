@@ -186,3 +186,18 @@ TEST_CASE("reconfiguring keeps what is known of the symbols, disabling and remov
     seen(tracker, 0, "AAPL", now);  // an event of an untracked provider is ignored
     CHECK(tracker.counts(now).empty());
 }
+
+TEST_CASE("a backfilled event counts as seen but does not replace the last price", "[freshness]") {
+    SymbolTracker tracker;
+    tracker.configure(0, "ibkr", rules(60));
+    const std::int64_t now = utc(2026, 12, 3, 15, 0);
+    seen(tracker, 0, "AAPL", now - 10 * kSecond, 150.0);
+    auto history = mdp::test::store_trade(0, "AAPL", 140.0);
+    history.event.flags = MDP_EVENT_FLAG_BACKFILLED;
+    tracker.record(std::span(&history, 1), now);
+    SymbolQuery query;
+    const auto page = tracker.query(query, now);
+    REQUIRE(page.rows.size() == 1);
+    CHECK(page.rows[0].last_price == 150.0);
+    CHECK(page.rows[0].events_last_minute == 2);
+}

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -202,6 +203,43 @@ TEST_CASE("a second connection with the same client id is refused by the gateway
     Provider second(base_config(gateway.port(), {"AAPL"}));
     REQUIRE(eventually([&] { return second.host.reported(MDP_STATE_FAILED, "already in use"); }, kPatience));
     CHECK(first.host.last_state().state == MDP_STATE_RUNNING);
+}
+
+TEST_CASE("bars lost between 1100 and 1101 are backfilled, flagged, with no hole and no duplicate",
+          "[ibkr][session][backfill]") {
+    // 200 ms bars: bar time runs 25 times faster than the clock, so the second of lost
+    // connectivity is 25 s of 5-second bars.
+    Gateway gateway({"--rate", "20", "--bar-interval-ms", "200", "--fault", "1500:1100", "--fault", "2500:1101"});
+    json config = base_config(gateway.port(), {"AAPL", "MSFT"});
+    config["real_time_bars"] = true;
+    Provider provider(config);
+    REQUIRE(eventually([&] { return gateway.output.contains("fault 1101"); }, kPatience));
+    REQUIRE(eventually(
+        [&] {
+            return gateway.output.contains("historicalData id=2000000 symbol=AAPL") &&
+                   gateway.output.contains("historicalData id=2000001 symbol=MSFT");
+        },
+        kPatience));
+    REQUIRE(
+        eventually([&] { return provider.host.reported(MDP_STATE_RUNNING, "recovered in 2 of 2 gaps"); }, kPatience));
+    provider.stop();
+
+    for (const std::string symbol : {"AAPL", "MSFT"}) {
+        INFO(symbol);
+        auto bars = provider.events_of(MDP_EVENT_BAR, symbol);
+        std::sort(bars.begin(), bars.end(),
+                  [](const mdp_event_t& a, const mdp_event_t& b) { return a.event_time_ns < b.event_time_ns; });
+        std::size_t backfilled = 0;
+        for (std::size_t index = 0; index < bars.size(); ++index) {
+            backfilled += (bars[index].flags & MDP_EVENT_FLAG_BACKFILLED) != 0 ? 1 : 0;
+            if (index > 0) {
+                CHECK(bars[index].event_time_ns - bars[index - 1].event_time_ns == 5'000'000'000);
+            }
+        }
+        CHECK(backfilled >= 4);  // the bars due during the lost second, whole ones at least
+        CHECK(gateway.output.contains("symbol=" + symbol + " bars=" + std::to_string(backfilled)));
+    }
+    CHECK_FALSE(gateway.output.contains("historical pacing violation"));
 }
 
 TEST_CASE("1100 degrades then 1102 carries on and 1101 resubscribes everything", "[ibkr][session][errors]") {

@@ -122,3 +122,22 @@ TEST_CASE("the detail never exceeds what the host keeps", "[ibkr][status]") {
     CHECK(status.detail.size() <= 511);
     CHECK(status.detail.ends_with("; ..."));
 }
+
+TEST_CASE("the backfill shows from the first gap on, with what waits and what was refused", "[ibkr][status]") {
+    StatusInputs inputs = streaming_inputs();
+    const std::string streaming = "streaming 3 of 3 lines from 127.0.0.1:4002 (server v176, live data)";
+    inputs.session.backfill.windows_queued = 3;
+    inputs.session.backfill.requests_sent = 1;
+    inputs.session.backfill.pending = 2;
+    inputs.session.backfill.open = 1;
+    CHECK(describe_status(inputs).detail ==
+          streaming + "; backfill: 0 bars recovered in 0 of 3 gaps, 2 waiting for IB's historical pacing, 1 requested");
+    inputs.session.backfill.pending = 0;
+    inputs.session.backfill.open = 0;
+    inputs.session.backfill.windows_completed = 2;
+    inputs.session.backfill.windows_failed = 1;
+    inputs.session.backfill.bars_published = 1;
+    const ProviderStatus status = describe_status(inputs);
+    CHECK(status.state == MDP_STATE_RUNNING);
+    CHECK(status.detail == streaming + "; backfill: 1 bar recovered in 2 of 3 gaps, 1 refused");
+}

@@ -59,7 +59,8 @@ extern "C" {
  *     MDP_HOST_STORED_ACKS_ID (learning which published events every sink stored),
  *     MDP_HOST_SHARD_ID (which share of the configured work this host does),
  *     MDP_HOST_METRICS_ID (a provider's own counters and gauges on /metrics);
- *   - event flag bits (a host ignores bits it does not know): MDP_EVENT_FLAG_REPLAYED.
+ *   - event flag bits (a host ignores bits it does not know): MDP_EVENT_FLAG_REPLAYED,
+ *     MDP_EVENT_FLAG_BACKFILLED.
  * A plugin declares the oldest minor whose structs it fills in; the C++ SDK stamps 1.0
  * unless the plugin sets a url or asks for more (plugin.hpp, MDP_PLUGIN_ABI_MINOR). */
 
@@ -126,6 +127,10 @@ static inline int mdp_abi_is_compatible(mdp_abi_version_t host, mdp_abi_version_
 #define MDP_EVENT_FLAG_DELAYED 0x0001u /* delayed (not real-time) market data */
 #define MDP_EVENT_FLAG_SNAPSHOT 0x0002u /* snapshot rather than a streaming update */
 #define MDP_EVENT_FLAG_REPLAYED 0x0004u /* replayed from a recording, not received live */
+/* Recovered after the fact for a window the live stream lost (an outage), e.g. bars fetched
+ * as history after a reconnect. Same natural key as the live event it stands in for, so a
+ * sink that upserts bars stores one row whichever arrives. */
+#define MDP_EVENT_FLAG_BACKFILLED 0x0008u
 
 /* Prices are in the instrument's currency; sizes and volumes are in shares/contracts
  * and may be fractional. NaN means "not known" for any double field. */

@@ -32,6 +32,12 @@ void dispatch(int message_id, FieldReader& reader, int server_version, ClientMes
         case outgoing::kCancelTickByTickData:
             handler.on_cancel_tick_by_tick_data(decode_layout<CancelTickByTickData>(reader, server_version));
             return;
+        case outgoing::kReqHistoricalData:
+            handler.on_req_historical_data(decode_layout<ReqHistoricalData>(reader, server_version));
+            return;
+        case outgoing::kCancelHistoricalData:
+            handler.on_cancel_historical_data(decode_layout<CancelHistoricalData>(reader, server_version));
+            return;
         case outgoing::kReqCurrentTime:
             handler.on_req_current_time(decode_layout<ReqCurrentTime>(reader, server_version));
             return;
@@ -67,6 +73,12 @@ void encode(std::string& out, const ReqTickByTickData& message, int server_versi
 void encode(std::string& out, const CancelTickByTickData& message, int server_version) {
     encode_with_id(out, outgoing::kCancelTickByTickData, message, server_version);
 }
+void encode(std::string& out, const ReqHistoricalData& message, int server_version) {
+    encode_with_id(out, outgoing::kReqHistoricalData, message, server_version);
+}
+void encode(std::string& out, const CancelHistoricalData& message, int server_version) {
+    encode_with_id(out, outgoing::kCancelHistoricalData, message, server_version);
+}
 void encode(std::string& out, const ReqCurrentTime& message, int server_version) {
     encode_with_id(out, outgoing::kReqCurrentTime, message, server_version);
 }
@@ -95,6 +107,10 @@ std::string client_message_name(int message_id) {
             return "reqTickByTickData";
         case outgoing::kCancelTickByTickData:
             return "cancelTickByTickData";
+        case outgoing::kReqHistoricalData:
+            return "reqHistoricalData";
+        case outgoing::kCancelHistoricalData:
+            return "cancelHistoricalData";
         case outgoing::kReqCurrentTime:
             return "reqCurrentTime";
         default:

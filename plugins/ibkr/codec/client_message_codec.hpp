@@ -18,6 +18,8 @@ void encode(std::string& out, const ReqRealTimeBars& message, int server_version
 void encode(std::string& out, const CancelRealTimeBars& message, int server_version);
 void encode(std::string& out, const ReqTickByTickData& message, int server_version);
 void encode(std::string& out, const CancelTickByTickData& message, int server_version);
+void encode(std::string& out, const ReqHistoricalData& message, int server_version);
+void encode(std::string& out, const CancelHistoricalData& message, int server_version);
 void encode(std::string& out, const ReqCurrentTime& message, int server_version);
 
 // Receives decoded requests. Views inside a message live only during the call.
@@ -32,6 +34,8 @@ class ClientMessageHandler {
     virtual void on_cancel_real_time_bars(const CancelRealTimeBars& /*message*/) {}
     virtual void on_req_tick_by_tick_data(const ReqTickByTickData& /*message*/) {}
     virtual void on_cancel_tick_by_tick_data(const CancelTickByTickData& /*message*/) {}
+    virtual void on_req_historical_data(const ReqHistoricalData& /*message*/) {}
+    virtual void on_cancel_historical_data(const CancelHistoricalData& /*message*/) {}
     virtual void on_req_current_time(const ReqCurrentTime& /*message*/) {}
     // A well-formed frame with an id this codec does not model.
     virtual void on_unknown_request(int /*message_id*/) {}

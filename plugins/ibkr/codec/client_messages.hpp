@@ -66,6 +66,26 @@ struct CancelTickByTickData {
     int request_id = 0;
 };
 
+// Bars of a past window. This codec asks for epoch-second bar times (format_date 2) and
+// never for keepUpToDate streams; both are carried so the fake gateway can decode any request.
+struct ReqHistoricalData {
+    int request_id = 0;
+    ContractFields contract;
+    bool include_expired = false;
+    std::string_view end_date_time;  // "yyyymmdd-hh:mm:ss" in UTC; "" = now
+    std::string_view bar_size_setting;  // "5 secs", "1 min", ...
+    std::string_view duration;  // "300 S", "1 D", ...
+    bool use_rth = false;
+    std::string_view what_to_show;  // TRADES, MIDPOINT, BID, ASK, ...
+    int format_date = 2;  // 1 "yyyymmdd  hh:mm:ss", 2 epoch seconds
+    bool keep_up_to_date = false;  // sent from server version 124
+    std::string_view chart_options;
+};
+
+struct CancelHistoricalData {
+    int request_id = 0;
+};
+
 struct ReqCurrentTime {};
 
 // ------------------------------------------------------------------ layouts
@@ -174,6 +194,35 @@ void layout(Archive& a, Message& m) {
 template <typename Archive, typename Message>
 requires IsMessage<Message, CancelTickByTickData>
 void layout(Archive& a, Message& m) { a.integer(m.request_id); }
+
+template <typename Archive, typename Message>
+requires IsMessage<Message, ReqHistoricalData>
+void layout(Archive& a, Message& m) {
+    if (a.server_version() < server_version::kSyntheticRealtimeBars) {
+        a.version(6);
+    }
+    a.integer(m.request_id);
+    layout(a, m.contract);
+    detail::refuse_combo_contract<Archive>(m.contract);
+    a.flag(m.include_expired);
+    a.text(m.end_date_time);
+    a.text(m.bar_size_setting);
+    a.text(m.duration);
+    a.flag(m.use_rth);
+    a.text(m.what_to_show);
+    a.integer(m.format_date);
+    if (a.server_version() >= server_version::kSyntheticRealtimeBars) {
+        a.flag(m.keep_up_to_date);
+    }
+    a.text(m.chart_options);
+}
+
+template <typename Archive, typename Message>
+requires IsMessage<Message, CancelHistoricalData>
+void layout(Archive& a, Message& m) {
+    a.version(1);
+    a.integer(m.request_id);
+}
 
 template <typename Archive, typename Message>
 requires IsMessage<Message, ReqCurrentTime>

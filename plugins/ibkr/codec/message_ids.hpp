@@ -11,6 +11,7 @@ inline constexpr int kTickSize = 2;
 inline constexpr int kError = 4;
 inline constexpr int kNextValidId = 9;
 inline constexpr int kManagedAccounts = 15;
+inline constexpr int kHistoricalData = 17;
 inline constexpr int kTickGeneric = 45;
 inline constexpr int kTickString = 46;
 inline constexpr int kCurrentTime = 49;
@@ -19,12 +20,15 @@ inline constexpr int kTickSnapshotEnd = 57;
 inline constexpr int kMarketDataType = 58;
 inline constexpr int kTickReqParams = 81;
 inline constexpr int kTickByTick = 99;
+inline constexpr int kHistoricalDataEnd = 108;  // from server version 196
 }  // namespace incoming
 
 // Client -> server.
 namespace outgoing {
 inline constexpr int kReqMktData = 1;
 inline constexpr int kCancelMktData = 2;
+inline constexpr int kReqHistoricalData = 20;
+inline constexpr int kCancelHistoricalData = 25;
 inline constexpr int kReqCurrentTime = 49;
 inline constexpr int kReqRealTimeBars = 50;
 inline constexpr int kCancelRealTimeBars = 51;

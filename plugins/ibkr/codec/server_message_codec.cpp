@@ -6,6 +6,15 @@ namespace mdp::ibkr {
 
 namespace {
 
+// Before server version 196 the reply is one message; the handler sees an end either way.
+void dispatch_historical_data(FieldReader& reader, int server_version, ServerMessageHandler& handler) {
+    const auto message = decode_layout<HistoricalData>(reader, server_version);
+    handler.on_historical_data(message);
+    if (server_version < server_version::kHistoricalDataEnd) {
+        handler.on_historical_data_end(HistoricalDataEnd{message.request_id, message.start_date, message.end_date});
+    }
+}
+
 // Ordered by how often each arrives on a market data connection.
 void dispatch(int message_id, FieldReader& reader, int server_version, ServerMessageHandler& handler) {
     switch (message_id) {
@@ -44,6 +53,12 @@ void dispatch(int message_id, FieldReader& reader, int server_version, ServerMes
             return;
         case incoming::kManagedAccounts:
             handler.on_managed_accounts(decode_layout<ManagedAccounts>(reader, server_version));
+            return;
+        case incoming::kHistoricalData:
+            dispatch_historical_data(reader, server_version, handler);
+            return;
+        case incoming::kHistoricalDataEnd:
+            handler.on_historical_data_end(decode_layout<HistoricalDataEnd>(reader, server_version));
             return;
         case incoming::kCurrentTime:
             handler.on_current_time(decode_layout<CurrentTime>(reader, server_version));
@@ -86,6 +101,17 @@ void encode(std::string& out, const MarketDataTypeMessage& message, int server_v
 void encode(std::string& out, const TickReqParams& message, int server_version) {
     encode_with_id(out, incoming::kTickReqParams, message, server_version);
 }
+void encode(std::string& out, const HistoricalData& message, int server_version) {
+    encode_with_id(out, incoming::kHistoricalData, message, server_version);
+}
+void encode(std::string& out, const HistoricalDataEnd& message, int server_version) {
+    if (server_version < server_version::kHistoricalDataEnd) {
+        throw EncodeError("historicalDataEnd needs server version " +
+                          std::to_string(server_version::kHistoricalDataEnd) +
+                          "; before it the end travels inside historicalData");
+    }
+    encode_with_id(out, incoming::kHistoricalDataEnd, message, server_version);
+}
 void encode(std::string& out, const RealTimeBar& message, int server_version) {
     encode_with_id(out, incoming::kRealTimeBar, message, server_version);
 }
@@ -122,6 +148,10 @@ std::string server_message_name(int message_id) {
             return "currentTime";
         case incoming::kRealTimeBar:
             return "realtimeBar";
+        case incoming::kHistoricalData:
+            return "historicalData";
+        case incoming::kHistoricalDataEnd:
+            return "historicalDataEnd";
         case incoming::kTickSnapshotEnd:
             return "tickSnapshotEnd";
         case incoming::kMarketDataType:

@@ -22,6 +22,8 @@ void encode(std::string& out, const MarketDataTypeMessage& message, int server_v
 void encode(std::string& out, const TickReqParams& message, int server_version);
 void encode(std::string& out, const RealTimeBar& message, int server_version);
 void encode(std::string& out, const TickByTick& message, int server_version);
+void encode(std::string& out, const HistoricalData& message, int server_version);
+void encode(std::string& out, const HistoricalDataEnd& message, int server_version);
 void encode(std::string& out, const CurrentTime& message, int server_version);
 
 // Receives decoded server messages. Views inside a message live only during the call.
@@ -41,6 +43,10 @@ class ServerMessageHandler {
     virtual void on_tick_req_params(const TickReqParams& /*message*/) {}
     virtual void on_real_time_bar(const RealTimeBar& /*message*/) {}
     virtual void on_tick_by_tick(const TickByTick& /*message*/) {}
+    virtual void on_historical_data(const HistoricalData& /*message*/) {}
+    // After the bars of a request: historicalDataEnd from server version 196, and synthesised
+    // from a pre-196 historicalData's own start/end right after on_historical_data.
+    virtual void on_historical_data_end(const HistoricalDataEnd& /*message*/) {}
     virtual void on_current_time(const CurrentTime& /*message*/) {}
     // A well-formed frame with an id this codec does not model (account updates, ...).
     virtual void on_unknown_message(int /*message_id*/) {}

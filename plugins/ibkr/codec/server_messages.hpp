@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mdp::ibkr {
 
@@ -104,6 +105,40 @@ struct TickByTick {
     double ask_size = kUnsetNumber;
     double mid_point = kUnsetNumber;  // MidPoint
 };
+
+// One bar of a historicalData reply. `date` is the bar's start as the request's formatDate
+// asked: epoch seconds for format 2 (what this codec requests for intraday bars).
+struct HistoricalBar {
+    std::string_view date;
+    double open = kUnsetNumber;
+    double high = kUnsetNumber;
+    double low = kUnsetNumber;
+    double close = kUnsetNumber;
+    double volume = kUnsetNumber;
+    double wap = kUnsetNumber;
+    int count = 0;
+};
+
+// historicalData: every bar of one request in one message. Before server version 196 it
+// also carries the window's start and end; from 196 those come in historicalDataEnd.
+struct HistoricalData {
+    int request_id = 0;
+    std::string_view start_date;  // before server version 196
+    std::string_view end_date;  // before server version 196
+    std::vector<HistoricalBar> bars;
+};
+
+// historicalDataEnd (server version 196 on): the reply to request_id is complete. The
+// decoder also reports it after a pre-196 historicalData, so handlers see one end either way.
+struct HistoricalDataEnd {
+    int request_id = 0;
+    std::string_view start_date;
+    std::string_view end_date;
+};
+
+// More bars than any one reply can hold (a 16 MiB frame of 9-field bars): a count beyond is
+// a corrupt message, not a reason to allocate.
+inline constexpr int kMaxHistoricalBars = 1'000'000;
 
 struct CurrentTime {
     std::int64_t time_seconds = 0;
@@ -274,6 +309,56 @@ void layout(Archive& a, Message& m) {
             }
         }
     }
+}
+
+template <typename Archive, typename Message>
+requires IsMessage<Message, HistoricalBar>
+void layout(Archive& a, Message& m) {
+    a.text(m.date);
+    a.price(m.open);
+    a.price(m.high);
+    a.price(m.low);
+    a.price(m.close);
+    a.size(m.volume);
+    a.price(m.wap);
+    if (a.server_version() < server_version::kSyntheticRealtimeBars) {
+        std::string_view has_gaps = "false";  // dropped from 124 on; never meaningful here
+        a.text(has_gaps);
+    }
+    a.integer(m.count);
+}
+
+template <typename Archive, typename Message>
+requires IsMessage<Message, HistoricalData>
+void layout(Archive& a, Message& m) {
+    if (a.server_version() < server_version::kSyntheticRealtimeBars) {
+        a.version(3);
+    }
+    a.integer(m.request_id);
+    if (a.server_version() < server_version::kHistoricalDataEnd) {
+        a.text(m.start_date);
+        a.text(m.end_date);
+    }
+    int count = static_cast<int>(m.bars.size());
+    a.integer(count);
+    if constexpr (Archive::kDecoding) {
+        if (count < 0 || count > kMaxHistoricalBars) {
+            throw DecodeError("bar count " + std::to_string(count) + " is outside 0.." +
+                              std::to_string(kMaxHistoricalBars));
+        }
+        m.bars.resize(static_cast<std::size_t>(count));
+    }
+    for (auto& bar : m.bars) {
+        layout(a, bar);
+    }
+}
+
+template <typename Archive, typename Message>
+requires IsMessage<Message, HistoricalDataEnd>
+void layout(Archive& a, Message& m) {
+    a.integer(m.request_id);
+    a.text(m.start_date);
+    a.text(m.end_date);
 }
 
 template <typename Archive, typename Message>

@@ -17,7 +17,8 @@
 
 namespace mdp::ibkr::fake {
 
-FakeGateway::FakeGateway(GatewayOptions options, std::ostream& output) : options_(std::move(options)), shared_(output) {
+FakeGateway::FakeGateway(GatewayOptions options, std::ostream& output)
+    : options_(std::move(options)), shared_(output, options_.bar_interval) {
     if (options_.ticks == TickSource::script) {
         script_ = load_tick_script(options_.script_file);
     }
@@ -103,6 +104,11 @@ void FakeGateway::accept_loop() {
         ::inet_ntop(AF_INET, &peer.sin_addr, peer_text, sizeof peer_text);
         shared_.print("connection " + std::to_string(number) + " from " + peer_text + ":" +
                       std::to_string(ntohs(peer.sin_port)));
+        if (shared_.refusing_connections(std::chrono::steady_clock::now())) {
+            shared_.print("connection " + std::to_string(number) + " refused: outage (--outage-ms)");
+            ::close(fd);
+            continue;
+        }
         const TickScript* script = script_ ? &*script_ : nullptr;
         auto finished = std::make_shared<std::atomic<bool>>(false);
         std::thread thread([this, fd, number, script, finished] {

@@ -2,6 +2,8 @@
 
 #include "codec/decode_error.hpp"
 #include "codec/handshake.hpp"
+#include "codec/historical_pacing.hpp"
+#include "codec/historical_time.hpp"
 #include "codec/number_text.hpp"
 #include "codec/server_message_codec.hpp"
 #include "codec/wire_constants.hpp"
@@ -93,7 +95,8 @@ void GatewayConnection::run() {
         reason = error.what();
     }
     print("closed: " + reason + "; max " + std::to_string(max_requests_per_second_) +
-          " client messages in any 1 s window");
+          " client messages in any 1 s window; historical requests refused for pacing: " +
+          std::to_string(shared_.historical_pacing_violations()));
 }
 
 // ---------------------------------------------------------------- writing
@@ -307,7 +310,7 @@ GatewayConnection::Clock::time_point GatewayConnection::next_wakeup(Clock::time_
         next = std::min(next, next_step_);
     }
     if (!bars_.empty()) {
-        next = std::min(next, next_bar_);
+        next = std::min(next, shared_.bar_tape().due(next_bar_index_));
     }
     if (script_started_ && script_ != nullptr && script_position_ < script_->steps.size()) {
         next = std::min(next, script_resume_);
@@ -323,12 +326,8 @@ void GatewayConnection::on_ready() {
     ready_at_ = Clock::now();
     faults_apply_ = options_.fault_connections == 0 || number_ <= options_.fault_connections;
     next_step_ = ready_at_;
-    next_bar_ = ready_at_ + options_.bar_interval;
-    // Bar times advance 5 s per bar whatever the cadence, so fast test cadences still give
-    // distinct bar start times.
-    next_bar_time_seconds_ =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() /
-        5 * 5;
+    // The bar in progress is the first this connection may stream (bar_tape.hpp).
+    next_bar_index_ = shared_.bar_tape().index_at(ready_at_);
 }
 
 void GatewayConnection::stream_random_walk(Clock::time_point now) {
@@ -349,19 +348,25 @@ void GatewayConnection::stream_random_walk(Clock::time_point now) {
     }
 }
 
+// Every bar of the timeline that is due goes out once, to the subscriptions of the moment:
+// bars due while nothing is subscribed, or while IB connectivity is lost, are lost to this
+// client (as with TWS) and only a historical request can recover them.
 void GatewayConnection::stream_bars(Clock::time_point now) {
-    if (bars_.empty() || connectivity_lost_ || now < next_bar_) {
-        return;
-    }
+    BarTape& tape = shared_.bar_tape();
     std::string out;
-    for (const auto& [request_id, subscription] : bars_) {
-        feed_.bar(out, request_id, subscription.symbol, next_bar_time_seconds_, server_version_);
+    for (; now >= tape.due(next_bar_index_); ++next_bar_index_) {
+        if (connectivity_lost_) {
+            continue;
+        }
+        for (const auto& [request_id, subscription] : bars_) {
+            const RealTimeBar bar =
+                feed_.take_bar(request_id, subscription.symbol, tape.start_seconds(next_bar_index_));
+            tape.record(subscription.symbol, bar);
+            encode(out, bar, server_version_);
+        }
     }
-    send(out);
-    next_bar_time_seconds_ += 5;
-    next_bar_ += options_.bar_interval;
-    if (next_bar_ < now) {
-        next_bar_ = now + options_.bar_interval;
+    if (!out.empty()) {
+        send(out);
     }
 }
 
@@ -534,6 +539,10 @@ void GatewayConnection::inject(const std::string& action) {
     } else if (action == "100") {
         send_error(-1, 100, "Max rate of messages per second has been exceeded:max=50 rec=51 (1)");
     } else if (action == "disconnect") {
+        if (options_.outage.count() > 0) {
+            shared_.refuse_connections_until(Clock::now() + options_.outage);
+            print("outage: refusing connections for " + std::to_string(options_.outage.count()) + " ms");
+        }
         flush();
         linger abort{1, 0};  // RST rather than FIN: an abrupt loss
         ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
@@ -686,6 +695,73 @@ void GatewayConnection::on_cancel_real_time_bars(const CancelRealTimeBars& messa
     if (found != bars_.end()) {
         bars_.erase(found);
         --lines_used_;
+    }
+}
+
+void GatewayConnection::on_req_historical_data(const ReqHistoricalData& message) {
+    const std::string symbol(message.contract.symbol);
+    if (!options_.quiet) {
+        print("reqHistoricalData id=" + std::to_string(message.request_id) + " symbol=" + symbol +
+              " end=" + std::string(message.end_date_time) + " duration=" + std::string(message.duration) +
+              " bar_size=" + std::string(message.bar_size_setting) +
+              " what_to_show=" + std::string(message.what_to_show));
+    }
+    const auto now = Clock::now();
+    if (const auto rule = shared_.check_historical_pacing(historical_request_key(message), now)) {
+        print("historical pacing violation: " + *rule);
+        send_error(message.request_id, 162,
+                   "Historical Market Data Service error message:Historical data request pacing violation");
+        return;
+    }
+    if (options_.unknown_symbols.count(symbol) > 0) {
+        send_error(message.request_id, 200, "No security definition has been found for the request");
+        return;
+    }
+    const std::string invalid = "Historical Market Data Service error message:";
+    if (message.bar_size_setting != "5 secs" || message.format_date != 2 || message.keep_up_to_date) {
+        send_error(message.request_id, 162,
+                   invalid + "this fake gateway serves 5 secs bars with epoch-second dates, not kept up to date");
+        return;
+    }
+    const auto duration = parse_duration_seconds(message.duration);
+    const BarTape& tape = shared_.bar_tape();
+    const std::int64_t now_seconds = tape.start_seconds(tape.index_at(now));
+    const auto end = message.end_date_time.empty() ? std::optional<std::int64_t>(now_seconds)
+                                                   : parse_utc_date_time(message.end_date_time);
+    if (!duration || !end) {
+        send_error(message.request_id, 162,
+                   invalid + "invalid duration \"" + std::string(message.duration) + "\" or end date \"" +
+                       std::string(message.end_date_time) + "\"");
+        return;
+    }
+    send_historical_bars(message, *end - *duration, *end);
+}
+
+void GatewayConnection::send_historical_bars(const ReqHistoricalData& message, std::int64_t from_seconds,
+                                             std::int64_t to_seconds) {
+    const std::string symbol(message.contract.symbol);
+    const auto bars = shared_.bar_tape().window(symbol, from_seconds, to_seconds, Clock::now(), start_price(symbol));
+    std::vector<std::string> dates;  // the reply's bars view these
+    dates.reserve(bars.size());
+    HistoricalData reply;
+    reply.request_id = message.request_id;
+    const std::string start_text = utc_date_time(from_seconds);
+    const std::string end_text = utc_date_time(to_seconds);
+    reply.start_date = start_text;
+    reply.end_date = end_text;
+    for (const RealTimeBar& bar : bars) {
+        dates.push_back(std::to_string(bar.time_seconds));
+        reply.bars.push_back({dates.back(), bar.open, bar.high, bar.low, bar.close, bar.volume, bar.wap, bar.count});
+    }
+    std::string out;
+    encode(out, reply, server_version_);
+    if (server_version_ >= server_version::kHistoricalDataEnd) {
+        encode(out, HistoricalDataEnd{message.request_id, start_text, end_text}, server_version_);
+    }
+    send(out);
+    if (!options_.quiet) {
+        print("historicalData id=" + std::to_string(message.request_id) + " symbol=" + symbol +
+              " bars=" + std::to_string(bars.size()));
     }
 }
 

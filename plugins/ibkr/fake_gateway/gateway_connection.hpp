@@ -62,6 +62,8 @@ class GatewayConnection : private ClientMessageHandler {
     void run_due_faults(Clock::time_point now);
     void inject(const std::string& action);
     void send_error(int request_id, int code, const std::string& message);
+    // The reply to a valid reqHistoricalData: the tape's bars of [from, to) seconds.
+    void send_historical_bars(const ReqHistoricalData& message, std::int64_t from_seconds, std::int64_t to_seconds);
     [[nodiscard]] Clock::time_point next_wakeup(Clock::time_point now) const;
     [[nodiscard]] std::optional<int> market_data_id_of(const std::string& symbol) const;
     [[nodiscard]] std::optional<int> bars_id_of(const std::string& symbol) const;
@@ -75,6 +77,7 @@ class GatewayConnection : private ClientMessageHandler {
     void on_req_market_data_type(const ReqMarketDataType& message) override;
     void on_req_real_time_bars(const ReqRealTimeBars& message) override;
     void on_cancel_real_time_bars(const CancelRealTimeBars& message) override;
+    void on_req_historical_data(const ReqHistoricalData& message) override;
     void on_req_current_time(const ReqCurrentTime& message) override;
     void on_unknown_request(int message_id) override;
 
@@ -100,8 +103,7 @@ class GatewayConnection : private ClientMessageHandler {
     std::map<int, Subscription> bars_;
     int lines_used_ = 0;
     Clock::time_point next_step_{};
-    Clock::time_point next_bar_{};
-    std::int64_t next_bar_time_seconds_ = 0;
+    std::int64_t next_bar_index_ = 0;  // on the shared BarTape
     std::size_t script_position_ = 0;
     bool script_started_ = false;
     Clock::time_point script_resume_{};

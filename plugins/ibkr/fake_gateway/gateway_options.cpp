@@ -107,6 +107,8 @@ GatewayOptions parse_gateway_options(const std::vector<std::string>& arguments) 
             options.faults.push_back(fault_value(value()));
         } else if (option == "--fault-connections") {
             options.fault_connections = static_cast<int>(integer_value(option, value(), 0, 1'000'000));
+        } else if (option == "--outage-ms") {
+            options.outage = std::chrono::milliseconds(integer_value(option, value(), 0, 86'400'000));
         } else if (option == "--split-writes") {
             options.write_mode = WriteMode::split;
         } else if (option == "--coalesce-writes") {
@@ -156,6 +158,8 @@ usage: mdp-fake-tws [options]
   --fault MS:ACTION         inject at MS after the client is ready (repeatable): 1100 1101 1102 2110
                             2103 2104 100 disconnect garbage oversize malformed corrupt
   --fault-connections N     faults apply to the first N connections (default 1; 0 = all)
+  --outage-ms N             after a disconnect fault, close every new connection at once for N ms
+                            (a gateway cut off from its client; default 0)
   --split-writes            write every byte stream in random 1..7-byte pieces
   --coalesce-writes         write each round of messages with a single send
   --blast N                 send N tick messages as fast as possible once subscribed

@@ -45,6 +45,7 @@ struct GatewayOptions {
     std::set<int> client_ids_in_use;  // -> 326 and close
     std::vector<ScheduledFault> faults;
     int fault_connections = 1;  // faults apply to the first N connections; 0 = all
+    std::chrono::milliseconds outage{0};  // after a disconnect fault, refuse connections this long
     WriteMode write_mode = WriteMode::per_message;
     std::uint64_t blast_messages = 0;  // > 0: send this many ticks as fast as possible
     int blast_after_subscriptions = 1;

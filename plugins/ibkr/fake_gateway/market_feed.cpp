@@ -30,12 +30,15 @@ std::string rt_volume_text(double price, double size, std::int64_t time_ms, doub
 
 }  // namespace
 
+double start_price(const std::string& symbol) {
+    return 20.0 + static_cast<double>(std::hash<std::string>{}(symbol) % 48000) / 100.0;
+}
+
 RandomWalkFeed::Walk& RandomWalkFeed::walk_for(const std::string& symbol) {
     auto found = walks_.find(symbol);
     if (found == walks_.end()) {
         Walk walk;
-        // A start price derived from the symbol keeps runs with one seed comparable.
-        walk.mid = 20.0 + static_cast<double>(std::hash<std::string>{}(symbol) % 48000) / 100.0;
+        walk.mid = start_price(symbol);
         walk.bar_open = walk.bar_high = walk.bar_low = walk.mid;
         found = walks_.emplace(symbol, walk).first;
     }
@@ -87,8 +90,7 @@ void RandomWalkFeed::step(std::string& out, int request_id, const std::string& s
     }
 }
 
-void RandomWalkFeed::bar(std::string& out, int request_id, const std::string& symbol, std::int64_t time_seconds,
-                         int server_version) {
+RealTimeBar RandomWalkFeed::take_bar(int request_id, const std::string& symbol, std::int64_t time_seconds) {
     Walk& walk = walk_for(symbol);
     RealTimeBar message;
     message.request_id = request_id;
@@ -100,10 +102,10 @@ void RandomWalkFeed::bar(std::string& out, int request_id, const std::string& sy
     message.volume = walk.bar_volume;
     message.wap = walk.bar_volume > 0 ? cents(walk.bar_notional / walk.bar_volume) : cents(walk.mid);
     message.count = walk.bar_count;
-    encode(out, message, server_version);
     walk.bar_open = walk.bar_high = walk.bar_low = walk.mid;
     walk.bar_volume = walk.bar_notional = 0.0;
     walk.bar_count = 0;
+    return message;
 }
 
 std::string encode_blast_cycle(std::span<const int> request_ids, std::size_t messages, int server_version) {

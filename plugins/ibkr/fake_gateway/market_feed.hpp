@@ -3,6 +3,8 @@
 // RTVolume, 5-second bars from the walk's range), and the pre-encoded "blast" cycle the
 // throughput benchmark replays as fast as the socket takes it.
 
+#include "codec/server_messages.hpp"
+
 #include <cstdint>
 #include <random>
 #include <span>
@@ -10,6 +12,9 @@
 #include <unordered_map>
 
 namespace mdp::ibkr::fake {
+
+// Where a symbol's walk starts (derived from the symbol, so runs with one seed compare).
+double start_price(const std::string& symbol);
 
 class RandomWalkFeed {
    public:
@@ -20,9 +25,8 @@ class RandomWalkFeed {
     // RTVolume unless delayed, lastTimestamp). Delayed data uses tick types 66..71.
     void step(std::string& out, int request_id, const std::string& symbol, bool delayed, int server_version,
               std::int64_t now_ms);
-    // Appends a realtimeBar over the walk's range since the previous bar.
-    void bar(std::string& out, int request_id, const std::string& symbol, std::int64_t time_seconds,
-             int server_version);
+    // The realtimeBar over the walk's range since the previous bar; starts the next bar.
+    RealTimeBar take_bar(int request_id, const std::string& symbol, std::int64_t time_seconds);
 
    private:
     struct Walk {

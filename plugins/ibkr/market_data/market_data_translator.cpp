@@ -261,14 +261,24 @@ void MarketDataTranslator::on_tick_string(const TickString& message) {
 
 void MarketDataTranslator::on_real_time_bar(const RealTimeBar& message) {
     ContractSlot* found = real_time_bars_slot(message.request_id);
-    if (found == nullptr) {
+    if (found != nullptr) {
+        emit_bar(*found, message, 0);
+    }
+}
+
+void MarketDataTranslator::on_backfilled_bar(std::size_t slot, const RealTimeBar& bar) {
+    if (slot >= contracts_.size() || !contracts_[slot].active) {
+        ++unknown_requests_;
         return;
     }
-    ContractSlot& slot = *found;
+    emit_bar(contracts_[slot], bar, MDP_EVENT_FLAG_BACKFILLED);
+}
+
+void MarketDataTranslator::emit_bar(ContractSlot& slot, const RealTimeBar& message, std::uint16_t flags) {
     OutboundEvent& out = batch_.emplace_back();
     out.event = slot.event_template;
     out.event.type = MDP_EVENT_BAR;
-    out.event.flags = 0;
+    out.event.flags = flags;
     out.event.event_time_ns = message.time_seconds * kNanosPerSecond;
     out.event.receive_time_ns = receive_time_ns_;
     mdp_bar_t& bar = out.event.body.bar;

@@ -3,7 +3,7 @@
 // QuoteState per contract and emit a quote whenever it visibly changes; RTVolume (or, when
 // RTVolume is not requested, last price ticks) emit trades; real-time bars emit 5-second
 // bars. Delayed ticks (66..76) and contracts TWS reports as delayed (marketDataType 3/4)
-// carry MDP_EVENT_FLAG_DELAYED.
+// carry MDP_EVENT_FLAG_DELAYED; bars the backfill recovered carry MDP_EVENT_FLAG_BACKFILLED.
 //
 // Contracts are addressed by slot (request_ids.hpp): the config's positions at construction,
 // then slots that add_contract() appends.
@@ -49,6 +49,9 @@ class MarketDataTranslator : public ServerMessageHandler {
     void on_tick_size(const TickSize& message) override;
     void on_tick_string(const TickString& message) override;
     void on_real_time_bar(const RealTimeBar& message) override;
+    // A bar the backfill recovered for `slot` (its request_id is ignored): published like a
+    // real-time bar, flagged MDP_EVENT_FLAG_BACKFILLED.
+    void on_backfilled_bar(std::size_t slot, const RealTimeBar& bar);
     void on_market_data_type(const MarketDataTypeMessage& message) override;
 
    private:
@@ -66,6 +69,7 @@ class MarketDataTranslator : public ServerMessageHandler {
     void emit_quote(ContractSlot& slot, bool delayed_tick);
     void emit_trade(ContractSlot& slot, double price, double size, std::int64_t event_time_ns, bool delayed_tick);
     void apply_rt_volume(ContractSlot& slot, std::string_view value);
+    void emit_bar(ContractSlot& slot, const RealTimeBar& bar, std::uint16_t flags);
     [[nodiscard]] std::uint16_t flags_for(const ContractSlot& slot, bool delayed_tick) const noexcept;
     [[nodiscard]] std::uint32_t index_of(const ContractSlot& slot) const noexcept;
 

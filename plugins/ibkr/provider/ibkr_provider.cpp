@@ -73,6 +73,15 @@ void IbkrProvider::stop() {
                                        std::to_string(counters.quotes_conflated) + "; dropped (buffer full) " +
                                        std::to_string(counters.dropped_trades) + " trades, " +
                                        std::to_string(counters.dropped_bars) + " bars");
+    if (session_) {
+        const BackfillCounters backfill = session_->backfill_counters();
+        host_.log(sdk::LogLevel::info, "ibkr backfill summary: " + std::to_string(backfill.windows_queued) +
+                                           " gaps in the live bars, " + std::to_string(backfill.windows_completed) +
+                                           " recovered with " + std::to_string(backfill.bars_published) + " bars in " +
+                                           std::to_string(backfill.requests_sent) + " requests, " +
+                                           std::to_string(backfill.windows_failed) + " refused, " +
+                                           std::to_string(backfill.pending + backfill.open) + " unfinished");
+    }
 }
 
 bool IbkrProvider::reconfigure(std::string_view config_json) {

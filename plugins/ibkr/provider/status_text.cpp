@@ -34,6 +34,24 @@ std::string count_text(std::size_t count, const char* singular, const char* plur
     return std::to_string(count) + " " + (count == 1 ? singular : plural);
 }
 
+// Shown from the first gap on, so an operator sees that bars were recovered after an outage.
+std::string backfill_clause(const BackfillCounters& backfill) {
+    if (backfill.windows_queued == 0) {
+        return {};
+    }
+    std::string text = "backfill: " + count_text(backfill.bars_published, "bar", "bars") + " recovered in " +
+                       std::to_string(backfill.windows_completed) + " of " +
+                       count_text(backfill.windows_queued, "gap", "gaps");
+    if (backfill.pending + backfill.open > 0) {
+        text += ", " + std::to_string(backfill.pending) + " waiting for IB's historical pacing, " +
+                std::to_string(backfill.open) + " requested";
+    }
+    if (backfill.windows_failed > 0) {
+        text += ", " + std::to_string(backfill.windows_failed) + " refused";
+    }
+    return text;
+}
+
 // Clauses after the headline, most important first; the detail is cut between clauses.
 std::string join_within_limit(const std::string& headline, const std::vector<std::string>& clauses) {
     std::string detail = headline;
@@ -123,6 +141,7 @@ ProviderStatus streaming_status(const StatusInputs& inputs) {
                           std::to_string(static_cast<int>(session.pacing_rate)) + "/s");
     }
     clauses.push_back(inputs.refused_text);
+    clauses.push_back(backfill_clause(session.backfill));
     clauses.push_back(backpressure_clause(inputs));
     if (session.malformed_messages > 0) {
         clauses.push_back(std::to_string(session.malformed_messages) + " malformed messages skipped");

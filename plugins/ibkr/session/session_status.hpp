@@ -2,6 +2,8 @@
 // What the session knows about its connection, for the status page. Plain values, copied to
 // the observer whenever something changes.
 
+#include "session/backfill_counters.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -38,6 +40,7 @@ struct SessionStatus {
     std::size_t requests_queued = 0;  // requests waiting for their pacing turn
     std::uint64_t malformed_messages = 0;
     std::uint64_t messages_received = 0;
+    BackfillCounters backfill;  // bars recovered after outages (bar_backfill.hpp)
 };
 
 }  // namespace mdp::ibkr

@@ -54,6 +54,7 @@ TwsSession::TwsSession(const IbkrConfig& config, SubscriptionBook& book, MarketD
                        std::function<std::int64_t()> now_ns)
     : config_(config), book_(book), translator_(translator), buffer_(buffer), rate_scale_(rate_scale),
       observer_(observer), now_ns_(std::move(now_ns)), outbox_(config.max_messages_per_second, Clock::now()),
+      backfill_(config, [this](int level, const std::string& message) { log(level, message); }),
       backoff_(config.reconnect, static_cast<std::uint64_t>(Clock::now().time_since_epoch().count())) {
     status_.peer = config_.host + ":" + std::to_string(config_.port);
     status_.client_id = config_.client_id;
@@ -121,6 +122,7 @@ void TwsSession::publish_status_if_due(Clock::time_point now) {
     status_.requests_queued = outbox_.queued();
     status_.pacing_rate = outbox_.current_rate();
     status_.pacing_slowed = outbox_.slowed_down();
+    status_.backfill = backfill_.counters();
     observer_.on_session_status(status_, book_);
     status_dirty_ = false;
     next_status_refresh_ = now + kStatusRefresh;
@@ -187,6 +189,7 @@ void TwsSession::end_connection_cleanup(bool was_ready) {
     if (was_ready) {
         book_.on_connection_lost();
     }
+    backfill_.on_connection_lost();
     // Events decoded before the loss still go out.
     auto& batch = translator_.batch();
     if (!batch.empty()) {
@@ -311,6 +314,10 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
             "pacing: back to " + std::to_string(static_cast<int>(outbox_.current_rate())) + " messages/s");
         status_dirty_ = true;
     }
+    const bool streaming = status_.phase == SessionPhase::streaming;
+    if (streaming) {
+        backfill_.release(outbox_, book_, server_version_, now);
+    }
     if (write_offset_ >= write_buffer_.size()) {
         write_buffer_.clear();
         write_offset_ = 0;
@@ -319,6 +326,9 @@ void TwsSession::pump(Clock::time_point deadline, const char* waiting_for) {
     flush_writes();
 
     Clock::time_point wake_at = std::min(deadline, next_status_refresh_);
+    if (streaming) {
+        wake_at = std::min(wake_at, backfill_.next_release_time());
+    }
     if (write_offset_ >= write_buffer_.size()) {
         wake_at = std::min(wake_at, outbox_.next_release_time(now));
     }
@@ -434,12 +444,32 @@ void TwsSession::on_next_valid_id(const NextValidId& /*message*/) { got_next_val
 void TwsSession::on_real_time_bar(const RealTimeBar& message) {
     translator_.on_real_time_bar(message);
     const auto slot = request_ids::real_time_bars_index(message.request_id, book_.slot_count());
-    if (slot && book_.on_data(*slot, LineKind::real_time_bars)) {
+    if (!slot) {
+        return;
+    }
+    backfill_.on_live_bar(*slot, message.time_seconds);
+    if (book_.on_data(*slot, LineKind::real_time_bars)) {
+        status_dirty_ = true;
+    }
+}
+
+void TwsSession::on_historical_data(const HistoricalData& message) {
+    if (backfill_.on_historical_data(message, translator_)) {
+        status_dirty_ = true;
+    }
+}
+
+void TwsSession::on_historical_data_end(const HistoricalDataEnd& message) {
+    if (backfill_.on_historical_data_end(message)) {
         status_dirty_ = true;
     }
 }
 
 void TwsSession::on_error(const ErrorMessage& message) {
+    if (backfill_.on_request_error(message)) {
+        status_dirty_ = true;
+        return;
+    }
     if (message.request_id >= 0 && classify_request_error(message.code) != RequestErrorAction::session &&
         book_.on_request_error(message, outbox_, server_version_)) {
         const RequestErrorAction action = classify_request_error(message.code);
@@ -480,6 +510,7 @@ void TwsSession::handle_system_error(const ErrorMessage& message) {
             log(MDP_LOG_INFO, "TWS: " + error_text(message));
             return;
         case SystemErrorAction::connectivity_lost:
+            backfill_.note_data_loss();
             status_.connectivity_lost = true;
             status_.connectivity_text = error_text(message);
             connectivity_code_ = message.code;
@@ -490,6 +521,7 @@ void TwsSession::handle_system_error(const ErrorMessage& message) {
             status_.connectivity_text.clear();
             connectivity_code_ = 0;
             log(MDP_LOG_WARN, "TWS: " + error_text(message) + "; resubscribing every line");
+            backfill_.note_data_loss();
             book_.queue_resubscription(outbox_, server_version_);
             return;
         case SystemErrorAction::restored_data_kept:

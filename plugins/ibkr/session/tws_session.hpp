@@ -16,6 +16,8 @@
 // which applies it between reads: on a streaming connection it queues the cancels and the
 // new requests on the same paced outbox, otherwise the new lines wait for the next
 // connection. The connection itself is never touched.
+//
+// Bars an outage lost are requested as history once the live bars resume (bar_backfill.hpp).
 
 #include "codec/decode_error.hpp"
 #include "codec/frame_decoder.hpp"
@@ -25,6 +27,7 @@
 #include "market_data/market_data_translator.hpp"
 #include "market_data/outbound_buffer.hpp"
 #include "market_data/rate_scale_cell.hpp"
+#include "session/bar_backfill.hpp"
 #include "session/paced_outbox.hpp"
 #include "session/reconnect_backoff.hpp"
 #include "session/session_status.hpp"
@@ -79,6 +82,8 @@ class TwsSession : private ServerMessageHandler {
     // is woken to apply it at its next turn (apply_contract_list), within one poll. Without a
     // running thread it is applied at once. Never interrupts a connect in progress.
     void change_contracts(std::vector<ContractConfig> contracts);
+    // [control-thread, after stop()] What the bar backfill did, for the provider's summary.
+    [[nodiscard]] BackfillCounters backfill_counters() const noexcept { return backfill_.counters(); }
 
    private:
     struct Stopped {};
@@ -113,6 +118,8 @@ class TwsSession : private ServerMessageHandler {
         translator_.on_market_data_type(message);
     }
     void on_real_time_bar(const RealTimeBar& message) override;
+    void on_historical_data(const HistoricalData& message) override;
+    void on_historical_data_end(const HistoricalDataEnd& message) override;
     void handle_system_error(const ErrorMessage& message);
 
     const IbkrConfig& config_;
@@ -135,6 +142,7 @@ class TwsSession : private ServerMessageHandler {
     TcpConnection connection_;
     FrameDecoder decoder_;
     PacedOutbox outbox_;
+    BarBackfill backfill_;
     ReconnectBackoff backoff_;
     std::string write_buffer_;
     std::size_t write_offset_ = 0;
