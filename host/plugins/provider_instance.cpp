@@ -31,8 +31,8 @@ bool same_except_config(const config::ProviderConfig& current, const config::Pro
 
 ProviderInstance::ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target)
     : id_(id), config_(std::move(config)), publisher_(id_, config_.name, target, rate_scale_),
-      extensions_(config_.config.origin->file, config_.shard, config_.name), services_table_(*this, publisher_, extensions_),
-      state_since_ns_(common::utc_now_ns()) {}
+      extensions_(config_.config.origin->file, config_.shard, config_.name),
+      services_table_(*this, publisher_, extensions_), state_since_ns_(common::utc_now_ns()) {}
 
 ProviderInstance::~ProviderInstance() {
     stop();
