@@ -204,16 +204,12 @@ void PostgresSink::write_attempt() {
     stats_.add_rows(postgres_schema::table_name(Table::quotes), rows.quotes);
     stats_.add_rows(postgres_schema::table_name(Table::trades), rows.trades);
     stats_.add_rows(postgres_schema::table_name(Table::bars), rows.bars);
-    if (skipped_in_batch_ > 0) {
-        stats_.add_skipped(skipped_in_batch_);
-        spdlog::warn("postgres sink {}: skipped {} events of unknown type", name_, skipped_in_batch_);
-    }
 }
 
 PostgresSink::BatchRows PostgresSink::write_transaction(PostgresWritePath path) {
     BatchRows rows;
     if (quotes_.rows() + trades_.rows() + bars_.rows() == 0) {
-        return rows;  // nothing storable in this batch: no transaction needed
+        return rows;  // an empty batch: no transaction needed
     }
     // Round trips are what a batch costs beyond the data itself: BEGIN travels with the
     // first COPY, and COMMIT is sent on its own so that a lost answer is known to be the
@@ -277,15 +273,15 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
     quotes_.begin();
     trades_.begin();
     bars_.begin();
-    skipped_in_batch_ = 0;
     for (const auto& record : batch) {
         const mdp_event_t& event = record.event;
         const StoredIdentity identity = stored_identity(context_, record);
         const std::string_view provider = identity.provider;
         const std::string_view run_id = identity.run_id;
         const auto sequence = static_cast<std::int64_t>(identity.sequence);
-        if (event.type == MDP_EVENT_QUOTE || event.type == MDP_EVENT_TRADE) {
-            const bool quote = event.type == MDP_EVENT_QUOTE;
+        const common::EventType type = stored_type(record);
+        if (type != common::EventType::bar) {
+            const bool quote = type == common::EventType::quote;
             PostgresCopyEncoder& encoder = quote ? quotes_ : trades_;
             encoder.begin_row(postgres_schema::column_count(quote ? Table::quotes : Table::trades));
             encoder.add_timestamptz_ns(event.event_time_ns);
@@ -309,7 +305,7 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
             encoder.add_bool(is_snapshot(event));
             encoder.add_int64(event.event_time_ns);
             encoder.add_int64(event.receive_time_ns);
-        } else if (event.type == MDP_EVENT_BAR) {
+        } else {
             const mdp_bar_t& bar = event.body.bar;
             bars_.begin_row(postgres_schema::column_count(Table::bars));
             bars_.add_text(provider);
@@ -329,8 +325,6 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
             bars_.add_int64(event.receive_time_ns);
             bars_.add_bool(is_delayed(event));
             bars_.add_bool(is_snapshot(event));
-        } else {
-            ++skipped_in_batch_;
         }
     }
     quotes_.finish();

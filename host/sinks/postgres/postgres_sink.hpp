@@ -112,7 +112,6 @@ class PostgresSink final : public Sink {
     PostgresCopyEncoder quotes_;
     PostgresCopyEncoder trades_;
     PostgresCopyEncoder bars_;
-    std::uint64_t skipped_in_batch_ = 0;
     SinkStatsRecorder stats_;
 };
 
