@@ -21,11 +21,6 @@ void SinkStatsRecorder::add_error(const std::string& kind) {
     ++stats_.errors_by_kind[kind];
 }
 
-void SinkStatsRecorder::add_retry() {
-    const std::lock_guard lock(mutex_);
-    ++stats_.retries;
-}
-
 void SinkStatsRecorder::set_circuit_state(const std::string& state) {
     const std::lock_guard lock(mutex_);
     stats_.circuit_state = state;

@@ -18,7 +18,6 @@ class SinkStatsRecorder {
     // Rows per event type name ("quote", "trade", "bar").
     void add_rows_by_type(const EventTypeCounts& counts);
     void add_error(const std::string& kind);
-    void add_retry();
     void set_circuit_state(const std::string& state);
 
     [[nodiscard]] SinkStats snapshot() const;
