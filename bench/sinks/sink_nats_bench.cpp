@@ -105,7 +105,8 @@ std::vector<std::vector<PreparedMessage>> prepare(const std::vector<mdp::pipelin
         for (const auto& planned : mdp::sinks::plan_messages(batch, 4096)) {
             PreparedMessage message;
             const auto& first = batch[planned.indices.front()];
-            message.subject = mdp::sinks::event_subject(prefix, "synthetic", MDP_EVENT_QUOTE, first.event.symbol);
+            message.subject =
+                mdp::sinks::event_subject(prefix, "synthetic", mdp::common::EventType::quote, first.event.symbol);
             message.message_id =
                 mdp::sinks::message_id("synthetic", run_id, first.sequence, batch[planned.indices.back()].sequence);
             mdp::wire::encode_binary_batch(message.payload, "synthetic", run_id, planned.indices.size(),

@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <memory>
+#include <system_error>
 #include <iostream>
 
 namespace mdp::app {
@@ -64,7 +66,14 @@ std::vector<std::string> check_sinks(const config::HostConfig& config) {
 }  // namespace
 
 int run_host(const CliOptions& options) {
-    ShutdownSignal shutdown;  // before any thread exists, so every thread inherits the mask
+    std::unique_ptr<ShutdownSignal> signals;  // before any thread exists, so every thread inherits the mask
+    try {
+        signals = std::make_unique<ShutdownSignal>();
+    } catch (const std::system_error& error) {
+        std::cerr << "mdp-host: cannot wait for signals: " << error.what() << '\n';
+        return 1;
+    }
+    ShutdownSignal& shutdown = *signals;
     config::HostConfig config;
     try {
         config = load(options);

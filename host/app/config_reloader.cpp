@@ -28,7 +28,7 @@ struct ConfigReloader::Validated {
     std::vector<std::string> plugin_files_changed;
 };
 
-ControlResult ConfigReloader::reload(const std::string& requester) {
+status::ControlResult ConfigReloader::reload(const std::string& requester) {
     config::HostConfig& running = *targets_.running;
     spdlog::info("config reload requested by {}: reading {}", requester, running.source_file);
     config::HostConfig next;
@@ -87,8 +87,8 @@ void ConfigReloader::apply_freshness(const ProviderChange& change) {
     }
 }
 
-ControlResult ConfigReloader::apply(const std::string& requester, config::HostConfig next, const ReloadPlan& plan,
-                                    Validated& validated) {
+status::ControlResult ConfigReloader::apply(const std::string& requester, config::HostConfig next,
+                                            const ReloadPlan& plan, Validated& validated) {
     nlohmann::json report = nlohmann::json::array();
     std::vector<std::string> failures;
     std::vector<std::string> summary;
@@ -144,7 +144,7 @@ ControlResult ConfigReloader::apply(const std::string& requester, config::HostCo
     return {failures.empty() ? 200 : 500, message, details};
 }
 
-ControlResult ConfigReloader::refuse(const std::string& requester, const std::string& message) {
+status::ControlResult ConfigReloader::refuse(const std::string& requester, const std::string& message) {
     record(false, "refused, nothing changed: " + message, false);
     spdlog::error("config reload requested by {} refused, nothing changed: {}", requester, message);
     return {422, "refused, nothing changed: " + message, nlohmann::json{{"generation", snapshot().generation}}};

@@ -9,7 +9,7 @@
 
 #include "app/config_reload.hpp"
 #include "status/host_snapshot.hpp"
-#include "app/provider_control.hpp"
+#include "status/control_result.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/rate_control.hpp"
 #include "pipeline/symbol_tracker.hpp"
@@ -40,16 +40,16 @@ class ConfigReloader {
     // [control-thread] One reload; `requester` ("SIGHUP" or the HTTP peer) is logged. The
     // result: 200 applied (details: per provider what happened), 422 invalid or not live
     // (nothing changed), 500 applied with failures (details say which).
-    ControlResult reload(const std::string& requester);
+    status::ControlResult reload(const std::string& requester);
 
     // [any-thread]
     [[nodiscard]] status::ReloadSnapshot snapshot() const;
 
    private:
     struct Validated;
-    ControlResult refuse(const std::string& requester, const std::string& message);
-    ControlResult apply(const std::string& requester, config::HostConfig next, const ReloadPlan& plan,
-                        Validated& validated);
+    status::ControlResult refuse(const std::string& requester, const std::string& message);
+    status::ControlResult apply(const std::string& requester, config::HostConfig next, const ReloadPlan& plan,
+                                Validated& validated);
     // Freshness rules need no restart: they apply to the provider's symbols at once.
     void apply_freshness(const ProviderChange& change);
     void record(bool success, const std::string& message, bool applied);

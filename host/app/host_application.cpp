@@ -15,6 +15,8 @@ namespace mdp::app {
 
 namespace {
 
+// How often the control thread runs the supervisor (restart backoff, failure policy) when
+// nothing wakes it; signals and control or reload requests end the wait at once.
 constexpr auto kControlPollInterval = std::chrono::milliseconds(200);
 
 std::vector<std::unique_ptr<sinks::Sink>> create_sinks(const config::StoreConfig& store) {
@@ -96,6 +98,10 @@ HostApplication::~HostApplication() {
 
 int HostApplication::run(ShutdownSignal& shutdown) {
     started_at_ns_ = common::utc_now_ns();
+    // Before the HTTP server exists: a control or reload request ends the control thread's
+    // wait at once instead of at the next poll.
+    control_.wake_with([&shutdown] { shutdown.wake(); });
+    reload_requests_.wake_with([&shutdown] { shutdown.wake(); });
     for (const auto& notice : config_.notices) {
         spdlog::warn("{}", notice);
     }
@@ -149,10 +155,9 @@ int HostApplication::start_or_fail() {
             // handler runs on the server's worker thread and waits for the control thread.
             http_server_ = std::make_unique<http::HttpServer>(
                 config_.http, [this] { return snapshot(); },
-                [this](const std::string& provider, const std::string& action, const std::string& requester) {
-                    const ControlResult result = action == "reload" ? reload_requests_.request_and_wait(requester)
-                                                                    : control_.request(provider, action, requester);
-                    return http::ControlReply{result.http_status, result.message, result.details};
+                [this](const std::string& provider, status::ControlAction action, const std::string& requester) {
+                    return action == status::ControlAction::reload ? reload_requests_.request_and_wait(requester)
+                                                                   : control_.request(provider, action, requester);
                 },
                 [this](const status::SymbolQuery& query) { return symbols(query); });
             http_server_->start();

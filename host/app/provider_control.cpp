@@ -4,11 +4,8 @@
 
 namespace mdp::app {
 
-ControlResult ProviderControl::request(const std::string& provider, const std::string& action,
-                                       const std::string& requester) {
-    if (action != "restart" && action != "stop" && action != "start") {
-        return {404, "unknown action \"" + action + "\"; expected restart, stop or start"};
-    }
+status::ControlResult ProviderControl::request(const std::string& provider, status::ControlAction action,
+                                               const std::string& requester) {
     auto pending = std::make_shared<Pending>();
     pending->provider = provider;
     pending->action = action;
@@ -18,8 +15,11 @@ ControlResult ProviderControl::request(const std::string& provider, const std::s
         return {409, rejecting_};
     }
     queue_.push_back(pending);
+    if (wake_) {
+        wake_();
+    }
     if (!done_.wait_for(lock, kWaitLimit, [&] { return pending->done; })) {
-        return {504, action + " of provider " + provider + " did not finish within " +
+        return {504, std::string(status::to_string(action)) + " of provider " + provider + " did not finish within " +
                          std::to_string(kWaitLimit.count()) + " s; it goes on in the background"};
     }
     return pending->result;
@@ -49,9 +49,9 @@ void ProviderControl::process(plugins::ProviderRegistry& registry, plugins::Prov
             pending = queue_.front();
             queue_.pop_front();
         }
-        ControlResult result = apply(*pending, registry, supervisor);
-        spdlog::warn("control: {} of provider {} requested by {}: {} ({})", pending->action, pending->provider,
-                     pending->requester, result.http_status, result.message);
+        status::ControlResult result = apply(*pending, registry, supervisor);
+        spdlog::warn("control: {} of provider {} requested by {}: {} ({})", status::to_string(pending->action),
+                     pending->provider, pending->requester, result.http_status, result.message);
         {
             std::lock_guard lock(mutex_);
             pending->result = std::move(result);
@@ -61,8 +61,8 @@ void ProviderControl::process(plugins::ProviderRegistry& registry, plugins::Prov
     }
 }
 
-ControlResult ProviderControl::apply(const Pending& request, plugins::ProviderRegistry& registry,
-                                     plugins::ProviderSupervisor& supervisor) {
+status::ControlResult ProviderControl::apply(const Pending& request, plugins::ProviderRegistry& registry,
+                                             plugins::ProviderSupervisor& supervisor) {
     plugins::ProviderInstance* instance = registry.find_by_name(request.provider);
     if (instance == nullptr) {
         return {404, "no provider named \"" + request.provider + "\""};
@@ -77,20 +77,20 @@ ControlResult ProviderControl::apply(const Pending& request, plugins::ProviderRe
     const plugins::ProviderState state = instance->state();
     const bool active = state == plugins::ProviderState::running || state == plugins::ProviderState::degraded ||
                         state == plugins::ProviderState::starting;
-    if (request.action == "stop") {
+    if (request.action == status::ControlAction::stop) {
         if (!instance->started()) {
             return {409, "provider " + request.provider + " is not running (" + std::string(to_string(state)) + ")"};
         }
         instance->stop();
         return {200, "stopped"};
     }
-    if (request.action == "start" && active) {
+    if (request.action == status::ControlAction::start && active) {
         return {409, "provider " + request.provider + " is already " + std::string(to_string(state))};
     }
     supervisor.forgive(instance->id());
     std::string error;
     if (!instance->restart(error)) {
-        return {409, request.action + " failed: " + error};
+        return {409, std::string(status::to_string(request.action)) + " failed: " + error};
     }
     return {200, std::string(to_string(instance->state()))};
 }

@@ -2,17 +2,18 @@
 
 namespace mdp::app {
 
-std::optional<ControlResult> ReloadRequests::refusal() const {
+std::optional<status::ControlResult> ReloadRequests::refusal() const {
     if (!rejecting_.empty()) {
-        return ControlResult{409, rejecting_};
+        return status::ControlResult{409, rejecting_};
     }
     if (current_) {
-        return ControlResult{409, "a config reload (requested by " + current_->requester + ") is already running"};
+        return status::ControlResult{409,
+                                     "a config reload (requested by " + current_->requester + ") is already running"};
     }
     return std::nullopt;
 }
 
-ControlResult ReloadRequests::request_and_wait(const std::string& requester) {
+status::ControlResult ReloadRequests::request_and_wait(const std::string& requester) {
     std::unique_lock lock(mutex_);
     if (auto refused = refusal()) {
         return *refused;
@@ -20,6 +21,9 @@ ControlResult ReloadRequests::request_and_wait(const std::string& requester) {
     auto pending = std::make_shared<Pending>();
     pending->requester = requester;
     current_ = pending;
+    if (wake_) {
+        wake_();
+    }
     if (!done_.wait_for(lock, kWaitLimit, [&] { return pending->done; })) {
         return {504, "the reload did not finish within " + std::to_string(kWaitLimit.count()) +
                          " s; it goes on in the background (see the log and /api/v1/status)"};
@@ -46,7 +50,7 @@ std::optional<std::string> ReloadRequests::take() {
     return current_->requester;
 }
 
-void ReloadRequests::finish(ControlResult result) {
+void ReloadRequests::finish(status::ControlResult result) {
     {
         std::lock_guard lock(mutex_);
         if (!current_) {

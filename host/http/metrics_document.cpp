@@ -55,7 +55,8 @@ constexpr MetricFamily kProviderInfo{"mdp_provider_info", "The plugin behind eac
 constexpr MetricFamily kStored{"mdp_events_stored_total", "Events written by the sink.", MetricType::counter};
 constexpr MetricFamily kSinkErrors{"mdp_sink_write_errors_total", "Failed batch writes of the sink.",
                                    MetricType::counter};
-constexpr MetricFamily kSinkRetries{"mdp_sink_write_retries_total", "Batch writes retried by the sink.",
+constexpr MetricFamily kSinkRetries{"mdp_sink_write_retries_total",
+                                    "Batch writes the store coordinator repeated after the sink failed one.",
                                     MetricType::counter};
 constexpr MetricFamily kSinkHealthy{"mdp_sink_healthy", "1 when the sink's last write succeeded, else 0.",
                                     MetricType::gauge};

@@ -5,14 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <array>
 #include <optional>
 
 namespace mdp::http {
 namespace {
-
-constexpr std::array<std::string_view, 3> kActions{"restart", "stop", "start"};
 
 int hex_value(char character) {
     if (character >= '0' && character <= '9') {
@@ -96,7 +92,7 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
     if (reload) {
         RouteOutcome outcome;
         outcome.deferred = [handler = handler_, requester = std::string(request.remote)] {
-            const ControlReply result = handler("", "reload", requester);
+            const status::ControlResult result = handler("", status::ControlAction::reload, requester);
             nlohmann::json document = result.details.is_object() ? result.details : nlohmann::json::object();
             document["action"] = "reload";
             document["status"] = result.http_status;
@@ -105,9 +101,12 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
         };
         return outcome;
     }
-    const std::string action(rest.substr(slash + 1));
-    if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {
-        return {json_reply(404, {{"error", "unknown action \"" + action + "\"; use restart, stop or start"}}), {}};
+    const std::string_view action_name = rest.substr(slash + 1);
+    const std::optional<status::ControlAction> action = status::provider_action_of(action_name);
+    if (!action) {
+        return {json_reply(404, {{"error",
+                                  "unknown action \"" + std::string(action_name) + "\"; use restart, stop or start"}}),
+                {}};
     }
     bool decoded_ok = false;
     const std::string provider = percent_decode(rest.substr(0, slash), decoded_ok);
@@ -115,11 +114,13 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
         return {json_reply(400, {{"error", "malformed provider name in " + std::string(path)}}), {}};
     }
     RouteOutcome outcome;
-    outcome.deferred = [handler = handler_, provider, action, requester = std::string(request.remote)] {
-        const ControlReply result = handler(provider, action, requester);
-        return json_reply(
-            static_cast<unsigned>(result.http_status),
-            {{"provider", provider}, {"action", action}, {"status", result.http_status}, {"message", result.message}});
+    outcome.deferred = [handler = handler_, provider, action = *action, requester = std::string(request.remote)] {
+        const status::ControlResult result = handler(provider, action, requester);
+        return json_reply(static_cast<unsigned>(result.http_status),
+                          {{"provider", provider},
+                           {"action", std::string(status::to_string(action))},
+                           {"status", result.http_status},
+                           {"message", result.message}});
     };
     return outcome;
 }

@@ -221,7 +221,6 @@ std::vector<status::SinkSnapshot> StoreCoordinator::sink_snapshots() const {
         sink.errors_by_kind = std::move(own.errors_by_kind);
         sink.circuit_state = std::move(own.circuit_state);
         sink.destination = state->sink->destination();
-        sink.retries += own.retries;  // attempts the sink repeated inside one write()
         const std::int64_t write_started = state->write_started_ns.load(std::memory_order_relaxed);
         const bool stalled = write_started != 0 && now_ns - write_started > kStalledWriteNs;
         sink.healthy = state->healthy.load(std::memory_order_relaxed) && !stalled;

@@ -3,8 +3,8 @@
 // batches by group commit (batching_rule.hpp): an idle sink gets what is queued at once
 // (after at most coalesce_wait_us), and what queues up while a write is in flight forms the
 // next batch, up to the largest batch any sink prefers. It writes each batch to every sink.
-// A failing sink is retried with capped exponential backoff — the batch is
-// never skipped, so under the `block` policy the queue fills, backpressure rises, and nothing
+// A failing sink is retried with capped exponential backoff: the coordinator is the one
+// layer that retries (a sink's write() makes one attempt) — the batch is never skipped, so under the `block` policy the queue fills, backpressure rises, and nothing
 // is lost. Only a shutdown whose drain deadline passes gives up, and says how much.
 
 #include "status/host_snapshot.hpp"
@@ -67,7 +67,7 @@ class StoreCoordinator {
         std::atomic<std::uint64_t> events_stored{0};
         std::atomic<std::uint64_t> batches_written{0};
         std::atomic<std::uint64_t> write_errors{0};
-        std::atomic<std::uint64_t> retries{0};
+        std::atomic<std::uint64_t> retries{0};  // writes repeated after a failed one
         std::atomic<bool> healthy{true};
         std::atomic<std::int64_t> last_success_ns{0};
         std::atomic<std::int64_t> write_started_ns{0};  // 0 when no write is in progress

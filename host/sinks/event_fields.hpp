@@ -12,16 +12,18 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
-#include <optional>
 #include <span>
 #include <string_view>
 
 namespace mdp::sinks {
 
-// The name of ABI type id `type` (common::EventType), or "" for a type this host does not know.
-[[nodiscard]] constexpr std::string_view event_type_name(std::uint16_t type) noexcept {
-    const std::optional<common::EventType> known = common::event_type_of(type);
-    return known ? common::to_string(*known) : std::string_view{};
+// The type of a stored record. Every record in the store queue has a type this host knows:
+// the queue's only producer is the publish path (plugins/provider_publisher.cpp), which refuses
+// a call holding a record of any other type before it reaches the queue (drop reason
+// `invalid`). That check is the one place a bad record can arrive, so sinks do not check again
+// and have no branch for an unknown type.
+[[nodiscard]] constexpr common::EventType stored_type(const pipeline::StoreEvent& record) noexcept {
+    return static_cast<common::EventType>(record.event.type);
 }
 
 [[nodiscard]] constexpr bool is_delayed(const mdp_event_t& event) noexcept {
@@ -48,24 +50,13 @@ template <std::size_t Capacity>
     return context.provider_names.at(provider_id);
 }
 
-// Events of a batch per known type, and how many had a type id without a name.
-struct EventTypeCounts {
-    common::PerEventType<std::uint64_t> known;
-    std::uint64_t unnamed = 0;
-};
-
-constexpr void count_event_type(EventTypeCounts& counts, std::uint16_t type) noexcept {
-    if (const std::optional<common::EventType> known = common::event_type_of(type)) {
-        ++counts.known[*known];
-    } else {
-        ++counts.unnamed;
-    }
-}
+// Events of a batch per type.
+using EventTypeCounts = common::PerEventType<std::uint64_t>;
 
 [[nodiscard]] inline EventTypeCounts count_event_types(std::span<const pipeline::StoreEvent> batch) noexcept {
     EventTypeCounts counts{};
     for (const auto& record : batch) {
-        count_event_type(counts, record.event.type);
+        ++counts[stored_type(record)];
     }
     return counts;
 }

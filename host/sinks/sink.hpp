@@ -81,8 +81,6 @@ class SinkError : public std::runtime_error {
 struct SinkStats {
     std::map<std::string, std::uint64_t> rows_by_table;  // rows inserted or updated, per table
     std::map<std::string, std::uint64_t> errors_by_kind;  // failed attempts by kind ("connect", "locked", ...)
-    std::uint64_t retries = 0;  // attempts repeated inside write() before it succeeded or threw
-    std::uint64_t events_skipped = 0;  // events of a type this sink cannot store (unknown type id)
     std::string circuit_state;  // "closed", "open", "half_open"; "" for sinks without one
 };
 

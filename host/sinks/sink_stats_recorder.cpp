@@ -7,31 +7,18 @@ void SinkStatsRecorder::add_rows(const std::string& table, std::uint64_t rows) {
     stats_.rows_by_table[table] += rows;
 }
 
-void SinkStatsRecorder::add_rows_by_type(const EventTypeCounts& counts, const std::string& unnamed_table) {
+void SinkStatsRecorder::add_rows_by_type(const EventTypeCounts& counts) {
     const std::lock_guard lock(mutex_);
     for (const common::EventType type : common::kEventTypes) {
-        if (counts.known[type] > 0) {
-            stats_.rows_by_table[std::string(to_string(type))] += counts.known[type];
+        if (counts[type] > 0) {
+            stats_.rows_by_table[std::string(to_string(type))] += counts[type];
         }
-    }
-    if (counts.unnamed > 0 && !unnamed_table.empty()) {
-        stats_.rows_by_table[unnamed_table] += counts.unnamed;
     }
 }
 
 void SinkStatsRecorder::add_error(const std::string& kind) {
     const std::lock_guard lock(mutex_);
     ++stats_.errors_by_kind[kind];
-}
-
-void SinkStatsRecorder::add_retry() {
-    const std::lock_guard lock(mutex_);
-    ++stats_.retries;
-}
-
-void SinkStatsRecorder::add_skipped(std::uint64_t events) {
-    const std::lock_guard lock(mutex_);
-    stats_.events_skipped += events;
 }
 
 void SinkStatsRecorder::set_circuit_state(const std::string& state) {

@@ -15,12 +15,9 @@ namespace mdp::sinks {
 class SinkStatsRecorder {
    public:
     void add_rows(const std::string& table, std::uint64_t rows);
-    // Rows per event type name ("quote", "trade", "bar"); the unnamed types' count goes to
-    // `unnamed_table` (nothing when it is "").
-    void add_rows_by_type(const EventTypeCounts& counts, const std::string& unnamed_table);
+    // Rows per event type name ("quote", "trade", "bar").
+    void add_rows_by_type(const EventTypeCounts& counts);
     void add_error(const std::string& kind);
-    void add_retry();
-    void add_skipped(std::uint64_t events);
     void set_circuit_state(const std::string& state);
 
     [[nodiscard]] SinkStats snapshot() const;

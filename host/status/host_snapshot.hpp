@@ -51,7 +51,7 @@ struct SinkSnapshot {
     std::uint64_t events_stored = 0;
     std::uint64_t batches_written = 0;
     std::uint64_t write_errors = 0;
-    std::uint64_t retries = 0;
+    std::uint64_t retries = 0;  // writes the coordinator repeated after a failed one
     bool healthy = true;  // last write succeeded (or none failed yet)
     std::string last_error;
     double last_write_seconds = 0.0;

@@ -261,12 +261,13 @@ TEST_CASE("a provider action that blocks does not hold up the other routes", "[h
     config.admin_token = "s3cret";
     mdp::http::HttpServer server(
         config, [] { return mdp::test::sample_snapshot(); },
-        [&](const std::string& provider, const std::string& action, const std::string&) {
+        [&](const std::string& provider, mdp::status::ControlAction action, const std::string&) {
             std::unique_lock lock(mutex);
             ++started;
             changed.notify_all();
             changed.wait(lock, [&] { return release; });
-            return mdp::http::ControlReply{200, action + " " + provider + " done"};
+            return mdp::status::ControlResult{200,
+                                              std::string(mdp::status::to_string(action)) + " " + provider + " done"};
         });
     server.start();
 

@@ -11,7 +11,6 @@
 
 #include <vector>
 
-using mdp::http::ControlReply;
 using mdp::http::HttpReply;
 using mdp::http::RequestRouter;
 using mdp::http::RouterOptions;
@@ -27,11 +26,11 @@ struct Call {
 
 struct RecordingControl {
     std::vector<Call> calls;
-    ControlReply answer{200, "restarted"};
+    mdp::status::ControlResult answer{200, "restarted"};
 
     mdp::http::ProviderControlHandler handler() {
-        return [this](const std::string& provider, const std::string& action, const std::string& requester) {
-            calls.push_back({provider, action, requester});
+        return [this](const std::string& provider, mdp::status::ControlAction action, const std::string& requester) {
+            calls.push_back({provider, std::string(mdp::status::to_string(action)), requester});
             return answer;
         };
     }

@@ -16,8 +16,9 @@ TEST_CASE("subject tokens escape every byte a subject cannot carry, reversibly",
     CHECK(subject_token("a*b>c%") == "a%2Ab%3Ec%25");
     CHECK(subject_token("BRK_B") != subject_token("BRK.B"));
     CHECK(subject_token("") == "%00");
-    CHECK(event_subject("mdp.events", "ibkr-1", MDP_EVENT_QUOTE, "EUR.USD") == "mdp.events.ibkr-1.quote.EUR%2EUSD");
-    CHECK(event_subject("x", "p", 9, "S") == "x.p.type9.S");
+    CHECK(event_subject("mdp.events", "ibkr-1", mdp::common::EventType::quote, "EUR.USD") ==
+          "mdp.events.ibkr-1.quote.EUR%2EUSD");
+    CHECK(event_subject("x", "p", mdp::common::EventType::bar, "S") == "x.p.bar.S");
     CHECK(message_id("ibkr", "ab12", 7, 99) == "ibkr:ab12:7-99");
 }
 
@@ -55,7 +56,7 @@ TEST_CASE("a batch is cut by provider, type and symbol, in order, and long group
     CHECK(messages[0].indices == std::vector<std::uint32_t>{0, 3});  // provider 0 quotes of A, first two
     CHECK(messages[1].indices == std::vector<std::uint32_t>{4});
     CHECK(messages[2].indices == std::vector<std::uint32_t>{1});  // the trade
-    CHECK(messages[2].type == MDP_EVENT_TRADE);
+    CHECK(messages[2].type == mdp::common::EventType::trade);
     CHECK(messages[3].indices == std::vector<std::uint32_t>{2});  // B
     CHECK(messages[4].indices == std::vector<std::uint32_t>{5});  // provider 1
     CHECK(messages[4].provider_id == 1);

@@ -15,9 +15,6 @@ SyntheticHostOptions synthetic_options(const PostgresHostOptions& options) {
                       {"name", "pg"},
                       {"conninfo", options.conninfo},
                       {"connect_timeout_seconds", 2},
-                      {"retry_attempts", 2},
-                      {"retry_initial_backoff_ms", 20},
-                      {"retry_max_backoff_ms", 100},
                       {"circuit_failure_threshold", 3},
                       {"circuit_cooldown_ms", options.circuit_cooldown_ms}};
     return synthetic;

@@ -7,8 +7,12 @@
 #include "sinks/sink_registry.hpp"
 
 #include <catch2/catch.hpp>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
+#include <memory>
 
 using mdp::sinks::PostgresSink;
 using mdp::sinks::PostgresSinkOptions;
@@ -20,8 +24,6 @@ namespace {
 PostgresSinkOptions options_for(const std::string& conninfo) {
     PostgresSinkOptions options;
     options.connection.conninfo = conninfo;
-    options.retry_initial_backoff = std::chrono::milliseconds(10);
-    options.retry_max_backoff = std::chrono::milliseconds(50);
     return options;
 }
 
@@ -87,7 +89,7 @@ TEST_CASE("postgres sink writes a batch in one transaction", "[postgres]") {
     CHECK(count(server, "SELECT count(*) FROM quotes") == 0);
     CHECK(count(server, "SELECT count(*) FROM trades") == 0);
     CHECK(count(server, "SELECT count(*) FROM bars_ohlcv") == 0);
-    CHECK(sink.stats().errors_by_kind.at("server") == 3);  // every attempt failed the same way
+    CHECK(sink.stats().errors_by_kind.at("server") == 1);  // one attempt per write()
 
     server.query("ALTER TABLE trades DROP CONSTRAINT positive_price", "mdp");
     sink.write(batch);  // the coordinator's retry
@@ -108,7 +110,6 @@ TEST_CASE("postgres sink stores a replayed batch once", "[postgres]") {
         sink.write(first);
         CHECK(sink.last_write_path() == PostgresWritePath::staged_merge);
         CHECK(sink.stats().errors_by_kind.at("duplicate") == 1);
-        CHECK(sink.stats().retries == 0);
     }
     SECTION("a batch overlapping the stored one") {
         auto overlapping = mdp::test::make_mixed_batch(20, 10, 3, 21);  // seq 21..53 are new
@@ -201,4 +202,30 @@ TEST_CASE("postgres sink writes into a configured schema created through the fac
     CHECK(count(server, "SELECT count(*) FROM \"market data\".quotes") == 2);
     CHECK(count(server, "SELECT count(*) FROM \"market data\".bars_ohlcv") == 1);
     CHECK(server.query("SELECT to_regclass('public.quotes') IS NULL", "mdp") == "t");
+}
+
+TEST_CASE("postgres sink accepts its retired retry keys with a logged notice, and still checks them", "[postgres]") {
+    const auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(20);
+    struct DefaultLoggerRestore {
+        std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+        ~DefaultLoggerRestore() { spdlog::set_default_logger(previous); }
+    } restore;
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("postgres-options-test", ring));
+    const auto origin = std::make_shared<mdp::config::ConfigOrigin>();
+    origin->file = "mdp.json";
+    const auto read = [&](const nlohmann::json& sink) {
+        mdp::config::JsonNode node(sink, "store.sinks[0]", origin);
+        static_cast<void>(mdp::sinks::read_postgres_sink_options(node));
+        node.finish();  // no key left unread
+    };
+
+    read({{"retry_attempts", 2}, {"retry_initial_backoff_ms", 20}, {"retry_max_backoff_ms", 100}});
+    const auto lines = ring->last_formatted();
+    for (const std::string key : {"retry_attempts", "retry_initial_backoff_ms", "retry_max_backoff_ms"}) {
+        INFO(key);
+        CHECK(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+                  return line.find("store.sinks[0]." + key + " is deprecated and ignored") != std::string::npos;
+              }) == 1);
+    }
+    CHECK_THROWS_WITH(read({{"retry_attempts", 0}}), Catch::Contains("store.sinks[0].retry_attempts"));
 }

@@ -46,15 +46,9 @@ void append_bar_fields(std::string& out, const mdp_bar_t& bar) {
     append_int(out, bar.trade_count);
 }
 
-void append_type(std::string& out, std::uint16_t type) {
-    const std::string_view name = event_type_name(type);
+void append_type(std::string& out, common::EventType type) {
     out += ",\"type\":";
-    if (name.empty()) {
-        out += "\"unknown\",\"type_id\":";
-        append_uint(out, type);
-    } else {
-        append_string(out, name);
-    }
+    append_string(out, common::to_string(type));
 }
 
 }  // namespace
@@ -67,7 +61,7 @@ void append_event_line(std::string& out, const pipeline::StoreEvent& record, con
     append_string(out, identity.run_id);
     out += ",\"seq\":";
     append_uint(out, identity.sequence);
-    append_type(out, event.type);
+    append_type(out, stored_type(record));
     out += ",\"symbol\":";
     append_string(out, fixed_text(event.symbol));
     out += ",\"event_time_ns\":";
@@ -79,17 +73,15 @@ void append_event_line(std::string& out, const pipeline::StoreEvent& record, con
     out += ",\"snapshot\":";
     append_bool(out, is_snapshot(event));
     out += '}';
-    switch (event.type) {
-        case MDP_EVENT_QUOTE:
+    switch (stored_type(record)) {
+        case common::EventType::quote:
             append_quote_fields(out, event.body.quote);
             break;
-        case MDP_EVENT_TRADE:
+        case common::EventType::trade:
             append_trade_fields(out, event.body.trade);
             break;
-        case MDP_EVENT_BAR:
+        case common::EventType::bar:
             append_bar_fields(out, event.body.bar);
-            break;
-        default:
             break;
     }
     out += "}\n";

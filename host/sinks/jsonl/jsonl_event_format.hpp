@@ -7,8 +7,7 @@
 //    "bid":189.1,"ask":189.12,"bid_size":100,"ask_size":200,"last":189.11}
 //
 // trade adds price, size, exchange, conditions; bar adds interval_ns, open, high, low, close,
-// volume, vwap, trade_count. Unknown numbers (NaN) are null. An event type this host does
-// not know is written with "type":"unknown" and its numeric "type_id", without body fields.
+// volume, vwap, trade_count. Unknown numbers (NaN) are null.
 
 #include "pipeline/store_event.hpp"
 #include "sinks/event_fields.hpp"

@@ -42,10 +42,8 @@ void JsonlSink::open(const SinkContext& context) {
 
 void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
     buffer_.clear();
-    EventTypeCounts by_type{};
     for (const auto& record : batch) {
         append_event_line(buffer_, record, stored_identity(context_, record));
-        count_event_type(by_type, record.event.type);
     }
     try {
         file_.append_lines(buffer_);
@@ -53,7 +51,7 @@ void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
         stats_.add_error("io");
         throw;
     }
-    stats_.add_rows_by_type(by_type, "unknown");
+    stats_.add_rows_by_type(count_event_types(batch));
 }
 
 void JsonlSink::close() { file_.close(); }

@@ -1,5 +1,7 @@
 #include "sinks/nats/nats_message_plan.hpp"
 
+#include "sinks/event_fields.hpp"
+
 #include <cstring>
 #include <functional>
 #include <string_view>
@@ -12,7 +14,7 @@ namespace {
 struct GroupKey {
     std::uint32_t provider_id;
     std::uint32_t origin_id;
-    std::uint16_t type;
+    common::EventType type;
     std::string_view symbol;
     bool operator==(const GroupKey&) const = default;
 };
@@ -21,7 +23,7 @@ struct GroupKeyHash {
     std::size_t operator()(const GroupKey& key) const noexcept {
         const std::size_t symbol_hash = std::hash<std::string_view>{}(key.symbol);
         return symbol_hash ^ (static_cast<std::size_t>(key.provider_id) * 0x9E3779B97F4A7C15ULL) ^
-               (static_cast<std::size_t>(key.origin_id) << 16U) ^ key.type;
+               (static_cast<std::size_t>(key.origin_id) << 16U) ^ static_cast<std::size_t>(key.type);
     }
 };
 
@@ -32,11 +34,11 @@ std::vector<PlannedMessage> plan_messages(std::span<const pipeline::StoreEvent> 
     std::unordered_map<GroupKey, std::size_t, GroupKeyHash> group_of;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const pipeline::StoreEvent& record = batch[i];
-        const GroupKey key{record.provider_id, record.origin_id, record.event.type,
+        const GroupKey key{record.provider_id, record.origin_id, stored_type(record),
                            std::string_view(record.event.symbol, strnlen(record.event.symbol, MDP_SYMBOL_CAPACITY))};
         const auto [found, inserted] = group_of.try_emplace(key, groups.size());
         if (inserted) {
-            groups.push_back({record.provider_id, record.origin_id, record.event.type, {}});
+            groups.push_back({record.provider_id, record.origin_id, stored_type(record), {}});
         }
         groups[found->second].indices.push_back(static_cast<std::uint32_t>(i));
     }

@@ -7,6 +7,7 @@
 // cut is a pure function of the batch, so a batch written again (a retry) becomes exactly
 // the same messages with the same ids, which is what lets the stream drop the repeats.
 
+#include "common/event_type.hpp"
 #include "pipeline/store_event.hpp"
 
 #include <cstddef>
@@ -19,7 +20,7 @@ namespace mdp::sinks {
 struct PlannedMessage {
     std::uint32_t provider_id = 0;
     std::uint32_t origin_id = 0;  // 0: the host's own identity
-    std::uint16_t type = 0;
+    common::EventType type = common::EventType::quote;
     std::vector<std::uint32_t> indices;  // into the batch, ascending
 };
 

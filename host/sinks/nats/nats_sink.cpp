@@ -89,7 +89,7 @@ void NatsSink::publish_batch(std::span<const pipeline::StoreEvent> batch) {
 }
 
 void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::span<const std::uint32_t> indices,
-                              std::uint16_t type) {
+                              common::EventType type) {
     // Every event of a planned message has the same identity's provider and run id.
     const StoredIdentity identity = stored_identity(context_, batch[indices.front()]);
     const auto event_at = [&](std::size_t i) {
@@ -114,7 +114,7 @@ void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::
 }
 
 void NatsSink::count_stored(std::span<const pipeline::StoreEvent> batch) {
-    stats_.add_rows_by_type(count_event_types(batch), "other");
+    stats_.add_rows_by_type(count_event_types(batch));
 }
 
 void NatsSink::close() { jetstream_.reset(); }

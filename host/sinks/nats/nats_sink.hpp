@@ -55,7 +55,7 @@ class NatsSink final : public Sink {
     // Publishes the events `indices` of `batch` as one message, or as several when the
     // encoding exceeds the server's max_payload.
     void publish_events(std::span<const pipeline::StoreEvent> batch, std::span<const std::uint32_t> indices,
-                        std::uint16_t type);
+                        common::EventType type);
     void count_stored(std::span<const pipeline::StoreEvent> batch);
     void publish_circuit_state();
 

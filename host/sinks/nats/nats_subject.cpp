@@ -38,14 +38,13 @@ std::string subject_token(std::string_view text) {
     return token;
 }
 
-std::string event_subject(std::string_view prefix, std::string_view provider, std::uint16_t type,
+std::string event_subject(std::string_view prefix, std::string_view provider, common::EventType type,
                           std::string_view symbol) {
-    const std::string_view type_name = event_type_name(type);
     std::string subject(prefix);
     subject += '.';
     subject += subject_token(provider);
     subject += '.';
-    subject += type_name.empty() ? "type" + std::to_string(type) : std::string(type_name);
+    subject += common::to_string(type);
     subject += '.';
     subject += subject_token(symbol);
     return subject;

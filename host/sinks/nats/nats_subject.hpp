@@ -7,7 +7,9 @@
 // A subject token may hold only [A-Za-z0-9_-]; every other byte (and '%') is written as %XX
 // (upper-case hex), so a token never contains '.', '*', '>' or white space and the original
 // text is recoverable (no two symbols share a token). An empty text is the token "%00". The
-// type token is quote, trade, bar, or type<N> for a type id without a name. Pure functions.
+// type token is quote, trade or bar. Pure functions.
+
+#include "common/event_type.hpp"
 
 #include <cstdint>
 #include <string>
@@ -18,7 +20,7 @@ namespace mdp::sinks {
 [[nodiscard]] std::string subject_token(std::string_view text);
 
 // The subject of the events of one (provider, type, symbol).
-[[nodiscard]] std::string event_subject(std::string_view prefix, std::string_view provider, std::uint16_t type,
+[[nodiscard]] std::string event_subject(std::string_view prefix, std::string_view provider, common::EventType type,
                                         std::string_view symbol);
 
 // The de-duplication id of a message holding `provider`'s events of one run, with the

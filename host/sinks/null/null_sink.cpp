@@ -15,11 +15,7 @@ void NullSink::write(std::span<const pipeline::StoreEvent> batch) {
     if (write_latency_.count() > 0) {
         std::this_thread::sleep_for(write_latency_);
     }
-    const EventTypeCounts by_type = count_event_types(batch);
-    stats_.add_rows_by_type(by_type, "");
-    if (by_type.unnamed > 0) {
-        stats_.add_skipped(by_type.unnamed);
-    }
+    stats_.add_rows_by_type(count_event_types(batch));
     events_written_ += batch.size();
     ++batches_written_;
 }

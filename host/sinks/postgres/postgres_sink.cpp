@@ -4,8 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 namespace mdp::sinks {
 
 using postgres_schema::Table;
@@ -20,6 +18,30 @@ bool timescaledb_available(PostgresConnection& connection) {
     return connection
         .query_value("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'", "looking for TimescaleDB")
         .has_value();
+}
+
+// The sink once retried inside write() with these keys; the store coordinator owns retries
+// now (one layer, one backoff, one metric). Values are still range-checked as before, so a
+// config that loaded keeps loading and a bad value still names its path.
+void accept_retired_retry_keys(config::JsonNode& node) {
+    struct RetiredKey {
+        const char* key;
+        std::int64_t min;
+        std::int64_t max;
+    };
+    for (const RetiredKey retired :
+         {RetiredKey{"retry_attempts", 1, 100}, RetiredKey{"retry_initial_backoff_ms", 1, 60'000},
+          RetiredKey{"retry_max_backoff_ms", 1, 600'000}}) {
+        const bool present = node.has(retired.key);
+        static_cast<void>(node.get_int(retired.key, retired.min, retired.max, retired.min));  // checks, marks read
+        if (!present) {
+            continue;
+        }
+        spdlog::warn(
+            "{}.{} is deprecated and ignored: a postgres sink makes one attempt per write and the store "
+            "coordinator retries the batch (store.retry_initial_backoff_ms, store.retry_max_backoff_ms)",
+            node.path(), retired.key);
+    }
 }
 
 }  // namespace
@@ -41,9 +63,7 @@ PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node) {
     }
     options.create_schema = node.get_bool("create_schema", true);
     options.use_timescaledb = node.get_enum("timescaledb", {"auto", "off"}, std::string("auto")) == "auto";
-    options.retry_attempts = static_cast<std::uint32_t>(node.get_int("retry_attempts", 1, 100, 3));
-    options.retry_initial_backoff = std::chrono::milliseconds(node.get_int("retry_initial_backoff_ms", 1, 60'000, 100));
-    options.retry_max_backoff = std::chrono::milliseconds(node.get_int("retry_max_backoff_ms", 1, 600'000, 2000));
+    accept_retired_retry_keys(node);
     options.circuit_failure_threshold =
         static_cast<std::uint32_t>(node.get_int("circuit_failure_threshold", 1, 1'000'000, 5));
     options.circuit_cooldown = std::chrono::milliseconds(node.get_int("circuit_cooldown_ms", 0, 3'600'000, 5000));
@@ -54,8 +74,7 @@ PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node) {
 
 PostgresSink::PostgresSink(std::string name, PostgresSinkOptions options)
     : name_(std::move(name)), options_(std::move(options)), schema_(postgres_schema::quote_identifier(options_.schema)),
-      breaker_(options_.circuit_failure_threshold, options_.circuit_cooldown),
-      backoff_(options_.retry_initial_backoff, options_.retry_max_backoff) {
+      breaker_(options_.circuit_failure_threshold, options_.circuit_cooldown) {
     publish_circuit_state();
 }
 
@@ -143,40 +162,22 @@ void PostgresSink::write(std::span<const pipeline::StoreEvent> batch) {
                         " consecutive failed writes; next attempt in " + std::to_string(remaining.count()) +
                         " ms; last error: " + last_error_);
     }
-    // Half-open lets exactly one attempt through.
-    const bool probing = breaker_.state() == CircuitBreaker::State::half_open;
     publish_circuit_state();
+    encode_batch(batch);
     try {
-        write_with_retries(batch, probing ? 1 : options_.retry_attempts);
-    } catch (const SinkError&) {
+        write_attempt();
+    } catch (const PostgresError& error) {
+        stats_.add_error(postgres_error_kind_name(error.kind()));
+        last_error_ = error.what();
+        if (connection_ && !connection_->usable()) {
+            connection_.reset();  // the next write() connects again
+        }
         breaker_.record_failure(CircuitBreaker::Clock::now());
         publish_circuit_state();
         throw;
     }
     breaker_.record_success();
     publish_circuit_state();
-}
-
-void PostgresSink::write_with_retries(std::span<const pipeline::StoreEvent> batch, std::uint32_t attempts) {
-    encode_batch(batch);
-    for (std::uint32_t attempt = 1;; ++attempt) {
-        try {
-            write_attempt();
-            return;
-        } catch (const PostgresError& error) {
-            stats_.add_error(postgres_error_kind_name(error.kind()));
-            last_error_ = error.what();
-            if (connection_ && !connection_->usable()) {
-                connection_.reset();  // reconnect on the next attempt
-            }
-            if (attempt >= attempts) {
-                throw;
-            }
-            spdlog::debug("postgres sink {}: attempt {} of {} failed: {}", name_, attempt, attempts, error.what());
-        }
-        stats_.add_retry();
-        std::this_thread::sleep_for(backoff_.delay_before_retry(attempt));
-    }
 }
 
 void PostgresSink::write_attempt() {
@@ -204,16 +205,12 @@ void PostgresSink::write_attempt() {
     stats_.add_rows(postgres_schema::table_name(Table::quotes), rows.quotes);
     stats_.add_rows(postgres_schema::table_name(Table::trades), rows.trades);
     stats_.add_rows(postgres_schema::table_name(Table::bars), rows.bars);
-    if (skipped_in_batch_ > 0) {
-        stats_.add_skipped(skipped_in_batch_);
-        spdlog::warn("postgres sink {}: skipped {} events of unknown type", name_, skipped_in_batch_);
-    }
 }
 
 PostgresSink::BatchRows PostgresSink::write_transaction(PostgresWritePath path) {
     BatchRows rows;
     if (quotes_.rows() + trades_.rows() + bars_.rows() == 0) {
-        return rows;  // nothing storable in this batch: no transaction needed
+        return rows;  // an empty batch: no transaction needed
     }
     // Round trips are what a batch costs beyond the data itself: BEGIN travels with the
     // first COPY, and COMMIT is sent on its own so that a lost answer is known to be the
@@ -277,15 +274,15 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
     quotes_.begin();
     trades_.begin();
     bars_.begin();
-    skipped_in_batch_ = 0;
     for (const auto& record : batch) {
         const mdp_event_t& event = record.event;
         const StoredIdentity identity = stored_identity(context_, record);
         const std::string_view provider = identity.provider;
         const std::string_view run_id = identity.run_id;
         const auto sequence = static_cast<std::int64_t>(identity.sequence);
-        if (event.type == MDP_EVENT_QUOTE || event.type == MDP_EVENT_TRADE) {
-            const bool quote = event.type == MDP_EVENT_QUOTE;
+        const common::EventType type = stored_type(record);
+        if (type != common::EventType::bar) {
+            const bool quote = type == common::EventType::quote;
             PostgresCopyEncoder& encoder = quote ? quotes_ : trades_;
             encoder.begin_row(postgres_schema::column_count(quote ? Table::quotes : Table::trades));
             encoder.add_timestamptz_ns(event.event_time_ns);
@@ -309,7 +306,7 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
             encoder.add_bool(is_snapshot(event));
             encoder.add_int64(event.event_time_ns);
             encoder.add_int64(event.receive_time_ns);
-        } else if (event.type == MDP_EVENT_BAR) {
+        } else {
             const mdp_bar_t& bar = event.body.bar;
             bars_.begin_row(postgres_schema::column_count(Table::bars));
             bars_.add_text(provider);
@@ -329,8 +326,6 @@ void PostgresSink::encode_batch(std::span<const pipeline::StoreEvent> batch) {
             bars_.add_int64(event.receive_time_ns);
             bars_.add_bool(is_delayed(event));
             bars_.add_bool(is_snapshot(event));
-        } else {
-            ++skipped_in_batch_;
         }
     }
     quotes_.finish();

@@ -7,11 +7,12 @@
 // unique violation, and the batch is written again through staging tables with
 // ON CONFLICT DO NOTHING, so no event is ever stored twice.
 //
-// Failures: each write() makes up to retry_attempts attempts (reconnecting as needed) with
-// exponential backoff and jitter between them, then throws SinkError so the coordinator keeps
-// the batch. After circuit_failure_threshold consecutive failed writes the circuit opens:
-// write() throws at once, without touching the database, until circuit_cooldown_ms passed;
-// then one attempt is let through (half-open) and its outcome closes or reopens it.
+// Failures: each write() makes one attempt (on a new connection when the previous one broke)
+// and throws SinkError when it fails; the store coordinator keeps the batch and owns the
+// retries and their backoff (store.retry_*_backoff_ms). After circuit_failure_threshold
+// consecutive failed writes the circuit opens: write() throws at once, without touching the
+// database, until circuit_cooldown_ms passed; then one write is let through (half-open) and
+// its outcome closes or reopens it.
 //
 // Keys: see read_postgres_sink_options() and docs/sinks.md.
 
@@ -21,7 +22,6 @@
 #include "sinks/postgres/postgres_connection.hpp"
 #include "sinks/postgres/postgres_copy_encoder.hpp"
 #include "sinks/postgres/postgres_schema.hpp"
-#include "common/retry_backoff.hpp"
 #include "sinks/sink.hpp"
 #include "sinks/sink_type.hpp"
 #include "sinks/sink_stats_recorder.hpp"
@@ -37,9 +37,6 @@ struct PostgresSinkOptions {
     std::string schema = "public";
     bool create_schema = true;  // create missing tables at open(); else require them
     bool use_timescaledb = true;  // hypertables when the extension is available ("auto")
-    std::uint32_t retry_attempts = 3;
-    std::chrono::milliseconds retry_initial_backoff{100};
-    std::chrono::milliseconds retry_max_backoff{2000};
     std::uint32_t circuit_failure_threshold = 5;
     std::chrono::milliseconds circuit_cooldown{5000};
     // Events per transaction this sink asks the coordinator for under backlog: each commit
@@ -48,6 +45,9 @@ struct PostgresSinkOptions {
 };
 
 // Reads and validates the postgres keys of `node`. Throws ConfigError naming the JSON path.
+// The retired keys retry_attempts, retry_initial_backoff_ms and retry_max_backoff_ms are still
+// validated and accepted, so existing configs load; each one present logs a notice that it is
+// ignored.
 PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node);
 
 // Which path a write attempt takes (see the header comment).
@@ -86,7 +86,6 @@ class PostgresSink final : public Sink {
     void connect();
     void prepare_schema();
     void require_tables();
-    void write_with_retries(std::span<const pipeline::StoreEvent> batch, std::uint32_t attempts);
     void write_attempt();
     BatchRows write_transaction(PostgresWritePath path);
     // `opens_transaction`: this is the first statement of the batch, so it starts with BEGIN
@@ -104,7 +103,6 @@ class PostgresSink final : public Sink {
     SinkContext context_;
     std::unique_ptr<PostgresConnection> connection_;
     CircuitBreaker breaker_;
-    common::RetryBackoff backoff_;
     // The previous attempt failed at COMMIT with an unknown outcome: the batch may be stored.
     bool outcome_unknown_ = false;
     PostgresWritePath last_write_path_ = PostgresWritePath::direct_copy;
@@ -112,7 +110,6 @@ class PostgresSink final : public Sink {
     PostgresCopyEncoder quotes_;
     PostgresCopyEncoder trades_;
     PostgresCopyEncoder bars_;
-    std::uint64_t skipped_in_batch_ = 0;
     SinkStatsRecorder stats_;
 };
 

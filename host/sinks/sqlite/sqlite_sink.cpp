@@ -120,30 +120,24 @@ void SqliteSink::write(std::span<const pipeline::StoreEvent> batch) {
     stats_.add_rows("quotes", rows.quotes);
     stats_.add_rows("trades", rows.trades);
     stats_.add_rows("bars", rows.bars);
-    if (rows.skipped > 0) {
-        stats_.add_skipped(rows.skipped);
-        spdlog::warn("sqlite sink {}: skipped {} events of unknown type", name_, rows.skipped);
-    }
 }
 
 SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEvent> batch) {
     BatchRows rows;
     for (const auto& record : batch) {
         const mdp_event_t& event = record.event;
+        const common::EventType type = stored_type(record);
         SqliteStatement* statement = nullptr;
-        switch (event.type) {
-            case MDP_EVENT_QUOTE:
+        switch (type) {
+            case common::EventType::quote:
                 statement = &*connection_->insert_quote;
                 break;
-            case MDP_EVENT_TRADE:
+            case common::EventType::trade:
                 statement = &*connection_->insert_trade;
                 break;
-            case MDP_EVENT_BAR:
+            case common::EventType::bar:
                 statement = &*connection_->upsert_bar;
                 break;
-            default:
-                ++rows.skipped;
-                continue;
         }
         const StoredIdentity identity = stored_identity(context_, record);
         statement->bind_text(1, identity.provider);
@@ -154,7 +148,7 @@ SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEven
         statement->bind_int(6, event.receive_time_ns);
         statement->bind_int(7, is_delayed(event) ? 1 : 0);
         statement->bind_int(8, is_snapshot(event) ? 1 : 0);
-        if (event.type == MDP_EVENT_QUOTE) {
+        if (type == common::EventType::quote) {
             const mdp_quote_t& quote = event.body.quote;
             statement->bind_real_or_null(9, quote.bid);
             statement->bind_real_or_null(10, quote.ask);
@@ -162,7 +156,7 @@ SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEven
             statement->bind_real_or_null(12, quote.ask_size);
             statement->bind_real_or_null(13, quote.last);
             rows.quotes += static_cast<std::uint64_t>(statement->execute());
-        } else if (event.type == MDP_EVENT_TRADE) {
+        } else if (type == common::EventType::trade) {
             const mdp_trade_t& trade = event.body.trade;
             statement->bind_real_or_null(9, trade.price);
             statement->bind_real_or_null(10, trade.size);

@@ -52,7 +52,6 @@ class SqliteSink final : public Sink {
         std::uint64_t quotes = 0;
         std::uint64_t trades = 0;
         std::uint64_t bars = 0;
-        std::uint64_t skipped = 0;
     };
 
     BatchRows write_rows(std::span<const pipeline::StoreEvent> batch);
