@@ -233,7 +233,8 @@ TEST_CASE("nats transport: messages the store cannot read are counted and logged
     }
 }
 
-TEST_CASE("nats provider: an unreachable server or wrong credentials fail its start, named", "[nats][host]") {
+TEST_CASE("nats provider: an unreachable server, wrong credentials or a missing consumer fail its start, named",
+          "[nats][host]") {
     MDP_REQUIRE_NATS_SERVER();
     mdp::test::NatsServerOptions secured;
     secured.user = "store";
@@ -250,6 +251,15 @@ TEST_CASE("nats provider: an unreachable server or wrong credentials fail its st
     SECTION("wrong credentials") {
         provider_config = {{"user", "store"}, {"password", "wrong"}};
         reason = "servers " + server.url() + " refused the credentials";
+    }
+    SECTION("consumer missing, creation off") {
+        // The stream exists, as the ingest tier's sink creates it.
+        auto sink = mdp::test::make_nats_sink(
+            mdp::test::nats_sink_object(server.url(), {{"user", "store"}, {"password", "right"}}));
+        sink->open(mdp::test::make_context());
+        sink->close();
+        provider_config = {{"user", "store"}, {"password", "right"}, {"create_consumer", false}};
+        reason = "consumer store of stream MDP_TEST does not exist and create_consumer is false";
     }
     auto options = mdp::test::store_host_options(server, nullptr, provider_config);
     options.config_patch["providers"][0]["required"] = true;  // a failed start ends the host
