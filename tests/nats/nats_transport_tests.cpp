@@ -227,7 +227,8 @@ TEST_CASE("nats transport: messages the store cannot read are counted and logged
     const std::uint64_t published = stop_ingest(ingest);
     REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(store.status()) == published; }, 60s));
     REQUIRE(store.stop() == 0);
-    for (const auto& [reason, count] : store.summary()["providers"]["store"]["dropped_by_reason"].items()) {
+    const json store_summary = store.summary();  // iterated below: must outlive the loop
+    for (const auto& [reason, count] : store_summary["providers"]["store"]["dropped_by_reason"].items()) {
         INFO("dropped for " << reason);
         CHECK(count == 0);
     }
