@@ -39,7 +39,7 @@ test("the alerts an on-call person needs are there, each with severity, summary 
     const alerts = rule.spec.groups.flatMap((g) => g.rules);
     const names = alerts.map((a) => a.alert);
     for (const needed of ["MdpBackpressureHardSustained", "MdpProviderFailed", "MdpSinkWriteErrors",
-        "MdpStoreQueueNearCapacity", "MdpTargetDown", "MdpStoreLagHigh", "MdpStoreScalerFailing"]) {
+        "MdpStoreQueueNearCapacity", "MdpTargetDown", "MdpStoreLagHigh", "MdpStoreRedeliveries", "MdpStoreScalerFailing"]) {
         assert.ok(names.includes(needed), `missing ${needed}`);
     }
     for (const alert of alerts) {
