@@ -22,12 +22,9 @@ mdp::nats_provider::ConsumerConfig parse(const nlohmann::json& config) {
 TEST_CASE("the nats every-key fixture covers the schema and the plugin accepts it", "[nats][schema]") {
     const auto schema = mdp::test::read_json_file(kSource / "plugins/nats/config.schema.json");
     const auto fixture = mdp::test::read_json_file(kSource / "tests/nats/fixtures/nats-every-key.config.json");
-    const auto schema_keys = mdp::test::schema_key_paths(schema);
-    const auto fixture_keys = mdp::test::instance_key_paths(fixture);
-    INFO("in the schema, not in the fixture:\n"
-         << mdp::test::missing_from(schema_keys, fixture_keys) << "in the fixture, not in the schema:\n"
-         << mdp::test::missing_from(fixture_keys, schema_keys));
-    CHECK(fixture_keys == schema_keys);
+    const auto coverage = mdp::test::schema_coverage(schema, fixture);
+    INFO(coverage.difference());
+    CHECK(coverage.fixture_keys == coverage.schema_keys);
     const auto config = parse(fixture);
     CHECK(config.max_ack_pending == 2048);
     CHECK(config.servers.size() == 2);

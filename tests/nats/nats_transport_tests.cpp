@@ -72,10 +72,25 @@ void check_stored_once(const mdp::test::PostgresServer& postgres, std::uint64_t 
                Catch::StartsWith("synthetic|") && Catch::EndsWith("|" + expected + "|" + expected + "|" + expected));
 }
 
-json postgres_sink(const mdp::test::PostgresServer& postgres) {
-    return {
-        {"type", "postgres"}, {"name", "pg"}, {"conninfo", postgres.conninfo("mdp")}, {"connect_timeout_seconds", 2}};
-}
+// A private PostgreSQL with the database "mdp" the store hosts write into.
+struct MdpDatabase {
+    mdp::test::PostgresServer server;
+    MdpDatabase() { server.create_database("mdp"); }
+    [[nodiscard]] json sink() const {
+        return {
+            {"type", "postgres"}, {"name", "pg"}, {"conninfo", server.conninfo("mdp")}, {"connect_timeout_seconds", 2}};
+    }
+};
+
+// nats-server, the database, two store hosts sharing the consumer into it, and an ingest
+// host at 1000 events/s per symbol; started in that order.
+struct TwoStoreHosts {
+    NatsServer server;
+    MdpDatabase database;
+    SyntheticHost first{mdp::test::store_host_options(server, database.sink())};
+    SyntheticHost second{mdp::test::store_host_options(server, database.sink())};
+    SyntheticHost ingest{mdp::test::ingest_host_options(server, 1000)};
+};
 
 }  // namespace
 
@@ -116,12 +131,11 @@ TEST_CASE("nats transport: ingest -> JetStream -> store host, every event once, 
 TEST_CASE("nats transport: two store hosts share the consumer into PostgreSQL, each takes part, all stored once",
           "[nats][host][postgres]") {
     MDP_REQUIRE_NATS_SERVER();
-    NatsServer server;
-    mdp::test::PostgresServer postgres;
-    postgres.create_database("mdp");
-    SyntheticHost first(mdp::test::store_host_options(server, postgres_sink(postgres)));
-    SyntheticHost second(mdp::test::store_host_options(server, postgres_sink(postgres)));
-    SyntheticHost ingest(mdp::test::ingest_host_options(server, 1000));
+    TwoStoreHosts tier;
+    NatsServer& server = tier.server;
+    SyntheticHost& first = tier.first;
+    SyntheticHost& second = tier.second;
+    SyntheticHost& ingest = tier.ingest;
     INFO(first.output() << second.output() << ingest.output());
     REQUIRE(eventually(
         [&] {
@@ -138,18 +152,17 @@ TEST_CASE("nats transport: two store hosts share the consumer into PostgreSQL, e
     CHECK(by_first > 0);
     CHECK(by_second > 0);
     CHECK(by_first + by_second >= published);  // a redelivery may count twice, never less
-    check_stored_once(postgres, published);
+    check_stored_once(tier.database.server, published);
 }
 
 TEST_CASE("nats transport: a store host killed mid-run, its messages redelivered to the other, none lost or doubled",
           "[nats][host][postgres]") {
     MDP_REQUIRE_NATS_SERVER();
-    NatsServer server;
-    mdp::test::PostgresServer postgres;
-    postgres.create_database("mdp");
-    SyntheticHost survivor(mdp::test::store_host_options(server, postgres_sink(postgres)));
-    SyntheticHost victim(mdp::test::store_host_options(server, postgres_sink(postgres)));
-    SyntheticHost ingest(mdp::test::ingest_host_options(server, 1000));
+    TwoStoreHosts tier;
+    NatsServer& server = tier.server;
+    SyntheticHost& survivor = tier.first;
+    SyntheticHost& victim = tier.second;
+    SyntheticHost& ingest = tier.ingest;
     INFO(survivor.output() << victim.output() << ingest.output());
     REQUIRE(eventually([&] { return mdp::test::first_sink_events_stored(victim.status()) > 1000; }, 60s));
     // Frozen, the victim still holds what it fetched and what its open pull request receives;
@@ -167,16 +180,16 @@ TEST_CASE("nats transport: a store host killed mid-run, its messages redelivered
     const std::uint64_t published = stop_ingest(ingest);
     REQUIRE(eventually([&] { return mdp::test::unacknowledged(server) == 0; }, 60s));
     REQUIRE(survivor.stop() == 0);
-    check_stored_once(postgres, published);
+    check_stored_once(tier.database.server, published);
 }
 
 TEST_CASE("nats transport: a stalled store tier leaves the backlog in the stream, /jsz shows it rise and fall",
           "[nats][host][postgres]") {
     MDP_REQUIRE_NATS_SERVER();
     NatsServer server;
-    mdp::test::PostgresServer postgres;
-    postgres.create_database("mdp");
-    auto options = mdp::test::store_host_options(server, postgres_sink(postgres));
+    MdpDatabase database;
+    mdp::test::PostgresServer& postgres = database.server;
+    auto options = mdp::test::store_host_options(server, database.sink());
     options.queue_capacity = 4000;
     options.store_overrides = {{"retry_initial_backoff_ms", 50}, {"retry_max_backoff_ms", 300}};
     SyntheticHost store(options);

@@ -16,12 +16,9 @@ const std::filesystem::path kSource(MDP_SOURCE_DIR);
 TEST_CASE("the synthetic every-key fixture covers the schema and the plugin accepts it", "[synthetic][schema]") {
     const auto schema = mdp::test::read_json_file(kSource / "plugins/synthetic/config.schema.json");
     const auto fixture = mdp::test::read_json_file(kSource / "tests/plugins/fixtures/synthetic-every-key.config.json");
-    const auto schema_keys = mdp::test::schema_key_paths(schema);
-    const auto fixture_keys = mdp::test::instance_key_paths(fixture);
-    INFO("in the schema, not in the fixture:\n"
-         << mdp::test::missing_from(schema_keys, fixture_keys) << "in the fixture, not in the schema:\n"
-         << mdp::test::missing_from(fixture_keys, schema_keys));
-    CHECK(fixture_keys == schema_keys);
+    const auto coverage = mdp::test::schema_coverage(schema, fixture);
+    INFO(coverage.difference());
+    CHECK(coverage.fixture_keys == coverage.schema_keys);
     const auto config = mdp::synthetic::parse_synthetic_config(fixture.dump());
     CHECK(config.threads == 2);
     CHECK(config.max_events == 1000);

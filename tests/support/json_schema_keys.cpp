@@ -102,4 +102,8 @@ std::string missing_from(const std::set<std::string>& left, const std::set<std::
     return text;
 }
 
+SchemaCoverage schema_coverage(const nlohmann::json& schema, const nlohmann::json& fixture) {
+    return {schema_key_paths(schema), instance_key_paths(fixture)};
+}
+
 }  // namespace mdp::test

@@ -31,4 +31,17 @@ std::string without_indices(const std::string& json_path);
 // The elements of `left` that are not in `right`, one per line (empty when none).
 std::string missing_from(const std::set<std::string>& left, const std::set<std::string>& right);
 
+// The keys a plugin's config schema names next to the keys an every-key fixture sets, for the
+// "the fixture covers the schema" tests of each plugin.
+struct SchemaCoverage {
+    std::set<std::string> schema_keys;
+    std::set<std::string> fixture_keys;
+    // What each side has that the other lacks, for the failure message.
+    [[nodiscard]] std::string difference() const {
+        return "in the schema, not in the fixture:\n" + missing_from(schema_keys, fixture_keys) +
+               "in the fixture, not in the schema:\n" + missing_from(fixture_keys, schema_keys);
+    }
+};
+SchemaCoverage schema_coverage(const nlohmann::json& schema, const nlohmann::json& fixture);
+
 }  // namespace mdp::test
