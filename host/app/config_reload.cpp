@@ -72,6 +72,9 @@ void note_http_and_logging(std::vector<std::string>& out, const config::HostConf
     note_if_different(out, "logging.level", running.logging.level, next.logging.level);
     note_if_different(out, "logging.format", running.logging.format, next.logging.format);
     note_if_different(out, "logging.file", running.logging.file, next.logging.file);
+    // Providers read their shard once (their subscriptions are built on it): a new split is
+    // a restart of every ingest host (docs/scale-out.md, "Changing the shard count").
+    note_if_different(out, "shard", running.shard, next.shard);
 }
 
 auto provider_fields(const config::ProviderConfig& provider) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace mdp::nats_provider {
@@ -35,10 +36,19 @@ struct DoneMessage {
 template <typename Message>
 class AckLedger {
    public:
-    // [fetching thread] A message whose events took publish sequences first..last.
+    // [fetching thread] A message whose events took publish sequences first..last. Its
+    // sequences may already be settled: a refusal at publish is settled inside the publish
+    // call, before the caller could record the message.
     void record(Message message, std::uint64_t first_sequence, std::uint64_t last_sequence) {
         std::lock_guard lock(mutex_);
-        in_flight_.push_back({message, first_sequence, last_sequence, false});
+        bool dropped = false;
+        for (const auto& range : early_drops_) {
+            dropped = dropped || (range.first <= last_sequence && range.second >= first_sequence);
+        }
+        while (!early_drops_.empty() && early_drops_.front().second <= last_sequence) {
+            early_drops_.pop_front();  // recorded messages come in sequence order
+        }
+        in_flight_.push_back({message, first_sequence, last_sequence, dropped});
     }
 
     // [store thread] The host settled first..last as stored (or as dropped).
@@ -50,6 +60,10 @@ class AckLedger {
                     if (entry.first_sequence <= last_sequence && entry.last_sequence >= first_sequence) {
                         entry.dropped = true;
                     }
+                }
+                const std::uint64_t recorded_through = in_flight_.empty() ? 0 : in_flight_.back().last_sequence;
+                if (last_sequence > recorded_through) {  // not recorded yet: remembered for record()
+                    early_drops_.emplace_back(std::max(first_sequence, recorded_through + 1), last_sequence);
                 }
             }
             settled_through_ = std::max(settled_through_, last_sequence);
@@ -117,6 +131,8 @@ class AckLedger {
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<Entry> in_flight_;  // in publish order; guarded by mutex_
+    // Dropped ranges above every recorded sequence, in order; guarded by mutex_.
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> early_drops_;
     std::uint64_t settled_through_ = 0;  // every sequence up to here is settled; guarded by mutex_
     std::uint64_t wakeups_ = 0;  // guarded by mutex_
 };

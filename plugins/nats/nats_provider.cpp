@@ -70,16 +70,18 @@ void NatsProvider::stop() {
     fetching_ = false;
     wake_fetcher();
     fetch_thread_.join();
-    // The queue stays open while stop() runs: wait for the store to settle what was published.
-    const auto deadline = std::chrono::steady_clock::now() + config_.stop_drain_timeout;
-    while (ledger_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
-        ledger_.wait_for_change(
-            std::min<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(), kPauseCheck));
-    }
     acking_ = false;
     ledger_.wake();
     ack_thread_.join();
+    // The queue stays open while stop() runs: acknowledge what the store settles, until the
+    // ledger is empty or the drain deadline passes (this thread is the only taker now).
+    const auto deadline = std::chrono::steady_clock::now() + config_.stop_drain_timeout;
     settle_done();
+    while (ledger_.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+        ledger_.wait_for_change(
+            std::min<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(), kPauseCheck));
+        settle_done();
+    }
     const std::vector<natsMsg*> unsettled = ledger_.take_all();
     for (natsMsg* message : unsettled) {
         (void)natsMsg_Nak(message, nullptr);
@@ -262,13 +264,17 @@ void NatsProvider::report_state_if_due() {
     next_report_ns_ = now_ns + kNanosecondsPerSecond;
     stats_.publish(metrics_, ledger_.size());
     const bool connected = consumer_ != nullptr && consumer_->connected();
+    const bool bound = consumer_ != nullptr && consumer_->bound();
     std::string detail = stats_.detail(config_.consumer, config_.stream, ledger_.size());
     if (!waiting_for_.empty()) {
         detail = "waiting: " + waiting_for_ + "; " + detail;
     } else if (!connected) {
         detail = "not connected to NATS (reconnecting); " + detail;
     }
-    host().report_state(connected && waiting_for_.empty() ? sdk::State::running : sdk::State::degraded, detail);
+    if (waiting_for_.empty() && connected && !bound) {
+        detail = "not bound to the consumer; " + detail;  // the reason is the detail's last error
+    }
+    host().report_state(connected && bound ? sdk::State::running : sdk::State::degraded, detail);
 }
 
 }  // namespace mdp::nats_provider

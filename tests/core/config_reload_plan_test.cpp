@@ -50,6 +50,13 @@ TEST_CASE("a reload plan names every setting that cannot change live", "[core][r
                                    "logging.level"});
 }
 
+TEST_CASE("a reload plan refuses a new shard split: providers built their subscriptions on it", "[core][reload][shard]") {
+    mdp::config::HostConfig running;
+    mdp::config::HostConfig next = running;
+    next.shard = {1, 3};
+    CHECK(mdp::app::plan_reload(running, next).not_live == std::vector<std::string>{"shard"});
+}
+
 TEST_CASE("a reload plan sorts providers into unchanged, changed, added and removed", "[core][reload]") {
     mdp::config::HostConfig running;
     running.providers = {provider("same", {{"rate", 1}}), provider("edited", {{"rate", 1}}), provider("gone")};

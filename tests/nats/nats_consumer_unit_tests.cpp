@@ -93,6 +93,18 @@ TEST_CASE("ack ledger: settlements of sequences it never recorded only move the 
     CHECK(take(ledger) == Done{{7, Settlement::acknowledge}});
 }
 
+TEST_CASE("ack ledger: a drop settled before its message is recorded still redelivers it", "[nats][unit]") {
+    AckLedger<int> ledger;
+    ledger.record(1, 1, 10);
+    ledger.settle(1, 10, false);
+    ledger.settle(11, 12, true);  // refused inside the publish call, before record() ran
+    ledger.settle(13, 20, false);
+    ledger.record(2, 11, 20);
+    ledger.record(3, 21, 30);
+    ledger.settle(21, 30, false);
+    CHECK(take(ledger) == Done{{1, Settlement::acknowledge}, {2, Settlement::redeliver}, {3, Settlement::acknowledge}});
+}
+
 TEST_CASE("ack ledger: take_all hands back every unsettled message for redelivery", "[nats][unit]") {
     AckLedger<int> ledger;
     ledger.record(1, 1, 5);
