@@ -30,7 +30,8 @@ export function runTableCommand(argv, { name, script, table, what }) {
     if (argv.includes("--write")) {
         const text = readFileSync(README, "utf8");
         const current = readmeSection(text, name, script);
-        writeFileSync(README, text.replace(begin + current + end, begin + table + end));
+        // A function as replacement: `table` is written as it is, "$" patterns and all.
+        writeFileSync(README, text.replace(begin + current + end, () => begin + table + end));
     } else if (argv.includes("--check")) {
         if (readmeSection(readFileSync(README, "utf8"), name, script) !== table) {
             console.error(`README.md: the ${what} differs from the formula; run node ${script} --write`);

@@ -56,7 +56,9 @@ TEST_CASE("ack ledger: recording, settling and taking on three threads acknowled
         }
     });
     std::vector<std::pair<int, Settlement>> taken;
-    while (static_cast<int>(taken.size()) < kMessages) {
+    // A ledger that loses or withholds a message fails here, at a deadline, not as a hang.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (static_cast<int>(taken.size()) < kMessages && std::chrono::steady_clock::now() < deadline) {
         ledger.wait_for_change(std::chrono::milliseconds(50));
         for (const auto& done : ledger.take_done()) {
             taken.emplace_back(done.message, done.settlement);

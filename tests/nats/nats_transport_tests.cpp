@@ -200,6 +200,8 @@ TEST_CASE("nats transport: a stalled store tier leaves the backlog in the stream
     // The store host's queue fills, HARD pauses the provider, and the stream holds the rest.
     REQUIRE(eventually([&] { return store.provider("store")["rate_scale"] == 0.0; }, 60s));
     const json paused = store.status();
+    // Held at HARD (at or above the 80 % watermark, the sink failing) and bounded by capacity.
+    CHECK(paused["queue"]["depth"].get<std::uint64_t>() >= 3200);
     CHECK(paused["queue"]["depth"].get<std::uint64_t>() <= 4000);
     REQUIRE(
         eventually([&] { return mdp::test::consumer_state(server)["num_pending"].get<std::uint64_t>() > 20; }, 60s));

@@ -53,7 +53,7 @@ void StreamReader::publish(const std::string& subject, const std::map<std::strin
     check(natsMsg_Create(&message, subject.c_str(), nullptr, payload.data(), static_cast<int>(payload.size())),
           "message");
     for (const auto& [key, value] : headers) {
-        natsMsgHeader_Set(message, key.c_str(), value.c_str());
+        check(natsMsgHeader_Set(message, key.c_str(), value.c_str()), "header " + key);
     }
     jsPubAck* ack = nullptr;
     jsErrCode error = static_cast<jsErrCode>(0);

@@ -32,12 +32,13 @@ inline constexpr const char* kTestConsumer = "store";
 // num_redelivered, ...); null while it does not exist.
 [[nodiscard]] nlohmann::json consumer_state(const NatsServer& server, const std::string& consumer = kTestConsumer);
 
-// num_pending + num_ack_pending of the consumer: what is not yet acknowledged (0 when it does
-// not exist).
+// num_pending + num_ack_pending of the consumer: what is not yet acknowledged (the largest
+// value while the consumer does not exist, so a wait for 0 never passes without it).
 [[nodiscard]] std::uint64_t unacknowledged(const NatsServer& server);
 
 // The store provider's detail counter `name` ("acked", "terminated", ...) from a status
-// document's "store" entry: the number after "<name> " in its detail text.
+// document's "store" entry: the number after "<name> " in its detail text (0 before the
+// provider's first report with counters, so an eventually() keeps polling).
 [[nodiscard]] std::uint64_t store_counter(const nlohmann::json& status, const std::string& name);
 
 }  // namespace mdp::test

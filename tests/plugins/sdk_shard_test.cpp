@@ -82,7 +82,8 @@ TEST_CASE("synthetic and ibkr take only their shard's symbols, ibkr's client id 
     synthetic.pause_symbols = {{"SYM1", 5.0}, {"SYM2", 5.0}};
     mdp::ibkr::IbkrConfig ibkr =
         mdp::ibkr::parse_ibkr_config(R"({"client_id": 40, "contracts": ["A", "B", "C", "D"]})");
-    std::set<std::string> generated;
+    std::multiset<std::string> generated;
+    std::multiset<std::string> paused;
     std::set<std::string> subscribed;
     for (std::uint32_t index = 0; index < 3; ++index) {
         const Shard shard(index, 3);
@@ -91,6 +92,7 @@ TEST_CASE("synthetic and ibkr take only their shard's symbols, ibkr's client id 
         CHECK(part.threads == std::min<std::uint32_t>(4, static_cast<std::uint32_t>(part.symbols.size())));
         for (const auto& [symbol, unused] : part.pause_symbols) {
             CHECK(shard.owns(symbol));
+            paused.insert(symbol);
         }
         generated.insert(part.symbols.begin(), part.symbols.end());
         const auto contracts = mdp::ibkr::owned_by_shard(ibkr, shard);
@@ -99,6 +101,7 @@ TEST_CASE("synthetic and ibkr take only their shard's symbols, ibkr's client id 
             CHECK(subscribed.insert(contract.display_name).second);
         }
     }
-    CHECK(generated.size() == 30);
+    CHECK(generated == std::multiset<std::string>(synthetic.symbols.begin(), synthetic.symbols.end()));
+    CHECK(paused == std::multiset<std::string>{"SYM1", "SYM2"});  // each pause kept by exactly one shard
     CHECK(subscribed == std::set<std::string>{"A", "B", "C", "D"});
 }

@@ -53,7 +53,8 @@ struct IbkrConfig {
 
     // True when trades come from RTVolume (generic tick 233) rather than last/lastSize.
     [[nodiscard]] bool uses_rt_volume() const;
-    // Every setting equal (an in-place reconfigure compares all but `contracts`).
+    // Every setting equal, `contracts` included (only_contracts_differ compares the rest for an
+    // in-place reconfigure).
     bool operator==(const IbkrConfig&) const = default;
 };
 
