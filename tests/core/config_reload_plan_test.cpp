@@ -50,7 +50,8 @@ TEST_CASE("a reload plan names every setting that cannot change live", "[core][r
                                    "logging.level"});
 }
 
-TEST_CASE("a reload plan refuses a new shard split: providers built their subscriptions on it", "[core][reload][shard]") {
+TEST_CASE("a reload plan refuses a new shard split: providers built their subscriptions on it",
+          "[core][reload][shard]") {
     mdp::config::HostConfig running;
     mdp::config::HostConfig next = running;
     next.shard = {1, 3};
