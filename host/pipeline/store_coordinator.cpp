@@ -99,12 +99,18 @@ void StoreCoordinator::run() {
         if (draining && depth == 0) {
             break;
         }
-        const BatchingRule::Decision decision = batching_.decide(depth, std::chrono::steady_clock::now(), draining);
+        // At HARD the providers are paused (scale 0 by default) until the queue drains: they
+        // add nothing a coalescing wait could collect.
+        const bool hard_level = controller_.level() == Level::hard;
+        const BatchingRule::Decision decision =
+            batching_.decide(depth, std::chrono::steady_clock::now(), draining || hard_level);
         if (stored_acks_ != nullptr) {
             stored_acks_->deliver();  // what settled since: written batches, refusals, evictions
         }
         if (decision.write_count == 0) {
-            queue_.wait_for_depth(decision.wake_at_depth, decision.wake_at);
+            // Wake at the HARD watermark at the latest: with a batch_size above it the
+            // providers would pause before the batch could fill.
+            queue_.wait_for_depth(std::min(decision.wake_at_depth, controller_.watermarks().high), decision.wake_at);
             controller_.observe(queue_.depth());
             continue;
         }

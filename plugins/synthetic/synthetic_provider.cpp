@@ -211,11 +211,12 @@ void SyntheticProvider::report(sdk::State state, const std::string& detail) {
     // Pauses and resumes are rare (backpressure transitions) and worth a log line each.
     const bool was_paused = last_detail_.starts_with(kPausedPrefix);
     const bool is_paused = detail.starts_with(kPausedPrefix);
+    // Both lines carry the count, so a log shows that nothing was published while paused.
+    const std::string so_far = "; " + std::to_string(published_.load()) + " events published so far";
     if (is_paused) {
-        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': " + detail + "; " +
-                                           std::to_string(published_.load()) + " events published so far");
+        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': " + detail + so_far);
     } else if (was_paused) {
-        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': resumed: " + detail);
+        host_.log(sdk::LogLevel::info, "synthetic '" + instance_name_ + "': resumed: " + detail + so_far);
     }
     last_detail_ = detail;
     host_.report_state(state, detail);

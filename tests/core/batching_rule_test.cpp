@@ -100,7 +100,10 @@ TEST_CASE("an empty queue restarts the coalescing clock at the next event", "[ba
     CHECK(decision.wake_at == kStart + 10s + 1ms);
 }
 
-TEST_CASE("draining writes everything queued at once, in batches of at most the maximum", "[batching]") {
+TEST_CASE(
+    "with arrivals stopped (draining, or providers paused) everything queued is written at once, in batches "
+    "of at most the maximum",
+    "[batching]") {
     BatchingRule rule(limits(500, 800, 250ms));
     CHECK(rule.decide(3, kStart, true).write_count == 3);
     CHECK(rule.decide(2000, kStart, true).write_count == 800);

@@ -206,6 +206,16 @@ TEST_CASE("coordinator flushes a partial batch when the coalescing wait passes",
     pipeline.stop();
 }
 
+TEST_CASE("at the HARD watermark the coordinator writes at once, whatever the coalescing wait", "[coordinator]") {
+    // batch_size 900 above the HARD watermark (800 of 1000) and a coalescing wait far longer
+    // than the test: providers pause at 800, so only writing at HARD can store these events.
+    Pipeline pipeline(store_config(900, 600000, 600'000'000));
+    pipeline.push(850);
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 850; }));
+    CHECK(pipeline.sink->batch_sizes() == std::vector<std::size_t>{850});
+    CHECK(pipeline.stop() == 0);
+}
+
 TEST_CASE("a failing sink is retried with the same batch: nothing lost, order kept", "[coordinator]") {
     Pipeline pipeline(store_config(50, 20));
     pipeline.sink->fail_next(5);

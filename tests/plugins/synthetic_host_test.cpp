@@ -111,22 +111,20 @@ TEST_CASE("synthetic in mdp-host: HARD backpressure pauses it and nothing is pub
           "[plugins][synthetic][host][backpressure]") {
     TempDir dir("mdp-synthetic-hard");
     auto config = base_host_config(dir);
-    // High watermark at 1 event: the first publish makes the queue HARD. The coordinator only
-    // writes full batches (batch = capacity) or after a coalescing wait far beyond the test
-    // (no group commit), so the queue never drains back to OK: once told to pause it must
-    // never publish again.
+    // High watermark at 1 event: every publish makes the queue HARD and pauses the provider;
+    // the coordinator then writes at once, the empty queue is OK again and the provider
+    // resumes. Each pause and each resume logs how many events were published so far: a
+    // provider ignoring the pause would publish in between.
     config["store"]["queue_capacity"] = 100;
     config["store"]["batch_size"] = 100;
-    config["store"]["flush_interval_ms"] = 600000;
-    config["store"]["coalesce_wait_us"] = 600000000;
     config["backpressure"] = {{"low_watermark_pct", 0.0},
                               {"high_watermark_pct", 0.01},
                               {"scale", {{"ok", 1.0}, {"soft", 0.0}, {"hard", 0.0}}}};
     config["providers"].push_back(provider_entry(
         "hard", "synthetic", {{"symbols", {"AAA"}}, {"rate_per_symbol", 1000}, {"seed", 4}, {"batch_size", 10}}));
-    const std::string pause_marker = "events published so far";
+    const std::string pause_line = "synthetic 'hard': paused by backpressure";
     const auto run = run_host_until(write_host_config(dir, config), [&](const std::string& output) {
-        if (output.find(pause_marker) == std::string::npos) {
+        if (output.find(pause_line) == std::string::npos) {
             return false;
         }
         // A window in which a provider ignoring the pause would keep publishing (1000 ev/s).
@@ -135,20 +133,28 @@ TEST_CASE("synthetic in mdp-host: HARD backpressure pauses it and nothing is pub
     });
     require_clean_exit(run);
     INFO(run.summary.dump(2));
-    const auto pause_lines = lines_containing(run.output, {"synthetic 'hard': paused by backpressure", pause_marker});
-    REQUIRE(pause_lines.size() == 1);
     // "...; <N> events published so far"
-    const std::string& line = pause_lines.front();
-    const std::size_t end = line.find(" " + pause_marker);
-    const std::size_t start = line.rfind(' ', end - 1) + 1;
-    const std::int64_t published_before_pause = std::stoll(line.substr(start, end - start));
-    CHECK(published_before_pause > 0);
-    CHECK(summary_count(run.summary, "hard") == published_before_pause);
-    CHECK(run.summary["sinks"]["main"]["stored"] == published_before_pause);
+    const auto published_so_far = [](const std::string& line) {
+        const std::string marker = " events published so far";
+        const std::size_t end = line.find(marker);
+        const std::size_t start = line.rfind(' ', end - 1) + 1;
+        return std::stoll(line.substr(start, end - start));
+    };
+    const auto pauses = lines_containing(run.output, {pause_line, "events published so far"});
+    const auto resumes = lines_containing(run.output, {"synthetic 'hard': resumed:", "events published so far"});
+    REQUIRE(!pauses.empty());
+    REQUIRE((resumes.size() == pauses.size() || resumes.size() + 1 == pauses.size()));
+    for (std::size_t index = 0; index < resumes.size(); ++index) {
+        INFO("pause " << index << ": " << pauses[index] << "\nresume: " << resumes[index]);
+        CHECK(published_so_far(resumes[index]) == published_so_far(pauses[index]));
+    }
+    CHECK(published_so_far(pauses.front()) > 0);
+    const std::int64_t published = summary_count(run.summary, "hard");
+    CHECK(run.summary["sinks"]["main"]["stored"] == published);
     const auto database = dir / "mdp.sqlite";
     CHECK(count_rows(database, "quotes", "hard") + count_rows(database, "trades", "hard") +
               count_rows(database, "bars", "hard") ==
-          published_before_pause);
+          published);
 }
 
 TEST_CASE("synthetic in mdp-host: --check-config rejects a bad provider config naming file and key",
