@@ -12,8 +12,13 @@ EventGenerator::EventGenerator(const GeneratorSettings& settings)
     for (std::size_t index = 0; index < settings.symbols.size(); ++index) {
         const std::optional<std::int64_t> pause =
             index < settings.pause_after_ns.size() ? settings.pause_after_ns[index] : std::nullopt;
-        Instrument instrument{
-            settings.symbols[index], RandomWalk(settings.start_price, settings.volatility), {}, pause};
+        const std::string& symbol = settings.symbols[index];
+        Instrument instrument{symbol,
+                              RandomWalk(settings.start_price, settings.volatility),
+                              {},
+                              pause,
+                              sdk::make_quote(symbol, 0, 0, mdp_quote_t{}),
+                              sdk::make_trade(symbol, 0, 0, 0.0, 0.0)};
         for (const std::int64_t interval_ns : settings.bar_intervals_ns) {
             instrument.bars.emplace_back(interval_ns);
         }
@@ -66,14 +71,23 @@ void EventGenerator::append_market_event(std::int64_t now_ns) {
 
     if (random_.uniform() >= trade_ratio_) {
         const QuoteDraw draw = instrument.walk.next_quote(random_);
-        const mdp_quote_t quote{draw.bid, draw.ask, draw.bid_size, draw.ask_size, draw.last};
-        append(sdk::make_quote(instrument.symbol, now_ns, now_ns, quote));
+        mdp_event_t& event = next_slot();
+        event = instrument.quote_prototype;
+        event.event_time_ns = now_ns;
+        event.receive_time_ns = now_ns;
+        event.body.quote = {draw.bid, draw.ask, draw.bid_size, draw.ask_size, draw.last};
         ++counts_.quotes;
         return;
     }
     const TradeDraw trade = instrument.walk.next_trade(random_);
-    append(
-        sdk::make_trade(instrument.symbol, now_ns, now_ns, trade.price, trade.size, trade.exchange, trade.conditions));
+    mdp_event_t& event = next_slot();
+    event = instrument.trade_prototype;
+    event.event_time_ns = now_ns;
+    event.receive_time_ns = now_ns;
+    event.body.trade.price = trade.price;
+    event.body.trade.size = trade.size;
+    sdk::copy_fixed(event.body.trade.exchange, trade.exchange);
+    sdk::copy_fixed(event.body.trade.conditions, trade.conditions);
     ++counts_.trades;
     for (auto& aggregator : instrument.bars) {
         if (auto closed = aggregator.add_trade(now_ns, trade.price, trade.size)) {

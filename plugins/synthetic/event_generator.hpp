@@ -59,6 +59,11 @@ class EventGenerator {
         RandomWalk walk;
         std::vector<BarAggregator> bars;  // one per configured interval
         std::optional<std::int64_t> pause_after_ns;  // see GeneratorSettings
+        // A quote and a trade of this symbol with everything but times and prices set: each
+        // event starts as a copy of one, so the symbol is copied into a record once, not per
+        // event (the generator is the whole path's ceiling; docs/performance.md).
+        mdp_event_t quote_prototype;
+        mdp_event_t trade_prototype;
     };
     struct PendingBar {
         std::size_t instrument;
@@ -71,6 +76,8 @@ class EventGenerator {
     // The next instrument in round-robin order that is not paused at `now_ns`.
     std::size_t next_publishing_instrument(std::int64_t now_ns);
     void append(const mdp_event_t& event) noexcept { batch_[size_++] = event; }
+    // The next record of the batch, to be filled in place.
+    mdp_event_t& next_slot() noexcept { return batch_[size_++]; }
 
     RandomSource random_;
     double trade_ratio_;

@@ -31,6 +31,9 @@ struct TradeDraw {
     std::string_view conditions;  // static storage
 };
 
+// e^x, as exact as std::exp; much cheaper for the tiny |x| of one step of the walk.
+double exp_of_step(double x) noexcept;
+
 class RandomWalk {
    public:
     // `start_price` > 0; `volatility` = standard deviation of the relative mid-price change
