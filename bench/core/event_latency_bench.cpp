@@ -98,7 +98,8 @@ Arguments parse_arguments(int argc, char** argv) {
             if (parts.empty()) {
                 usage(argv[0]);
             }
-            HostBinary host{value.substr(0, equals), parts[0], {}};
+            // Absolute: the host runs with a temporary directory as its working directory.
+            HostBinary host{value.substr(0, equals), std::filesystem::absolute(parts[0]), {}};
             for (std::size_t part = 1; part < parts.size(); ++part) {
                 const auto assignment = parts[part].find('=');
                 if (assignment == std::string::npos) {
@@ -281,7 +282,8 @@ class LatencyBench {
         const auto plugins = std::filesystem::absolute(host.path).parent_path().parent_path() / "plugins";
         return {{"plugin_path", {plugins.string()}},
                 {"http", {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", port}}},
-                {"logging", {{"level", "warn"}}},
+                // info: the bound port is logged at info, and the bench reads it from the log.
+                {"logging", {{"level", "info"}}},
                 {"store", {{"sinks", nlohmann::json::array({sink_config(sink, directory)})}}},
                 {"providers",
                  {{{"name", "synthetic"},
