@@ -13,12 +13,9 @@ EventGenerator::EventGenerator(const GeneratorSettings& settings)
         const std::optional<std::int64_t> pause =
             index < settings.pause_after_ns.size() ? settings.pause_after_ns[index] : std::nullopt;
         const std::string& symbol = settings.symbols[index];
-        Instrument instrument{symbol,
-                              RandomWalk(settings.start_price, settings.volatility),
-                              {},
-                              pause,
-                              sdk::make_quote(symbol, 0, 0, mdp_quote_t{}),
-                              sdk::make_trade(symbol, 0, 0, 0.0, 0.0)};
+        Instrument instrument{
+            symbol, RandomWalk(settings.start_price, settings.volatility), {},
+            pause,  sdk::make_quote(symbol, 0, 0, mdp_quote_t{}),          sdk::make_trade(symbol, 0, 0, 0.0, 0.0)};
         for (const std::int64_t interval_ns : settings.bar_intervals_ns) {
             instrument.bars.emplace_back(interval_ns);
         }
