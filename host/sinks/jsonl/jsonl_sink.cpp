@@ -28,7 +28,7 @@ JsonlSinkOptions read_jsonl_sink_options(config::JsonNode& node, const config::R
 }
 
 JsonlSink::JsonlSink(std::string name, JsonlSinkOptions options)
-    : name_(std::move(name)), file_(std::move(options.file)) {}
+    : SinkBase(std::move(name), std::string(kJsonlSinkType.name)), file_(std::move(options.file)) {}
 
 std::string JsonlSink::destination() const {
     return file_.is_stdout() ? std::string("stdout")
@@ -48,10 +48,10 @@ void JsonlSink::write(std::span<const pipeline::StoreEvent> batch) {
     try {
         file_.append_lines(buffer_);
     } catch (const SinkError&) {
-        stats_.add_error("io");
+        stats_recorder().add_error("io");
         throw;
     }
-    stats_.add_rows_by_type(count_event_types(batch));
+    stats_recorder().add_rows_by_type(count_event_types(batch));
 }
 
 void JsonlSink::close() { file_.close(); }

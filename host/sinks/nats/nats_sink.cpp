@@ -21,7 +21,7 @@ constexpr std::size_t kHeaderAllowanceBytes = 4096;
 }  // namespace
 
 NatsSink::NatsSink(std::string name, NatsSinkOptions options)
-    : name_(std::move(name)), options_(std::move(options)),
+    : SinkBase(std::move(name), std::string(kNatsSinkType.name)), options_(std::move(options)),
       breaker_(options_.circuit_failure_threshold, options_.circuit_cooldown) {
     publish_circuit_state();
 }
@@ -36,10 +36,10 @@ std::string NatsSink::destination() const {
 void NatsSink::open(const SinkContext& context) {
     context_ = context;
     try {
-        jetstream_ = std::make_unique<NatsJetStream>(options_, name_);
+        jetstream_ = std::make_unique<NatsJetStream>(options_, name());
         jetstream_->ensure_stream();
     } catch (const NatsError& error) {
-        stats_.add_error(error.kind());
+        stats_recorder().add_error(error.kind());
         jetstream_.reset();
         throw;
     }
@@ -53,10 +53,10 @@ void NatsSink::open(const SinkContext& context) {
 
 void NatsSink::write(std::span<const pipeline::StoreEvent> batch) {
     if (jetstream_ == nullptr) {
-        throw SinkError("nats sink " + name_ + " is not open");
+        throw SinkError("nats sink " + name() + " is not open");
     }
     if (!breaker_.allow_attempt(CircuitBreaker::Clock::now())) {
-        stats_.add_error("circuit_open");
+        stats_recorder().add_error("circuit_open");
         throw SinkError("circuit open after " + std::to_string(breaker_.consecutive_failures()) +
                         " failed writes; next attempt in " +
                         std::to_string(breaker_.remaining_cooldown(CircuitBreaker::Clock::now()).count()) + " ms");
@@ -64,7 +64,7 @@ void NatsSink::write(std::span<const pipeline::StoreEvent> batch) {
     try {
         publish_batch(batch);
     } catch (const NatsError& error) {
-        stats_.add_error(error.kind());
+        stats_recorder().add_error(error.kind());
         breaker_.record_failure(CircuitBreaker::Clock::now());
         publish_circuit_state();
         throw;
@@ -84,7 +84,7 @@ void NatsSink::publish_batch(std::span<const pipeline::StoreEvent> batch) {
     messages_duplicate_ += tally.duplicates;
     if (tally.duplicates > 0) {
         spdlog::info("nats sink {}: stream {} dropped {} repeated messages (already stored before a lost PubAck)",
-                     name_, options_.stream, tally.duplicates);
+                     name(), options_.stream, tally.duplicates);
     }
 }
 
@@ -114,12 +114,12 @@ void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::
 }
 
 void NatsSink::count_stored(std::span<const pipeline::StoreEvent> batch) {
-    stats_.add_rows_by_type(count_event_types(batch));
+    stats_recorder().add_rows_by_type(count_event_types(batch));
 }
 
 void NatsSink::close() { jetstream_.reset(); }
 
-void NatsSink::publish_circuit_state() { stats_.set_circuit_state(circuit_state_name(breaker_.state())); }
+void NatsSink::publish_circuit_state() { stats_recorder().set_circuit_state(circuit_state_name(breaker_.state())); }
 
 std::unique_ptr<Sink> create_nats_sink(const config::SinkConfig& config, config::JsonNode& node) {
     return std::make_unique<NatsSink>(config.name,

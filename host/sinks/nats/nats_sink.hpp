@@ -20,7 +20,7 @@
 #include "sinks/nats/nats_sink_options.hpp"
 #include "sinks/sink.hpp"
 #include "sinks/sink_type.hpp"
-#include "sinks/sink_stats_recorder.hpp"
+#include "sinks/sink_base.hpp"
 
 #include <atomic>
 #include <memory>
@@ -28,20 +28,17 @@
 
 namespace mdp::sinks {
 
-class NatsSink final : public Sink {
+class NatsSink final : public SinkBase {
    public:
     NatsSink(std::string name, NatsSinkOptions options);
     ~NatsSink() override;
 
-    [[nodiscard]] const std::string& name() const override { return name_; }
-    [[nodiscard]] const std::string& type() const override { return type_; }
     // Connects and makes sure the stream exists; throws SinkError naming what failed.
     void open(const SinkContext& context) override;
     void write(std::span<const pipeline::StoreEvent> batch) override;
     void close() override;
     // rows_by_table: events newly stored, by type (quote, trade, bar); errors_by_kind:
     // connect, auth, stream, publish, timeout, circuit_open; circuit_state.
-    [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
     // "NATS <servers>, stream <name>"
     [[nodiscard]] std::string destination() const override;
     [[nodiscard]] std::size_t preferred_batch_size() const override { return options_.preferred_batch_size; }
@@ -59,8 +56,6 @@ class NatsSink final : public Sink {
     void count_stored(std::span<const pipeline::StoreEvent> batch);
     void publish_circuit_state();
 
-    std::string name_;
-    std::string type_ = "nats";
     NatsSinkOptions options_;
     SinkContext context_;
     std::unique_ptr<NatsJetStream> jetstream_;
@@ -70,7 +65,6 @@ class NatsSink final : public Sink {
     std::string payload_;  // reused encoding buffer
     std::atomic<std::uint64_t> messages_stored_{0};
     std::atomic<std::uint64_t> messages_duplicate_{0};
-    SinkStatsRecorder stats_;
 };
 
 // The "nats" entry of the sink registry (sinks/sink_registry.cpp): reads the keys (and the

@@ -7,7 +7,7 @@
 namespace mdp::sinks {
 
 NullSink::NullSink(std::string name, std::chrono::milliseconds write_latency)
-    : name_(std::move(name)), write_latency_(write_latency) {}
+    : SinkBase(std::move(name), std::string(kNullSinkType.name)), write_latency_(write_latency) {}
 
 void NullSink::open(const SinkContext& /*context*/) {}
 
@@ -15,7 +15,7 @@ void NullSink::write(std::span<const pipeline::StoreEvent> batch) {
     if (write_latency_.count() > 0) {
         std::this_thread::sleep_for(write_latency_);
     }
-    stats_.add_rows_by_type(count_event_types(batch));
+    stats_recorder().add_rows_by_type(count_event_types(batch));
     events_written_ += batch.size();
     ++batches_written_;
 }

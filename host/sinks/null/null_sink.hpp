@@ -1,11 +1,12 @@
 #pragma once
-// The `null` sink: stores nothing and counts what it was given (per event type), for
-// benchmarks and for runs that only need the metrics. Keys: type, name, write_latency_ms
+// The `null` sink: stores nothing and counts what it was given (its stats' rows_by_table is
+// keyed by event type: quote, trade, bar), for benchmarks and for runs that only need the
+// metrics. Keys: type, name, write_latency_ms
 // (each write takes that long: a stand-in for a remote database's round trip, so a benchmark
 // of several store hosts measures how they share the work, not the CPUs of one machine).
 
 #include "sinks/sink.hpp"
-#include "sinks/sink_stats_recorder.hpp"
+#include "sinks/sink_base.hpp"
 #include "sinks/sink_type.hpp"
 
 #include <atomic>
@@ -15,28 +16,22 @@
 
 namespace mdp::sinks {
 
-class NullSink final : public Sink {
+class NullSink final : public SinkBase {
    public:
     explicit NullSink(std::string name, std::chrono::milliseconds write_latency = std::chrono::milliseconds(0));
 
-    [[nodiscard]] const std::string& name() const override { return name_; }
-    [[nodiscard]] const std::string& type() const override { return type_; }
     void open(const SinkContext& context) override;
     void write(std::span<const pipeline::StoreEvent> batch) override;
     void close() override;
-    [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
 
     // [any thread] Events and batches accepted so far.
     [[nodiscard]] std::uint64_t events_written() const { return events_written_.load(); }
     [[nodiscard]] std::uint64_t batches_written() const { return batches_written_.load(); }
 
    private:
-    std::string name_;
-    std::string type_ = "null";
     std::chrono::milliseconds write_latency_;
     std::atomic<std::uint64_t> events_written_{0};
     std::atomic<std::uint64_t> batches_written_{0};
-    SinkStatsRecorder stats_;  // rows_by_table is keyed by event type: quote, trade, bar
 };
 
 // The "null" entry of the sink registry (sinks/sink_registry.cpp): reads write_latency_ms;

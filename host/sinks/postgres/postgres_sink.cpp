@@ -73,7 +73,8 @@ PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node) {
 }
 
 PostgresSink::PostgresSink(std::string name, PostgresSinkOptions options)
-    : name_(std::move(name)), options_(std::move(options)), schema_(postgres_schema::quote_identifier(options_.schema)),
+    : SinkBase(std::move(name), std::string(kPostgresSinkType.name)), options_(std::move(options)),
+      schema_(postgres_schema::quote_identifier(options_.schema)),
       breaker_(options_.circuit_failure_threshold, options_.circuit_cooldown) {
     publish_circuit_state();
 }
@@ -95,7 +96,7 @@ void PostgresSink::open(const SinkContext& context) {
         }
         connection_->execute(postgres_schema::create_staging_tables_sql(schema_), "creating staging tables");
     } catch (const PostgresError& error) {
-        stats_.add_error(postgres_error_kind_name(error.kind()));
+        stats_recorder().add_error(postgres_error_kind_name(error.kind()));
         connection_.reset();
         throw;
     }
@@ -125,12 +126,12 @@ void PostgresSink::prepare_schema() {
     try {
         connection.execute("CREATE EXTENSION IF NOT EXISTS timescaledb", "creating the TimescaleDB extension");
         connection.execute(postgres_schema::create_hypertables_sql(schema_), "creating hypertables");
-        spdlog::info("postgres sink {}: tables are TimescaleDB hypertables", name_);
+        spdlog::info("postgres sink {}: tables are TimescaleDB hypertables", name());
     } catch (const PostgresError& error) {
         spdlog::warn(
             "postgres sink {}: TimescaleDB is available but hypertables could not be created, "
             "using plain tables: {}",
-            name_, error.what());
+            name(), error.what());
         abandon_transaction();
     }
 }
@@ -156,7 +157,7 @@ void PostgresSink::require_tables() {
 
 void PostgresSink::write(std::span<const pipeline::StoreEvent> batch) {
     if (!breaker_.allow_attempt(CircuitBreaker::Clock::now())) {
-        stats_.add_error("circuit_open");
+        stats_recorder().add_error("circuit_open");
         const auto remaining = breaker_.remaining_cooldown(CircuitBreaker::Clock::now());
         throw SinkError("circuit breaker open after " + std::to_string(breaker_.consecutive_failures()) +
                         " consecutive failed writes; next attempt in " + std::to_string(remaining.count()) +
@@ -167,7 +168,7 @@ void PostgresSink::write(std::span<const pipeline::StoreEvent> batch) {
     try {
         write_attempt();
     } catch (const PostgresError& error) {
-        stats_.add_error(postgres_error_kind_name(error.kind()));
+        stats_recorder().add_error(postgres_error_kind_name(error.kind()));
         last_error_ = error.what();
         if (connection_ && !connection_->usable()) {
             connection_.reset();  // the next write() connects again
@@ -195,16 +196,16 @@ void PostgresSink::write_attempt() {
         }
         // Some rows of this batch are stored already (a retry after an unknown outcome, or a
         // replay): write it again skipping them. Not a failure, so no backoff.
-        stats_.add_error(postgres_error_kind_name(PostgresErrorKind::duplicate));
-        spdlog::info("postgres sink {}: batch partly stored already, writing the rest", name_);
+        stats_recorder().add_error(postgres_error_kind_name(PostgresErrorKind::duplicate));
+        spdlog::info("postgres sink {}: batch partly stored already, writing the rest", name());
         path = PostgresWritePath::staged_merge;
         rows = write_transaction(path);
     }
     outcome_unknown_ = false;
     last_write_path_ = path;
-    stats_.add_rows(postgres_schema::table_name(Table::quotes), rows.quotes);
-    stats_.add_rows(postgres_schema::table_name(Table::trades), rows.trades);
-    stats_.add_rows(postgres_schema::table_name(Table::bars), rows.bars);
+    stats_recorder().add_rows(postgres_schema::table_name(Table::quotes), rows.quotes);
+    stats_recorder().add_rows(postgres_schema::table_name(Table::trades), rows.trades);
+    stats_recorder().add_rows(postgres_schema::table_name(Table::bars), rows.bars);
 }
 
 PostgresSink::BatchRows PostgresSink::write_transaction(PostgresWritePath path) {
@@ -351,7 +352,7 @@ void PostgresSink::abandon_transaction() noexcept {
     }
 }
 
-void PostgresSink::publish_circuit_state() { stats_.set_circuit_state(circuit_state_name(breaker_.state())); }
+void PostgresSink::publish_circuit_state() { stats_recorder().set_circuit_state(circuit_state_name(breaker_.state())); }
 
 void PostgresSink::close() { connection_.reset(); }
 

@@ -24,7 +24,7 @@
 #include "sinks/postgres/postgres_schema.hpp"
 #include "sinks/sink.hpp"
 #include "sinks/sink_type.hpp"
-#include "sinks/sink_stats_recorder.hpp"
+#include "sinks/sink_base.hpp"
 
 #include <chrono>
 #include <memory>
@@ -53,13 +53,11 @@ PostgresSinkOptions read_postgres_sink_options(config::JsonNode& node);
 // Which path a write attempt takes (see the header comment).
 enum class PostgresWritePath { direct_copy, staged_merge };
 
-class PostgresSink final : public Sink {
+class PostgresSink final : public SinkBase {
    public:
     PostgresSink(std::string name, PostgresSinkOptions options);
     ~PostgresSink() override;
 
-    [[nodiscard]] const std::string& name() const override { return name_; }
-    [[nodiscard]] const std::string& type() const override { return type_; }
     // Connects, creates (or checks) the schema. Throws SinkError naming what failed: a bad
     // host, a bad password, a missing database, missing tables.
     void open(const SinkContext& context) override;
@@ -67,7 +65,6 @@ class PostgresSink final : public Sink {
     void close() override;
     // rows_by_table: quotes, trades, bars_ohlcv (rows inserted or upserted); errors_by_kind:
     // see postgres_error_kind_name() plus "circuit_open"; circuit_state.
-    [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
     [[nodiscard]] std::string destination() const override;
     [[nodiscard]] std::size_t preferred_batch_size() const override { return options_.preferred_batch_size; }
 
@@ -96,8 +93,6 @@ class PostgresSink final : public Sink {
     void abandon_transaction() noexcept;
     void publish_circuit_state();
 
-    std::string name_;
-    std::string type_ = "postgres";
     PostgresSinkOptions options_;
     std::string schema_;  // quoted identifier
     SinkContext context_;
@@ -110,7 +105,6 @@ class PostgresSink final : public Sink {
     PostgresCopyEncoder quotes_;
     PostgresCopyEncoder trades_;
     PostgresCopyEncoder bars_;
-    SinkStatsRecorder stats_;
 };
 
 // The "postgres" entry of the sink registry (sinks/sink_registry.cpp): reads the keys with

@@ -66,7 +66,7 @@ SqliteSinkOptions read_sqlite_sink_options(config::JsonNode& node, const config:
 }
 
 SqliteSink::SqliteSink(std::string name, SqliteSinkOptions options)
-    : name_(std::move(name)), options_(std::move(options)) {}
+    : SinkBase(std::move(name), std::string(kSqliteSinkType.name)), options_(std::move(options)) {}
 
 SqliteSink::~SqliteSink() = default;
 
@@ -117,9 +117,9 @@ void SqliteSink::write(std::span<const pipeline::StoreEvent> batch) {
         record_failure(error);
         throw;
     }
-    stats_.add_rows("quotes", rows.quotes);
-    stats_.add_rows("trades", rows.trades);
-    stats_.add_rows("bars", rows.bars);
+    stats_recorder().add_rows("quotes", rows.quotes);
+    stats_recorder().add_rows("trades", rows.trades);
+    stats_recorder().add_rows("bars", rows.bars);
 }
 
 SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEvent> batch) {
@@ -180,7 +180,7 @@ SqliteSink::BatchRows SqliteSink::write_rows(std::span<const pipeline::StoreEven
 }
 
 void SqliteSink::record_failure(const SqliteError& error) {
-    stats_.add_error(error.is_lock_conflict() ? "locked" : "sqlite");
+    stats_recorder().add_error(error.is_lock_conflict() ? "locked" : "sqlite");
 }
 
 void SqliteSink::close() { connection_.reset(); }

@@ -12,7 +12,7 @@
 #include "config/json_node.hpp"
 #include "sinks/sink.hpp"
 #include "sinks/sink_type.hpp"
-#include "sinks/sink_stats_recorder.hpp"
+#include "sinks/sink_base.hpp"
 #include "sinks/sqlite/sqlite_handles.hpp"
 
 #include <filesystem>
@@ -31,17 +31,14 @@ struct SqliteSinkOptions {
 // Reads and validates the sqlite keys of `node`. Throws ConfigError naming the JSON path.
 SqliteSinkOptions read_sqlite_sink_options(config::JsonNode& node, const config::RawSection& settings);
 
-class SqliteSink final : public Sink {
+class SqliteSink final : public SinkBase {
    public:
     SqliteSink(std::string name, SqliteSinkOptions options);
     ~SqliteSink() override;
 
-    [[nodiscard]] const std::string& name() const override { return name_; }
-    [[nodiscard]] const std::string& type() const override { return type_; }
     void open(const SinkContext& context) override;
     void write(std::span<const pipeline::StoreEvent> batch) override;
     void close() override;
-    [[nodiscard]] SinkStats stats() const override { return stats_.snapshot(); }
     [[nodiscard]] std::string destination() const override;
 
    private:
@@ -57,12 +54,9 @@ class SqliteSink final : public Sink {
     BatchRows write_rows(std::span<const pipeline::StoreEvent> batch);
     void record_failure(const SqliteError& error);
 
-    std::string name_;
-    std::string type_ = "sqlite";
     SqliteSinkOptions options_;
     SinkContext context_;
     std::unique_ptr<Connection> connection_;
-    SinkStatsRecorder stats_;
 };
 
 // The "sqlite" entry of the sink registry (sinks/sink_registry.cpp): reads the keys with
