@@ -2,6 +2,7 @@
 
 #include <mdp/sdk/config_reader.hpp>
 #include <mdp/sdk/server_list.hpp>
+#include <mdp/wire/nats_settings.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -108,45 +109,6 @@ void read_credentials(sdk::ConfigReader& reader, const sdk::Host& host, Consumer
     config.token = reader.string("token", std::string());
 }
 
-void apply_environment(const std::map<std::string, std::string>& environment, ConsumerConfig& config) {
-    const auto value_of = [&environment](const char* name) -> const std::string* {
-        const auto found = environment.find(name);
-        return found == environment.end() ? nullptr : &found->second;
-    };
-    if (const std::string* servers = value_of("MDP_NATS_SERVERS")) {
-        config.servers = sdk::split_server_list(*servers);
-        if (!std::all_of(config.servers.begin(), config.servers.end(), sdk::looks_like_server_url)) {
-            throw sdk::ConfigProblem("MDP_NATS_SERVERS",
-                                     "expected comma-separated server URLs such as "
-                                     "\"nats://host:4222\", found \"" +
-                                         *servers + "\"");
-        }
-    }
-    const std::pair<const char*, std::string*> credentials[] = {
-        {"MDP_NATS_USER", &config.user}, {"MDP_NATS_PASSWORD", &config.password}, {"MDP_NATS_TOKEN", &config.token}};
-    for (const auto& [name, target] : credentials) {
-        if (const std::string* value = value_of(name)) {
-            *target = *value;
-        }
-    }
-    if (const std::string* file = value_of("MDP_NATS_CREDENTIALS_FILE")) {
-        config.credentials_file = *file;
-    }
-}
-
-void check_credentials(const ConsumerConfig& config) {
-    if (config.password.empty() != config.user.empty()) {
-        throw sdk::ConfigProblem("user",
-                                 "user and password go together (keys user/password or "
-                                 "MDP_NATS_USER/MDP_NATS_PASSWORD)");
-    }
-    const int methods = static_cast<int>(!config.credentials_file.empty()) + static_cast<int>(!config.user.empty()) +
-                        static_cast<int>(!config.token.empty());
-    if (methods > 1) {
-        throw sdk::ConfigProblem("", "choose one way to authenticate: credentials_file, user/password or token");
-    }
-}
-
 }  // namespace
 
 ConsumerConfig parse_consumer_config(std::string_view config_json, const sdk::Host& host,
@@ -159,8 +121,12 @@ ConsumerConfig parse_consumer_config(std::string_view config_json, const sdk::Ho
     read_fetching(reader, config);
     read_credentials(reader, host, config);
     reader.finish();
-    apply_environment(environment, config);
-    check_credentials(config);
+    try {
+        wire::apply_nats_environment(environment, config);
+        wire::check_nats_credentials(config);
+    } catch (const wire::NatsSettingsError& error) {
+        throw sdk::ConfigProblem(error.key(), error.what());
+    }
     return config;
 }
 

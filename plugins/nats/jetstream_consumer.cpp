@@ -53,27 +53,14 @@ JetStreamConsumer::~JetStreamConsumer() {
 }
 
 void JetStreamConsumer::connect_with_attempts() {
-    std::string last_error;
-    std::chrono::milliseconds delay(100);
-    for (std::uint32_t attempt = 1; attempt <= config_.connect_attempts; ++attempt) {
-        const natsStatus status = natsConnection_Connect(&connection_, options_);
-        if (status == NATS_OK) {
-            check(natsConnection_JetStream(&js_, connection_, nullptr), "JetStream context");
-            return;
-        }
-        connection_ = nullptr;
-        last_error = wire::nats_error_text(status);
-        if (wire::is_auth_failure(status)) {
-            throw ConsumerError("servers " + sdk::join_server_list(config_.servers) +
-                                " refused the credentials: " + last_error);
-        }
-        if (attempt < config_.connect_attempts) {
-            std::this_thread::sleep_for(delay);
-            delay = std::min(delay * 2, std::chrono::milliseconds(2000));
-        }
+    try {
+        // No log line per failed attempt: the provider's start reports the outcome.
+        connection_ = wire::connect_with_attempts(options_, config_.servers, config_.connect_attempts,
+                                                  [](std::uint32_t /*attempt*/, const std::string& /*error*/) {});
+    } catch (const wire::NatsConnectError& error) {
+        throw ConsumerError(error.what());
     }
-    throw ConsumerError("cannot connect to " + sdk::join_server_list(config_.servers) + " after " +
-                        std::to_string(config_.connect_attempts) + " attempts: " + last_error);
+    check(natsConnection_JetStream(&js_, connection_, nullptr), "JetStream context");
 }
 
 void JetStreamConsumer::ensure_consumer() {

@@ -66,35 +66,24 @@ NatsJetStream::~NatsJetStream() {
 }
 
 void NatsJetStream::connect_with_attempts() {
-    common::RetryBackoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
-    std::string last_error;
-    for (std::uint32_t attempt = 1; attempt <= options_.connect_attempts; ++attempt) {
-        const natsStatus status = natsConnection_Connect(&connection_, nats_options_);
-        if (status == NATS_OK) {
-            jsOptions js_options;
-            jsOptions_Init(&js_options);
-            js_options.Wait = options_.publish_timeout.count();
-            js_options.PublishAsync.MaxPending = static_cast<int64_t>(options_.max_in_flight);
-            js_options.PublishAsync.StallWait = options_.publish_timeout.count();
-            js_options.PublishAsync.AckHandler = &NatsJetStream::on_pub_ack;
-            js_options.PublishAsync.AckHandlerClosure = this;
-            check(natsConnection_JetStream(&js_, connection_, &js_options), "JetStream context");
-            return;
-        }
-        last_error = wire::nats_error_text(status);
-        connection_ = nullptr;
-        if (wire::is_auth_failure(status)) {
-            throw NatsError("auth",
-                            "servers " + servers_text(options_.servers) + " refused the credentials: " + last_error);
-        }
-        if (attempt < options_.connect_attempts) {
-            spdlog::warn("nats sink {}: cannot connect to {} (attempt {} of {}): {}", sink_name_,
-                         servers_text(options_.servers), attempt, options_.connect_attempts, last_error);
-            std::this_thread::sleep_for(backoff.delay_before_retry(attempt));
-        }
+    try {
+        connection_ = wire::connect_with_attempts(
+            nats_options_, options_.servers, options_.connect_attempts,
+            [this](std::uint32_t attempt, const std::string& error) {
+                spdlog::warn("nats sink {}: cannot connect to {} (attempt {} of {}): {}", sink_name_,
+                             servers_text(options_.servers), attempt, options_.connect_attempts, error);
+            });
+    } catch (const wire::NatsConnectError& error) {
+        throw NatsError(error.auth_failure() ? "auth" : "connect", error.what());
     }
-    throw NatsError("connect", "cannot connect to " + servers_text(options_.servers) + " after " +
-                                   std::to_string(options_.connect_attempts) + " attempts: " + last_error);
+    jsOptions js_options;
+    jsOptions_Init(&js_options);
+    js_options.Wait = options_.publish_timeout.count();
+    js_options.PublishAsync.MaxPending = static_cast<int64_t>(options_.max_in_flight);
+    js_options.PublishAsync.StallWait = options_.publish_timeout.count();
+    js_options.PublishAsync.AckHandler = &NatsJetStream::on_pub_ack;
+    js_options.PublishAsync.AckHandlerClosure = this;
+    check(natsConnection_JetStream(&js_, connection_, &js_options), "JetStream context");
 }
 
 void NatsJetStream::ensure_stream() {

@@ -5,6 +5,7 @@
 #include "sinks/sink_path.hpp"
 
 #include <mdp/sdk/server_list.hpp>
+#include <mdp/wire/nats_settings.hpp>
 
 namespace mdp::sinks {
 
@@ -82,37 +83,6 @@ void read_publishing(config::JsonNode& node, NatsSinkOptions& options) {
         node.get_int("preferred_batch_size", 1, 1'000'000, static_cast<std::int64_t>(options.preferred_batch_size)));
 }
 
-void apply_environment(const config::JsonNode& node, const std::map<std::string, std::string>& environment,
-                       NatsSinkOptions& options) {
-    const auto value_of = [&environment](const char* name) -> const std::string* {
-        const auto found = environment.find(name);
-        return found == environment.end() ? nullptr : &found->second;
-    };
-    if (const std::string* servers = value_of("MDP_NATS_SERVERS")) {
-        options.servers = sdk::split_server_list(*servers);
-        for (const auto& server : options.servers) {
-            if (!sdk::looks_like_server_url(server)) {
-                throw config::ConfigError("", "MDP_NATS_SERVERS",
-                                          "expected comma-separated server URLs such as "
-                                          "\"nats://host:4222\", found \"" +
-                                              *servers + "\" (for " + node.path() + ")");
-            }
-        }
-    }
-    if (const std::string* file = value_of("MDP_NATS_CREDENTIALS_FILE")) {
-        options.credentials_file = *file;
-    }
-    if (const std::string* user = value_of("MDP_NATS_USER")) {
-        options.user = *user;
-    }
-    if (const std::string* password = value_of("MDP_NATS_PASSWORD")) {
-        options.password = *password;
-    }
-    if (const std::string* token = value_of("MDP_NATS_TOKEN")) {
-        options.token = *token;
-    }
-}
-
 }  // namespace
 
 NatsSinkOptions read_nats_sink_options(config::JsonNode& node, const config::RawSection& settings,
@@ -122,14 +92,15 @@ NatsSinkOptions read_nats_sink_options(config::JsonNode& node, const config::Raw
     read_stream_settings(node, options);
     read_credentials(node, settings, options);
     read_publishing(node, options);
-    apply_environment(node, environment, options);
-    if (options.password.empty() != options.user.empty()) {
-        node.fail("user and password go together (keys user/password or MDP_NATS_USER/MDP_NATS_PASSWORD)");
+    try {
+        wire::apply_nats_environment(environment, options);
+    } catch (const wire::NatsSettingsError& error) {
+        throw config::ConfigError("", error.key(), std::string(error.what()) + " (for " + node.path() + ")");
     }
-    const int methods = static_cast<int>(!options.credentials_file.empty()) + static_cast<int>(!options.user.empty()) +
-                        static_cast<int>(!options.token.empty());
-    if (methods > 1) {
-        node.fail("choose one way to authenticate: credentials_file, user/password or token");
+    try {
+        wire::check_nats_credentials(options);
+    } catch (const wire::NatsSettingsError& error) {
+        node.fail(error.what());
     }
     return options;
 }

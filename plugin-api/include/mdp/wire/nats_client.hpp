@@ -5,12 +5,16 @@
 #ifndef MDP_WIRE_NATS_CLIENT_HPP
 #define MDP_WIRE_NATS_CLIENT_HPP
 
+#include <mdp/sdk/server_list.hpp>
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace mdp::wire {
@@ -93,6 +97,50 @@ template <typename Options>
 // True when a connect failed because the server refused the credentials (no retry helps).
 [[nodiscard]] inline bool is_auth_failure(natsStatus status) noexcept {
     return status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED;
+}
+
+// Why connect_with_attempts() gave up: the message names the servers and the last error;
+// auth_failure() when the servers refused the credentials (no further attempt can help).
+class NatsConnectError : public std::runtime_error {
+   public:
+    NatsConnectError(const std::string& message, bool auth_failure)
+        : std::runtime_error(message), auth_failure_(auth_failure) {}
+    [[nodiscard]] bool auth_failure() const noexcept { return auth_failure_; }
+
+   private:
+    bool auth_failure_;
+};
+
+// Connects with `options` in up to `attempts` tries (>= 1), waiting 100 ms, doubling up to
+// 2 s, between them; before each wait calls `on_retry(attempt, error_text)` (a log line).
+// Stops at once when the servers refuse the credentials. Blocks the calling thread for up to
+// attempts x (the connect timeout + 2 s). Returns the connection (the caller closes and
+// destroys it); throws NatsConnectError.
+template <typename OnRetry>
+[[nodiscard]] natsConnection* connect_with_attempts(natsOptions* options, const std::vector<std::string>& servers,
+                                                    std::uint32_t attempts, OnRetry on_retry) {
+    std::chrono::milliseconds delay(100);
+    std::string last_error;
+    for (std::uint32_t attempt = 1; attempt <= attempts; ++attempt) {
+        natsConnection* connection = nullptr;
+        const natsStatus status = natsConnection_Connect(&connection, options);
+        if (status == NATS_OK) {
+            return connection;
+        }
+        last_error = nats_error_text(status);
+        if (is_auth_failure(status)) {
+            throw NatsConnectError(
+                "servers " + sdk::join_server_list(servers) + " refused the credentials: " + last_error, true);
+        }
+        if (attempt < attempts) {
+            on_retry(attempt, last_error);
+            std::this_thread::sleep_for(delay);
+            delay = std::min(delay * 2, std::chrono::milliseconds(2000));
+        }
+    }
+    throw NatsConnectError("cannot connect to " + sdk::join_server_list(servers) + " after " +
+                               std::to_string(attempts) + " attempts: " + last_error,
+                           false);
 }
 
 }  // namespace mdp::wire
