@@ -179,11 +179,11 @@ bool SyntheticProvider::publish_next_batch(EventGenerator& generator, CreditPace
         return !budget_.exhausted();
     }
     const auto events = generator.fill(host_.now_ns(), granted);
-    host_.publish(events);
+    const sdk::PublishResult result = host_.publish(events);
     if (pacer != nullptr) {
-        pacer->spend(granted);
+        pacer->spend(granted);  // the budget and the pace count what was offered, dropped or not
     }
-    published_.fetch_add(granted, std::memory_order_relaxed);
+    published_.fetch_add(result.accepted, std::memory_order_relaxed);
     return true;
 }
 

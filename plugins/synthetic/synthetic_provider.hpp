@@ -64,7 +64,7 @@ class SyntheticProvider final : public sdk::Provider {
     StopSignal stop_;
     std::vector<std::thread> workers_;
     std::atomic<std::uint32_t> finished_workers_{0};
-    std::atomic<std::uint64_t> published_{0};
+    std::atomic<std::uint64_t> published_{0};  // events the host accepted (its queue took them)
 
     std::mutex report_mutex_;
     std::string last_detail_;  // guarded by report_mutex_
