@@ -13,7 +13,7 @@ BatchingRule::Decision BatchingRule::write(std::size_t depth) const {
     return {std::min(depth, limits_.max_batch_size), 0, {}};
 }
 
-BatchingRule::Decision BatchingRule::decide(std::size_t depth, TimePoint now, bool arrivals_stopped) {
+BatchingRule::Decision BatchingRule::decide(std::size_t depth, TimePoint now, bool no_wait) {
     if (depth == 0) {
         waiting_since_.reset();
         return {0, 1, now + limits_.idle_wake};
@@ -22,7 +22,7 @@ BatchingRule::Decision BatchingRule::decide(std::size_t depth, TimePoint now, bo
         waiting_since_ = now;
     }
     const TimePoint ready_at = *waiting_since_ + limits_.coalesce_wait;
-    if (arrivals_stopped || depth >= limits_.batch_size || now >= ready_at) {
+    if (no_wait || depth >= limits_.batch_size || now >= ready_at) {
         return write(depth);
     }
     return {0, limits_.batch_size, ready_at};

@@ -13,11 +13,12 @@
 //    the next batch as soon as that write ends: batches grow exactly when load grows.
 //  - With nothing queued the coordinator sleeps until an event arrives, waking at least every
 //    `idle_wake` to report the queue depth.
-//  - Nothing waits while no more events can arrive: draining at shutdown, or at the HARD
-//    backpressure level, where the providers are paused (scale 0 by default) until the queue
-//    drains. A coalescing wait there would hold an idle sink and a paused provider in front
-//    of each other until the wait ran out (measured: 0.15 M events/s instead of 15 with
-//    `coalesce_wait_us` 250000).
+//  - Nothing waits while draining at shutdown, nor with a backlog (the backpressure level
+//    SOFT or HARD), where the providers are slowed or paused (HARD's scale is 0 by default)
+//    until the queue drains. A coalescing wait there held an idle sink and a paused provider
+//    in front of each other until the wait ran out (measured: 0.13-0.30 M events/s instead
+//    of 15 with `coalesce_wait_us` 250000). The coordinator also wakes at the HARD watermark
+//    at the latest (store_coordinator.cpp), which a batch_size above it would not reach.
 
 #include <chrono>
 #include <cstddef>
@@ -46,10 +47,9 @@ class BatchingRule {
 
     explicit BatchingRule(const BatchingLimits& limits);
 
-    // [coordinator thread] The decision for `depth` events queued at `now`;
-    // `arrivals_stopped`: no more events can arrive until these are written (the queue is
-    // closed, or the providers are paused), so everything queued is written without waiting.
-    [[nodiscard]] Decision decide(std::size_t depth, TimePoint now, bool arrivals_stopped = false);
+    // [coordinator thread] The decision for `depth` events queued at `now`; `no_wait`: write
+    // everything queued without waiting (draining at shutdown, or a backlog).
+    [[nodiscard]] Decision decide(std::size_t depth, TimePoint now, bool no_wait = false);
 
     // [coordinator thread] A write that started at `started` has ended (stored or given up).
     void write_finished(TimePoint started);

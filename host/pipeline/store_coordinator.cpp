@@ -99,11 +99,12 @@ void StoreCoordinator::run() {
         if (draining && depth == 0) {
             break;
         }
-        // At HARD the providers are paused (scale 0 by default) until the queue drains: they
-        // add nothing a coalescing wait could collect.
-        const bool hard_level = controller_.level() == Level::hard;
+        // Above the low watermark (SOFT or HARD) there is a backlog, and the providers are slowed
+        // or paused (HARD's scale is 0 by default) until it drains: a coalescing wait would
+        // only hold them up.
+        const bool backlogged = controller_.level() != Level::ok;
         const BatchingRule::Decision decision =
-            batching_.decide(depth, std::chrono::steady_clock::now(), draining || hard_level);
+            batching_.decide(depth, std::chrono::steady_clock::now(), draining || backlogged);
         if (stored_acks_ != nullptr) {
             stored_acks_->deliver();  // what settled since: written batches, refusals, evictions
         }

@@ -101,8 +101,8 @@ TEST_CASE("an empty queue restarts the coalescing clock at the next event", "[ba
 }
 
 TEST_CASE(
-    "with arrivals stopped (draining, or providers paused) everything queued is written at once, in batches "
-    "of at most the maximum",
+    "without waiting (draining, or a backlog) everything queued is written at once, in batches of at most the "
+    "maximum",
     "[batching]") {
     BatchingRule rule(limits(500, 800, 250ms));
     CHECK(rule.decide(3, kStart, true).write_count == 3);

@@ -86,8 +86,9 @@ class RecordingSink final : public sinks::Sink {
 };
 
 struct Pipeline {
+    // `start`: false leaves the coordinator for the test to start (after filling the queue).
     explicit Pipeline(const config::StoreConfig& store_config, std::size_t capacity = 1000,
-                      std::size_t preferred_batch_size = 0)
+                      std::size_t preferred_batch_size = 0, bool start = true)
         : queue(capacity, config::OverflowPolicy::block),
           controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8), "store_coordinator",
                      [this] { return queue.depth(); }) {
@@ -97,7 +98,9 @@ struct Pipeline {
         sinks.push_back(std::move(owned));
         coordinator = std::make_unique<pipeline::StoreCoordinator>(queue, controller, std::move(sinks), store_config);
         coordinator->open_sinks({"run", {"p"}});
-        coordinator->start();
+        if (start) {
+            coordinator->start();
+        }
     }
     void push(std::size_t count) {
         queue.push(count, [&](StoreEvent& slot, std::size_t) {
@@ -208,11 +211,24 @@ TEST_CASE("coordinator flushes a partial batch when the coalescing wait passes",
 
 TEST_CASE("at the HARD watermark the coordinator writes at once, whatever the coalescing wait", "[coordinator]") {
     // batch_size 900 above the HARD watermark (800 of 1000) and a coalescing wait far longer
-    // than the test: providers pause at 800, so only writing at HARD can store these events.
-    Pipeline pipeline(store_config(900, 600000, 600'000'000));
+    // than the test: providers pause at 800, so only waking and writing at HARD can store
+    // these events. Queued before the coordinator starts, so it sees all 850 at once.
+    Pipeline pipeline(store_config(900, 600000, 600'000'000), 1000, 0, false);
     pipeline.push(850);
+    pipeline.coordinator->start();
     REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 850; }));
     CHECK(pipeline.sink->batch_sizes() == std::vector<std::size_t>{850});
+    CHECK(pipeline.stop() == 0);
+}
+
+TEST_CASE("with a backlog (SOFT) the coordinator writes at once, whatever the coalescing wait", "[coordinator]") {
+    // 600 queued of 1000: above the low watermark (500), below batch_size (700) and HARD (800).
+    Pipeline pipeline(store_config(700, 600000, 600'000'000), 1000, 0, false);
+    pipeline.push(600);
+    REQUIRE(pipeline.controller.observe(pipeline.queue.depth()) == pipeline::Level::soft);
+    pipeline.coordinator->start();
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 600; }));
+    CHECK(pipeline.sink->batch_sizes() == std::vector<std::size_t>{600});
     CHECK(pipeline.stop() == 0);
 }
 
