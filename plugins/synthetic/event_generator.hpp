@@ -59,9 +59,10 @@ class EventGenerator {
         RandomWalk walk;
         std::vector<BarAggregator> bars;  // one per configured interval
         std::optional<std::int64_t> pause_after_ns;  // see GeneratorSettings
-        // A quote and a trade of this symbol with everything but times and prices set: each
-        // event starts as a copy of one, so the symbol is copied into a record once, not per
-        // event (the generator is the whole path's ceiling; docs/performance.md).
+        // A quote and a trade of this symbol with its size, type and symbol set (times and
+        // the body are filled per event): each event starts as a copy of one, so the symbol
+        // is copied into a record once, not per event (the generator is the whole path's
+        // ceiling; docs/performance.md). 2 x 136 bytes per symbol.
         mdp_event_t quote_prototype;
         mdp_event_t trade_prototype;
     };

@@ -31,7 +31,7 @@ struct TradeDraw {
     std::string_view conditions;  // static storage
 };
 
-// e^x, as exact as std::exp; much cheaper for the tiny |x| of one step of the walk.
+// e^x, within a couple of ulp of std::exp; much cheaper for the tiny |x| of one step of the walk.
 double exp_of_step(double x) noexcept;
 
 class RandomWalk {
