@@ -1,10 +1,6 @@
 #include "jetstream_consumer.hpp"
 
-#include <mdp/sdk/server_list.hpp>
 #include <mdp/wire/nats_client.hpp>
-
-#include <chrono>
-#include <thread>
 
 namespace mdp::nats_provider {
 

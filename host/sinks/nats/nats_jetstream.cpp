@@ -1,13 +1,8 @@
 #include "sinks/nats/nats_jetstream.hpp"
 
-#include "common/retry_backoff.hpp"
-
 #include <mdp/wire/nats_client.hpp>
 
 #include <spdlog/spdlog.h>
-
-#include <thread>
-#include <vector>
 
 namespace mdp::sinks {
 

@@ -114,7 +114,7 @@ class NatsConnectError : public std::runtime_error {
 // Connects with `options` in up to `attempts` tries (>= 1), waiting 100 ms, doubling up to
 // 2 s, between them; before each wait calls `on_retry(attempt, error_text)` (a log line).
 // Stops at once when the servers refuse the credentials. Blocks the calling thread for up to
-// attempts x (the connect timeout + 2 s). Returns the connection (the caller closes and
+// attempts x servers x the connect timeout, plus the waits (at most 2 s each). Returns the connection (the caller closes and
 // destroys it); throws NatsConnectError.
 template <typename OnRetry>
 [[nodiscard]] natsConnection* connect_with_attempts(natsOptions* options, const std::vector<std::string>& servers,
