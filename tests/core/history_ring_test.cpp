@@ -42,7 +42,8 @@ const mdp::status::RateSeries* series_named(const std::vector<mdp::status::RateS
 
 }  // namespace
 
-TEST_CASE("rates are counter differences over the measured interval; the first reading is the baseline", "[history]") {
+TEST_CASE("rates are counter differences over the measured interval, the first reading being the baseline",
+          "[history]") {
     HistoryRing ring(4, 5000ms);
     ring.record(reading_at(0.0, {{"feed", 1000}}, 0));
     ring.record(reading_at(4.0, {{"feed", 1400}}, 200));  // a short interval: 4 s, not the nominal 5
@@ -120,7 +121,8 @@ TEST_CASE("a removed provider stays until its last rate leaves the window", "[hi
     // Back under the same name: a new series with a new baseline, no rate from the old count.
     ring.record(reading_at(25, {{"kept", 25}, {"gone", 3}}));
     ring.record(reading_at(30, {{"kept", 30}, {"gone", 13}}));
-    const auto* back = series_named(ring.snapshot().providers, "gone");
+    const auto after_return = ring.snapshot();
+    const auto* back = series_named(after_return.providers, "gone");
     REQUIRE(back != nullptr);
     CHECK(std::isnan(back->per_second[1]));
     CHECK(back->per_second[2] == Approx(2.0));

@@ -44,7 +44,7 @@ TEST_CASE("the history document has the queue, one column per sample and a serie
     CHECK(history["sinks"][0] == json({{"name", "main"}, {"stored_per_second", {nullptr, 202.0, 204.0, 206.0}}}));
 }
 
-TEST_CASE("rates are sent to 0.01 per second; a missing one is null", "[http][history]") {
+TEST_CASE("rates are sent to 0.01 per second, a missing one as null", "[http][history]") {
     auto history = mdp::test::sample_history(3);
     history.providers[0].per_second = {std::numeric_limits<double>::quiet_NaN(), 1.0 / 3.0, 12345.678901};
     const json document = render(history);
