@@ -69,7 +69,8 @@ TEST_CASE("rates are counter differences over the measured interval, the first r
 TEST_CASE("the ring keeps the newest samples, oldest first", "[history]") {
     HistoryRing ring(3, 5000ms);
     for (int index = 0; index < 7; ++index) {
-        HistoryReading reading = reading_at(5.0 * index, {{"feed", 10u * static_cast<unsigned>(index)}});
+        HistoryReading reading =
+            reading_at(5.0 * index, {{"feed", std::uint64_t{10} * static_cast<std::uint64_t>(index)}});
         reading.queue_depth = static_cast<std::uint64_t>(index);
         reading.level_value = index % 3;
         ring.record(reading);

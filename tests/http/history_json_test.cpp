@@ -65,7 +65,7 @@ TEST_CASE("a full history of 10 providers and a sink stays under 26 kB", "[http]
     }
     const std::string text = mdp::http::dump_json(mdp::http::history_to_json(history));
     INFO("bytes: " << text.size());
-    CHECK(text.size() < 26 * 1024);
+    CHECK(text.size() < std::size_t{26} * 1024);
 }
 
 TEST_CASE("GET /api/v1/history answers from the history source, 404 without one", "[http][history][router]") {
