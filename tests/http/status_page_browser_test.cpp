@@ -71,8 +71,11 @@ TEST_CASE("a screenshot of the status page is saved into the build tree", "[http
 
 TEST_CASE("headless Chromium draws the four charts from the history, provider names as text", "[http][browser]") {
     REQUIRE(std::filesystem::exists(kChromiumBinary));
-    mdp::test::TestServer served(mdp::test::sample_snapshot(), mdp::test::loopback_http_config(),
-                                 [] { return mdp::test::sample_history(20); });
+    mdp::test::TestServer served(mdp::test::sample_snapshot(), mdp::test::loopback_http_config(), [] {
+        auto history = mdp::test::sample_history(20);
+        history.sinks[0].name = "<svg onload=alert(1)>sink";  // sink names are shown the same way
+        return history;
+    });
     const auto result = mdp::test::chromium_dump_dom("http://127.0.0.1:" + std::to_string(served.port()) + "/");
     const std::string& dom = result.output;
     INFO(dom);
@@ -96,6 +99,8 @@ TEST_CASE("headless Chromium draws the four charts from the history, provider na
         "&lt;b&gt;feed&lt;/b&gt;&amp;amp;&lt;img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"&gt;";
     CHECK(dom.find("<span class=\"legend-name\">" + escaped + "</span>") != std::string::npos);
     CHECK(dom.find("<title>" + escaped + "</title>") != std::string::npos);
+    CHECK(dom.find("<span class=\"legend-name\">&lt;svg onload=alert(1)&gt;sink</span>") != std::string::npos);
+    CHECK(dom.find("<svg onload") == std::string::npos);
     CHECK(dom.find("<b>feed") == std::string::npos);
     CHECK(dom.find("<img") == std::string::npos);
     CHECK(dom.find("data-pwned=") == std::string::npos);
