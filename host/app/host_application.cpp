@@ -66,7 +66,8 @@ HostApplication::HostApplication(config::HostConfig config)
       provider_names_(providers_.names()), supervisor_(providers_),
       reloader_(
           ReloadTargets{&config_, &catalog_, &providers_, &supervisor_, &rate_control_, provider_names_, &symbols_}),
-      feedback_enabled_(config_.backpressure.feedback_enabled) {
+      feedback_enabled_(config_.backpressure.feedback_enabled), history_(kHistorySamples, kHistoryInterval),
+      history_sampler_(history_, kHistoryInterval, [this] { return history_reading(); }) {
     queue_.set_eviction_observer([this](const pipeline::StoreEvent& evicted) {
         if (auto* instance = providers_.find(evicted.provider_id)) {
             instance->count_evicted();
@@ -80,6 +81,11 @@ HostApplication::HostApplication(config::HostConfig config)
         controller_.subscribe([this](const status::FeedbackEvent& event) { webhook_->enqueue(event); });
     }
     controller_.on_tick([this](std::chrono::steady_clock::time_point now) { rate_control_.on_tick(now); });
+    // The history keeps the highest depth and level of each interval, from the readings the
+    // controller's tick takes anyway (every 100 ms).
+    controller_.on_tick([this](std::chrono::steady_clock::time_point) {
+        history_sampler_.note_queue(queue_.depth(), static_cast<int>(controller_.level()));
+    });
     for (auto& instance : providers_.instances()) {
         rate_control_.add_receiver(instance.get(), pipeline::overrides_of(instance->config()));
         symbols_.configure(instance->id(), instance->config().name, instance->config().freshness);
@@ -159,7 +165,7 @@ int HostApplication::start_or_fail() {
                     return action == status::ControlAction::reload ? reload_requests_.request_and_wait(requester)
                                                                    : control_.request(provider, action, requester);
                 },
-                [this](const status::SymbolQuery& query) { return symbols(query); });
+                [this](const status::SymbolQuery& query) { return symbols(query); }, [this] { return history(); });
             http_server_->start();
         } catch (const std::exception& error) {
             spdlog::critical("http: {}", error.what());
@@ -169,6 +175,7 @@ int HostApplication::start_or_fail() {
     controller_.start();
     coordinator_->start();
     coordinator_started_ = true;
+    history_sampler_.start();  // before the providers: its first reading is every counter's baseline
     failure = providers_.start_all();
     if (!failure.empty()) {
         spdlog::critical("{}", failure);
@@ -195,6 +202,7 @@ int HostApplication::shut_down(int exit_code) {
     if (http_server_) {
         http_server_->stop();
     }
+    history_sampler_.stop();
     log_summary();
     providers_.destroy_all();
     return exit_code_after_losses(exit_code, not_stored, providers_.shutdown_drops());
@@ -262,6 +270,33 @@ status::HostSnapshot HostApplication::snapshot() const {
 
 status::SymbolPage HostApplication::symbols(const status::SymbolQuery& query) const {
     return symbols_.query(query, common::utc_now_ns());
+}
+
+status::HistorySnapshot HostApplication::history() const {
+    status::HistorySnapshot result = history_.snapshot();
+    result.now_ns = common::utc_now_ns();
+    const auto marks = controller_.watermarks();
+    result.queue_capacity = queue_.capacity();
+    result.low_watermark = marks.low;
+    result.high_watermark = marks.high;
+    return result;
+}
+
+HistoryReading HostApplication::history_reading() const {
+    HistoryReading reading;
+    reading.time_ns = common::utc_now_ns();
+    reading.taken_at = std::chrono::steady_clock::now();
+    reading.queue_depth = queue_.depth();
+    reading.level_value = static_cast<int>(controller_.level());
+    for (const auto& provider : providers_.snapshots()) {
+        if (provider.enabled) {  // a disabled instance publishes nothing: no line for it
+            reading.providers.push_back({provider.name, status::sum_of_counts(provider.published_by_type)});
+        }
+    }
+    for (const auto& sink : coordinator_->sink_snapshots()) {
+        reading.sinks.push_back({sink.name, sink.events_stored});
+    }
+    return reading;
 }
 
 void HostApplication::log_summary() const {

@@ -9,6 +9,9 @@
 //             -> providers destroyed, plugins unloaded
 
 #include "app/config_reloader.hpp"
+#include "app/history_ring.hpp"
+#include "app/history_sampler.hpp"
+#include "status/history_snapshot.hpp"
 #include "status/host_snapshot.hpp"
 #include "app/provider_control.hpp"
 #include "app/reload_requests.hpp"
@@ -58,6 +61,8 @@ class HostApplication {
     [[nodiscard]] status::HostSnapshot snapshot() const;
     // [any-thread] One page of per-symbol freshness (GET /api/v1/symbols).
     [[nodiscard]] status::SymbolPage symbols(const status::SymbolQuery& query) const;
+    // [any-thread] The last minutes of queue depth, backpressure and rates (GET /api/v1/history).
+    [[nodiscard]] status::HistorySnapshot history() const;
 
    private:
     int start_or_fail();
@@ -66,6 +71,8 @@ class HostApplication {
     int shut_down(int exit_code);
     void log_summary() const;
     void log_started() const;
+    // [sampler thread] The counters, depth and level the history samples now.
+    [[nodiscard]] HistoryReading history_reading() const;
 
     config::HostConfig config_;
     std::string run_id_;
@@ -87,10 +94,14 @@ class HostApplication {
     ReloadRequests reload_requests_;
     ConfigReloader reloader_;
     const bool feedback_enabled_;  // config_ is replaced by reloads; this is not live
+    HistoryRing history_;  // read by HTTP: outlives the server
     std::unique_ptr<http::HttpServer> http_server_;
     std::atomic<bool> startup_complete_{false};  // start_or_fail() succeeded
     std::atomic<bool> shutting_down_{false};
     bool coordinator_started_ = false;
+    // Last: its thread reads the queue, the controller, the providers and the coordinator,
+    // so it is destroyed (joined) before any of them.
+    HistorySampler history_sampler_;
 };
 
 // The exit code once the losses of a run are known: `exit_code`, or 1 instead of 0 when

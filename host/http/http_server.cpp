@@ -66,11 +66,14 @@ tcp::endpoint resolve_bind_endpoint(const config::HttpConfig& config) {
 
 struct HttpServer::Impl {
     Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control,
-         SymbolSource symbols)
+         SymbolSource symbols, HistorySource history)
         : config(http_config), limits(session_limits_from(http_config)),
-          router(std::move(snapshot),
-                 RouterOptions{
-                     http_config.metrics_enabled, {}, http_config.admin_token, std::move(control), std::move(symbols)}),
+          router(std::move(snapshot), RouterOptions{.metrics_enabled = http_config.metrics_enabled,
+                                                    .readiness = {},
+                                                    .admin_token = http_config.admin_token,
+                                                    .control = std::move(control),
+                                                    .symbols = std::move(symbols),
+                                                    .history = std::move(history)}),
           registry(http_config.max_connections) {}
 
     void open_acceptor();
@@ -179,8 +182,9 @@ HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot
     : HttpServer(config, std::move(snapshot), nullptr) {}
 
 HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control,
-                       SymbolSource symbols)
-    : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control), std::move(symbols))) {}
+                       SymbolSource symbols, HistorySource history)
+    : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control), std::move(symbols),
+                                   std::move(history))) {}
 
 HttpServer::~HttpServer() {
     // stop() throws only when a mutex or thread operation fails; a destructor cannot pass

@@ -4,6 +4,7 @@
 // routes, limits and timeouts.
 
 #include "config/host_config.hpp"
+#include "http/history_json.hpp"
 #include "http/provider_control_handler.hpp"
 #include "http/snapshot_source.hpp"
 #include "http/symbols_route.hpp"
@@ -18,9 +19,10 @@ class HttpServer {
     HttpServer(const config::HttpConfig& config, SnapshotSource snapshot);
     // With the provider control API: POST /api/v1/providers/{name}/{restart|stop|start}
     // calls `control` (on a worker thread) when config.admin_token is set.
-    // With `symbols`, GET /api/v1/symbols serves per-symbol freshness from it.
+    // With `symbols`, GET /api/v1/symbols serves per-symbol freshness from it; with
+    // `history`, GET /api/v1/history serves the status page's chart data from it.
     HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control,
-               SymbolSource symbols = {});
+               SymbolSource symbols = {}, HistorySource history = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

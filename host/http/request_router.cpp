@@ -26,20 +26,21 @@ constexpr std::string_view kStatusPagePolicy =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-enum class Route { status_page, health, ready, started, metrics, status, symbols, none };
+enum class Route { status_page, health, ready, started, metrics, status, symbols, history, none };
 
 struct RouteEntry {
     std::string_view path;
     Route route;
 };
 
-constexpr std::array<RouteEntry, 7> kRoutes{{{"/", Route::status_page},
+constexpr std::array<RouteEntry, 8> kRoutes{{{"/", Route::status_page},
                                              {"/health", Route::health},
                                              {"/ready", Route::ready},
                                              {"/started", Route::started},
                                              {"/metrics", Route::metrics},
                                              {"/api/v1/status", Route::status},
-                                             {"/api/v1/symbols", Route::symbols}}};
+                                             {"/api/v1/symbols", Route::symbols},
+                                             {"/api/v1/history", Route::history}}};
 
 Route find_route(std::string_view path) {
     for (const RouteEntry& entry : kRoutes) {
@@ -86,7 +87,7 @@ HttpReply RequestRouter::handle(const HttpRequestLine& request) const {
 HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::string_view path) const {
     const Route route = find_route(path);
     if (route == Route::none || (route == Route::metrics && !options_.metrics_enabled) ||
-        (route == Route::symbols && !options_.symbols)) {
+        (route == Route::symbols && !options_.symbols) || (route == Route::history && !options_.history)) {
         return error_reply(404, "not found: " + std::string(path));
     }
     if (request.method != "GET" && request.method != "HEAD") {
@@ -111,6 +112,8 @@ HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::st
                 return status();
             case Route::symbols:
                 return symbols_reply(request.target, options_.symbols);
+            case Route::history:
+                return history();
             case Route::none:
                 break;
         }
@@ -157,6 +160,8 @@ HttpReply RequestRouter::status() const {
     const status::HostSnapshot snapshot = snapshot_();
     return json_reply(200, status_to_json(snapshot, evaluate_readiness(snapshot, options_.readiness)));
 }
+
+HttpReply RequestRouter::history() const { return json_reply(200, history_to_json(options_.history())); }
 
 HttpReply RequestRouter::status_page() {
     HttpReply reply;

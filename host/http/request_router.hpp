@@ -1,10 +1,11 @@
 #pragma once
 // Maps a request line to a reply: GET/HEAD /, /health, /ready, /metrics, /api/v1/status,
-// /api/v1/symbols,
+// /api/v1/symbols, /api/v1/history,
 // and (with an admin token and a control handler) POST /api/v1/providers/{name}/{action}.
 // Unknown path: 404; known path with another method: 405 with Allow. /metrics answers 404
 // when metrics are disabled (MDP_METRICS_ENABLE=false), as if it did not exist.
 
+#include "http/history_json.hpp"
 #include "http/http_exchange.hpp"
 #include "http/provider_control_route.hpp"
 #include "http/readiness.hpp"
@@ -21,6 +22,7 @@ struct RouterOptions {
     std::string admin_token;  // empty: no control API
     ProviderControlHandler control;  // null: no control API
     SymbolSource symbols;  // null: no /api/v1/symbols (404)
+    HistorySource history;  // null: no /api/v1/history (404)
 };
 
 class RequestRouter {
@@ -41,6 +43,7 @@ class RequestRouter {
     [[nodiscard]] HttpReply started() const;
     [[nodiscard]] HttpReply metrics() const;
     [[nodiscard]] HttpReply status() const;
+    [[nodiscard]] HttpReply history() const;
     [[nodiscard]] static HttpReply status_page();
 
     SnapshotSource snapshot_;

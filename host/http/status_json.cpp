@@ -2,8 +2,6 @@
 
 #include "pipeline/backpressure_level.hpp"
 
-#include <numeric>
-
 namespace mdp::http {
 namespace {
 
@@ -29,11 +27,6 @@ json counts_to_json(const std::map<std::string, std::uint64_t>& counts) {
         object[key] = value;
     }
     return object;
-}
-
-std::uint64_t total_of(const std::map<std::string, std::uint64_t>& counts) {
-    return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0},
-                           [](std::uint64_t sum, const auto& entry) { return sum + entry.second; });
 }
 
 json histogram_summary(const metrics::HistogramSnapshot& histogram) {
@@ -84,9 +77,9 @@ json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now
             {"level", level_name(provider.level)},
             {"level_value", provider.level},
             {"events_per_second", provider.events_per_second},
-            {"published_total", total_of(provider.published_by_type)},
+            {"published_total", status::sum_of_counts(provider.published_by_type)},
             {"published_by_type", counts_to_json(provider.published_by_type)},
-            {"dropped_total", total_of(provider.dropped_by_reason)},
+            {"dropped_total", status::sum_of_counts(provider.dropped_by_reason)},
             {"dropped_by_reason", counts_to_json(provider.dropped_by_reason)},
             {"feedback_by_level", counts_to_json(provider.feedback_by_level)},
             {"metrics", plugin_metrics_to_json(provider.plugin_metrics)}};

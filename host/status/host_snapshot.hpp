@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -104,5 +105,11 @@ struct HostSnapshot {
     // Symbols by freshness state per tracked provider (freshness enabled), judged at now_ns.
     std::vector<status::ProviderSymbolCounts> symbols;
 };
+
+// The sum of a breakdown (published_by_type, dropped_by_reason, ...): the total it splits.
+[[nodiscard]] inline std::uint64_t sum_of_counts(const std::map<std::string, std::uint64_t>& counts) {
+    return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0},
+                           [](std::uint64_t sum, const auto& entry) { return sum + entry.second; });
+}
 
 }  // namespace mdp::status

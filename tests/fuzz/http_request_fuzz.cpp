@@ -48,7 +48,8 @@ const mdp::http::RequestRouter& router() {
                                          return mdp::status::ControlResult{provider == "synthetic" ? 200 : 404, "done"};
                                      },
                                  // An empty page: what is fuzzed is the query parsing of /api/v1/symbols.
-                                 .symbols = [](const mdp::status::SymbolQuery&) { return mdp::status::SymbolPage{}; }});
+                                 .symbols = [](const mdp::status::SymbolQuery&) { return mdp::status::SymbolPage{}; },
+                                 .history = [] { return mdp::status::HistorySnapshot{}; }});
     return instance;
 }
 

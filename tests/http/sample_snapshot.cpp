@@ -2,6 +2,7 @@
 
 #include "metrics/histogram.hpp"
 
+#include <limits>
 #include <string>
 #include <tuple>
 
@@ -133,6 +134,36 @@ status::HostSnapshot sample_snapshot(std::size_t extra_providers) {
         snapshot.symbols.push_back(counts);
     }
     return snapshot;
+}
+
+status::HistorySnapshot sample_history(std::size_t samples, std::size_t extra_providers) {
+    status::HistorySnapshot history;
+    history.interval_seconds = 5.0;
+    history.max_samples = 180;
+    history.now_ns = kStartNs + 3600 * kSecondNs;
+    history.queue_capacity = 10000;
+    history.low_watermark = 5000;
+    history.high_watermark = 8000;
+    std::vector<std::string> names{"synthetic", kHostileName};
+    for (std::size_t index = 0; index < extra_providers; ++index) {
+        names.push_back("extra-" + std::to_string(index));
+    }
+    for (const std::string& name : names) {
+        history.providers.push_back({name, {}});
+    }
+    history.sinks.push_back({"main", {}});
+    for (std::size_t index = 0; index < samples; ++index) {
+        const auto back = static_cast<std::int64_t>(samples - 1 - index);
+        history.time_ns.push_back(history.now_ns - back * 5 * kSecondNs);
+        history.queue_depth.push_back(index * 37);
+        history.level_value.push_back(static_cast<int>(index % 3));
+        const double rate = index == 0 ? std::numeric_limits<double>::quiet_NaN() : 100.0 + static_cast<double>(index);
+        for (auto& series : history.providers) {
+            series.per_second.push_back(rate);
+        }
+        history.sinks[0].per_second.push_back(rate * 2);
+    }
+    return history;
 }
 
 status::HostSnapshot healthy_snapshot() {

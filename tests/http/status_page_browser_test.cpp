@@ -68,3 +68,40 @@ TEST_CASE("a screenshot of the status page is saved into the build tree", "[http
     REQUIRE(std::filesystem::exists(screenshot));
     CHECK(std::filesystem::file_size(screenshot) > 10000);
 }
+
+TEST_CASE("headless Chromium draws the four charts from the history, provider names as text", "[http][browser]") {
+    REQUIRE(std::filesystem::exists(kChromiumBinary));
+    mdp::test::TestServer served(mdp::test::sample_snapshot(), mdp::test::loopback_http_config(), [] {
+        auto history = mdp::test::sample_history(20);
+        history.sinks[0].name = "<svg onload=alert(1)>sink";  // sink names are shown the same way
+        return history;
+    });
+    const auto result = mdp::test::chromium_dump_dom("http://127.0.0.1:" + std::to_string(served.port()) + "/");
+    const std::string& dom = result.output;
+    INFO(dom);
+    REQUIRE(result.exit_code == 0);
+    REQUIRE(dom.find("data-loaded=\"true\"") != std::string::npos);
+
+    // Every sample with a value is a point: 20 depths and levels; the first rate is unknown,
+    // so 19 per provider (two of them) and 19 for the sink.
+    CHECK(dom.find("data-chart=\"queue\" data-points=\"20\"") != std::string::npos);
+    CHECK(dom.find("data-chart=\"level\" data-points=\"20\"") != std::string::npos);
+    CHECK(dom.find("data-chart=\"providers\" data-points=\"38\"") != std::string::npos);
+    CHECK(dom.find("data-chart=\"sinks\" data-points=\"19\"") != std::string::npos);
+    CHECK(dom.find("<polyline class=\"series\"") != std::string::npos);
+    CHECK(dom.find(">high 8.0k</text>") != std::string::npos);  // the watermarks are drawn
+    CHECK(dom.find(">low 5.0k</text>") != std::string::npos);
+    CHECK(dom.find("20 of 180 samples, one every 5 s") != std::string::npos);
+
+    // The hostile provider name is text in the legend and in the line's tooltip; no element
+    // of it exists and nothing of it ran.
+    const std::string escaped =
+        "&lt;b&gt;feed&lt;/b&gt;&amp;amp;&lt;img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"&gt;";
+    CHECK(dom.find("<span class=\"legend-name\">" + escaped + "</span>") != std::string::npos);
+    CHECK(dom.find("<title>" + escaped + "</title>") != std::string::npos);
+    CHECK(dom.find("<span class=\"legend-name\">&lt;svg onload=alert(1)&gt;sink</span>") != std::string::npos);
+    CHECK(dom.find("<svg onload") == std::string::npos);
+    CHECK(dom.find("<b>feed") == std::string::npos);
+    CHECK(dom.find("<img") == std::string::npos);
+    CHECK(dom.find("data-pwned=") == std::string::npos);
+}

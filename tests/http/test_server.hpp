@@ -37,12 +37,14 @@ inline config::HttpConfig loopback_http_config() {
     return config;
 }
 
-// A started server; stopped on destruction.
+// A started server; stopped on destruction. With `history`, it serves GET /api/v1/history.
 class TestServer {
    public:
-    TestServer(status::HostSnapshot snapshot, const config::HttpConfig& config = loopback_http_config())
+    TestServer(status::HostSnapshot snapshot, const config::HttpConfig& config = loopback_http_config(),
+               http::HistorySource history = {})
         : holder_(std::make_shared<SnapshotHolder>(std::move(snapshot))),
-          server_(config, [holder = holder_] { return holder->get(); }) {
+          server_(
+              config, [holder = holder_] { return holder->get(); }, nullptr, {}, std::move(history)) {
         server_.start();
     }
 

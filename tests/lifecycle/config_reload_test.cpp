@@ -46,6 +46,16 @@ json reload(const LifecycleHost& host, int expected_status) {
     return json::parse(answer.body);
 }
 
+// The series of `provider` in a GET /api/v1/history answer (null when absent).
+json history_series(const json& history, const std::string& provider) {
+    for (const auto& series : history.at("providers")) {
+        if (series.at("name") == provider) {
+            return series;
+        }
+    }
+    return nullptr;
+}
+
 std::vector<std::string> provider_names(const json& status) {
     std::vector<std::string> names;
     for (const auto& provider : status.at("providers")) {
@@ -80,6 +90,20 @@ TEST_CASE("a reload under load adds, removes and reconfigures synthetic instance
     CHECK(status.at("config").at("last_reload_result") == "success");
     CHECK(host.provider("kept").at("restarts") == 0);  // in place: no restart
     REQUIRE(eventually([&] { return published(host, "added") > 1000; }, 60s));
+    // The status page's history follows the reload: "added" joins with rates; "removed" has
+    // none after its removal (and is gone at once if it never had one).
+    json history;
+    REQUIRE(eventually(
+        [&] {
+            history = json::parse(mdp::test::http_get(host.port(), "/api/v1/history").body);
+            const json added = history_series(history, "added");
+            return added.is_object() && !added.at("events_per_second").back().is_null();
+        },
+        60s));
+    INFO("history: " << history.dump());
+    const json removed = history_series(history, "removed");
+    CHECK((removed.is_null() || removed.at("events_per_second").back().is_null()));
+    CHECK_FALSE(history_series(history, "kept").at("events_per_second").back().is_null());
     // The new symbol of the reconfigured instance streams.
     REQUIRE(eventually(
         [&] {
