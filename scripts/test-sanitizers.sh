@@ -6,7 +6,7 @@
 #                                     store queue, coordinator, backpressure, rate control,
 #                                     feedback webhook, the nats provider's ack ledger
 #                                     (mdp_core_tests), the HTTP server's
-#                                     background worker and routes (mdp_http_unit_tests)
+#                                     control completions and routes (mdp_http_unit_tests)
 #   scripts/test-sanitizers.sh        both
 #
 # Extra arguments after the mode go to ctest (e.g. -R store_queue). Any sanitizer report

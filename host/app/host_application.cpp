@@ -157,13 +157,19 @@ int HostApplication::start_or_fail() {
     }
     if (config_.http.enabled) {
         try {
-            // The control API exists only with an admin token (the server checks it); the
-            // handler runs on the server's worker thread and waits for the control thread.
+            // The control API exists only with an admin token (the server checks it). The
+            // handler runs on the io thread and only queues the request for the control
+            // thread, which completes it; shut_down() rejects what is still queued before
+            // the server stops, so no completion outlives it.
             http_server_ = std::make_unique<http::HttpServer>(
                 config_.http, [this] { return snapshot(); },
-                [this](const std::string& provider, status::ControlAction action, const std::string& requester) {
-                    return action == status::ControlAction::reload ? reload_requests_.request_and_wait(requester)
-                                                                   : control_.request(provider, action, requester);
+                [this](const std::string& provider, status::ControlAction action, const std::string& requester,
+                       status::ControlCompletion done) {
+                    if (action == status::ControlAction::reload) {
+                        reload_requests_.request(requester, std::move(done));
+                    } else {
+                        control_.request(provider, action, requester, std::move(done));
+                    }
                 },
                 [this](const status::SymbolQuery& query) { return symbols(query); }, [this] { return history(); });
             http_server_->start();

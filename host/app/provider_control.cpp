@@ -2,62 +2,62 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 namespace mdp::app {
 
-status::ControlResult ProviderControl::request(const std::string& provider, status::ControlAction action,
-                                               const std::string& requester) {
-    auto pending = std::make_shared<Pending>();
-    pending->provider = provider;
-    pending->action = action;
-    pending->requester = requester;
-    std::unique_lock lock(mutex_);
+std::optional<status::ControlResult> ProviderControl::refusal() const {
     if (!rejecting_.empty()) {
-        return {409, rejecting_};
+        return status::ControlResult{409, rejecting_};
     }
-    queue_.push_back(pending);
+    if (queue_.size() >= max_waiting_) {
+        return status::ControlResult{429, std::string(kBusyMessage)};
+    }
+    return std::nullopt;
+}
+
+void ProviderControl::request(const std::string& provider, status::ControlAction action, const std::string& requester,
+                              status::ControlCompletion done) {
+    std::unique_lock lock(mutex_);
+    if (std::optional<status::ControlResult> refused = refusal()) {
+        lock.unlock();  // a completion may ask again
+        done(std::move(*refused));
+        return;
+    }
+    queue_.push_back({provider, action, requester, std::move(done)});
+    lock.unlock();
     if (wake_) {
         wake_();
     }
-    if (!done_.wait_for(lock, kWaitLimit, [&] { return pending->done; })) {
-        return {504, std::string(status::to_string(action)) + " of provider " + provider + " did not finish within " +
-                         std::to_string(kWaitLimit.count()) + " s; it goes on in the background"};
-    }
-    return pending->result;
 }
 
 void ProviderControl::reject_pending(const std::string& reason) {
+    std::deque<Pending> rejected;
     {
-        std::lock_guard lock(mutex_);
+        const std::lock_guard lock(mutex_);
         rejecting_ = reason;
-        for (auto& pending : queue_) {
-            pending->result = {409, reason};
-            pending->done = true;
-        }
-        queue_.clear();
+        rejected.swap(queue_);
     }
-    done_.notify_all();
+    for (auto& pending : rejected) {
+        pending.done({409, reason});
+    }
 }
 
 void ProviderControl::process(plugins::ProviderRegistry& registry, plugins::ProviderSupervisor& supervisor) {
     while (true) {
-        std::shared_ptr<Pending> pending;
+        Pending pending;
         {
-            std::lock_guard lock(mutex_);
+            const std::lock_guard lock(mutex_);
             if (queue_.empty()) {
                 return;
             }
-            pending = queue_.front();
+            pending = std::move(queue_.front());
             queue_.pop_front();
         }
-        status::ControlResult result = apply(*pending, registry, supervisor);
-        spdlog::warn("control: {} of provider {} requested by {}: {} ({})", status::to_string(pending->action),
-                     pending->provider, pending->requester, result.http_status, result.message);
-        {
-            std::lock_guard lock(mutex_);
-            pending->result = std::move(result);
-            pending->done = true;
-        }
-        done_.notify_all();
+        status::ControlResult result = apply(pending, registry, supervisor);
+        spdlog::warn("control: {} of provider {} requested by {}: {} ({})", status::to_string(pending.action),
+                     pending.provider, pending.requester, result.http_status, result.message);
+        pending.done(std::move(result));
     }
 }
 

@@ -13,36 +13,37 @@ std::optional<status::ControlResult> ReloadRequests::refusal() const {
     return std::nullopt;
 }
 
-status::ControlResult ReloadRequests::request_and_wait(const std::string& requester) {
+status::ControlCompletion ReloadRequests::end_current() {
+    status::ControlCompletion done = std::move(current_->done);
+    current_.reset();
+    return done;
+}
+
+void ReloadRequests::request(const std::string& requester, status::ControlCompletion done) {
     std::unique_lock lock(mutex_);
-    if (auto refused = refusal()) {
-        return *refused;
+    if (std::optional<status::ControlResult> refused = refusal()) {
+        lock.unlock();  // a completion may ask again
+        done(std::move(*refused));
+        return;
     }
-    auto pending = std::make_shared<Pending>();
-    pending->requester = requester;
-    current_ = pending;
+    current_ = std::make_unique<Pending>(Pending{requester, false, std::move(done)});
+    lock.unlock();
     if (wake_) {
         wake_();
     }
-    if (!done_.wait_for(lock, kWaitLimit, [&] { return pending->done; })) {
-        return {504, "the reload did not finish within " + std::to_string(kWaitLimit.count()) +
-                         " s; it goes on in the background (see the log and /api/v1/status)"};
-    }
-    return pending->result;
 }
 
 bool ReloadRequests::request(const std::string& requester) {
-    std::lock_guard lock(mutex_);
+    const std::lock_guard lock(mutex_);
     if (refusal()) {
         return false;
     }
-    current_ = std::make_shared<Pending>();
-    current_->requester = requester;
+    current_ = std::make_unique<Pending>(Pending{requester, false, nullptr});
     return true;
 }
 
 std::optional<std::string> ReloadRequests::take() {
-    std::lock_guard lock(mutex_);
+    const std::lock_guard lock(mutex_);
     if (!current_ || current_->taken) {
         return std::nullopt;
     }
@@ -51,29 +52,31 @@ std::optional<std::string> ReloadRequests::take() {
 }
 
 void ReloadRequests::finish(status::ControlResult result) {
+    status::ControlCompletion done;
     {
-        std::lock_guard lock(mutex_);
+        const std::lock_guard lock(mutex_);
         if (!current_) {
             return;
         }
-        current_->result = std::move(result);
-        current_->done = true;
-        current_.reset();
+        done = end_current();
     }
-    done_.notify_all();
+    if (done) {
+        done(std::move(result));
+    }
 }
 
 void ReloadRequests::reject_all(const std::string& reason) {
+    status::ControlCompletion done;
     {
-        std::lock_guard lock(mutex_);
+        const std::lock_guard lock(mutex_);
         rejecting_ = reason;
         if (current_ && !current_->taken) {
-            current_->result = {409, reason};
-            current_->done = true;
-            current_.reset();
+            done = end_current();
         }
     }
-    done_.notify_all();
+    if (done) {
+        done({409, reason});
+    }
 }
 
 }  // namespace mdp::app

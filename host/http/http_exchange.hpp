@@ -2,7 +2,11 @@
 // The transport-neutral request/response pair the routes work on, so routing, rendering
 // and their tests do not depend on Boost.Beast (only the session converts).
 
+#include "status/control_result.hpp"
+
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,11 +28,23 @@ struct HttpReply {
     std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type/Length
 };
 
-// What a route decided: a reply now, or work that may block (it runs off the io thread,
-// and what it returns is sent).
+// A control request whose answer comes later, from the host's control thread. The caller
+// (the session) starts it, waits for its completion without blocking, and answers with
+// time_limit_reply when the completion has not come within time_limit.
+struct DeferredReply {
+    // [io thread] Starts the request and returns at once; calls `done` exactly once, on any
+    // thread (see ProviderControlHandler).
+    std::function<void(status::ControlCompletion done)> start;
+    // [io thread] The reply for the request's result.
+    std::function<HttpReply(const status::ControlResult& result)> render;
+    std::chrono::milliseconds time_limit{0};
+    status::ControlResult time_limit_result;  // rendered and sent when time_limit passed (504)
+};
+
+// What a route decided: a reply now, or a deferred reply.
 struct RouteOutcome {
     HttpReply reply;
-    std::function<HttpReply()> deferred;
+    std::optional<DeferredReply> deferred;
 };
 
 }  // namespace mdp::http

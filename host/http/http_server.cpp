@@ -1,6 +1,5 @@
 #include "http/http_server.hpp"
 
-#include "http/background_worker.hpp"
 #include "http/connection_registry.hpp"
 #include "http/http_session.hpp"
 #include "http/request_router.hpp"
@@ -22,9 +21,6 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-
-// Provider actions waiting for the one in progress; more are refused (429).
-constexpr std::size_t kMaxQueuedControlActions = 4;
 
 // After a failed accept (e.g. out of descriptors), wait before trying again rather than spin.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
@@ -66,14 +62,15 @@ tcp::endpoint resolve_bind_endpoint(const config::HttpConfig& config) {
 
 struct HttpServer::Impl {
     Impl(const config::HttpConfig& http_config, SnapshotSource snapshot, ProviderControlHandler control,
-         SymbolSource symbols, HistorySource history)
+         SymbolSource symbols, HistorySource history, ControlTimeLimits control_limits)
         : config(http_config), limits(session_limits_from(http_config)),
           router(std::move(snapshot), RouterOptions{.metrics_enabled = http_config.metrics_enabled,
                                                     .readiness = {},
                                                     .admin_token = http_config.admin_token,
                                                     .control = std::move(control),
                                                     .symbols = std::move(symbols),
-                                                    .history = std::move(history)}),
+                                                    .history = std::move(history),
+                                                    .control_limits = control_limits}),
           registry(http_config.max_connections) {}
 
     void open_acceptor();
@@ -89,7 +86,6 @@ struct HttpServer::Impl {
     SessionLimits limits;
     RequestRouter router;
     ConnectionRegistry registry;
-    BackgroundWorker worker{kMaxQueuedControlActions};
 
     asio::io_context io{1};
     tcp::acceptor acceptor{io};
@@ -143,7 +139,7 @@ void HttpServer::Impl::on_accept(const error_code& error, tcp::socket socket) {
         return;
     }
     if (registry.make_room()) {
-        std::make_shared<HttpSession>(std::move(socket), limits, router, registry, worker)->start();
+        std::make_shared<HttpSession>(io, std::move(socket), limits, router, registry)->start();
     } else {
         refuse(socket);
     }
@@ -182,9 +178,9 @@ HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot
     : HttpServer(config, std::move(snapshot), nullptr) {}
 
 HttpServer::HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control,
-                       SymbolSource symbols, HistorySource history)
+                       SymbolSource symbols, HistorySource history, ControlTimeLimits control_limits)
     : impl_(std::make_unique<Impl>(config, std::move(snapshot), std::move(control), std::move(symbols),
-                                   std::move(history))) {}
+                                   std::move(history), control_limits)) {}
 
 HttpServer::~HttpServer() {
     // stop() throws only when a mutex or thread operation fails; a destructor cannot pass
@@ -217,7 +213,6 @@ void HttpServer::stop() {
     }
     asio::post(impl_->io, [impl = impl_.get()] { impl->close_everything(); });
     impl_->io_thread.join();
-    impl_->worker.stop();
 }
 
 unsigned short HttpServer::port() const { return impl_->bound_port.load(); }

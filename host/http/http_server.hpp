@@ -6,6 +6,7 @@
 #include "config/host_config.hpp"
 #include "http/history_json.hpp"
 #include "http/provider_control_handler.hpp"
+#include "http/provider_control_route.hpp"
 #include "http/snapshot_source.hpp"
 #include "http/symbols_route.hpp"
 
@@ -17,12 +18,13 @@ namespace mdp::http {
 class HttpServer {
    public:
     HttpServer(const config::HttpConfig& config, SnapshotSource snapshot);
-    // With the provider control API: POST /api/v1/providers/{name}/{restart|stop|start}
-    // calls `control` (on a worker thread) when config.admin_token is set.
-    // With `symbols`, GET /api/v1/symbols serves per-symbol freshness from it; with
-    // `history`, GET /api/v1/history serves the status page's chart data from it.
+    // With the provider control API: POST /api/v1/providers/{name}/{restart|stop|start} and
+    // /api/v1/reload call `control` (on the io thread; see provider_control_handler.hpp) when
+    // config.admin_token is set, and answer 504 when it has not completed within
+    // `control_limits`. With `symbols`, GET /api/v1/symbols serves per-symbol freshness from it;
+    // with `history`, GET /api/v1/history serves the status page's chart data from it.
     HttpServer(const config::HttpConfig& config, SnapshotSource snapshot, ProviderControlHandler control,
-               SymbolSource symbols = {}, HistorySource history = {});
+               SymbolSource symbols = {}, HistorySource history = {}, ControlTimeLimits control_limits = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
@@ -30,9 +32,10 @@ class HttpServer {
     // [control thread] Binds, listens and starts the io thread. Throws std::runtime_error
     // ("cannot listen on 0.0.0.0:8000: Address already in use") when it cannot. Once only.
     void start();
-    // [control thread] Stops accepting, closes every connection, joins the io thread; waits
-    // for a provider action in progress. Idempotent; the destructor calls it. Never call it
-    // from a snapshot source or the control handler.
+    // [control thread] Stops accepting, closes every connection (a control request still
+    // pending gets no answer; its completion, if it comes, finds the session gone), joins the
+    // io thread. Idempotent; the destructor calls it. Never call it from a snapshot source or
+    // the control handler.
     void stop();
     // The bound port (config port 0 = an ephemeral port, chosen at start()).
     [[nodiscard]] unsigned short port() const;

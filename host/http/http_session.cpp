@@ -11,6 +11,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <exception>
+#include <optional>
+#include <utility>
 
 namespace mdp::http {
 namespace {
@@ -25,9 +28,6 @@ using tcp = asio::ip::tcp;
 constexpr std::size_t kReadBufferSlackBytes = 4096;
 // Longest request target kept for the access log.
 constexpr std::size_t kLoggedTargetBytes = 256;
-// How long deferred work may take before the connection is given up (the host's own
-// limit for a provider action is shorter).
-constexpr std::chrono::milliseconds kDeferredReplyTimeout{60000};
 
 const std::string kServerHeader = std::string("mdp/") + kVersion;
 
@@ -50,6 +50,14 @@ HttpReply rejection(unsigned status, const std::string& message) {
     return reply;
 }
 
+HttpReply render_or_500(const DeferredReply& deferred, const status::ControlResult& result) {
+    try {
+        return deferred.render(result);
+    } catch (const std::exception& error) {
+        return rejection(500, std::string("internal error: ") + error.what());
+    }
+}
+
 std::string describe_remote(const tcp::socket& socket) {
     error_code error;
     const tcp::endpoint remote = socket.remote_endpoint(error);
@@ -61,11 +69,11 @@ std::string describe_remote(const tcp::socket& socket) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, const SessionLimits& limits, const RequestRouter& router,
-                         ConnectionRegistry& registry, BackgroundWorker& worker)
-    : socket_(std::move(socket)), deadline_(socket_.get_executor()),
+HttpSession::HttpSession(asio::io_context& io, tcp::socket socket, const SessionLimits& limits,
+                         const RequestRouter& router, ConnectionRegistry& registry)
+    : io_(io), socket_(std::move(socket)), deadline_(socket_.get_executor()),
       buffer_(limits.max_header_bytes + limits.max_body_bytes + kReadBufferSlackBytes), limits_(limits),
-      router_(router), registry_(registry), worker_(worker), idle_since_(std::chrono::steady_clock::now()) {
+      router_(router), registry_(registry), idle_since_(std::chrono::steady_clock::now()) {
     registry_.add(this);
     error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
@@ -147,39 +155,52 @@ void HttpSession::on_request_read(error_code error) {
     request_summary_.assign(method).append(" ").append(target.substr(0, kLoggedTargetBytes));
     RouteOutcome outcome = router_.route({method, target, request[bhttp::field::authorization], remote_});
     if (outcome.deferred) {
-        run_deferred(std::move(outcome.deferred), request.keep_alive());
+        run_deferred(std::move(*outcome.deferred), request.keep_alive());
         return;
     }
     const unsigned status = outcome.reply.status;
     send(status, std::move(outcome.reply), request.keep_alive(), request.method() == bhttp::verb::head);
 }
 
-void HttpSession::run_deferred(std::function<HttpReply()> work, bool keep_alive) {
+void HttpSession::run_deferred(DeferredReply deferred, bool keep_alive) {
     phase_ = Phase::working;
-    arm_deadline(kDeferredReplyTimeout);
-    auto executor = socket_.get_executor();
-    // The task hands its only reference to the session over to the io thread, so the
-    // session is never destroyed on the worker thread.
-    const bool queued =
-        worker_.submit([self = shared_from_this(), work = std::move(work), executor, keep_alive]() mutable {
-            HttpReply reply;
-            try {
-                reply = work();
-            } catch (const std::exception& error) {
-                reply = rejection(500, std::string("internal error: ") + error.what());
+    deferred_ = std::move(deferred);
+    // The time limit replaces the read deadline. Unlike that one, this wait holds the session
+    // (a strong reference): nothing else does while the request is with the host.
+    const std::uint64_t generation = ++deadline_generation_;
+    deadline_.expires_after(deferred_->time_limit);
+    deadline_.async_wait([self = shared_from_this(), generation, keep_alive](const error_code& error) {
+        if (!error) {
+            self->finish_deferred(generation, std::nullopt, keep_alive);
+        }
+    });
+    // [control thread, or here for a refusal] Only posts: the session is touched on the io
+    // thread alone, and only if it still exists.
+    auto done = [weak = weak_from_this(), &io = io_, generation, keep_alive](status::ControlResult result) {
+        asio::post(io, [weak, generation, keep_alive, result = std::move(result)]() mutable {
+            if (const auto self = weak.lock()) {
+                self->finish_deferred(generation, std::move(result), keep_alive);
             }
-            asio::post(executor, [self = std::move(self), reply = std::move(reply), keep_alive]() mutable {
-                if (self->phase_ != Phase::closed) {
-                    const unsigned status = reply.status;
-                    self->send(status, std::move(reply), keep_alive, false);
-                }
-            });
         });
-    if (!queued) {
-        HttpReply busy = rejection(429, "another provider action is in progress; retry later");
-        busy.headers.emplace_back("Retry-After", "5");
-        send(429, std::move(busy), keep_alive, false);
+    };
+    try {
+        deferred_->start(std::move(done));
+    } catch (const std::exception& error) {
+        deferred_.reset();
+        send(500, rejection(500, std::string("internal error: ") + error.what()), keep_alive, false);
     }
+}
+
+void HttpSession::finish_deferred(std::uint64_t generation, std::optional<status::ControlResult> result,
+                                  bool keep_alive) {
+    if (phase_ != Phase::working || deadline_generation_ != generation || !deferred_) {
+        return;
+    }
+    const DeferredReply deferred = std::move(*deferred_);
+    deferred_.reset();
+    HttpReply reply = render_or_500(deferred, result ? *result : deferred.time_limit_result);
+    const unsigned status = reply.status;
+    send(status, std::move(reply), keep_alive, false);
 }
 
 void HttpSession::reply_to_read_error(error_code error) {

@@ -5,7 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <optional>
+#include <string>
+#include <utility>
 
 namespace mdp::http {
 namespace {
@@ -44,6 +47,41 @@ std::optional<RouteOutcome> refuse_unauthorized(const HttpRequestLine& request, 
     return std::nullopt;  // unreachable: every BearerCheck is handled above
 }
 
+// "30 s" for whole seconds (the production limits), else "50 ms".
+std::string describe_duration(std::chrono::milliseconds duration) {
+    if (duration.count() % 1000 == 0) {
+        return std::to_string(duration.count() / 1000) + " s";
+    }
+    return std::to_string(duration.count()) + " ms";
+}
+
+// The host's queue of provider actions is full: answered like the server's other refusals,
+// {"error": ...}, with a hint when to try again.
+HttpReply busy_reply(const std::string& message) {
+    HttpReply reply = json_reply(429, {{"error", message}});
+    reply.headers.emplace_back("Retry-After", "5");
+    return reply;
+}
+
+HttpReply provider_action_reply(const std::string& provider, status::ControlAction action,
+                                const status::ControlResult& result) {
+    if (result.http_status == 429) {
+        return busy_reply(result.message);
+    }
+    return json_reply(static_cast<unsigned>(result.http_status), {{"provider", provider},
+                                                                  {"action", std::string(status::to_string(action))},
+                                                                  {"status", result.http_status},
+                                                                  {"message", result.message}});
+}
+
+HttpReply reload_reply(const status::ControlResult& result) {
+    nlohmann::json document = result.details.is_object() ? result.details : nlohmann::json::object();
+    document["action"] = "reload";
+    document["status"] = result.http_status;
+    document["message"] = result.message;
+    return json_reply(static_cast<unsigned>(result.http_status), document);
+}
+
 }  // namespace
 
 std::string percent_decode(std::string_view text, bool& ok) {
@@ -67,14 +105,15 @@ std::string percent_decode(std::string_view text, bool& ok) {
     return decoded;
 }
 
-ProviderControlRoute::ProviderControlRoute(std::string admin_token, ProviderControlHandler handler)
-    : admin_token_(std::move(admin_token)), handler_(std::move(handler)) {}
+ProviderControlRoute::ProviderControlRoute(std::string admin_token, ProviderControlHandler handler,
+                                           ControlTimeLimits limits)
+    : admin_token_(std::move(admin_token)), handler_(std::move(handler)), limits_(limits) {}
 
 RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::string_view path) const {
-    const bool reload = path == kReloadPath;
-    const std::string_view rest = reload ? std::string_view("/reload") : path.substr(kPathPrefix.size());
+    const bool is_reload = path == kReloadPath;
+    const std::string_view rest = is_reload ? std::string_view("/reload") : path.substr(kPathPrefix.size());
     const std::size_t slash = rest.rfind('/');
-    if (!reload && (slash == std::string_view::npos || slash == 0)) {
+    if (!is_reload && (slash == std::string_view::npos || slash == 0)) {
         return {json_reply(404, {{"error", "not found: " + std::string(path) +
                                                "; use /api/v1/providers/{name}/{restart|stop|start}"}}),
                 {}};
@@ -89,17 +128,8 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
     if (std::optional<RouteOutcome> refusal = refuse_unauthorized(request, path, admin_token_)) {
         return std::move(*refusal);
     }
-    if (reload) {
-        RouteOutcome outcome;
-        outcome.deferred = [handler = handler_, requester = std::string(request.remote)] {
-            const status::ControlResult result = handler("", status::ControlAction::reload, requester);
-            nlohmann::json document = result.details.is_object() ? result.details : nlohmann::json::object();
-            document["action"] = "reload";
-            document["status"] = result.http_status;
-            document["message"] = result.message;
-            return json_reply(static_cast<unsigned>(result.http_status), document);
-        };
-        return outcome;
+    if (is_reload) {
+        return reload(request);
     }
     const std::string_view action_name = rest.substr(slash + 1);
     const std::optional<status::ControlAction> action = status::provider_action_of(action_name);
@@ -109,20 +139,38 @@ RouteOutcome ProviderControlRoute::handle(const HttpRequestLine& request, std::s
                 {}};
     }
     bool decoded_ok = false;
-    const std::string provider = percent_decode(rest.substr(0, slash), decoded_ok);
+    std::string provider = percent_decode(rest.substr(0, slash), decoded_ok);
     if (!decoded_ok || provider.empty()) {
         return {json_reply(400, {{"error", "malformed provider name in " + std::string(path)}}), {}};
     }
-    RouteOutcome outcome;
-    outcome.deferred = [handler = handler_, provider, action = *action, requester = std::string(request.remote)] {
-        const status::ControlResult result = handler(provider, action, requester);
-        return json_reply(static_cast<unsigned>(result.http_status),
-                          {{"provider", provider},
-                           {"action", std::string(status::to_string(action))},
-                           {"status", result.http_status},
-                           {"message", result.message}});
+    return provider_action(request, std::move(provider), *action);
+}
+
+RouteOutcome ProviderControlRoute::reload(const HttpRequestLine& request) const {
+    DeferredReply deferred;
+    deferred.start = [handler = handler_, requester = std::string(request.remote)](status::ControlCompletion done) {
+        handler("", status::ControlAction::reload, requester, std::move(done));
     };
-    return outcome;
+    deferred.render = reload_reply;
+    deferred.time_limit = limits_.reload;
+    deferred.time_limit_result = {504, "the reload did not finish within " + describe_duration(limits_.reload) +
+                                           "; it goes on in the background (see the log and /api/v1/status)"};
+    return {{}, std::move(deferred)};
+}
+
+RouteOutcome ProviderControlRoute::provider_action(const HttpRequestLine& request, std::string provider,
+                                                   status::ControlAction action) const {
+    DeferredReply deferred;
+    deferred.start = [handler = handler_, provider, action, requester = std::string(request.remote)](
+                         status::ControlCompletion done) { handler(provider, action, requester, std::move(done)); };
+    deferred.time_limit = limits_.provider_action;
+    deferred.time_limit_result = {504, std::string(status::to_string(action)) + " of provider " + provider +
+                                           " did not finish within " + describe_duration(limits_.provider_action) +
+                                           "; it goes on in the background"};
+    deferred.render = [provider = std::move(provider), action](const status::ControlResult& result) {
+        return provider_action_reply(provider, action, result);
+    };
+    return {{}, std::move(deferred)};
 }
 
 }  // namespace mdp::http

@@ -13,6 +13,9 @@
 
 #include <array>
 #include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
 
 namespace mdp::http {
 namespace {
@@ -69,7 +72,8 @@ std::string_view query_of(std::string_view target) noexcept {
 
 RequestRouter::RequestRouter(SnapshotSource snapshot, RouterOptions options)
     : snapshot_(std::move(snapshot)), options_(std::move(options)),
-      control_route_(options_.admin_token, options_.control), created_at_(std::chrono::steady_clock::now()) {}
+      control_route_(options_.admin_token, options_.control, options_.control_limits),
+      created_at_(std::chrono::steady_clock::now()) {}
 
 RouteOutcome RequestRouter::route(const HttpRequestLine& request) const {
     const std::string_view path = path_of(request.target);
@@ -81,7 +85,21 @@ RouteOutcome RequestRouter::route(const HttpRequestLine& request) const {
 
 HttpReply RequestRouter::handle(const HttpRequestLine& request) const {
     RouteOutcome outcome = route(request);
-    return outcome.deferred ? outcome.deferred() : std::move(outcome.reply);
+    if (!outcome.deferred) {
+        return std::move(outcome.reply);
+    }
+    // Shared with the completion, which a handler may keep and call later, on any thread.
+    struct Answer {
+        std::mutex mutex;
+        std::optional<status::ControlResult> result;
+    };
+    const auto answer = std::make_shared<Answer>();
+    outcome.deferred->start([answer](status::ControlResult result) {
+        const std::lock_guard lock(answer->mutex);
+        answer->result = std::move(result);
+    });
+    const std::lock_guard lock(answer->mutex);
+    return outcome.deferred->render(answer->result.value_or(outcome.deferred->time_limit_result));
 }
 
 HttpReply RequestRouter::read_only_reply(const HttpRequestLine& request, std::string_view path) const {

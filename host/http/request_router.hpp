@@ -23,6 +23,7 @@ struct RouterOptions {
     ProviderControlHandler control;  // null: no control API
     SymbolSource symbols;  // null: no /api/v1/symbols (404)
     HistorySource history;  // null: no /api/v1/history (404)
+    ControlTimeLimits control_limits;  // when a control request is answered 504
 };
 
 class RequestRouter {
@@ -30,10 +31,12 @@ class RequestRouter {
     RequestRouter(SnapshotSource snapshot, RouterOptions options);
 
     // [HTTP thread] Never throws: a failing snapshot source becomes a 500 reply. For HEAD the
-    // caller sends the headers of the GET reply without its body. Work that may block (a
-    // provider control action) comes back as `deferred`, for the caller to run elsewhere.
+    // caller sends the headers of the GET reply without its body. A control request comes
+    // back as `deferred`, for the caller to start and to answer when it completes.
     [[nodiscard]] RouteOutcome route(const HttpRequestLine& request) const;
-    // route(), with deferred work run right here (for callers that may block).
+    // route(), with a deferred reply started right here, for callers without an io loop
+    // (tests, the fuzzer): the reply when the control handler completes before it returns,
+    // else the time-limit reply (504).
     [[nodiscard]] HttpReply handle(const HttpRequestLine& request) const;
 
    private:

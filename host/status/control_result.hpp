@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,9 +48,15 @@ struct ControlResult {
     ControlResult(int status, std::string text, nlohmann::json extra = nullptr)
         : http_status(status), message(std::move(text)), details(std::move(extra)) {}
 
-    int http_status = 200;  // 200 done, 404 unknown provider, 409 not possible now, 504 timed out
+    // 200 done, 404 unknown provider, 409 not possible now, 429 too many waiting, 504 timed out
+    int http_status = 200;
     std::string message;
     nlohmann::json details;  // extra fields of the reply object (a reload's change report); null when none
 };
+
+// Receives the outcome of a control request, exactly once. Whoever takes one states on which
+// thread it calls it; a completion called on the control thread must return at once (it
+// hands the result over, e.g. posts it to an io executor, and does no work of its own).
+using ControlCompletion = std::function<void(ControlResult)>;
 
 }  // namespace mdp::status

@@ -1,17 +1,17 @@
 // Reload planning and reload request handling, without a host: which settings cannot change
-// live (named by JSON path), what happens to each provider, and that a reload requested
-// while another is pending or running is refused (409) instead of queued.
+// live (named by JSON path), what happens to each provider, that a reload requested while
+// another is pending or running is refused (409) instead of queued, and when each request's
+// completion runs.
 
 #include "app/config_reload.hpp"
 #include "app/reload_requests.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <future>
-#include <thread>
+#include <optional>
+#include <vector>
 
 using mdp::app::ProviderChangeKind;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -74,28 +74,69 @@ TEST_CASE("a reload plan sorts providers into unchanged, changed, added and remo
     CHECK(mdp::app::plan_reload(running, next).not_live == std::vector<std::string>{"providers[0].rate_scale"});
 }
 
-TEST_CASE("a reload requested while one is pending or running is refused with 409", "[core][reload]") {
-    mdp::app::ReloadRequests requests;
-    auto first = std::async(std::launch::async, [&] { return requests.request_and_wait("first"); });
-    // The control thread side: wait until the request is there, and take it.
-    std::optional<std::string> taken;
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!(taken = requests.take()) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::yield();
-    }
-    REQUIRE(taken == std::optional<std::string>("first"));
+namespace {
 
-    const auto second = requests.request_and_wait("second");
-    CHECK(second.http_status == 409);
-    CHECK_THAT(second.message, Catch::Contains("already running"));
+// The completions a test hands out, and what each received.
+struct Outcomes {
+    std::vector<std::optional<mdp::status::ControlResult>> results;
+
+    mdp::status::ControlCompletion next() {
+        results.emplace_back();
+        return [this, index = results.size() - 1](mdp::status::ControlResult result) {
+            CHECK_FALSE(results.at(index));  // exactly once
+            results.at(index) = std::move(result);
+        };
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a reload requested while one is pending or running is refused with 409 at once", "[core][reload]") {
+    mdp::app::ReloadRequests requests;
+    int wakes = 0;
+    requests.wake_with([&] { ++wakes; });
+    Outcomes outcomes;
+    requests.request("first", outcomes.next());
+    CHECK(wakes == 1);
+    CHECK_FALSE(outcomes.results[0]);  // nobody waits: it returned before any outcome
+
+    // Refused while pending: the completion runs before request() returns.
+    requests.request("second", outcomes.next());
+    REQUIRE(outcomes.results[1]);
+    CHECK(outcomes.results[1]->http_status == 409);
+    CHECK(wakes == 1);
+
+    // The control thread side: it takes the request and runs the reload.
+    REQUIRE(requests.take() == std::optional<std::string>("first"));
+    requests.request("third", outcomes.next());
+    REQUIRE(outcomes.results[2]);
+    CHECK(outcomes.results[2]->http_status == 409);
+    CHECK_THAT(outcomes.results[2]->message, Catch::Contains("already running"));
     CHECK_FALSE(requests.request("SIGHUP"));
 
     requests.finish({200, "applied"});
-    CHECK(first.get().http_status == 200);
+    REQUIRE(outcomes.results[0]);
+    CHECK(outcomes.results[0]->http_status == 200);
+    CHECK(outcomes.results[0]->message == "applied");
     // Idle again: the next one is accepted.
     CHECK(requests.request("SIGHUP"));
     CHECK(requests.take() == std::optional<std::string>("SIGHUP"));
     requests.finish({200, "applied"});
+}
+
+TEST_CASE("at shutdown a pending reload and every later one are answered 409", "[core][reload]") {
+    mdp::app::ReloadRequests requests;
+    Outcomes outcomes;
+    requests.request("pending", outcomes.next());
+    CHECK_FALSE(outcomes.results[0]);
     requests.reject_all("the host is shutting down");
-    CHECK(requests.request_and_wait("late").http_status == 409);
+    REQUIRE(outcomes.results[0]);
+    CHECK(outcomes.results[0]->http_status == 409);
+    CHECK(outcomes.results[0]->message == "the host is shutting down");
+    CHECK_FALSE(requests.take());  // rejected, never run
+
+    requests.request("late", outcomes.next());
+    REQUIRE(outcomes.results[1]);
+    CHECK(outcomes.results[1]->http_status == 409);
+    CHECK_FALSE(requests.request("SIGHUP"));
 }

@@ -1,7 +1,7 @@
 // The control API's queue with the real mdp-host: provider actions run one at a time on the
-// server's worker, up to 4 more wait, and further ones are refused at once with 429 and
-// Retry-After: 5 (docs/http-api.md). The first action is a stop() that hangs (the "flaky"
-// test plugin) until its stop_timeout_ms, which keeps the worker busy meanwhile.
+// control thread, up to 4 more wait in its queue, and further ones are refused at once with
+// 429 and Retry-After: 5 (docs/http-api.md). The first action is a stop() that hangs (the
+// "flaky" test plugin) until its stop_timeout_ms, which keeps the control thread busy meanwhile.
 
 #include "synthetic_host.hpp"
 
@@ -34,7 +34,7 @@ TEST_CASE("provider actions beyond the 4 waiting are refused with 429 and Retry-
     mdp::test::SyntheticHost host(options);
     REQUIRE(mdp::test::eventually([&] { return host.provider("stuck")["state"] == "running"; }, 30s));
 
-    // The first stop occupies the worker for 3 s; the next 7 arrive meanwhile.
+    // The first stop occupies the control thread for 3 s; the next 7 arrive meanwhile.
     constexpr int kRequests = 8;
     std::mutex mutex;
     std::vector<mdp::test::HttpResponse> replies;

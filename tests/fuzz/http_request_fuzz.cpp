@@ -44,12 +44,14 @@ const mdp::http::RequestRouter& router() {
                                  .readiness = {},
                                  .admin_token = "fuzz-admin-token",
                                  .control =
-                                     [](const std::string& provider, mdp::status::ControlAction, const std::string&) {
-                                         return mdp::status::ControlResult{provider == "synthetic" ? 200 : 404, "done"};
+                                     [](const std::string& provider, mdp::status::ControlAction, const std::string&,
+                                        const mdp::status::ControlCompletion& done) {
+                                         done({provider == "synthetic" ? 200 : 404, "done"});
                                      },
                                  // An empty page: what is fuzzed is the query parsing of /api/v1/symbols.
                                  .symbols = [](const mdp::status::SymbolQuery&) { return mdp::status::SymbolPage{}; },
-                                 .history = [] { return mdp::status::HistorySnapshot{}; }});
+                                 .history = [] { return mdp::status::HistorySnapshot{}; },
+                                 .control_limits = {}});
     return instance;
 }
 

@@ -16,7 +16,11 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 using mdp::test::HttpClient;
 using mdp::test::HttpHeaders;
@@ -252,41 +256,82 @@ TEST_CASE("each request is logged at debug level, and only then", "[http][server
     CHECK(request_lines().size() == 2);  // nothing new at info
 }
 
-TEST_CASE("a provider action that blocks does not hold up the other routes", "[http][server][control]") {
-    std::mutex mutex;
-    std::condition_variable changed;
-    bool release = false;
-    int started = 0;
+namespace {
+
+// A control handler that answers nothing itself, as the host's does: it records each request
+// with its completion, and the test completes them from a thread of its own, as the host's
+// control thread does.
+class PendingControl {
+   public:
+    mdp::http::ProviderControlHandler handler() {
+        return [this](const std::string& provider, mdp::status::ControlAction action, const std::string&,
+                      mdp::status::ControlCompletion done) {
+            const std::lock_guard lock(mutex_);
+            completions_.push_back(std::move(done));
+            names_.push_back(std::string(mdp::status::to_string(action)) + " " + provider);
+            changed_.notify_all();
+        };
+    }
+
+    // Waits (at most 10 s) until `count` requests reached the handler.
+    bool wait_for_requests(std::size_t count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return completions_.size() >= count; });
+    }
+
+    // "restart ibkr" for request `index`.
+    std::string name(std::size_t index) {
+        const std::lock_guard lock(mutex_);
+        return names_.at(index);
+    }
+
+    // Completes request `index` with `result` on a thread of its own, and waits for that thread.
+    void complete(std::size_t index, mdp::status::ControlResult result) {
+        mdp::status::ControlCompletion done;
+        {
+            const std::lock_guard lock(mutex_);
+            done = completions_.at(index);
+        }
+        std::thread control_thread([&] { done(std::move(result)); });
+        control_thread.join();
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<mdp::status::ControlCompletion> completions_;
+    std::vector<std::string> names_;
+};
+
+std::string control_request(const std::string& target) {
+    return "POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\nContent-Length: 0\r\n\r\n";
+}
+
+mdp::config::HttpConfig control_config() {
     auto config = mdp::test::loopback_http_config();
     config.admin_token = "s3cret";
+    return config;
+}
+
+}  // namespace
+
+TEST_CASE("pending provider actions do not hold up the other routes, and their completions answer them",
+          "[http][server][control]") {
+    PendingControl control;
     mdp::http::HttpServer server(
-        config, [] { return mdp::test::sample_snapshot(); },
-        [&](const std::string& provider, mdp::status::ControlAction action, const std::string&) {
-            std::unique_lock lock(mutex);
-            ++started;
-            changed.notify_all();
-            changed.wait(lock, [&] { return release; });
-            return mdp::status::ControlResult{200,
-                                              std::string(mdp::status::to_string(action)) + " " + provider + " done"};
-        });
+        control_config(), [] { return mdp::test::sample_snapshot(); }, control.handler());
     server.start();
 
-    // The first action blocks in the handler; two more wait in line behind it.
+    // Three actions wait for the host at once; the server itself keeps no queue of them.
     RawConnection first(server.port());
-    first.send(
-        "POST /api/v1/providers/ibkr/restart HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
-        "Content-Length: 0\r\n\r\n");
-    {
-        std::unique_lock lock(mutex);
-        REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return started == 1; }));
-    }
+    first.send(control_request("/api/v1/providers/ibkr/restart"));
+    REQUIRE(control.wait_for_requests(1));
     std::vector<std::unique_ptr<RawConnection>> waiting;
     for (int index = 0; index < 2; ++index) {
         waiting.push_back(std::make_unique<RawConnection>(server.port()));
-        waiting.back()->send(
-            "POST /api/v1/providers/synthetic/stop HTTP/1.1\r\nHost: x\r\n"
-            "Authorization: Bearer s3cret\r\nContent-Length: 0\r\n\r\n");
+        waiting.back()->send(control_request("/api/v1/providers/synthetic/stop"));
     }
+    REQUIRE(control.wait_for_requests(3));
     HttpClient client(server.port());
 
     // Meanwhile every read-only route answers at once.
@@ -295,15 +340,106 @@ TEST_CASE("a provider action that blocks does not hold up the other routes", "[h
     CHECK(client.post("/api/v1/providers/ibkr/stop", "", "application/json", {{"Authorization", "Bearer no"}}).status ==
           403);
 
-    {
-        const std::lock_guard lock(mutex);
-        release = true;
+    for (std::size_t index = 0; index < 3; ++index) {
+        control.complete(index, {200, control.name(index) + " done"});
     }
-    changed.notify_all();
     const std::string reply = first.read_until("restart ibkr done", std::chrono::seconds(10));
     CHECK(reply.starts_with("HTTP/1.1 200 OK"));
     for (auto& connection : waiting) {
         CHECK(connection->read_until("stop synthetic done", std::chrono::seconds(10)).starts_with("HTTP/1.1 200 OK"));
     }
     server.stop();
+}
+
+TEST_CASE("a completion on the control thread only posts to the io thread, which sends the reply",
+          "[http][server][control]") {
+    // A snapshot source that holds the io thread until released.
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool hold = false;
+    bool held = false;
+    PendingControl control;
+    mdp::http::HttpServer server(
+        control_config(),
+        [&] {
+            std::unique_lock lock(mutex);
+            if (hold) {
+                held = true;
+                changed.notify_all();
+                changed.wait(lock, [&] { return !hold; });
+            }
+            return mdp::test::sample_snapshot();
+        },
+        control.handler());
+    server.start();
+
+    RawConnection action(server.port());
+    action.send(control_request("/api/v1/providers/ibkr/restart"));
+    REQUIRE(control.wait_for_requests(1));
+
+    // The io thread is busy with a status request...
+    {
+        const std::lock_guard lock(mutex);
+        hold = true;
+    }
+    RawConnection status(server.port());
+    status.send("GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n");
+    {
+        std::unique_lock lock(mutex);
+        REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return held; }));
+    }
+    // ...and the completion returns all the same: it does not wait for the io thread.
+    auto completing = std::async(std::launch::async, [&] { control.complete(0, {200, "restart ibkr done"}); });
+    const bool returned_while_io_busy = completing.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    {
+        const std::lock_guard lock(mutex);
+        hold = false;
+    }
+    changed.notify_all();
+    CHECK(returned_while_io_busy);
+    completing.get();
+
+    // Released, the io thread answers both.
+    CHECK(status.read_until("\"version\"", std::chrono::seconds(10)).starts_with("HTTP/1.1 200 OK"));
+    const std::string reply = action.read_until("\"status\":200}", std::chrono::seconds(10));
+    CHECK(reply.starts_with("HTTP/1.1 200 OK"));
+    CHECK_THAT(reply, Catch::Contains("\"message\":\"restart ibkr done\",\"provider\":\"ibkr\""));
+    server.stop();
+}
+
+TEST_CASE("a control request not completed within its time limit is answered 504, and its late completion is dropped",
+          "[http][server][control]") {
+    PendingControl control;
+    // A short limit for reloads (provider actions keep the default 30 s, so the second
+    // request below is answered by its completion alone).
+    mdp::http::ControlTimeLimits limits;
+    limits.reload = std::chrono::milliseconds(50);
+    mdp::http::HttpServer server(
+        control_config(), [] { return mdp::test::sample_snapshot(); }, control.handler(), {}, {}, limits);
+    server.start();
+
+    RawConnection connection(server.port());
+    connection.send(control_request("/api/v1/reload"));
+    const std::string timed_out = connection.read_until("\"status\":504}\n", std::chrono::seconds(10));
+    CHECK(timed_out.starts_with("HTTP/1.1 504 Gateway Timeout"));
+    CHECK_THAT(timed_out, Catch::Contains("\"message\":\"the reload did not finish within 50 ms; it goes on in the "
+                                          "background (see the log and /api/v1/status)\""));
+
+    // The connection is kept alive: the next request on it waits for its completion while
+    // the late one of the reload arrives. Both are posted in this order, so the late one
+    // reaches the session while it works on the next request, and must not answer it.
+    connection.send(control_request("/api/v1/providers/ibkr/stop"));
+    REQUIRE(control.wait_for_requests(2));
+    control.complete(0, {200, "late reload"});
+    control.complete(1, {200, "stop ibkr done"});
+    const std::string answered = connection.read_until("stop ibkr done", std::chrono::seconds(10));
+    CHECK(answered.starts_with("HTTP/1.1 200 OK"));
+    CHECK_THAT(answered, !Catch::Contains("late reload"));
+
+    // A completion that comes after the server stopped (and closed the connection) is harmless.
+    connection.send(control_request("/api/v1/providers/ibkr/start"));
+    REQUIRE(control.wait_for_requests(3));
+    server.stop();
+    CHECK(connection.wait_closed_by_peer(std::chrono::seconds(10)));
+    control.complete(2, {200, "after stop"});
 }

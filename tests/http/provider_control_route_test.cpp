@@ -1,5 +1,6 @@
 // The provider control API's routing: absent without a token, POST only, bearer token
-// required, actions validated, names percent-decoded, the handler's answer passed through.
+// required, actions validated, names percent-decoded, the handler's answer passed through,
+// 504 at the time limit.
 #include "http/bearer_token.hpp"
 #include "http/provider_control_route.hpp"
 #include "http/request_router.hpp"
@@ -9,6 +10,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <optional>
 #include <vector>
 
 using mdp::http::HttpReply;
@@ -28,18 +31,25 @@ struct RecordingControl {
     std::vector<Call> calls;
     mdp::status::ControlResult answer{200, "restarted"};
 
+    bool completes = true;  // false: the completion is kept and never called
+
     mdp::http::ProviderControlHandler handler() {
-        return [this](const std::string& provider, mdp::status::ControlAction action, const std::string& requester) {
+        return [this](const std::string& provider, mdp::status::ControlAction action, const std::string& requester,
+                      const mdp::status::ControlCompletion& done) {
             calls.push_back({provider, std::string(mdp::status::to_string(action)), requester});
-            return answer;
+            if (completes) {
+                done(answer);
+            }
         };
     }
 };
 
-RequestRouter router_with(RecordingControl& control, std::string token = "s3cret") {
+RequestRouter router_with(RecordingControl& control, std::string token = "s3cret",
+                          mdp::http::ControlTimeLimits limits = {}) {
     RouterOptions options;
     options.admin_token = std::move(token);
     options.control = control.handler();
+    options.control_limits = limits;
     return RequestRouter([] { return mdp::test::sample_snapshot(); }, options);
 }
 
@@ -127,15 +137,63 @@ TEST_CASE("only POST, only known actions, names percent-decoded", "[http][contro
     CHECK(control.calls[0].action == "start");
 }
 
-TEST_CASE("control work is deferred by route(), so it can run off the io thread", "[http][control]") {
+TEST_CASE("a control request is deferred by route(): the handler runs when it is started", "[http][control]") {
     RecordingControl control;
     const RequestRouter router = router_with(control);
     auto outcome = router.route({"POST", "/api/v1/providers/ibkr/restart", "Bearer s3cret", "x"});
     REQUIRE(outcome.deferred);
     CHECK(control.calls.empty());
-    CHECK(outcome.deferred().status == 200);
+    std::optional<mdp::status::ControlResult> result;
+    outcome.deferred->start([&](mdp::status::ControlResult answer) { result = std::move(answer); });
     CHECK(control.calls.size() == 1);
+    REQUIRE(result);
+    CHECK(outcome.deferred->render(*result).status == 200);
     CHECK_FALSE(router.route({"GET", "/health", "", "x"}).deferred);
+}
+
+TEST_CASE("a control request not completed in time is answered 504 with the documented text", "[http][control]") {
+    RecordingControl control;
+    control.completes = false;
+    const RequestRouter router = router_with(control);
+    const auto outcome = router.route({"POST", "/api/v1/providers/ibkr/restart", "Bearer s3cret", "x"});
+    REQUIRE(outcome.deferred);
+    CHECK(outcome.deferred->time_limit == std::chrono::seconds(30));
+
+    const HttpReply action = post(router, "/api/v1/providers/ibkr/restart", "Bearer s3cret");
+    CHECK(action.status == 504);
+    const auto action_body = nlohmann::json::parse(action.body);
+    CHECK(action_body["provider"] == "ibkr");
+    CHECK(action_body["action"] == "restart");
+    CHECK(action_body["status"] == 504);
+    CHECK(action_body["message"] ==
+          "restart of provider ibkr did not finish within 30 s; it goes on in the background");
+
+    const HttpReply reload = post(router, "/api/v1/reload", "Bearer s3cret");
+    CHECK(reload.status == 504);
+    const auto reload_body = nlohmann::json::parse(reload.body);
+    CHECK(reload_body["action"] == "reload");
+    CHECK(reload_body["message"] ==
+          "the reload did not finish within 60 s; it goes on in the background (see the log and /api/v1/status)");
+    CHECK(router.route({"POST", "/api/v1/reload", "Bearer s3cret", "x"}).deferred->time_limit ==
+          std::chrono::seconds(60));
+
+    mdp::http::ControlTimeLimits limits;
+    limits.provider_action = std::chrono::milliseconds(250);
+    const RequestRouter short_limits = router_with(control, "s3cret", limits);
+    CHECK(nlohmann::json::parse(post(short_limits, "/api/v1/providers/ibkr/stop", "Bearer s3cret").body)["message"] ==
+          "stop of provider ibkr did not finish within 250 ms; it goes on in the background");
+}
+
+TEST_CASE("a full control queue (429) is refused with Retry-After, like the server's other refusals",
+          "[http][control]") {
+    RecordingControl control;
+    control.answer = {429, "another provider action is in progress; retry later"};
+    const RequestRouter router = router_with(control);
+    const HttpReply reply = post(router, "/api/v1/providers/ibkr/stop", "Bearer s3cret");
+    CHECK(reply.status == 429);
+    CHECK(header(reply, "Retry-After") == "5");
+    CHECK(nlohmann::json::parse(reply.body) ==
+          nlohmann::json{{"error", "another provider action is in progress; retry later"}});
 }
 
 TEST_CASE("token comparison", "[http][control]") {
