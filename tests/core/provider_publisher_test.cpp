@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace mdp {
@@ -277,6 +278,62 @@ TEST_CASE("bars the queue refuses are counted as dropped like any event", "[publ
     bench.publisher.flush_bars();  // the queue is full: drop_newest refuses the bar
     CHECK(bench.publisher.dropped(DropReason::queue_full_newest) == 1);
     CHECK(bench.drain().size() == kCapacity);
+}
+
+TEST_CASE("concurrent publishers and the bar timer: every tick is in exactly one bar or counted late",
+          "[publisher][bars]") {
+    constexpr std::size_t kTicksPerThread = 20000;
+    constexpr std::size_t kQueueCapacity = 4 * kTicksPerThread;  // room for every tick and bar
+    std::atomic<double> rate_scale{1.0};
+    pipeline::EventOrigins origins;
+    pipeline::StoreQueue queue(kQueueCapacity, config::OverflowPolicy::drop_newest);
+    pipeline::BackpressureController controller(kQueueCapacity, pipeline::watermarks_for(kQueueCapacity, 0.5, 0.8),
+                                                "test", [&queue] { return queue.depth(); });
+    plugins::ProviderPublisher publisher(3, "racer", plugins::PublishTarget{&queue, &controller, nullptr, &origins},
+                                         rate_scale);
+    config::BarsConfig bars;
+    bars.intervals_ns = {10'000'000};  // 10 ms bars: many close while the threads run...
+    bars.grace_ms = 0;  // ...and ticks that straddle a boundary may be late
+    CHECK(publisher.configure_bars(bars));
+
+    std::atomic<bool> publishing{true};
+    std::thread timer([&] {
+        while (publishing.load()) {
+            publisher.close_due_bars(common::utc_now_ns());
+            std::this_thread::yield();
+        }
+    });
+    const auto publish_ticks = [&](const char* symbol) {
+        for (std::size_t index = 0; index < kTicksPerThread; ++index) {
+            auto tick = event_of(MDP_EVENT_TRADE, symbol);
+            tick.event_time_ns = common::utc_now_ns();
+            tick.body.trade.price = 1.0 + static_cast<double>(index % 7);
+            tick.body.trade.size = 1.0;
+            publisher.publish(&tick, 1, nullptr, nullptr);
+        }
+    };
+    std::thread first(publish_ticks, "AAA");
+    std::thread second(publish_ticks, "AAA");  // the same symbol from two threads
+    first.join();
+    second.join();
+    publishing.store(false);
+    timer.join();
+    publisher.flush_bars();
+
+    std::vector<pipeline::StoreEvent> stored(kQueueCapacity);
+    stored.resize(queue.pop(stored));
+    std::uint64_t ticks_in_bars = 0;
+    std::uint64_t bar_records = 0;
+    for (const auto& record : stored) {
+        if (record.event.type == MDP_EVENT_BAR) {
+            ticks_in_bars += static_cast<std::uint64_t>(record.event.body.bar.trade_count);
+            ++bar_records;
+        }
+    }
+    CHECK(publisher.dropped(DropReason::queue_full_newest) == 0);
+    CHECK(bar_records == publisher.published(common::EventType::bar));
+    CHECK(ticks_in_bars + publisher.bars().ignored(pipeline::IgnoredTick::late) == 2 * kTicksPerThread);
+    CHECK(publisher.bars().ignored(pipeline::IgnoredTick::future) == 0);
 }
 
 TEST_CASE("events/s sampler re-samples at most once a second", "[publisher]") {
