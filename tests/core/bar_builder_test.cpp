@@ -89,8 +89,7 @@ void check_bar(const mdp_event_t& bar, const ExpectedBar& expected) {
 
 }  // namespace
 
-TEST_CASE("bars from trades: exact OHLCV, VWAP and count, a tick at the boundary opens the next bar",
-          "[bars][unit]") {
+TEST_CASE("bars from trades: exact OHLCV, VWAP and count, a tick at the boundary opens the next bar", "[bars][unit]") {
     BarBuilder builder(bars_config({kMinute}));
     BarBuilder::ClosedBars closed;
     // Exactly at the interval's start, inside it, and its last nanosecond: one bar.
@@ -162,8 +161,7 @@ TEST_CASE("bars: late ticks are counted and never merged into a closed interval"
     CHECK(builder.add(trade("AAA", kT0 + 59 * kSecond, 99.0, 1), kT0 + kMinute + 2 * kSecond, closed) ==
           TickOutcome::late);
     // A tick whose interval ended more than the grace ago is late, bar or no bar.
-    CHECK(builder.add(trade("BBB", kT0 + 30 * kSecond, 99.0, 1), kT0 + kMinute + kSecond, closed) ==
-          TickOutcome::late);
+    CHECK(builder.add(trade("BBB", kT0 + 30 * kSecond, 99.0, 1), kT0 + kMinute + kSecond, closed) == TickOutcome::late);
     // Within the grace it still counts (no later tick of BBB came).
     CHECK(builder.add(trade("CCC", kT0 + 30 * kSecond, 7.0, 1), kT0 + kMinute + kSecond - 1, closed) ==
           TickOutcome::aggregated);
@@ -244,8 +242,7 @@ TEST_CASE("bars from trades: unusable trades and other events are left out", "[b
     CHECK(closed[0].flags == MDP_EVENT_FLAG_DELAYED);
 }
 
-TEST_CASE("bar operator: counts what it leaves out, publishes what closes, flushes on new settings",
-          "[bars][unit]") {
+TEST_CASE("bar operator: counts what it leaves out, publishes what closes, flushes on new settings", "[bars][unit]") {
     pipeline::BarOperator bars;
     std::vector<mdp_event_t> published;
     const auto publish = [&](std::span<const mdp_event_t> closed) {
@@ -265,8 +262,7 @@ TEST_CASE("bar operator: counts what it leaves out, publishes what closes, flush
     const mdp_event_t unpriced = trade("AAA", kT0 + kSecond, std::nan(""), 1);
     bars.observe(reinterpret_cast<const unsigned char*>(&straggler), sizeof(mdp_event_t), 1, kT0 + 4 * kSecond,
                  publish);
-    bars.observe(reinterpret_cast<const unsigned char*>(&unpriced), sizeof(mdp_event_t), 1, kT0 + 4 * kSecond,
-                 publish);
+    bars.observe(reinterpret_cast<const unsigned char*>(&unpriced), sizeof(mdp_event_t), 1, kT0 + 4 * kSecond, publish);
     CHECK(bars.ignored(pipeline::IgnoredTick::late) == 1);
     CHECK(bars.ignored(pipeline::IgnoredTick::unpriced) == 1);
     CHECK(bars.ignored(pipeline::IgnoredTick::future) == 0);

@@ -31,17 +31,18 @@ std::int64_t inexact_bars(SqliteReader& database, std::int64_t interval_ns) {
         "SELECT COUNT(*) FROM bars b WHERE b.provider = 'synth' AND b.interval_ns = ?1 AND ("
         "b.trade_count != " +
         of_bar_trades("COUNT(*)") + " OR b.high != " + of_bar_trades("MAX(price)") +
-        " OR b.low != " + of_bar_trades("MIN(price)") + " OR b.open != " +
-        of_bar_trades("price", " ORDER BY t.seq LIMIT 1") + " OR b.close != " +
-        of_bar_trades("price", " ORDER BY t.seq DESC LIMIT 1") + " OR ABS(b.volume - " + of_bar_trades("SUM(size)") +
-        ") > 1e-9 * b.volume OR ABS(b.vwap - " + of_bar_trades("SUM(price * size) / SUM(size)") +
-        ") > 1e-9 * b.vwap OR b.ts % b.interval_ns != 0)";
+        " OR b.low != " + of_bar_trades("MIN(price)") +
+        " OR b.open != " + of_bar_trades("price", " ORDER BY t.seq LIMIT 1") +
+        " OR b.close != " + of_bar_trades("price", " ORDER BY t.seq DESC LIMIT 1") + " OR ABS(b.volume - " +
+        of_bar_trades("SUM(size)") + ") > 1e-9 * b.volume OR ABS(b.vwap - " +
+        of_bar_trades("SUM(price * size) / SUM(size)") + ") > 1e-9 * b.vwap OR b.ts % b.interval_ns != 0)";
     return database.scalar(sql, {std::to_string(interval_ns)});
 }
 
 std::int64_t trades_in_bars(SqliteReader& database, std::int64_t interval_ns) {
-    return database.scalar("SELECT COALESCE(SUM(trade_count), 0) FROM bars WHERE provider = 'synth' AND interval_ns = ?1",
-                           {std::to_string(interval_ns)});
+    return database.scalar(
+        "SELECT COALESCE(SUM(trade_count), 0) FROM bars WHERE provider = 'synth' AND interval_ns = ?1",
+        {std::to_string(interval_ns)});
 }
 
 }  // namespace
