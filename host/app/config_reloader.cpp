@@ -122,6 +122,11 @@ status::ControlResult ConfigReloader::apply(const std::string& requester, config
         }
         if (change.kind != ProviderChangeKind::removed) {
             apply_freshness(change);
+            // Like freshness, applied at once without a restart: the bars open under the old
+            // settings are queued first. (A removed instance keeps its bars: they close on time.)
+            if (plugins::ProviderInstance* target = targets_.providers->find_by_name(change.name)) {
+                target->configure_bars(change.next->bars);
+            }
         }
         if (result.starts_with("failed")) {
             failures.push_back(change.name + ": " + result);

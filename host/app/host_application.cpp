@@ -181,6 +181,7 @@ int HostApplication::start_or_fail() {
     controller_.start();
     coordinator_->start();
     coordinator_started_ = true;
+    bar_timer_.start();
     history_sampler_.start();  // before the providers: its first reading is every counter's baseline
     failure = providers_.start_all();
     if (!failure.empty()) {
@@ -197,8 +198,11 @@ int HostApplication::shut_down(int exit_code) {
     // Providers stop first, while the queue still accepts and the coordinator still drains,
     // so what they flush in stop() is stored. Each stop is bounded by its own deadline (a
     // provider blocked on a full queue is released at half of it, see ProviderInstance::stop);
-    // only then does the queue close, and what it accepted is drained below.
+    // then the host's open bars are queued; only then does the queue close, and what it
+    // accepted is drained below.
     providers_.stop_all();
+    // The bars the providers' last ticks left open are published too (docs/data-quality.md).
+    providers_.flush_bars([this] { bar_timer_.stop(); });
     queue_.close();
     std::uint64_t not_stored = 0;
     if (coordinator_started_) {

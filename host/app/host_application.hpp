@@ -2,10 +2,11 @@
 // Wires the host together for one run: store queue, backpressure controller and rate control,
 // store coordinator with its sinks, provider registry, HTTP server. Owns them all; the order
 // of members is the order of construction, and shutdown runs in the reverse order of start:
-//   start:    sinks open -> providers created -> HTTP -> feedback + coordinator -> providers start
+//   start:    sinks open -> providers created -> HTTP -> feedback + coordinator + bar timer
+//             -> providers start
 //   reload:   on the control thread between polls (config_reloader.hpp)
 //   shutdown: providers stopped (all at once, queue still open, coordinator still draining)
-//             -> queue closed -> queue drained into sinks -> HTTP stopped -> summary logged
+//             -> bar timer stopped, open bars queued -> queue closed -> queue drained into sinks -> HTTP stopped -> summary logged
 //             -> providers destroyed, plugins unloaded
 
 #include "app/config_reloader.hpp"
@@ -18,6 +19,7 @@
 #include "app/shutdown_signal.hpp"
 #include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
+#include "pipeline/bar_timer.hpp"
 #include "pipeline/feedback_webhook.hpp"
 #include "pipeline/rate_control.hpp"
 #include "pipeline/store_coordinator.hpp"
@@ -88,6 +90,8 @@ class HostApplication {
     std::unique_ptr<pipeline::StoreCoordinator> coordinator_;
     plugins::PluginCatalog catalog_;
     plugins::ProviderRegistry providers_;
+    // Closes the providers' host-built bars on time; stopped before the registry goes.
+    pipeline::BarTimer bar_timer_{[this](std::int64_t now_ns) { return providers_.close_due_bars(now_ns); }};
     sinks::ProviderNames provider_names_;  // shared with the sinks; grows with added providers
     plugins::ProviderSupervisor supervisor_;
     ProviderControl control_;

@@ -1,8 +1,10 @@
 #include "config/config_loader.hpp"
 
 #include "common/http_url.hpp"
+#include "config/bar_interval.hpp"
 #include "config/env_overrides.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -196,6 +198,40 @@ void read_freshness(JsonNode node, FreshnessConfig& freshness) {
     node.finish();
 }
 
+// More intervals than this per provider is a mistake, and each one costs an open bar per symbol.
+constexpr std::size_t kMaxBarIntervals = 16;
+
+void read_bar_intervals(JsonNode& node, BarsConfig& bars) {
+    const std::vector<std::string> texts = node.get_string_list("intervals", {});
+    if (texts.size() > kMaxBarIntervals) {
+        node.fail_at("intervals", "expected at most " + std::to_string(kMaxBarIntervals) + " intervals, found " +
+                                      std::to_string(texts.size()));
+    }
+    for (std::size_t index = 0; index < texts.size(); ++index) {
+        const std::string key = "intervals[" + std::to_string(index) + "]";
+        const std::optional<std::int64_t> interval_ns = parse_bar_interval_ns(texts[index]);
+        if (!interval_ns) {
+            node.fail_at(key, "expected " + std::string(kBarIntervalExpectation) + ", found \"" + texts[index] + "\"");
+        }
+        for (std::size_t earlier = 0; earlier < index; ++earlier) {
+            if (bars.intervals_ns[earlier] == *interval_ns) {
+                node.fail_at(key, "duplicate interval \"" + texts[index] + "\" (the same as intervals[" +
+                                      std::to_string(earlier) + "]); expected distinct intervals");
+            }
+        }
+        bars.intervals_ns.push_back(*interval_ns);
+    }
+    std::sort(bars.intervals_ns.begin(), bars.intervals_ns.end());
+}
+
+void read_bars(JsonNode node, BarsConfig& bars) {
+    read_bar_intervals(node, bars);
+    const std::string source = node.get_enum("from", {"trades", "quotes_mid"}, "trades");
+    bars.source = source == "quotes_mid" ? BarSource::quotes_mid : BarSource::trades;
+    bars.grace_ms = node.get_int("grace_ms", 0, 60'000, bars.grace_ms);
+    node.finish();
+}
+
 // Limits the shard count to what an operator could run; the index must name one of them.
 constexpr std::int64_t kMaxShards = 1024;
 
@@ -236,6 +272,7 @@ void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<co
         read_provider_scales(node.child_object("rate_scale"), provider);
         read_restart(node.child_object("restart"), provider.restart);
         read_freshness(node.child_object("freshness"), provider.freshness);
+        read_bars(node.child_object("bars"), provider.bars);
         node.finish();
         config.providers.push_back(std::move(provider));
     }

@@ -117,6 +117,29 @@ struct FreshnessConfig {
     std::size_t max_symbols = 100000;
 };
 
+// Where the host's bar operator takes its prices from (docs/data-quality.md, "Bars from ticks").
+enum class BarSource {
+    trades,  // each trade's price and size; VWAP = sum(price * size) / sum(size)
+    quotes_mid,  // each quote's (bid + ask) / 2; volume 0, trade_count 0, VWAP unknown (NaN)
+};
+
+[[nodiscard]] constexpr const char* to_string(BarSource source) {
+    return source == BarSource::quotes_mid ? "quotes_mid" : "trades";
+}
+
+// Bars the host builds from one provider instance's published ticks and publishes as that
+// provider's bar events (plugins/bar_operator.hpp).
+struct BarsConfig {
+    std::vector<std::int64_t> intervals_ns;  // ascending, distinct, each divides a day; empty = off
+    BarSource source = BarSource::trades;
+    // How long after an interval's end the timer waits for its ticks before closing the bar
+    // (a tick of a later interval of the same symbol closes it at once).
+    std::int64_t grace_ms = 1000;
+
+    [[nodiscard]] bool enabled() const { return !intervals_ns.empty(); }
+    bool operator==(const BarsConfig&) const = default;
+};
+
 // This host's share of the configured work when several ingest hosts split it (plugin_api.h,
 // MDP_HOST_SHARD_ID): every provider reads only the keys shard `index` of `count` owns.
 struct ShardConfig {
@@ -134,6 +157,7 @@ struct ProviderConfig {
     std::string sha256;  // optional pin of the plugin file's SHA-256 (lowercase hex)
     RestartConfig restart;
     FreshnessConfig freshness;
+    BarsConfig bars;
     // Per-provider override of the level -> rate scale mapping (unset = global).
     std::optional<double> scale_ok;
     std::optional<double> scale_soft;

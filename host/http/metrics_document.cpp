@@ -3,6 +3,7 @@
 #include "common/event_type.hpp"
 #include "metrics/exposition_writer.hpp"
 #include "pipeline/backpressure_level.hpp"
+#include "pipeline/ignored_tick.hpp"
 #include "pipeline/overflow_policy.hpp"
 
 #include <algorithm>
@@ -93,6 +94,10 @@ constexpr MetricFamily kStartTime{"process_start_time_seconds",
 constexpr MetricFamily kOpenFds{"process_open_fds", "Number of open file descriptors.", MetricType::gauge};
 constexpr MetricFamily kSymbols{"mdp_symbols", "Symbols of the provider by freshness state (fresh, stale, closed).",
                                 MetricType::gauge};
+constexpr MetricFamily kBarTicksIgnored{"mdp_bar_ticks_ignored_total",
+                                        "Ticks the host's bar operator left out of the provider's bars, by reason "
+                                        "(late, unpriced, future); only for providers with bars.",
+                                        MetricType::counter};
 constexpr MetricFamily kMaxFds{"process_max_fds", "Maximum number of open file descriptors.", MetricType::gauge};
 
 constexpr double kNanosecondsPerSecond = 1e9;
@@ -111,6 +116,7 @@ constexpr std::array<std::string_view, N> names_of(const std::array<Enum, N>& va
 constexpr auto kEventTypeNames = names_of(common::kEventTypes);
 constexpr auto kLevelNames = names_of(pipeline::kLevels);
 constexpr auto kDropReasonNames = names_of(pipeline::kDropReasons);
+constexpr auto kIgnoredTickNames = names_of(pipeline::kIgnoredTicks);
 
 // Known keys first (0 when absent), then whatever else the map holds.
 template <std::size_t N, typename Emit>
@@ -148,6 +154,12 @@ void add_provider_metrics(ExpositionWriter& writer, const status::ProviderSnapsh
     for_each_count(provider.dropped_by_reason, kDropReasonNames, [&](std::string_view reason, std::uint64_t count) {
         writer.add(kDropped, {{"provider", name}, {"reason", reason}}, count);
     });
+    if (!provider.bar_intervals.empty()) {
+        for_each_count(provider.bar_ticks_ignored, kIgnoredTickNames,
+                       [&](std::string_view reason, std::uint64_t count) {
+                           writer.add(kBarTicksIgnored, {{"provider", name}, {"reason", reason}}, count);
+                       });
+    }
     writer.add(kProviderEventRate, {{"provider", name}}, provider.events_per_second);
     writer.add(kProviderState, {{"provider", name}, {"state", provider.state}}, std::uint64_t{1});
     writer.add(kProviderRestarts, {{"provider", name}}, provider.restarts);

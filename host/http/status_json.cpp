@@ -58,6 +58,16 @@ json plugin_metrics_to_json(const std::vector<status::PluginMetric>& metrics) {
     return object;
 }
 
+// The host's bar operator of the provider; null when it builds no bars.
+json bars_to_json(const status::ProviderSnapshot& provider) {
+    if (provider.bar_intervals.empty()) {
+        return nullptr;
+    }
+    return {{"intervals", provider.bar_intervals},
+            {"from", provider.bar_source},
+            {"ticks_ignored", counts_to_json(provider.bar_ticks_ignored)}};
+}
+
 json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now_ns) {
     return {{"name", provider.name},
             {"plugin_id", provider.plugin_id},
@@ -82,7 +92,8 @@ json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now
             {"dropped_total", status::sum_of_counts(provider.dropped_by_reason)},
             {"dropped_by_reason", counts_to_json(provider.dropped_by_reason)},
             {"feedback_by_level", counts_to_json(provider.feedback_by_level)},
-            {"metrics", plugin_metrics_to_json(provider.plugin_metrics)}};
+            {"metrics", plugin_metrics_to_json(provider.plugin_metrics)},
+            {"bars", bars_to_json(provider)}};
 }
 
 json sink_to_json(const status::SinkSnapshot& sink) {

@@ -2,6 +2,7 @@
 
 #include "common/bounded_call.hpp"
 #include "common/clock.hpp"
+#include "config/bar_interval.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -32,7 +33,9 @@ bool same_except_config(const config::ProviderConfig& current, const config::Pro
 ProviderInstance::ProviderInstance(std::uint32_t id, config::ProviderConfig config, PublishTarget target)
     : id_(id), config_(std::move(config)), publisher_(id_, config_.name, target, rate_scale_),
       extensions_(config_.config.origin->file, config_.shard, config_.name),
-      services_table_(*this, publisher_, extensions_), state_since_ns_(common::utc_now_ns()) {}
+      services_table_(*this, publisher_, extensions_), state_since_ns_(common::utc_now_ns()) {
+    publisher_.configure_bars(config_.bars);  // quietly: probes construct instances too
+}
 
 ProviderInstance::~ProviderInstance() {
     stop();
@@ -342,6 +345,26 @@ void ProviderInstance::apply_feedback(pipeline::Level level, double rate_scale, 
     provider_->on_feedback(provider_, &feedback);
 }
 
+void ProviderInstance::configure_bars(const config::BarsConfig& bars) {
+    if (publisher_.configure_bars(bars)) {
+        log_bars();
+    }
+}
+
+void ProviderInstance::log_bars() const {
+    const config::BarsConfig bars = publisher_.bars().config();
+    if (!bars.enabled()) {
+        spdlog::info("provider {}: the host builds no bars from its ticks", config_.name);
+        return;
+    }
+    std::string intervals;
+    for (const std::int64_t interval_ns : bars.intervals_ns) {
+        intervals += (intervals.empty() ? "" : ", ") + config::bar_interval_text(interval_ns);
+    }
+    spdlog::info("provider {}: the host builds {} bars from its {} (grace {} ms)", config_.name, intervals,
+                 config::to_string(bars.source), bars.grace_ms);
+}
+
 // ---------------------------------------------------------------- reporting
 
 status::ProviderSnapshot ProviderInstance::snapshot() const {
@@ -382,6 +405,16 @@ status::ProviderSnapshot ProviderInstance::snapshot() const {
     }
     result.events_per_second = rate_sampler_.per_second(publisher_.published_total(), std::chrono::steady_clock::now());
     result.plugin_metrics = extensions_.metrics().samples();
+    const config::BarsConfig bars = publisher_.bars().config();
+    for (const std::int64_t interval_ns : bars.intervals_ns) {
+        result.bar_intervals.push_back(config::bar_interval_text(interval_ns));
+    }
+    if (bars.enabled()) {
+        result.bar_source = config::to_string(bars.source);
+        for (const pipeline::IgnoredTick reason : pipeline::kIgnoredTicks) {
+            result.bar_ticks_ignored[std::string(to_string(reason))] = publisher_.bars().ignored(reason);
+        }
+    }
     return result;
 }
 

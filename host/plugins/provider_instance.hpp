@@ -96,6 +96,19 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     // [any-thread] Events dropped so far for `reason`.
     [[nodiscard]] std::uint64_t dropped(pipeline::DropReason reason) const { return publisher_.dropped(reason); }
 
+    // The host's bar operator (ProviderPublisher): [control-thread] new settings, applied at
+    // once (the bars open under the old ones are queued first); [bar timer thread] closing
+    // what is due, returning when the next bar is; [control-thread, before the queue closes]
+    // queuing every open bar.
+    void configure_bars(const config::BarsConfig& bars);
+    // [control-thread] Logs the bars the host builds for this instance (none: says so).
+    void log_bars() const;
+    std::int64_t close_due_bars(std::int64_t now_ns) { return publisher_.close_due_bars(now_ns); }
+    void flush_bars() { publisher_.flush_bars(); }
+    // [control-thread, at shutdown] From now on this instance's publishes (and bars) never wait
+    // for space in a full queue: what does not fit is dropped (reason shutdown).
+    void release_waiting_publishes() { publisher_.release_waiting(); }
+
     [[nodiscard]] status::ProviderSnapshot snapshot() const;
 
    private:

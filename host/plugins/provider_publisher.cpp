@@ -58,6 +58,12 @@ int32_t ProviderPublisher::publish_call(const mdp_event_t* events, std::uint32_t
         status = MDP_ERROR;
     } else if (count != 0) {
         accepted = push(events, count, identity, first);  // unknown types: dropped, MDP_OK, first 0
+        // Forwarded events (an identity) had their bars built where they were first published;
+        // a redelivery must not count twice.
+        if (accepted != 0 && identity.origin_id == 0 && bars_.enabled()) {
+            bars_.observe(reinterpret_cast<const unsigned char*>(events), events[0].size, accepted,
+                          common::utc_now_ns(), queue_bars());
+        }
     }
     const pipeline::Level level = target_.controller->observe(target_.queue->depth());
     if (result != nullptr && result->size >= sizeof(mdp_publish_result_t)) {
@@ -113,6 +119,20 @@ std::uint32_t ProviderPublisher::push(const mdp_event_t* events, std::uint32_t c
     }
     return static_cast<std::uint32_t>(pushed.accepted);
 }
+
+void ProviderPublisher::push_bars(std::span<const mdp_event_t> closed) {
+    // At most one bar per symbol and interval at a time, far below a uint32_t count.
+    std::uint64_t first = 0;
+    push(closed.data(), static_cast<std::uint32_t>(closed.size()), {}, first);
+}
+
+bool ProviderPublisher::configure_bars(const config::BarsConfig& bars) {
+    return bars_.configure(bars, common::utc_now_ns(), queue_bars());
+}
+
+std::int64_t ProviderPublisher::close_due_bars(std::int64_t now_ns) { return bars_.close_due(now_ns, queue_bars()); }
+
+void ProviderPublisher::flush_bars() { bars_.flush(common::utc_now_ns(), queue_bars()); }
 
 void ProviderPublisher::settle_refused(std::uint64_t first_refused, std::uint64_t last_refused) {
     if (target_.stored_acks == nullptr) {

@@ -1,10 +1,14 @@
 #pragma once
 // The publish path of one provider instance: checks each call's records (and identity),
 // numbers them with the instance's publish sequence, copies them into the shared store queue
-// and counts what was published, by event type, and what was dropped, by reason.
+// and counts what was published, by event type, and what was dropped, by reason. With `bars`
+// configured it also feeds the records the queue accepted to the instance's bar operator and
+// queues the bars it closes as this provider's own events (docs/data-quality.md).
 
 #include "common/event_type.hpp"
+#include "config/host_config.hpp"
 #include "pipeline/backpressure_controller.hpp"
+#include "pipeline/bar_operator.hpp"
 #include "pipeline/event_origins.hpp"
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/store_queue.hpp"
@@ -15,6 +19,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -83,6 +88,17 @@ class ProviderPublisher {
     }
     [[nodiscard]] std::uint64_t published_total() const;
 
+    // The host's bar operator of this instance (read-only: its settings and counts).
+    [[nodiscard]] const pipeline::BarOperator& bars() const { return bars_; }
+    // [control-thread] Applies new bar settings, queuing the bars open under the old ones
+    // first; false when they equal the current ones (nothing done).
+    bool configure_bars(const config::BarsConfig& bars);
+    // [bar timer thread] Queues the bars whose end + grace passed at `now_ns`; returns when the
+    // next one is due (pipeline::BarBuilder::kNothingDue when none is open).
+    std::int64_t close_due_bars(std::int64_t now_ns);
+    // [control-thread, before the queue closes] Queues every open bar, complete or not.
+    void flush_bars();
+
    private:
     // Who the events of one publish call say they are: the host's own identity (origin_id 0),
     // or an interned origin and one origin sequence per record.
@@ -96,6 +112,13 @@ class ProviderPublisher {
     // Queues `count` readable records; returns how many the queue took.
     std::uint32_t push(const mdp_event_t* events, std::uint32_t count, CallIdentity identity,
                        std::uint64_t& first_sequence);
+    // Queues bars the host built for this instance: numbered, counted and settled like the
+    // provider's own records, under the same overflow policy.
+    void push_bars(std::span<const mdp_event_t> closed);
+    // What the bar operator hands the bars it closed to: push_bars().
+    auto queue_bars() {
+        return [this](std::span<const mdp_event_t> closed) { push_bars(closed); };
+    }
     // Settles as dropped what the queue refused of a call, for a subscribed provider.
     void settle_refused(std::uint64_t first_refused, std::uint64_t last_refused);
     // The origin's id, or 0 after counting `count` events as invalid and logging why.
@@ -115,6 +138,7 @@ class ProviderPublisher {
     std::atomic<std::int64_t> identity_rejection_logged_ns_{0};  // rate-limits the warning
     common::PerEventType<std::atomic<std::uint64_t>> published_by_type_;
     std::array<std::atomic<std::uint64_t>, pipeline::kDropReasons.size()> dropped_{};  // index = DropReason
+    pipeline::BarOperator bars_;
 };
 
 }  // namespace mdp::plugins

@@ -1,5 +1,7 @@
 #include "plugins/provider_registry.hpp"
 
+#include "common/bounded_call.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -7,10 +9,20 @@
 
 namespace mdp::plugins {
 
+namespace {
+
+constexpr std::int64_t kMinBarFlushPatienceMs = 1000;
+constexpr std::chrono::seconds kReleasedBarFlushPatience{10};
+
+}  // namespace
+
 ProviderRegistry::ProviderRegistry(const config::HostConfig& config, PublishTarget target) : target_(target) {
     std::uint32_t id = 0;
     for (const auto& provider : config.providers) {
         instances_.push_back(std::make_unique<ProviderInstance>(id++, provider, target));
+        if (provider.bars.enabled()) {
+            instances_.back()->log_bars();
+        }
     }
 }
 
@@ -59,6 +71,9 @@ ProviderInstance& ProviderRegistry::add(const config::ProviderConfig& provider) 
     std::unique_lock lock(instances_mutex_);
     const auto id = static_cast<std::uint32_t>(instances_.size());
     instances_.push_back(std::make_unique<ProviderInstance>(id, provider, target_));
+    if (provider.bars.enabled()) {
+        instances_.back()->log_bars();
+    }
     return *instances_.back();
 }
 
@@ -112,6 +127,50 @@ void ProviderRegistry::stop_all() {
     }
     for (auto& stopper : stoppers) {
         stopper.join();
+    }
+}
+
+std::int64_t ProviderRegistry::close_due_bars(std::int64_t now_ns) {
+    {
+        std::shared_lock lock(instances_mutex_);
+        bar_timer_instances_.clear();
+        for (const auto& instance : instances_) {
+            bar_timer_instances_.push_back(instance.get());
+        }
+    }
+    std::int64_t next_due_ns = pipeline::BarBuilder::kNothingDue;
+    for (ProviderInstance* instance : bar_timer_instances_) {
+        next_due_ns = std::min(next_due_ns, instance->close_due_bars(now_ns));
+    }
+    return next_due_ns;
+}
+
+void ProviderRegistry::flush_bars(const std::function<void()>& stop_timer) {
+    // A flush takes microseconds unless the queue is full; the floor keeps a loaded machine's
+    // thread start from counting as a full queue.
+    std::int64_t patience_ms = kMinBarFlushPatienceMs;
+    for (const auto& instance : instances_) {
+        patience_ms = std::max(patience_ms, instance->config().restart.stop_timeout_ms / 2);
+    }
+    common::DetachedCall flushing([this, stop_timer] {
+        stop_timer();
+        for (auto& instance : instances_) {
+            instance->flush_bars();
+        }
+    });
+    if (flushing.wait_for(std::chrono::milliseconds(patience_ms))) {
+        return;
+    }
+    spdlog::warn(
+        "the host's open bars are not queued after {} ms (the store queue stays full); bars that do not fit are "
+        "dropped (reason shutdown)",
+        patience_ms);
+    for (auto& instance : instances_) {
+        instance->release_waiting_publishes();
+    }
+    // Released, nothing waits for space any more: this is a bound on a bug, not on the queue.
+    if (!flushing.wait_for(kReleasedBarFlushPatience)) {
+        spdlog::critical("the host's open bars could not be queued even with their publishes released");
     }
 }
 

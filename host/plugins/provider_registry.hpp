@@ -6,6 +6,7 @@
 #include "plugins/plugin_catalog.hpp"
 #include "plugins/provider_instance.hpp"
 
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -28,6 +29,16 @@ class ProviderRegistry {
     // the whole stop takes as long as the slowest one, bounded by its stop deadline), and
     // returns when every stop() returned or was abandoned.
     void stop_all();
+    // [bar timer thread] Closes every instance's bars that are due at `now_ns` (retired ones'
+    // too: what they published before they were removed still closes on time); returns when
+    // the next one is due (pipeline::BarBuilder::kNothingDue when none is open).
+    std::int64_t close_due_bars(std::int64_t now_ns);
+    // [control-thread, after stop_all(), before the queue closes] Runs `stop_timer` (the bar
+    // timer, which must not close bars meanwhile), then queues every open bar. Bounded like a
+    // provider's stop: when that has not finished after half of the longest
+    // restart.stop_timeout_ms, at least 1 s (the store queue stays full under `block`), every instance's
+    // publishes stop waiting for space, and bars that do not fit are dropped (reason shutdown).
+    void flush_bars(const std::function<void()>& stop_timer);
     // Events dropped with reason shutdown, over all instances.
     [[nodiscard]] std::uint64_t shutdown_drops() const;
     // [control-thread] Destroys every instance and releases the plugins.
@@ -68,6 +79,10 @@ class ProviderRegistry {
     // and snapshots().
     mutable std::shared_mutex instances_mutex_;
     std::vector<std::unique_ptr<ProviderInstance>> instances_;
+    // close_due_bars()' copy of the instances, so that it queues bars without holding
+    // instances_mutex_ (add() must not wait for a full queue); reused, so it allocates only
+    // when instances were added.
+    std::vector<ProviderInstance*> bar_timer_instances_;
 };
 
 }  // namespace mdp::plugins

@@ -44,6 +44,12 @@ struct ProviderSnapshot {
     double events_per_second = 0.0;  // accepted, over the last few seconds
     // The provider's own metrics (metrics extension), in declaration order.
     std::vector<PluginMetric> plugin_metrics;
+    // The host's bar operator of this instance (docs/data-quality.md, "Bars from ticks"): its
+    // intervals ("1s", "5m"), none when off; its source ("trades", "quotes_mid"); the ticks it
+    // left out of its bars, by reason ("late", "unpriced", "future").
+    std::vector<std::string> bar_intervals;
+    std::string bar_source;
+    std::map<std::string, std::uint64_t> bar_ticks_ignored;
 };
 
 struct SinkSnapshot {

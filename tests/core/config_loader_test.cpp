@@ -1,5 +1,6 @@
 // Config loading: defaults, every kind of bad input answered with file + location + expectation.
 
+#include "config/bar_interval.hpp"
 #include "config/config_loader.hpp"
 
 #include <catch2/catch.hpp>
@@ -138,4 +139,57 @@ TEST_CASE("freshness settings are read per provider, and a bad calendar names it
                Catch::Contains("providers[0].freshness.stale_after_seconds: expected an integer from 1 to"));
     CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "freshness": {"stale_after": 5}}]})"),
                Catch::Contains("providers[0].freshness.stale_after") && Catch::Contains("unknown key"));
+}
+
+TEST_CASE("bars settings are read per provider, and a bad interval names its JSON path", "[config][bars]") {
+    const auto config = parse_host_config(
+        R"({"providers": [{"name": "a", "plugin": "x", "bars": {"intervals": ["5m", "1s", "1h", "1d"]}},
+            {"name": "b", "plugin": "x", "bars": {"intervals": ["90s"], "from": "quotes_mid", "grace_ms": 0}},
+            {"name": "c", "plugin": "x"}]})",
+        "/etc/mdp/test.json", {});
+    REQUIRE(config.providers.size() == 3);
+    constexpr std::int64_t kSecond = 1'000'000'000;
+    const auto& a = config.providers[0].bars;
+    CHECK(a.intervals_ns == std::vector<std::int64_t>{kSecond, 300 * kSecond, 3600 * kSecond, 86400 * kSecond});
+    CHECK(a.source == mdp::config::BarSource::trades);
+    CHECK(a.grace_ms == 1000);
+    const auto& b = config.providers[1].bars;
+    CHECK(b.intervals_ns == std::vector<std::int64_t>{90 * kSecond});
+    CHECK(b.source == mdp::config::BarSource::quotes_mid);
+    CHECK(b.grace_ms == 0);
+    CHECK_FALSE(config.providers[2].bars.enabled());
+
+    const auto bars_error = [](const std::string& bars) {
+        return error_of(R"({"providers": [{"name": "a", "plugin": "x", "bars": )" + bars + "}]}");
+    };
+    for (const char* bad : {"7m", "0s", "1w", "1.5m", "m", "-1s", "25h", "2d", " 1s", "1S", "01s"}) {
+        INFO(bad);
+        CHECK_THAT(bars_error(std::string(R"({"intervals": ["1s", ")") + bad + "\"]}"),
+                   Catch::Contains("/etc/mdp/test.json: providers[0].bars.intervals[1]: expected an interval like") &&
+                       Catch::Contains(std::string("found \"") + bad + "\""));
+    }
+    CHECK_THAT(
+        bars_error(R"({"intervals": ["1m", "60s"]})"),
+        Catch::Contains("providers[0].bars.intervals[1]: duplicate interval \"60s\" (the same as intervals[0])"));
+    CHECK_THAT(bars_error(R"({"intervals": ["1m", 5]})"),
+               Catch::Contains("providers[0].bars.intervals[1]: expected a string, found 5"));
+    CHECK_THAT(bars_error(R"({"intervals": ["1m"], "from": "quotes"})"),
+               Catch::Contains("providers[0].bars.from") && Catch::Contains("trades") && Catch::Contains("quotes_mid"));
+    CHECK_THAT(bars_error(R"({"intervals": ["1m"], "grace_ms": 60001})"),
+               Catch::Contains("providers[0].bars.grace_ms: expected an integer from 0 to 60000"));
+    CHECK_THAT(bars_error(R"({"interval": ["1m"]})"), Catch::Contains("providers[0].bars.interval") &&
+                                                          Catch::Contains("did you mean") &&
+                                                          Catch::Contains("intervals"));
+}
+
+TEST_CASE("bar intervals print in their largest whole unit", "[config][bars]") {
+    using mdp::config::bar_interval_text;
+    using mdp::config::parse_bar_interval_ns;
+    for (const char* text : {"1s", "90s", "5m", "1h", "12h", "1d"}) {
+        const auto interval_ns = parse_bar_interval_ns(text);
+        REQUIRE(interval_ns.has_value());
+        CHECK(bar_interval_text(*interval_ns) == text);
+    }
+    CHECK(bar_interval_text(*parse_bar_interval_ns("60s")) == "1m");
+    CHECK(bar_interval_text(*parse_bar_interval_ns("24h")) == "1d");
 }

@@ -3,6 +3,7 @@
 
 #include "common/event_type.hpp"
 #include "pipeline/backpressure_level.hpp"
+#include "pipeline/ignored_tick.hpp"
 #include "pipeline/overflow_policy.hpp"
 
 #include <catch2/catch.hpp>
@@ -29,6 +30,7 @@ TEST_CASE("event types, levels and drop reasons keep their contract names", "[na
     CHECK(names_of(pipeline::kLevels) == std::vector<std::string_view>{"ok", "soft", "hard"});
     CHECK(names_of(pipeline::kDropReasons) ==
           std::vector<std::string_view>{"queue_full_newest", "queue_full_oldest", "shutdown", "invalid"});
+    CHECK(names_of(pipeline::kIgnoredTicks) == std::vector<std::string_view>{"late", "unpriced", "future"});
 }
 
 TEST_CASE("ABI ids map to the known event types and levels, and nothing else", "[names]") {

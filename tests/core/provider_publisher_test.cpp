@@ -6,6 +6,7 @@
 #include "plugins/host_services_table.hpp"
 #include "plugins/provider_publisher.hpp"
 #include "plugins/publish_identity.hpp"
+#include "common/clock.hpp"
 #include "common/event_type.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,8 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace mdp {
@@ -213,6 +216,124 @@ TEST_CASE("host services table passes plugin calls on to its parts", "[publisher
     CHECK(host->get_extension(host, MDP_HOST_STORED_ACKS_ID) == nullptr);
     CHECK(host->get_extension(host, MDP_HOST_PUBLISH_IDENTIFIED_ID) != nullptr);
     CHECK(&plugins::host_extensions_of(host) == &extensions);
+}
+
+TEST_CASE("the bar operator's bars are queued as the provider's own events, numbered after its ticks",
+          "[publisher][bars]") {
+    PublishBench bench(config::OverflowPolicy::drop_newest);
+    constexpr std::int64_t kDay = std::int64_t{86'400} * 1'000'000'000;
+    config::BarsConfig bars;
+    bars.intervals_ns = {kDay};
+    CHECK(bench.publisher.configure_bars(bars));
+    // Live ticks of today's bar (UTC): not late before tomorrow plus the grace.
+    const std::int64_t now_ns = common::utc_now_ns();
+    const std::int64_t today_ns = now_ns / kDay * kDay;
+    auto first = event_of(MDP_EVENT_TRADE, "AAA");
+    first.event_time_ns = today_ns + (now_ns - today_ns) / 2;
+    first.body.trade = {10.0, 3.0, "X", ""};
+    auto second = first;
+    second.event_time_ns = first.event_time_ns + 1;
+    second.body.trade.price = 20.0;
+    second.body.trade.size = 1.0;
+    const std::array ticks{first, event_of(MDP_EVENT_QUOTE, "AAA"), second};
+    mdp_publish_result_t result = empty_result();
+    CHECK(bench.publisher.publish(ticks.data(), 3, &result, nullptr) == MDP_OK);
+    // Forwarded with an identity: stored, but its bars were built where it was first published.
+    const mdp_event_origin_t origin = origin_of("upstream", "run-1");
+    const std::array<std::uint64_t, 1> origin_sequences{41};
+    CHECK(bench.publisher.publish_identified(&origin, &first, origin_sequences.data(), 1, &result, nullptr) == MDP_OK);
+    CHECK(bench.publisher.close_due_bars(common::utc_now_ns()) == today_ns + kDay + bars.grace_ms * 1'000'000);
+    bench.publisher.flush_bars();
+
+    const auto stored = bench.drain();
+    REQUIRE(stored.size() == 5);
+    const pipeline::StoreEvent& bar = stored[4];
+    CHECK(bar.event.type == MDP_EVENT_BAR);
+    CHECK(bar.provider_id == 7);
+    CHECK(bar.sequence == 5);  // the provider's numbering goes on: same queue, same identity rules
+    CHECK(bar.origin_id == 0);
+    CHECK(std::string(bar.event.symbol) == "AAA");
+    CHECK(bar.event.event_time_ns == today_ns);
+    CHECK(bar.event.body.bar.trade_count == 2);
+    CHECK(bar.event.body.bar.volume == 4.0);
+    CHECK(bar.event.body.bar.vwap == Approx(12.5));
+    CHECK(bench.publisher.published(common::EventType::bar) == 1);
+    CHECK(bench.publisher.bars().ignored(pipeline::IgnoredTick::late) == 0);
+}
+
+TEST_CASE("bars the queue refuses are counted as dropped like any event", "[publisher][bars]") {
+    PublishBench bench(config::OverflowPolicy::drop_newest);
+    constexpr std::int64_t kDay = std::int64_t{86'400} * 1'000'000'000;
+    config::BarsConfig bars;
+    bars.intervals_ns = {kDay};
+    bench.publisher.configure_bars(bars);
+    std::array<mdp_event_t, kCapacity> ticks{};
+    const std::int64_t now_ns = common::utc_now_ns();
+    for (auto& tick : ticks) {
+        tick = event_of(MDP_EVENT_TRADE, "AAA");
+        tick.event_time_ns = now_ns;
+        tick.body.trade.price = 1.0;
+    }
+    CHECK(bench.publisher.publish(ticks.data(), kCapacity, nullptr, nullptr) == MDP_OK);
+    bench.publisher.flush_bars();  // the queue is full: drop_newest refuses the bar
+    CHECK(bench.publisher.dropped(DropReason::queue_full_newest) == 1);
+    CHECK(bench.drain().size() == kCapacity);
+}
+
+TEST_CASE("concurrent publishers and the bar timer: every tick is in exactly one bar or counted late",
+          "[publisher][bars]") {
+    constexpr std::size_t kTicksPerThread = 20000;
+    constexpr std::size_t kQueueCapacity = 4 * kTicksPerThread;  // room for every tick and bar
+    std::atomic<double> rate_scale{1.0};
+    pipeline::EventOrigins origins;
+    pipeline::StoreQueue queue(kQueueCapacity, config::OverflowPolicy::drop_newest);
+    pipeline::BackpressureController controller(kQueueCapacity, pipeline::watermarks_for(kQueueCapacity, 0.5, 0.8),
+                                                "test", [&queue] { return queue.depth(); });
+    plugins::ProviderPublisher publisher(3, "racer", plugins::PublishTarget{&queue, &controller, nullptr, &origins},
+                                         rate_scale);
+    config::BarsConfig bars;
+    bars.intervals_ns = {10'000'000};  // 10 ms bars: many close while the threads run...
+    bars.grace_ms = 0;  // ...and ticks that straddle a boundary may be late
+    CHECK(publisher.configure_bars(bars));
+
+    std::atomic<bool> publishing{true};
+    std::thread timer([&] {
+        while (publishing.load()) {
+            publisher.close_due_bars(common::utc_now_ns());
+            std::this_thread::yield();
+        }
+    });
+    const auto publish_ticks = [&](const char* symbol) {
+        for (std::size_t index = 0; index < kTicksPerThread; ++index) {
+            auto tick = event_of(MDP_EVENT_TRADE, symbol);
+            tick.event_time_ns = common::utc_now_ns();
+            tick.body.trade.price = 1.0 + static_cast<double>(index % 7);
+            tick.body.trade.size = 1.0;
+            publisher.publish(&tick, 1, nullptr, nullptr);
+        }
+    };
+    std::thread first(publish_ticks, "AAA");
+    std::thread second(publish_ticks, "AAA");  // the same symbol from two threads
+    first.join();
+    second.join();
+    publishing.store(false);
+    timer.join();
+    publisher.flush_bars();
+
+    std::vector<pipeline::StoreEvent> stored(kQueueCapacity);
+    stored.resize(queue.pop(stored));
+    std::uint64_t ticks_in_bars = 0;
+    std::uint64_t bar_records = 0;
+    for (const auto& record : stored) {
+        if (record.event.type == MDP_EVENT_BAR) {
+            ticks_in_bars += static_cast<std::uint64_t>(record.event.body.bar.trade_count);
+            ++bar_records;
+        }
+    }
+    CHECK(publisher.dropped(DropReason::queue_full_newest) == 0);
+    CHECK(bar_records == publisher.published(common::EventType::bar));
+    CHECK(ticks_in_bars + publisher.bars().ignored(pipeline::IgnoredTick::late) == 2 * kTicksPerThread);
+    CHECK(publisher.bars().ignored(pipeline::IgnoredTick::future) == 0);
 }
 
 TEST_CASE("events/s sampler re-samples at most once a second", "[publisher]") {

@@ -221,3 +221,20 @@ TEST_CASE("process stats are read from /proc", "[http][metrics]") {
     REQUIRE(stats.open_fds);
     CHECK(*stats.open_fds >= 3);
 }
+
+TEST_CASE("mdp_bar_ticks_ignored_total: one series per reason for a provider with bars, none without",
+          "[http][metrics][bars]") {
+    auto snapshot = mdp::test::sample_snapshot();
+    snapshot.providers[0].bar_intervals = {"1s", "1m"};
+    snapshot.providers[0].bar_source = "trades";
+    snapshot.providers[0].bar_ticks_ignored = {{"late", 4}};
+    const std::string text = mdp::http::render_metrics_document(snapshot, fixed_process_stats());
+    INFO(text);
+    const auto parsed = parse_exposition(text);
+    CHECK(parsed.problems.empty());
+    CHECK(parsed.types.at("mdp_bar_ticks_ignored_total") == "counter");
+    CHECK(parsed.value("mdp_bar_ticks_ignored_total", {{"provider", "synthetic"}, {"reason", "late"}}) == 4);
+    CHECK(parsed.value("mdp_bar_ticks_ignored_total", {{"provider", "synthetic"}, {"reason", "unpriced"}}) == 0);
+    CHECK(parsed.value("mdp_bar_ticks_ignored_total", {{"provider", "synthetic"}, {"reason", "future"}}) == 0);
+    CHECK(parsed.find("mdp_bar_ticks_ignored_total").size() == 3);  // ibkr and backup build no bars
+}

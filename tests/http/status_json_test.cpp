@@ -106,3 +106,16 @@ TEST_CASE("NaN and infinite numbers become null rather than invalid JSON", "[htt
     CHECK(status["providers"][0]["rate_scale"].is_null());
     CHECK(status["providers"][0]["events_per_second"].is_null());
 }
+
+TEST_CASE("a provider's bars: its intervals, source and ignored ticks, null when the host builds none",
+          "[http][status-json][bars]") {
+    auto snapshot = mdp::test::sample_snapshot();
+    snapshot.providers[0].bar_intervals = {"1s", "5m"};
+    snapshot.providers[0].bar_source = "quotes_mid";
+    snapshot.providers[0].bar_ticks_ignored = {{"late", 2}, {"unpriced", 1}};
+    const json status = render(snapshot);
+    CHECK(
+        status["providers"][0]["bars"] ==
+        json({{"intervals", {"1s", "5m"}}, {"from", "quotes_mid"}, {"ticks_ignored", {{"late", 2}, {"unpriced", 1}}}}));
+    CHECK(status["providers"][1]["bars"].is_null());
+}

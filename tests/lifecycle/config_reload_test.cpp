@@ -256,3 +256,48 @@ TEST_CASE("a reload applies freshness settings at once, without restarting the p
     CHECK(mdp::test::http_get(host.port(), "/metrics").body.find("mdp_symbols{") == std::string::npos);
     REQUIRE(host.terminate() == 0);
 }
+
+TEST_CASE("a reload applies bar settings at once: the open bars are published, the provider keeps running",
+          "[lifecycle][reload][bars]") {
+    json entry = synthetic_entry("synthetic", 100);
+    entry["config"]["bar_intervals_seconds"] = json::array();  // only the host's bars
+    entry["bars"] = {{"intervals", json::array({"1h"})}};
+    LifecycleHost host([&](json& config) { config["providers"] = json::array({entry}); });
+    INFO(host.output());
+    const json bars = host.provider("synthetic").at("bars");
+    CHECK(bars.at("intervals") == json::array({"1h"}));
+    CHECK(bars.at("from") == "trades");
+    CHECK(bars.at("ticks_ignored").at("unpriced") == 0);
+    REQUIRE(eventually([&] { return host.provider("synthetic").at("published_by_type").at("trade") > 0; }, 30s));
+
+    // A bad interval is refused, naming it; the running bars stay as they are.
+    json next = host.config();
+    next["providers"][0]["bars"] = {{"intervals", json::array({"7m"})}};
+    host.rewrite_config(next);
+    const json refused = reload(host, 422);
+    CHECK_THAT(refused.at("message").get<std::string>(),
+               Catch::Contains("providers[0].bars.intervals[0]: expected an interval like"));
+    CHECK(host.provider("synthetic").at("bars").at("intervals") == json::array({"1h"}));
+
+    // New bars: the open 1 h bars are published at once (not an hour later), the mid-quote
+    // 1 s bars start, and the provider is not restarted.
+    next["providers"][0]["bars"] = {{"intervals", json::array({"1s"})}, {"from", "quotes_mid"}};
+    host.rewrite_config(next);
+    const json answer = reload(host, 200);
+    CHECK(change_of(answer, "synthetic").at("result") == "unchanged");
+    const json provider = host.provider("synthetic");
+    CHECK(provider.at("bars").at("intervals") == json::array({"1s"}));
+    CHECK(provider.at("bars").at("from") == "quotes_mid");
+    CHECK(provider.at("restarts") == 0);
+    CHECK(provider.at("state") == "running");
+    const auto hour_bars = [&] {
+        return mdp::test::count_rows_where(host.database(), "bars", "interval_ns = 3600000000000 AND trade_count > 0");
+    };
+    const auto mid_bars = [&] {
+        return mdp::test::count_rows_where(host.database(), "bars",
+                                           "interval_ns = 1000000000 AND trade_count = 0 AND volume = 0");
+    };
+    CHECK(eventually([&] { return hour_bars() >= 2; }, 30s));  // AAA and BBB
+    CHECK(eventually([&] { return mid_bars() > 0; }, 30s));
+    REQUIRE(host.terminate() == 0);
+}

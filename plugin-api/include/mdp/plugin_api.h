@@ -269,6 +269,9 @@ typedef struct mdp_host_config_location {
  * continues the numbering). A call of `count` records takes the next `count` numbers whether
  * the queue accepts them or not; a call dropped whole as invalid takes none. For an
  * event published without an identity, its publish sequence is also the `seq` the sinks store.
+ * Bars the host builds from an instance's ticks (host config `providers[].bars`) are records
+ * of that instance too and take numbers of the same sequence (and settle like any record):
+ * with them, one call's numbers are still consecutive, successive calls' need not be.
  *
  * Settlement. Every numbered record is settled exactly once, in publish-sequence order:
  *   MDP_SETTLED_STORED   every sink of the host wrote it (as durable as each sink makes a
