@@ -43,6 +43,13 @@ struct ProviderSnapshot {
     double events_per_second = 0.0;  // accepted, over the last few seconds
     // The provider's own metrics (metrics extension), in declaration order.
     std::vector<PluginMetric> plugin_metrics;
+    // Where the plugin runs: "in_process" or "process" (docs/isolation.md); isolated, the
+    // current runner's pid and resident memory (0 when none runs) and its runners' crashes by
+    // signal ("SIGSEGV", ..., "exit").
+    std::string isolation = "in_process";
+    std::int64_t runner_pid = 0;
+    std::uint64_t runner_rss_bytes = 0;
+    std::map<std::string, std::uint64_t> crashes_by_signal;
 };
 
 struct SinkSnapshot {
