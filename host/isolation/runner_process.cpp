@@ -86,6 +86,7 @@ RunnerProcess RunnerProcess::spawn(const RunnerCommand& command, int channel_fd,
     std::vector<std::string> words{command.executable};
     words.insert(words.end(), command.arguments.begin(), command.arguments.end());
     std::vector<char*> argv;
+    argv.reserve(words.size() + 1);
     for (auto& word : words) {
         argv.push_back(word.data());
     }
@@ -111,7 +112,7 @@ RunnerProcess RunnerProcess::spawn(const RunnerCommand& command, int channel_fd,
 }
 
 RunnerProcess::RunnerProcess(RunnerProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::exchange(other.pidfd_, -1)), exit_(std::move(other.exit_)) {}
+    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::exchange(other.pidfd_, -1)), exit_(other.exit_) {}
 
 RunnerProcess::~RunnerProcess() {
     if (pid_ > 0 && !exit_) {

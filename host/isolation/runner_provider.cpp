@@ -87,8 +87,8 @@ class RunnerProvider {
 
     // Sends `type` and waits for its reply for up to `timeout_ms`; on a timeout kills the
     // runner. nullopt with `error` set when no reply came.
-    std::optional<Reply> call(MessageType type, const PayloadWriter& payload, std::int64_t timeout_ms,
-                              const char* what, std::string& error);
+    std::optional<Reply> call(MessageType type, const PayloadWriter& payload, std::int64_t timeout_ms, const char* what,
+                              std::string& error);
     // Waits for the `loaded` or `reply` message, the runner's end or the deadline.
     std::optional<Reply> await_reply(std::chrono::steady_clock::time_point deadline);
     void shut_down();
@@ -164,7 +164,8 @@ bool RunnerProvider::create(const char* config_json, std::string& error) {
         .text(location != nullptr ? location->base_directory : "")
         .u32(shard != nullptr ? shard->index : 0)
         .u32(shard != nullptr ? shard->count : 1);
-    const std::optional<Reply> created = call(MessageType::create, payload, launch_.start_timeout_ms, "create()", error);
+    const std::optional<Reply> created =
+        call(MessageType::create, payload, launch_.start_timeout_ms, "create()", error);
     if (created && created->code != MDP_OK) {
         error = created->text;
     }

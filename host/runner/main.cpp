@@ -69,8 +69,8 @@ std::shared_ptr<mdp::plugins::PluginLibrary> load_plugin(const RunnerArguments& 
     try {
         auto library = mdp::plugins::PluginLibrary::load(arguments.plugin, arguments.policy);
         if (library->info().sha256 != arguments.sha256) {
-            error = arguments.plugin + ": SHA-256 " + library->info().sha256 +
-                    " is not the host's verified " + arguments.sha256 + " (the file changed in between)";
+            error = arguments.plugin + ": SHA-256 " + library->info().sha256 + " is not the host's verified " +
+                    arguments.sha256 + " (the file changed in between)";
             return nullptr;
         }
         return library;
@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
     }
     mdp::isolation::MessageChannel channel(mdp::isolation::kRunnerChannelFd);
     try {
-        mdp::isolation::EventRing ring =
-            mdp::isolation::EventRing::attach(mdp::isolation::kRunnerRingFd, mdp::isolation::kRunnerDataFd, mdp::isolation::kRunnerSpaceFd);
+        mdp::isolation::EventRing ring = mdp::isolation::EventRing::attach(
+            mdp::isolation::kRunnerRingFd, mdp::isolation::kRunnerDataFd, mdp::isolation::kRunnerSpaceFd);
         std::string error;
         auto library = load_plugin(arguments, error);
         mdp::isolation::PayloadWriter loaded;

@@ -63,8 +63,8 @@ int32_t RunnerServices::publish_entry(const mdp_host_t* host, const mdp_event_t*
         const auto* bytes = reinterpret_cast<const unsigned char*>(events);
         bool known = true;
         for (std::uint32_t index = 0; index < count && known; ++index) {
-            known = common::event_type_of(reinterpret_cast<const mdp_event_t*>(bytes + index * stride)->type)
-                        .has_value();
+            known =
+                common::event_type_of(reinterpret_cast<const mdp_event_t*>(bytes + index * stride)->type).has_value();
         }
         if (known) {
             accepted = services.ring_.publish(events, count);

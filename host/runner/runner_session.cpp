@@ -88,7 +88,8 @@ void RunnerSession::create(PayloadReader& reader) {
     if (created == nullptr || created->size < sizeof(mdp_provider_t) || created->start == nullptr ||
         created->stop == nullptr || created->destroy == nullptr) {
         error.back() = '\0';
-        std::string text = created == nullptr ? std::string(error.data()) : "the plugin returned a malformed provider table";
+        std::string text =
+            created == nullptr ? std::string(error.data()) : "the plugin returned a malformed provider table";
         if (created != nullptr && created->destroy != nullptr) {
             created->destroy(created);
         }

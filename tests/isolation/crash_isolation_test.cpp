@@ -55,11 +55,12 @@ json host_config(const TempDir& dir, const json& crashing) {
 }
 
 std::uint64_t published_total(unsigned short port, const std::string& provider) {
-    return mdp::test::provider_in_status(mdp::test::status_document(port), provider)["published_total"].get<std::uint64_t>();
+    return mdp::test::provider_in_status(mdp::test::status_document(port), provider)["published_total"]
+        .get<std::uint64_t>();
 }
 
-// Rows of `provider` over both tables the synthetic and crashing plugins write, and the
-// highest publish sequence among them: equal when no event of theirs is missing.
+// Rows of `provider` over the event tables, and the highest publish sequence among them:
+// equal when no event of theirs is missing.
 struct Stored {
     std::int64_t rows = 0;
     std::int64_t max_sequence = 0;
@@ -68,7 +69,8 @@ struct Stored {
 Stored stored_of(const std::filesystem::path& database, const std::string& provider) {
     mdp::test::SqliteReader reader(database);
     const std::string union_sql =
-        "(SELECT seq FROM quotes WHERE provider = ?1 UNION ALL SELECT seq FROM trades WHERE provider = ?1)";
+        "(SELECT seq FROM quotes WHERE provider = ?1 UNION ALL SELECT seq FROM trades WHERE provider = ?1 "
+        "UNION ALL SELECT seq FROM bars WHERE provider = ?1)";
     return {reader.scalar("SELECT COUNT(*) FROM " + union_sql, {provider}),
             reader.scalar("SELECT MAX(seq) FROM " + union_sql, {provider})};
 }
@@ -148,7 +150,8 @@ TEST_CASE("an isolated plugin that spins and ignores stop() is killed at its dea
 
 TEST_CASE("in process, the same segfaulting plugin takes the whole host down (why isolation exists)") {
     TempDir dir;
-    const auto config = mdp::test::write_host_config(dir, host_config(dir, crashing_provider("segfault", "in_process")));
+    const auto config =
+        mdp::test::write_host_config(dir, host_config(dir, crashing_provider("segfault", "in_process")));
     mdp::test::ChildProcess host(MDP_HOST_BINARY, {"--config", config.string()}, dir.path() / "host.log");
     const std::optional<int> exit_code = host.wait(std::chrono::seconds(60));
     REQUIRE(exit_code.has_value());
