@@ -198,7 +198,7 @@ void read_freshness(JsonNode node, FreshnessConfig& freshness) {
 
 // A runner needs some address space for itself and the plugin's threads' stacks.
 constexpr std::int64_t kMinMemoryMb = 16;
-constexpr std::int64_t kMaxMemoryMb = 1024 * 1024;
+constexpr std::int64_t kMaxMemoryMb = std::int64_t{1024} * 1024;
 
 void read_isolation(JsonNode& node, ProviderConfig& provider) {
     const std::string isolation = node.get_enum("isolation", {"in_process", "process"}, "in_process");

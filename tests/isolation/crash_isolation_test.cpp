@@ -115,7 +115,8 @@ TEST_CASE("an isolated plugin that crashes kills only its runner: the host store
     REQUIRE(host.stop_and_wait(SIGTERM, std::chrono::seconds(30)) == 0);
     // Every numbered trade of every run is stored, and nothing of the healthy provider is missing.
     mdp::test::SqliteReader reader(dir.path() / "mdp.sqlite");
-    CHECK(reader.scalar("SELECT COUNT(*) FROM trades WHERE provider = 'crashing'") == 3 * kTradesBeforeCrash);
+    CHECK(reader.scalar("SELECT COUNT(*) FROM trades WHERE provider = 'crashing'") ==
+          std::int64_t{3} * kTradesBeforeCrash);
     CHECK(reader.scalar("SELECT COUNT(DISTINCT price) FROM trades WHERE provider = 'crashing'") == kTradesBeforeCrash);
     CHECK(reader.scalar("SELECT COUNT(*) FROM (SELECT price FROM trades WHERE provider = 'crashing' GROUP BY price "
                         "HAVING COUNT(*) != 3)") == 0);

@@ -18,16 +18,27 @@ using mdp::isolation::PayloadWriter;
 
 namespace {
 
-std::array<std::unique_ptr<MessageChannel>, 2> channel_pair() {
+// Both ends of one connected socket pair.
+struct ChannelPair {
+    std::unique_ptr<MessageChannel> host;
+    std::unique_ptr<MessageChannel> runner;
+};
+
+ChannelPair channel_pair() {
     std::array<int, 2> fds{};
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds.data()) == 0);
-    return {std::make_unique<MessageChannel>(fds[0]), std::make_unique<MessageChannel>(fds[1])};
+    ChannelPair pair;
+    pair.host = std::make_unique<MessageChannel>(fds[0]);
+    pair.runner = std::make_unique<MessageChannel>(fds[1]);
+    return pair;
 }
 
 }  // namespace
 
 TEST_CASE("messages keep their boundaries, types and fields in order") {
-    auto [host, runner] = channel_pair();
+    ChannelPair channels = channel_pair();
+    auto& host = channels.host;
+    auto& runner = channels.runner;
     PayloadWriter first;
     first.i32(-7).u64(1ULL << 40).f64(0.25).text("quote \"AAA\"").text("");
     REQUIRE(runner->send(101, first));
@@ -67,7 +78,9 @@ TEST_CASE("reading past a payload is a malformed message, not a misread") {
 }
 
 TEST_CASE("receive() returns nothing once the peer closed the channel") {
-    auto [host, runner] = channel_pair();
+    ChannelPair channels = channel_pair();
+    auto& host = channels.host;
+    auto& runner = channels.runner;
     REQUIRE(runner->send(5));
     runner.reset();
     CHECK(host->receive().has_value());

@@ -28,7 +28,7 @@ int* volatile null_target = nullptr;
 
 class CrashingProvider final : public mdp::sdk::Provider {
    public:
-    CrashingProvider(mdp::sdk::Host host, std::string /*name*/, std::string_view config_json) : host_(host) {
+    CrashingProvider(mdp::sdk::Host host, const std::string& /*name*/, std::string_view config_json) : host_(host) {
         const auto config = nlohmann::json::parse(config_json);
         mode_ = config.value("mode", "none");
         crash_after_ = config.value("crash_after", 100U);
@@ -75,7 +75,7 @@ class CrashingProvider final : public mdp::sdk::Provider {
         } else if (mode_ == "allocate") {
             std::vector<std::unique_ptr<char[]>> hoard;
             while (true) {
-                constexpr std::size_t kChunk = 16U * 1024U * 1024U;
+                constexpr std::size_t kChunk = std::size_t{16} * 1024 * 1024;
                 hoard.emplace_back(new char[kChunk]);
                 std::memset(hoard.back().get(), 1, kChunk);
             }
