@@ -14,7 +14,9 @@
 //
 // Without --host, this build's mdp-host is measured. VAR=VALUE pairs after the path are set in
 // that host's environment, e.g. `--host wait200=build/bin/mdp-host,MDP__STORE__COALESCE_WAIT_US=200`
-// measures a store setting the default config does not have. Each binary loads the synthetic plugin
+// measures a store setting the default config does not have; `isolation=process` (lowercase, not a
+// variable) runs that host's provider out of process (docs/isolation.md), e.g.
+// `--host in_process=build/bin/mdp-host --host isolated=build/bin/mdp-host,isolation=process`. Each binary loads the synthetic plugin
 // from <binary's dir>/../plugins. `postgres` starts a throwaway durable PostgreSQL (fsync on,
 // the server's default durability) with a fresh database per measurement.
 
@@ -51,6 +53,7 @@ struct HostBinary {
     std::string label;
     std::filesystem::path path;
     std::map<std::string, std::string> environment;
+    std::string isolation = "in_process";  // the provider's "isolation"
 };
 
 struct Arguments {
@@ -98,13 +101,14 @@ Arguments parse_arguments(int argc, char** argv) {
             if (parts.empty()) {
                 usage(argv[0]);
             }
-            HostBinary host{value.substr(0, equals), parts[0], {}};
+            HostBinary host{value.substr(0, equals), parts[0], {}, "in_process"};
             for (std::size_t part = 1; part < parts.size(); ++part) {
                 const auto assignment = parts[part].find('=');
                 if (assignment == std::string::npos) {
                     usage(argv[0]);
                 }
-                host.environment[parts[part].substr(0, assignment)] = parts[part].substr(assignment + 1);
+                const std::string name = parts[part].substr(0, assignment);
+                (name == "isolation" ? host.isolation : host.environment[name]) = parts[part].substr(assignment + 1);
             }
             arguments.hosts.push_back(std::move(host));
         } else if (flag == "--sinks") {
@@ -125,7 +129,7 @@ Arguments parse_arguments(int argc, char** argv) {
         }
     }
     if (arguments.hosts.empty()) {
-        arguments.hosts.push_back({"this build", MDP_HOST_BINARY, {}});
+        arguments.hosts.push_back({"this build", MDP_HOST_BINARY, {}, "in_process"});
     }
     return arguments;
 }
@@ -281,12 +285,14 @@ class LatencyBench {
         const auto plugins = std::filesystem::absolute(host.path).parent_path().parent_path() / "plugins";
         return {{"plugin_path", {plugins.string()}},
                 {"http", {{"enabled", true}, {"bind_address", "127.0.0.1"}, {"port", port}}},
-                {"logging", {{"level", "warn"}}},
+                // info: the bench reads the port from the "http: listening on" line, logged at info.
+                {"logging", {{"level", "info"}}},
                 {"store", {{"sinks", nlohmann::json::array({sink_config(sink, directory)})}}},
                 {"providers",
                  {{{"name", "synthetic"},
                    {"plugin", "synthetic"},
                    {"required", true},
+                   {"isolation", host.isolation},
                    {"config",
                     {{"symbols", {"AAPL", "MSFT", "GOOG", "AMZN"}}, {"rate_per_symbol", rate / 4}, {"seed", 42}}}}}}};
     }

@@ -3,7 +3,8 @@
 // without bound or spins ignoring stop() takes down only its runner. The host, its queue and
 // a synthetic provider beside it keep running and storing, /health stays 200, every trade the
 // plugin published before it died is stored (the plugin numbers them), and the restart policy
-// applies as for any failure. In process, the same plugin takes the host down.
+// applies as for any failure. In process, the same plugin takes the host down. Runners die
+// with the host.
 
 #include "child_process.hpp"
 #include "host_runner.hpp"
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <string>
 
 using mdp::test::HostRunner;
@@ -138,6 +140,13 @@ TEST_CASE("an isolated plugin that spins and ignores stop() is killed at its dea
     const json crashing = mdp::test::provider_in_status(mdp::test::status_document(port), "crashing");
     CHECK(crashing["runner_pid"].get<std::int64_t>() > 0);
     CHECK(crashing["runner_rss_bytes"].get<std::uint64_t>() > 0);
+    std::uint64_t healthy_published = 0;
+    REQUIRE(mdp::test::eventually(
+        [&] {
+            healthy_published = published_total(port, "healthy");
+            return healthy_published > 0;
+        },
+        std::chrono::seconds(30)));
 
     REQUIRE(host.stop_and_wait(SIGTERM, std::chrono::seconds(30)) == 0);
     CHECK_THAT(host.output(), Catch::Contains("killed by signal SIGKILL") &&
@@ -145,7 +154,7 @@ TEST_CASE("an isolated plugin that spins and ignores stop() is killed at its dea
     const Stored crashing_rows = stored_of(dir.path() / "mdp.sqlite", "crashing");
     CHECK(crashing_rows.rows == kTradesBeforeCrash);
     const Stored healthy = stored_of(dir.path() / "mdp.sqlite", "healthy");
-    CHECK(healthy.rows > 0);
+    CHECK(healthy.rows >= static_cast<std::int64_t>(healthy_published));
     CHECK(healthy.max_sequence == healthy.rows);
 }
 
@@ -157,4 +166,31 @@ TEST_CASE("in process, the same segfaulting plugin takes the whole host down (wh
     const std::optional<int> exit_code = host.wait(std::chrono::seconds(60));
     REQUIRE(exit_code.has_value());
     CHECK(*exit_code == 128 + SIGSEGV);
+}
+
+TEST_CASE("runners die with the host: a host killed with SIGKILL leaves no runner behind") {
+    TempDir dir;
+    const auto config = mdp::test::write_host_config(dir, host_config(dir, crashing_provider("none", "process")));
+    HostRunner host(config, dir.path() / "host.log");
+    const unsigned short port = host.wait_for_http_port();
+    host.wait_until_healthy(port);
+    std::int64_t runner = 0;
+    REQUIRE(mdp::test::eventually(
+        [&] {
+            runner = mdp::test::provider_in_status(mdp::test::status_document(port), "crashing")["runner_pid"]
+                         .get<std::int64_t>();
+            return runner > 0;
+        },
+        std::chrono::seconds(30)));
+    REQUIRE(host.stop_and_wait(SIGKILL, std::chrono::seconds(30)) == 128 + SIGKILL);
+    // Gone, or a zombie waiting for whoever adopted it: either way no longer running.
+    CHECK(mdp::test::eventually(
+        [&] {
+            std::ifstream stat("/proc/" + std::to_string(runner) + "/stat");
+            std::string pid_text;
+            std::string command;
+            std::string state;
+            return !(stat >> pid_text >> command >> state) || state == "Z";
+        },
+        std::chrono::seconds(30)));
 }
