@@ -44,7 +44,7 @@ MessageChannel::~MessageChannel() {
     }
 }
 
-bool MessageChannel::send(std::uint32_t type, const PayloadWriter& payload) {
+bool MessageChannel::write_frame(std::uint32_t type, const PayloadWriter& payload, bool unless_full) {
     const std::string& body = payload.bytes();
     const auto length = static_cast<std::uint32_t>(body.size() + sizeof(type));
     std::string frame;
@@ -56,7 +56,8 @@ bool MessageChannel::send(std::uint32_t type, const PayloadWriter& payload) {
     std::size_t written = 0;
     while (written < frame.size()) {
         // MSG_NOSIGNAL: a peer that died must not kill the writer with SIGPIPE.
-        const ssize_t result = ::send(fd_, frame.data() + written, frame.size() - written, MSG_NOSIGNAL);
+        const int flags = MSG_NOSIGNAL | (unless_full && written == 0 ? MSG_DONTWAIT : 0);
+        const ssize_t result = ::send(fd_, frame.data() + written, frame.size() - written, flags);
         if (result < 0 && errno == EINTR) {
             continue;
         }

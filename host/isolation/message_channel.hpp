@@ -76,12 +76,17 @@ class MessageChannel {
 
     [[nodiscard]] int fd() const { return fd_; }
     // [any-thread] Writes one whole message; false when the peer is gone.
-    bool send(std::uint32_t type, const PayloadWriter& payload = {});
+    bool send(std::uint32_t type, const PayloadWriter& payload = {}) { return write_frame(type, payload, false); }
+    // [any-thread] The same, but gives up (false) instead of waiting when the socket's buffer
+    // is full because the peer does not read: for a caller that must not block. A frame is
+    // never cut: once its first byte is written, the rest is.
+    bool try_send(std::uint32_t type, const PayloadWriter& payload = {}) { return write_frame(type, payload, true); }
     // [one thread] Blocks for the next whole message; nullopt when the peer closed the
     // channel or sent a frame larger than kMaxPayloadBytes (the channel is then unusable).
     std::optional<Message> receive();
 
    private:
+    bool write_frame(std::uint32_t type, const PayloadWriter& payload, bool unless_full);
     bool read_exactly(void* target, std::size_t size);
 
     int fd_;

@@ -234,8 +234,14 @@ int32_t RunnerProvider::start_entry(mdp_provider_t* provider, char* error, std::
 void RunnerProvider::stop_entry(mdp_provider_t* provider) {
     std::string error;
     RunnerProvider& runner = self(provider);
-    if (!runner.gone()) {
-        static_cast<void>(runner.call(MessageType::stop, {}, runner.launch_.stop_timeout_ms, "stop()", error));
+    const bool answered =
+        !runner.gone() &&
+        runner.call(MessageType::stop, {}, runner.launch_.stop_timeout_ms, "stop()", error).has_value();
+    if (!answered && runner.monitor_.joinable()) {
+        // The runner is dead or dying: stop() returns once the monitor queued what the ring
+        // held. A store that cannot take it is handled as for an in-process stop: the host
+        // releases this instance's publishes at half its stop deadline (dropped, counted).
+        runner.monitor_.join();
     }
 }
 
@@ -249,7 +255,9 @@ void RunnerProvider::feedback_entry(mdp_provider_t* provider, const mdp_feedback
         .u64(feedback->queue_size)
         .u64(feedback->queue_capacity)
         .i64(feedback->timestamp_ns);
-    static_cast<void>(runner.channel_->send(static_cast<std::uint32_t>(MessageType::feedback), payload));
+    // The feedback thread must not block: a runner that does not read (its plugin stuck in a
+    // call) misses this feedback; the scale and level above still reach it.
+    static_cast<void>(runner.channel_->try_send(static_cast<std::uint32_t>(MessageType::feedback), payload));
 }
 
 int32_t RunnerProvider::reconfigure(const char* config_json, std::string& error) {

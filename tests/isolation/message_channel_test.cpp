@@ -87,3 +87,21 @@ TEST_CASE("receive() returns nothing once the peer closed the channel") {
     CHECK_FALSE(host->receive().has_value());
     CHECK_FALSE(host->send(6));
 }
+
+TEST_CASE("try_send gives up on a peer that does not read instead of blocking, and never cuts a frame") {
+    ChannelPair channels = channel_pair();
+    PayloadWriter payload;
+    payload.text(std::string(4096, 'f'));
+    std::size_t sent = 0;
+    while (channels.runner->try_send(5, payload)) {
+        ++sent;
+        REQUIRE(sent < 100'000);  // a socket buffer is far smaller: try_send must refuse at some point
+        // (a frame this small is one socket buffer: Linux writes it whole or not at all)
+    }
+    CHECK(sent > 0);
+    for (std::size_t index = 0; index < sent; ++index) {
+        const auto message = channels.host->receive();
+        REQUIRE(message);
+        CHECK(PayloadReader(message->payload).text().size() == 4096);
+    }
+}
