@@ -22,7 +22,7 @@ namespace mdp::isolation {
 namespace {
 
 constexpr std::uint64_t kMagic = 0x6d64702d72696e67ULL;  // "mdp-ring"
-constexpr std::uint32_t kLayoutVersion = 1;
+constexpr std::uint32_t kLayoutVersion = 2;
 // The producer re-checks at least this often while it waits for space: a lost wake-up (there
 // should be none) costs this much, never a hang.
 constexpr int kProducerRecheckMs = 100;

@@ -14,6 +14,7 @@
 
 #include <mdp/plugin_api.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -39,6 +40,10 @@ struct RingControl {
     // runner -> host: records the runner refused itself, running totals
     std::atomic<std::uint64_t> dropped_full{0};  // the ring was full under a drop policy
     std::atomic<std::uint64_t> dropped_invalid{0};  // malformed records or an unknown type
+    // The plugin's own metrics (MDP_HOST_METRICS_ID's set), by declared index; the version
+    // grows with every set, so the host copies them only when one changed.
+    std::atomic<std::uint64_t> metrics_version{0};
+    std::array<std::atomic<double>, MDP_METRICS_MAX> metric_values{};
 };
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<double>::is_always_lock_free,

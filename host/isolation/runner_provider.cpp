@@ -23,6 +23,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace mdp::isolation {
 
@@ -103,6 +104,10 @@ class RunnerProvider {
     void handle(const Message& message);
     void runner_ended();
     void remember_line(const std::string& line);
+    // The plugin's metric declarations, declared with the host's metrics extension; answered.
+    void declare_metrics(PayloadReader& reader);
+    // Copies the plugin's metric values out of the ring when one changed.
+    void copy_metrics();
 
     const mdp_host_t* host_;
     RunnerLaunch launch_;
@@ -125,6 +130,8 @@ class RunnerProvider {
     std::deque<std::string> last_lines_;
     std::uint64_t dropped_full_seen_ = 0;  // monitor thread only
     std::uint64_t dropped_invalid_seen_ = 0;
+    std::uint32_t metrics_declared_ = 0;  // monitor thread only
+    std::uint64_t metrics_version_seen_ = 0;
 };
 
 bool RunnerProvider::create(const char* config_json, std::string& error) {
@@ -298,6 +305,7 @@ void RunnerProvider::shut_down() {
 void RunnerProvider::monitor() {
     while (true) {
         drain_ring();
+        copy_metrics();
         // The rate scale moves without feedback calls too (the recovery ramp): copy it.
         ring_.control().rate_scale.store(host_->rate_scale(host_), std::memory_order_relaxed);
         std::array<pollfd, 3> watched{pollfd{ring_.data_fd(), POLLIN, 0}, pollfd{channel_->fd(), POLLIN, 0},
@@ -382,6 +390,9 @@ void RunnerProvider::handle(const Message& message) {
                 host_->report_state(host_, state, detail.c_str());
                 return;
             }
+            case MessageType::metrics_declare:
+                declare_metrics(reader);
+                return;
             case MessageType::config_problem: {
                 std::string path = reader.text();
                 std::string text = reader.text();
@@ -398,6 +409,46 @@ void RunnerProvider::handle(const Message& message) {
     }
 }
 
+void RunnerProvider::declare_metrics(PayloadReader& reader) {
+    const std::uint32_t count = reader.u32();
+    if (count > MDP_METRICS_MAX) {
+        throw MalformedMessage("metrics_declare: " + std::to_string(count) + " metrics, at most " +
+                               std::to_string(MDP_METRICS_MAX));
+    }
+    std::vector<std::string> texts;  // name, help, name, help, ...: alive during declare()
+    std::vector<std::int32_t> kinds;
+    for (std::uint32_t index = 0; index < count; ++index) {
+        texts.push_back(reader.text());
+        texts.push_back(reader.text());
+        kinds.push_back(reader.i32());
+    }
+    std::vector<mdp_metric_declaration_t> declarations(count);
+    for (std::uint32_t index = 0; index < count; ++index) {
+        declarations[index] = {sizeof(mdp_metric_declaration_t), texts[2 * index].c_str(),
+                               texts[2 * index + 1].empty() ? nullptr : texts[2 * index + 1].c_str(), kinds[index]};
+    }
+    const auto* metrics = static_cast<const mdp_host_metrics_t*>(host_->get_extension(host_, MDP_HOST_METRICS_ID));
+    const int32_t code = metrics != nullptr ? metrics->declare(host_, declarations.data(), count) : MDP_ERROR;
+    if (code == MDP_OK) {
+        metrics_declared_ = count;
+    }
+    PayloadWriter answer;
+    answer.i32(code).text("");
+    static_cast<void>(channel_->send(static_cast<std::uint32_t>(MessageType::declared), answer));
+}
+
+void RunnerProvider::copy_metrics() {
+    const std::uint64_t version = ring_.control().metrics_version.load(std::memory_order_acquire);
+    if (version == metrics_version_seen_ || metrics_declared_ == 0) {
+        return;
+    }
+    metrics_version_seen_ = version;
+    const auto* metrics = static_cast<const mdp_host_metrics_t*>(host_->get_extension(host_, MDP_HOST_METRICS_ID));
+    for (std::uint32_t index = 0; metrics != nullptr && index < metrics_declared_; ++index) {
+        metrics->set(host_, index, ring_.control().metric_values[index].load(std::memory_order_relaxed));
+    }
+}
+
 void RunnerProvider::runner_ended() {
     drain_ring();
     std::optional<RunnerExit> exit = process_->reap(kExitGraceMs);
@@ -406,6 +457,7 @@ void RunnerProvider::runner_ended() {
         exit = process_->reap(-1);
     }
     drain_ring();  // everything it wrote before it died
+    copy_metrics();
     std::string reason = "runner (pid " + std::to_string(process_->pid()) + ") " + exit->description();
     bool crashed = false;
     std::string lines;

@@ -4,7 +4,9 @@
 #include "common/event_type.hpp"
 #include "isolation/runner_protocol.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -36,6 +38,9 @@ RunnerServices::RunnerServices(isolation::EventRing& ring, isolation::MessageCha
     location_.config_file = config_file_.c_str();
     location_.base_directory = base_directory_.c_str();
     shard_ = {sizeof(shard_), 0, 1};
+    metrics_.size = sizeof(metrics_);
+    metrics_.declare = &declare_metrics_entry;
+    metrics_.set = &set_metric_entry;
 }
 
 void RunnerServices::set_location(std::string config_file, std::string base_directory) {
@@ -113,6 +118,9 @@ const void* RunnerServices::get_extension_entry(const mdp_host_t* host, const ch
     if (id == MDP_HOST_SHARD_ID) {
         return &services.shard_;
     }
+    if (id == MDP_HOST_METRICS_ID) {
+        return &services.metrics_;
+    }
     return nullptr;
 }
 
@@ -120,6 +128,40 @@ void RunnerServices::report_problem_entry(const mdp_host_t* host, const char* js
     PayloadWriter payload;
     payload.text(text_of(json_path)).text(text_of(message));
     self(host).channel_.send(static_cast<std::uint32_t>(MessageType::config_problem), payload);
+}
+
+int32_t RunnerServices::declare_metrics_entry(const mdp_host_t* host, const mdp_metric_declaration_t* metrics,
+                                              uint32_t count) {
+    RunnerServices& services = self(host);
+    // Only inside create() on the main thread (the contract's [control-thread, during create()
+    // only]): nothing else reads the channel then, so this thread can wait for the answer.
+    if (!services.accepting_declarations_ || (count != 0 && metrics == nullptr)) {
+        return MDP_ERROR;
+    }
+    PayloadWriter payload;
+    payload.u32(count);
+    for (uint32_t index = 0; index < count; ++index) {
+        mdp_metric_declaration_t declaration{};
+        std::memcpy(&declaration, &metrics[index], std::min<std::size_t>(metrics[index].size, sizeof(declaration)));
+        payload.text(text_of(declaration.name)).text(text_of(declaration.help)).i32(declaration.kind);
+    }
+    if (!services.channel_.send(static_cast<std::uint32_t>(MessageType::metrics_declare), payload)) {
+        return MDP_ERROR;
+    }
+    const std::optional<isolation::Message> answer = services.channel_.receive();
+    if (!answer || answer->type != static_cast<std::uint32_t>(MessageType::declared)) {
+        return MDP_ERROR;
+    }
+    isolation::PayloadReader reader(answer->payload);
+    return reader.i32();
+}
+
+void RunnerServices::set_metric_entry(const mdp_host_t* host, uint32_t index, double value) {
+    isolation::RingControl& control = self(host).ring_.control();
+    if (index < control.metric_values.size()) {
+        control.metric_values[index].store(value, std::memory_order_relaxed);
+        control.metrics_version.fetch_add(1, std::memory_order_release);
+    }
 }
 
 }  // namespace mdp::runner

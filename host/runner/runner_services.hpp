@@ -2,10 +2,11 @@
 // The mdp_host_t a plugin gets inside mdp-provider-runner: the same services as in the host,
 // carried over the event ring (publish, the rate scale and level the host writes there) and
 // the control channel (log, report_state, the config problem), plus the host extensions whose
-// data the host sent with `create` (config location, shard). Extensions that need an answer
-// from the host on every call (stored acknowledgements, publishing with an identity, plugin
-// metrics) are not offered: get_extension returns NULL and the plugin falls back, as on a host
-// that predates them (docs/isolation.md).
+// data the host sent with `create` (config location, shard), and the plugin's own metrics
+// (declared through the channel during create, values through the ring). Extensions that need
+// an answer from the host on every call (stored acknowledgements, publishing with an identity)
+// are not offered: get_extension returns NULL and the plugin falls back, as on a host that
+// predates them (docs/isolation.md).
 
 #include "isolation/event_ring.hpp"
 #include "isolation/message_channel.hpp"
@@ -27,6 +28,9 @@ class RunnerServices {
     // [runner main thread, before create()] What the host's extensions say for this instance.
     void set_location(std::string config_file, std::string base_directory);
     void set_shard(std::uint32_t index, std::uint32_t count);
+    // [runner main thread] Opens or closes the window in which the plugin may declare metrics
+    // (its factory's create()): the main thread then reads the host's answer itself.
+    void accept_declarations(bool accepting) { accepting_declarations_ = accepting; }
 
     [[nodiscard]] const mdp_host_t* table() const { return &table_; }
 
@@ -40,6 +44,9 @@ class RunnerServices {
     static int64_t now_ns_entry(const mdp_host_t* host);
     static const void* get_extension_entry(const mdp_host_t* host, const char* extension_id);
     static void report_problem_entry(const mdp_host_t* host, const char* json_path, const char* message);
+    static int32_t declare_metrics_entry(const mdp_host_t* host, const mdp_metric_declaration_t* metrics,
+                                         uint32_t count);
+    static void set_metric_entry(const mdp_host_t* host, uint32_t index, double value);
 
     isolation::EventRing& ring_;
     isolation::MessageChannel& channel_;
@@ -48,6 +55,8 @@ class RunnerServices {
     mdp_host_config_problem_t problem_{};
     mdp_host_config_location_t location_{};
     mdp_host_shard_t shard_{};
+    mdp_host_metrics_t metrics_{};
+    bool accepting_declarations_ = false;  // main thread only
     mdp_host_t table_{};
 };
 

@@ -83,8 +83,10 @@ void RunnerSession::create(PayloadReader& reader) {
     services_.set_shard(shard_index, shard_count);
     std::array<char, kErrorCapacity> error{};
     const mdp_provider_factory_t* factory = library_->provider_factory();
+    services_.accept_declarations(true);
     mdp_provider_t* created =
         factory->create(factory, services_.table(), name.c_str(), config_json.c_str(), error.data(), error.size());
+    services_.accept_declarations(false);
     if (created == nullptr || created->size < sizeof(mdp_provider_t) || created->start == nullptr ||
         created->stop == nullptr || created->destroy == nullptr) {
         error.back() = '\0';

@@ -168,7 +168,7 @@ TEST_CASE("in process, the same segfaulting plugin takes the whole host down (wh
     CHECK(*exit_code == 128 + SIGSEGV);
 }
 
-TEST_CASE("runners die with the host: a host killed with SIGKILL leaves no runner behind") {
+TEST_CASE("runners die with the host: a host killed with SIGKILL leaves no runner behind, and plugin metrics cross") {
     TempDir dir;
     const auto config = mdp::test::write_host_config(dir, host_config(dir, crashing_provider("none", "process")));
     HostRunner host(config, dir.path() / "host.log");
@@ -180,6 +180,14 @@ TEST_CASE("runners die with the host: a host killed with SIGKILL leaves no runne
             runner = mdp::test::provider_in_status(mdp::test::status_document(port), "crashing")["runner_pid"]
                          .get<std::int64_t>();
             return runner > 0;
+        },
+        std::chrono::seconds(30)));
+    // The plugin's own metric crossed too (declared through the channel, set through the ring).
+    CHECK(mdp::test::eventually(
+        [&] {
+            return mdp::test::http_get(port, "/metrics")
+                       .body.find("mdp_plugin_crashing_trades_published_total{provider=\"crashing\"} " +
+                                  std::to_string(kTradesBeforeCrash)) != std::string::npos;
         },
         std::chrono::seconds(30)));
     REQUIRE(host.stop_and_wait(SIGKILL, std::chrono::seconds(30)) == 128 + SIGKILL);

@@ -6,9 +6,11 @@
 //   spin      spins at 100 % CPU and ignores stop(): stop() never returns
 //   allocate  allocates and touches memory without bound until the allocator fails
 //   none      publishes its N trades and idles until stopped
-// Isolated, each takes down only its runner; in process, it takes down the host.
+// Isolated, each takes down only its runner; in process, it takes down the host. Its metric
+// trades_published_total (metrics extension) counts the trades it published.
 
 #include <mdp/plugin.hpp>
+#include <mdp/sdk/metric_set.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -28,7 +30,9 @@ int* volatile null_target = nullptr;
 
 class CrashingProvider final : public mdp::sdk::Provider {
    public:
-    CrashingProvider(mdp::sdk::Host host, const std::string& /*name*/, std::string_view config_json) : host_(host) {
+    CrashingProvider(mdp::sdk::Host host, const std::string& /*name*/, std::string_view config_json)
+        : host_(host),
+          metrics_(host, {{"trades_published_total", "Trades published.", mdp::sdk::MetricKind::counter}}) {
         const auto config = nlohmann::json::parse(config_json);
         mode_ = config.value("mode", "none");
         crash_after_ = config.value("crash_after", 100U);
@@ -52,6 +56,7 @@ class CrashingProvider final : public mdp::sdk::Provider {
             const auto now = host_.now_ns();
             const mdp_event_t trade = mdp::sdk::make_trade("CRASHING", now, now, static_cast<double>(number), 1.0);
             host_.publish({&trade, 1});
+            metrics_.set(0, static_cast<double>(number));
         }
         host_.log(mdp::sdk::LogLevel::info, "published " + std::to_string(crash_after_) + " trades; now " + mode_);
         fail();
@@ -83,6 +88,7 @@ class CrashingProvider final : public mdp::sdk::Provider {
     }
 
     mdp::sdk::Host host_;
+    mdp::sdk::MetricSet metrics_;
     std::string mode_;
     std::uint32_t crash_after_ = 100;
     std::atomic<bool> stopping_{false};
