@@ -56,6 +56,16 @@ constexpr int kScratchFdBase = 64;
     if (limits.nice != 0) {
         ::setpriority(PRIO_PROCESS, 0, ::getpriority(PRIO_PROCESS, 0) + limits.nice);
     }
+    // The stop signals are the host's alone: a Ctrl-C to the terminal's process group or a
+    // service manager's SIGTERM to every process of the service must not kill a runner ahead
+    // of the host's ordered, lossless stop. The host ends runners itself (or their death
+    // signal, SIGKILL, does).
+    sigset_t stop_signals;
+    ::sigemptyset(&stop_signals);
+    for (const int stop_signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+        ::sigaddset(&stop_signals, stop_signal);
+    }
+    ::sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
     ::execv(executable, argv);
     ::_exit(127);
 }

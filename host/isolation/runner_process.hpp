@@ -2,7 +2,8 @@
 // The runner child process of one isolated provider, as the host starts, watches and reaps
 // it: fork + exec with the ring's and the channel's descriptors at their agreed numbers
 // (runner_protocol.hpp), every other descriptor closed, PR_SET_PDEATHSIG so it dies with the
-// host, its resource limits applied, and a pidfd that becomes readable the moment it exits.
+// host, SIGINT/SIGTERM/SIGHUP/SIGQUIT blocked (stopping is the host's job), its resource limits
+// applied, and a pidfd that becomes readable the moment it exits.
 
 #include "isolation/event_ring.hpp"
 

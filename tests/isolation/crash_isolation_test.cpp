@@ -77,6 +77,20 @@ Stored stored_of(const std::filesystem::path& database, const std::string& provi
             reader.scalar("SELECT MAX(seq) FROM " + union_sql, {provider})};
 }
 
+// The signals process `pid` blocks, from the SigBlk line of /proc/<pid>/status.
+std::uint64_t blocked_signals(std::int64_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("SigBlk:", 0) == 0) {
+            return std::stoull(line.substr(7), nullptr, 16);
+        }
+    }
+    return 0;
+}
+
+bool blocks(std::uint64_t mask, int signal_number) { return (mask >> (signal_number - 1) & 1U) != 0; }
+
 std::string expected_signal(const std::string& mode) { return mode == "segfault" ? "SIGSEGV" : "SIGABRT"; }
 
 }  // namespace
@@ -168,7 +182,7 @@ TEST_CASE("in process, the same segfaulting plugin takes the whole host down (wh
     CHECK(*exit_code == 128 + SIGSEGV);
 }
 
-TEST_CASE("runners die with the host: a host killed with SIGKILL leaves no runner behind, and plugin metrics cross") {
+TEST_CASE("runners leave stop signals to the host and die with it: SIGKILL of the host leaves none behind") {
     TempDir dir;
     const auto config = mdp::test::write_host_config(dir, host_config(dir, crashing_provider("none", "process")));
     HostRunner host(config, dir.path() / "host.log");
@@ -182,6 +196,12 @@ TEST_CASE("runners die with the host: a host killed with SIGKILL leaves no runne
             return runner > 0;
         },
         std::chrono::seconds(30)));
+    // Stopping is the host's job: a SIGTERM or Ctrl-C to every process of the service or the
+    // terminal's process group must not reach the runner ahead of the host's ordered stop.
+    const std::uint64_t blocked = blocked_signals(runner);
+    CHECK(blocks(blocked, SIGTERM));
+    CHECK(blocks(blocked, SIGINT));
+    CHECK(blocks(blocked, SIGHUP));
     // The plugin's own metric crossed too (declared through the channel, set through the ring).
     CHECK(mdp::test::eventually(
         [&] {
