@@ -415,17 +415,22 @@ void RunnerProvider::declare_metrics(PayloadReader& reader) {
         throw MalformedMessage("metrics_declare: " + std::to_string(count) + " metrics, at most " +
                                std::to_string(MDP_METRICS_MAX));
     }
-    std::vector<std::string> texts;  // name, help, name, help, ...: alive during declare()
-    std::vector<std::int32_t> kinds;
-    for (std::uint32_t index = 0; index < count; ++index) {
-        texts.push_back(reader.text());
-        texts.push_back(reader.text());
-        kinds.push_back(reader.i32());
+    struct Declared {
+        std::string name;
+        std::string help;
+        std::int32_t kind = 0;
+    };
+    std::vector<Declared> declared(count);  // alive during declare(): it points into them
+    for (Declared& metric : declared) {
+        metric.name = reader.text();
+        metric.help = reader.text();
+        metric.kind = reader.i32();
     }
-    std::vector<mdp_metric_declaration_t> declarations(count);
-    for (std::uint32_t index = 0; index < count; ++index) {
-        declarations[index] = {sizeof(mdp_metric_declaration_t), texts[2 * index].c_str(),
-                               texts[2 * index + 1].empty() ? nullptr : texts[2 * index + 1].c_str(), kinds[index]};
+    std::vector<mdp_metric_declaration_t> declarations;
+    declarations.reserve(count);
+    for (const Declared& metric : declared) {
+        declarations.push_back({sizeof(mdp_metric_declaration_t), metric.name.c_str(),
+                                metric.help.empty() ? nullptr : metric.help.c_str(), metric.kind});
     }
     const auto* metrics = static_cast<const mdp_host_metrics_t*>(host_->get_extension(host_, MDP_HOST_METRICS_ID));
     const int32_t code = metrics != nullptr ? metrics->declare(host_, declarations.data(), count) : MDP_ERROR;
