@@ -77,7 +77,8 @@ class RunnerProvider {
     }
 
     // [control-thread] Spawn, load, create. False with `error` set.
-    bool create(const char* config_json, std::string& error);
+    // `runner_failed`: see create_in_runner().
+    bool create(const char* config_json, std::string& error, bool& runner_failed);
     int32_t reconfigure(const char* config_json, std::string& error);
 
    private:
@@ -134,7 +135,8 @@ class RunnerProvider {
     std::uint64_t metrics_version_seen_ = 0;
 };
 
-bool RunnerProvider::create(const char* config_json, std::string& error) {
+bool RunnerProvider::create(const char* config_json, std::string& error, bool& runner_failed) {
+    runner_failed = true;
     std::array<int, 2> sockets{};
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets.data()) != 0) {
         error = "socketpair: " + sdk::errno_text(errno);
@@ -175,6 +177,7 @@ bool RunnerProvider::create(const char* config_json, std::string& error) {
         call(MessageType::create, payload, launch_.start_timeout_ms, "create()", error);
     if (created && created->code != MDP_OK) {
         error = created->text;
+        runner_failed = false;  // the plugin answered: its create() refused
     }
     if (!created || created->code != MDP_OK) {
         std::optional<std::pair<std::string, std::string>> problem;
@@ -499,10 +502,11 @@ void RunnerProvider::runner_ended() {
 }  // namespace
 
 mdp_provider_t* create_in_runner(const RunnerLaunch& launch, const mdp_host_t* host, const char* instance_name,
-                                 const char* config_json, std::string& error) {
+                                 const char* config_json, std::string& error, bool& runner_failed) {
+    runner_failed = true;
     try {
         auto provider = std::make_unique<RunnerProvider>(launch, host, instance_name);
-        if (!provider->create(config_json, error)) {
+        if (!provider->create(config_json, error, runner_failed)) {
             return nullptr;
         }
         return provider.release()->table();

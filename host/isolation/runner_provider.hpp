@@ -46,8 +46,10 @@ struct RunnerLaunch {
 // `config_json` and `host`'s services. Returns the instance's table (owned by this module
 // until its destroy() is called), or null with `error` set; a config value the plugin named
 // is reported through `host`'s MDP_HOST_CONFIG_PROBLEM_ID before it returns.
+// `runner_failed` tells a failure of the isolation itself (the runner could not be started,
+// could not load the plugin, or died) from the plugin's create() refusing its config.
 mdp_provider_t* create_in_runner(const RunnerLaunch& launch, const mdp_host_t* host, const char* instance_name,
-                                 const char* config_json, std::string& error);
+                                 const char* config_json, std::string& error, bool& runner_failed);
 
 // [control-thread] mdp_provider_reconfigure_t.reconfigure for an instance made by
 // create_in_runner(): runs the plugin's reconfigure extension in the runner

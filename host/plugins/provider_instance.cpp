@@ -113,6 +113,7 @@ bool ProviderInstance::create(std::string& error) {
 
 mdp_provider_t* ProviderInstance::create_instance(const std::string& config_json, char* error,
                                                   std::size_t error_capacity) {
+    runner_failed_ = false;
     if (!isolated()) {
         const auto* factory = library_->provider_factory();
         return factory->create(factory, services_table_.table(), config_.name.c_str(), config_json.c_str(), error,
@@ -123,7 +124,7 @@ mdp_provider_t* ProviderInstance::create_instance(const std::string& config_json
         isolated_launch(
             config_, *library_, publisher_.blocks_when_full(), runner_stats_,
             [this](pipeline::DropReason reason, std::uint64_t count) { publisher_.count_drop(reason, count); }),
-        services_table_.table(), config_.name.c_str(), config_json.c_str(), text);
+        services_table_.table(), config_.name.c_str(), config_json.c_str(), text, runner_failed_);
     const std::size_t length = std::min(text.size(), error_capacity - 1);
     text.copy(error, length);
     error[length] = '\0';

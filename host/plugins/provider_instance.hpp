@@ -52,6 +52,9 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     // [control-thread] What the plugin named through MDP_HOST_CONFIG_PROBLEM_ID during the
     // last failed create(), if it did.
     [[nodiscard]] const std::optional<ReportedConfigProblem>& config_problem() const { return config_problem_; }
+    // [control-thread] The last failed create() failed in the isolation itself (the runner could
+    // not be started or load the plugin, or died), not in the plugin's create().
+    [[nodiscard]] bool runner_failed() const { return runner_failed_; }
     // start() and stop() run the plugin's call on a helper thread (common/bounded_call.hpp)
     // and wait at most restart.start_timeout_ms / stop_timeout_ms for it; one that does not
     // return is abandoned: failed, never called again (hung()).
@@ -134,6 +137,7 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     std::optional<ReportedConfigProblem> config_problem_;
     // With "isolation": "process": provider_ is the runner's proxy (isolation/runner_provider).
     isolation::RunnerStats runner_stats_;
+    bool runner_failed_ = false;
     std::shared_ptr<PluginLibrary> library_;
     mdp_provider_t* provider_ = nullptr;
     bool started_ = false;

@@ -253,3 +253,16 @@ TEST_CASE("runners leave stop signals to the host and die with it: SIGKILL of th
         },
         std::chrono::seconds(30)));
 }
+
+TEST_CASE("a runner that cannot be started is an error naming the provider's isolation, not its config") {
+    TempDir dir;
+    const auto config = mdp::test::write_host_config(dir, host_config(dir, crashing_provider("none", "process")));
+    const std::string missing = (dir.path() / "no-such-runner").string();
+    const auto run = mdp::test::run_to_completion(MDP_HOST_BINARY, {"--check-config", "--config", config.string()},
+                                                  std::chrono::seconds(60), {{"MDP_PROVIDER_RUNNER", missing}});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.output, Catch::Contains(config.string() +
+                                           ": providers[1].isolation: cannot start the provider "
+                                           "runner " +
+                                           missing));
+}
