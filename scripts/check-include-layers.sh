@@ -19,9 +19,10 @@ layers=(
   "metrics"           # histograms, exposition writer, process stats
   "status"            # the snapshot data types every reader of the host's state shares
   "pipeline sinks"    # store queue, coordinator, backpressure; the sinks it drives
+  "isolation"         # an isolated provider's runner process: event ring, control channel
   "plugins"           # provider plugins: loading, instances, supervision
   "http"              # the HTTP server and its documents
-  "app"               # wiring, commands, main
+  "app runner"        # wiring, commands, main; the runner executable of isolated providers
 )
 
 declare -A level_of=()

@@ -14,7 +14,9 @@
 //
 // Without --host, this build's mdp-host is measured. VAR=VALUE pairs after the path are set in
 // that host's environment, e.g. `--host wait200=build/bin/mdp-host,MDP__STORE__COALESCE_WAIT_US=200`
-// measures a store setting the default config does not have. Each binary loads the synthetic plugin
+// measures a store setting the default config does not have; `isolation=process` (lowercase, not a
+// variable) runs that host's provider out of process (docs/isolation.md), e.g.
+// `--host in_process=build/bin/mdp-host --host isolated=build/bin/mdp-host,isolation=process`. Each binary loads the synthetic plugin
 // from <binary's dir>/../plugins. `postgres` starts a throwaway durable PostgreSQL (fsync on,
 // the server's default durability) with a fresh database per measurement.
 
@@ -51,6 +53,7 @@ struct HostBinary {
     std::string label;
     std::filesystem::path path;
     std::map<std::string, std::string> environment;
+    std::string isolation = "in_process";  // the provider's "isolation"
 };
 
 struct Arguments {
@@ -99,13 +102,14 @@ Arguments parse_arguments(int argc, char** argv) {
                 usage(argv[0]);
             }
             // Absolute: the host runs with a temporary directory as its working directory.
-            HostBinary host{value.substr(0, equals), std::filesystem::absolute(parts[0]), {}};
+            HostBinary host{value.substr(0, equals), std::filesystem::absolute(parts[0]), {}, "in_process"};
             for (std::size_t part = 1; part < parts.size(); ++part) {
                 const auto assignment = parts[part].find('=');
                 if (assignment == std::string::npos) {
                     usage(argv[0]);
                 }
-                host.environment[parts[part].substr(0, assignment)] = parts[part].substr(assignment + 1);
+                const std::string name = parts[part].substr(0, assignment);
+                (name == "isolation" ? host.isolation : host.environment[name]) = parts[part].substr(assignment + 1);
             }
             arguments.hosts.push_back(std::move(host));
         } else if (flag == "--sinks") {
@@ -126,7 +130,7 @@ Arguments parse_arguments(int argc, char** argv) {
         }
     }
     if (arguments.hosts.empty()) {
-        arguments.hosts.push_back({"this build", MDP_HOST_BINARY, {}});
+        arguments.hosts.push_back({"this build", MDP_HOST_BINARY, {}, "in_process"});
     }
     return arguments;
 }
@@ -289,6 +293,7 @@ class LatencyBench {
                  {{{"name", "synthetic"},
                    {"plugin", "synthetic"},
                    {"required", true},
+                   {"isolation", host.isolation},
                    {"config",
                     {{"symbols", {"AAPL", "MSFT", "GOOG", "AMZN"}}, {"rate_per_symbol", rate / 4}, {"seed", 42}}}}}}};
     }

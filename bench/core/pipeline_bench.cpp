@@ -8,6 +8,8 @@
 //   plain:     no HTTP server (per-symbol freshness tracking on, the default)
 //   scraped:   HTTP server on, /metrics fetched once a second (as Prometheus would)
 //   untracked: as plain, with freshness tracking off (providers[].freshness.enabled false)
+//   isolated:  as plain, with the provider in its own runner process ("isolation": "process";
+//              docs/isolation.md); CPU per event then counts the runner's CPU too
 //
 //   build/bench/bench_pipeline [seconds per run, default 5] [runs per configuration, default 3]
 //                              [symbols, default 4]
@@ -27,6 +29,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -77,7 +81,26 @@ struct BenchShape {
     bool http = false;
     bool tracking = true;
     std::size_t symbols = 4;
+    bool isolated = false;
 };
+
+// CPU seconds (user + system) process `pid` used so far, from /proc/<pid>/stat; 0 when gone.
+double cpu_seconds_of(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (pid <= 0 || !std::getline(file, line) || line.rfind(')') == std::string::npos) {
+        return 0.0;
+    }
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string field;
+    double ticks = 0.0;
+    for (int index = 3; index <= 15 && fields >> field; ++index) {
+        if (index == 14 || index == 15) {  // utime, stime
+            ticks += std::stod(field);
+        }
+    }
+    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 std::string bench_config(const BenchShape& shape, unsigned short port) {
     return R"({
@@ -90,6 +113,8 @@ std::string bench_config(const BenchShape& shape, unsigned short port) {
       "store": {"queue_capacity": 10000, "batch_size": 500, "flush_interval_ms": 250,
                 "sinks": [{"type": "null", "name": "null"}]},
       "providers": [{"name": "load", "plugin": "synthetic", "required": true,
+                     "isolation": ")" +
+           std::string(shape.isolated ? "process" : "in_process") + R"(",
                      "freshness": {"enabled": )" +
            std::string(shape.tracking ? "true" : "false") + R"(},
                      "config": {"symbols": )" +
@@ -132,9 +157,10 @@ Measurement measure(const BenchShape& shape, std::chrono::seconds duration) {
     std::thread host([&] { application.run(shutdown); });
     std::this_thread::sleep_for(std::chrono::seconds(1));  // warm-up: plugin loaded, queue steady
 
+    const pid_t runner = static_cast<pid_t>(application.snapshot().providers.at(0).runner_pid);
     const std::uint64_t events_before = stored(application);
     const std::uint64_t allocations_before = mdp::bench::allocations_so_far();
-    const double cpu_before = process_cpu_seconds();
+    const double cpu_before = process_cpu_seconds() + cpu_seconds_of(runner);
     const auto started = Clock::now();
     auto next_scrape = started;
     while (Clock::now() - started < duration) {
@@ -147,7 +173,7 @@ Measurement measure(const BenchShape& shape, std::chrono::seconds duration) {
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const std::uint64_t events = stored(application) - events_before;
     const std::uint64_t allocations = mdp::bench::allocations_so_far() - allocations_before;
-    const double cpu_seconds = process_cpu_seconds() - cpu_before;
+    const double cpu_seconds = process_cpu_seconds() + cpu_seconds_of(runner) - cpu_before;
     const double resident_bytes = mdp::metrics::read_process_stats().resident_memory_bytes.value_or(0.0);
     shutdown.request();
     host.join();
@@ -166,6 +192,9 @@ int main(int argc, char** argv) {
     std::vector<Measurement> plain;
     std::vector<Measurement> scraped;
     std::vector<Measurement> untracked;
+    std::vector<Measurement> isolated;
+    // The runner is built next to mdp-host, not next to this driver.
+    ::setenv("MDP_PROVIDER_RUNNER", MDP_PROVIDER_RUNNER_BINARY, 0);  // NOLINT(concurrency-mt-unsafe)
     const auto print = [](const char* name, const Measurement& value) {
         std::printf("%s %.2f M events/s (%.4f allocations/event, %.1f CPU ns/event, RSS %.1f MB)", name,
                     value.events_per_second / 1e6, value.allocations_per_event, value.cpu_ns_per_event,
@@ -175,10 +204,12 @@ int main(int argc, char** argv) {
         plain.push_back(measure({false, true, symbols}, duration));
         scraped.push_back(measure({true, true, symbols}, duration));
         untracked.push_back(measure({false, false, symbols}, duration));
+        isolated.push_back(measure({false, true, symbols, true}, duration));
         std::printf("run %d (%zu symbols): ", run + 1, symbols);
         print("plain", plain.back());
         print(", scraped", scraped.back());
         print(", untracked", untracked.back());
+        print(", isolated", isolated.back());
         std::printf("\n");
         std::fflush(stdout);
     }
@@ -190,10 +221,11 @@ int main(int argc, char** argv) {
     const double plain_median = median(plain);
     const double scraped_median = median(scraped);
     const double untracked_median = median(untracked);
+    const double isolated_median = median(isolated);
     std::printf(
-        "median: plain %.2f M events/s, scraped %.2f M events/s, untracked %.2f M events/s, scraped/plain = %.3f, "
-        "plain/untracked = %.3f\n",
-        plain_median / 1e6, scraped_median / 1e6, untracked_median / 1e6, scraped_median / plain_median,
-        plain_median / untracked_median);
+        "median: plain %.2f M events/s, scraped %.2f M events/s, untracked %.2f M events/s, isolated %.2f M events/s, "
+        "scraped/plain = %.3f, plain/untracked = %.3f, isolated/plain = %.3f\n",
+        plain_median / 1e6, scraped_median / 1e6, untracked_median / 1e6, isolated_median / 1e6,
+        scraped_median / plain_median, plain_median / untracked_median, isolated_median / plain_median);
     return 0;
 }

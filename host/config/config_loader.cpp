@@ -232,6 +232,23 @@ void read_bars(JsonNode node, BarsConfig& bars) {
     node.finish();
 }
 
+// A runner needs some address space for itself and the plugin's threads' stacks.
+constexpr std::int64_t kMinMemoryMb = 16;
+constexpr std::int64_t kMaxMemoryMb = std::int64_t{1024} * 1024;
+
+void read_isolation(JsonNode& node, ProviderConfig& provider) {
+    const std::string isolation = node.get_enum("isolation", {"in_process", "process"}, "in_process");
+    provider.isolation = isolation == "process" ? Isolation::process : Isolation::in_process;
+    if (node.has("limits") && provider.isolation != Isolation::process) {
+        node.fail_at("limits", "expected no limits: they apply only with \"isolation\": \"process\"");
+    }
+    JsonNode limits = node.child_object("limits");
+    provider.limits.memory_bytes =
+        static_cast<std::uint64_t>(limits.get_int("memory_mb", kMinMemoryMb, kMaxMemoryMb, 0)) * 1024U * 1024U;
+    provider.limits.nice = static_cast<int>(limits.get_int("nice", 0, 19, 0));
+    limits.finish();
+}
+
 // Limits the shard count to what an operator could run; the index must name one of them.
 constexpr std::int64_t kMaxShards = 1024;
 
@@ -273,6 +290,7 @@ void read_providers(JsonNode& root, HostConfig& config, const std::shared_ptr<co
         read_restart(node.child_object("restart"), provider.restart);
         read_freshness(node.child_object("freshness"), provider.freshness);
         read_bars(node.child_object("bars"), provider.bars);
+        read_isolation(node, provider);
         node.finish();
         config.providers.push_back(std::move(provider));
     }

@@ -148,6 +148,20 @@ struct ShardConfig {
     bool operator==(const ShardConfig&) const = default;
 };
 
+// Where a provider instance's plugin code runs (docs/isolation.md).
+enum class Isolation { in_process, process };
+
+constexpr std::string_view to_string(Isolation isolation) {
+    return isolation == Isolation::process ? "process" : "in_process";
+}
+
+// Limits of an isolated provider's runner process (`limits`, with "isolation": "process").
+struct IsolationLimits {
+    std::uint64_t memory_bytes = 0;  // the runner's address space (RLIMIT_AS); 0 = none
+    int nice = 0;  // 0..19, added to the host's niceness
+    bool operator==(const IsolationLimits&) const = default;
+};
+
 struct ProviderConfig {
     std::string name;  // instance name; the `provider` metric label
     std::string plugin;  // plugin id, or a file name inside a plugin directory
@@ -163,6 +177,8 @@ struct ProviderConfig {
     std::optional<double> scale_soft;
     std::optional<double> scale_hard;
     ShardConfig shard;  // the host's `shard`, copied here for the instance's host extension
+    Isolation isolation = Isolation::in_process;
+    IsolationLimits limits;  // only with Isolation::process
 };
 
 struct HostConfig {

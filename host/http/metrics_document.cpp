@@ -51,6 +51,10 @@ constexpr MetricFamily kProviderState{
     "mdp_provider_state", "Current lifecycle state of the provider (value 1, state in the label).", MetricType::gauge};
 constexpr MetricFamily kProviderRestarts{"mdp_provider_restarts_total", "Times the provider was restarted.",
                                          MetricType::counter};
+constexpr MetricFamily kProviderCrashes{
+    "mdp_provider_crashes_total",
+    "Runner processes of an isolated provider that died unasked, by provider and signal (\"exit\" for an exit).",
+    MetricType::counter};
 constexpr MetricFamily kProviderInfo{"mdp_provider_info", "The plugin behind each provider instance (value 1).",
                                      MetricType::gauge};
 constexpr MetricFamily kStored{"mdp_events_stored_total", "Events written by the sink.", MetricType::counter};
@@ -163,6 +167,9 @@ void add_provider_metrics(ExpositionWriter& writer, const status::ProviderSnapsh
     writer.add(kProviderEventRate, {{"provider", name}}, provider.events_per_second);
     writer.add(kProviderState, {{"provider", name}, {"state", provider.state}}, std::uint64_t{1});
     writer.add(kProviderRestarts, {{"provider", name}}, provider.restarts);
+    for (const auto& [signal, count] : provider.crashes_by_signal) {
+        writer.add(kProviderCrashes, {{"provider", name}, {"signal", signal}}, count);
+    }
     writer.add(kProviderInfo,
                {{"provider", name},
                 {"plugin", provider.plugin_id},

@@ -93,7 +93,12 @@ json provider_to_json(const status::ProviderSnapshot& provider, std::int64_t now
             {"dropped_by_reason", counts_to_json(provider.dropped_by_reason)},
             {"feedback_by_level", counts_to_json(provider.feedback_by_level)},
             {"metrics", plugin_metrics_to_json(provider.plugin_metrics)},
-            {"bars", bars_to_json(provider)}};
+            {"bars", bars_to_json(provider)},
+            {"isolation", provider.isolation},
+            {"runner_pid", provider.runner_pid},
+            {"runner_rss_bytes", provider.runner_rss_bytes},
+            {"crashes_total", status::sum_of_counts(provider.crashes_by_signal)},
+            {"crashes_by_signal", counts_to_json(provider.crashes_by_signal)}};
 }
 
 json sink_to_json(const status::SinkSnapshot& sink) {

@@ -112,10 +112,10 @@ mdp_abi_version_t host_abi_version() { return MDP_ABI_VERSION_INIT; }
 std::string PluginInfo::abi_version_text() const { return to_string(abi_version); }
 
 PluginLibrary::PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library,
-                             PluginInfo info, void (*deinit)(), const mdp_provider_factory_t* factory,
-                             const mdp_provider_reconfigure_t* reconfigure)
-    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), deinit_(deinit), factory_(factory),
-      reconfigure_(reconfigure) {}
+                             PluginInfo info, PluginFilePolicy policy, void (*deinit)(),
+                             const mdp_provider_factory_t* factory, const mdp_provider_reconfigure_t* reconfigure)
+    : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), policy_(std::move(policy)),
+      deinit_(deinit), factory_(factory), reconfigure_(reconfigure) {}
 
 PluginLibrary::~PluginLibrary() {
     if (deinit_ != nullptr) {
@@ -160,7 +160,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     try {
         const mdp_provider_factory_t* factory = find_provider_factory(file, entry);
         return std::shared_ptr<PluginLibrary>(new PluginLibrary(std::move(verified), std::move(library),
-                                                                std::move(info), entry.deinit, factory,
+                                                                std::move(info), policy, entry.deinit, factory,
                                                                 find_reconfigure_extension(entry)));
     } catch (...) {
         if (entry.deinit != nullptr) {

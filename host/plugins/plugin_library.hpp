@@ -61,15 +61,18 @@ class PluginLibrary {
     // The in-place reconfigure extension, or null when the plugin has none. Valid while this
     // object lives.
     [[nodiscard]] const mdp_provider_reconfigure_t* reconfigure_extension() const { return reconfigure_; }
+    // The policy the file was checked against; an isolated provider's runner checks it again.
+    [[nodiscard]] const PluginFilePolicy& policy() const { return policy_; }
 
    private:
     PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dll::shared_library library, PluginInfo info,
-                  void (*deinit)(), const mdp_provider_factory_t* factory,
+                  PluginFilePolicy policy, void (*deinit)(), const mdp_provider_factory_t* factory,
                   const mdp_provider_reconfigure_t* reconfigure);
 
     std::unique_ptr<VerifiedPluginFile> file_;  // its descriptor stays open (see loader_path)
     boost::dll::shared_library library_;
     PluginInfo info_;
+    PluginFilePolicy policy_;
     void (*deinit_)() = nullptr;
     const mdp_provider_factory_t* factory_ = nullptr;
     const mdp_provider_reconfigure_t* reconfigure_ = nullptr;

@@ -3,9 +3,12 @@
 #include "common/bounded_call.hpp"
 #include "common/clock.hpp"
 #include "config/bar_interval.hpp"
+#include "isolation/runner_process.hpp"
+#include "plugins/isolated_launch.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <tuple>
 
@@ -25,7 +28,8 @@ bool same_except_config(const config::ProviderConfig& current, const config::Pro
     return current.plugin == next.plugin && current.enabled == next.enabled && current.required == next.required &&
            current.sha256 == next.sha256 && restart_fields(current.restart) == restart_fields(next.restart) &&
            current.scale_ok == next.scale_ok && current.scale_soft == next.scale_soft &&
-           current.scale_hard == next.scale_hard;
+           current.scale_hard == next.scale_hard && current.isolation == next.isolation &&
+           current.limits == next.limits;
 }
 
 }  // namespace
@@ -85,13 +89,11 @@ void ProviderInstance::attach(std::shared_ptr<PluginLibrary> library) {
 bool ProviderInstance::create(std::string& error) {
     std::array<char, kErrorCapacity> buffer{};
     const std::string config_json = config_.config.value.dump();
-    const auto* factory = library_->provider_factory();
     extensions_.clear_config_problem();
     extensions_.metrics().clear();  // a re-created instance declares its metrics again
     extensions_.metrics().accept_declarations(true);
     publisher_.accept_subscriptions(true);
-    mdp_provider_t* created = factory->create(factory, services_table_.table(), config_.name.c_str(),
-                                              config_json.c_str(), buffer.data(), buffer.size());
+    mdp_provider_t* created = create_instance(config_json, buffer.data(), buffer.size());
     publisher_.accept_subscriptions(false);
     extensions_.metrics().accept_declarations(false);
     config_problem_ = created == nullptr ? extensions_.take_config_problem() : std::nullopt;
@@ -110,6 +112,26 @@ bool ProviderInstance::create(std::string& error) {
     }
     provider_ = created;
     return true;
+}
+
+mdp_provider_t* ProviderInstance::create_instance(const std::string& config_json, char* error,
+                                                  std::size_t error_capacity) {
+    runner_failed_ = false;
+    if (!isolated()) {
+        const auto* factory = library_->provider_factory();
+        return factory->create(factory, services_table_.table(), config_.name.c_str(), config_json.c_str(), error,
+                               error_capacity);
+    }
+    std::string text;
+    mdp_provider_t* created = isolation::create_in_runner(
+        isolated_launch(
+            config_, *library_, publisher_.blocks_when_full(), runner_stats_,
+            [this](pipeline::DropReason reason, std::uint64_t count) { publisher_.count_drop(reason, count); }),
+        services_table_.table(), config_.name.c_str(), config_json.c_str(), text, runner_failed_);
+    const std::size_t length = std::min(text.size(), error_capacity - 1);
+    text.copy(error, length);
+    error[length] = '\0';
+    return created;
 }
 
 bool ProviderInstance::call_plugin(const char* what, std::int64_t timeout_ms, std::function<void(mdp_provider_t*)> call,
@@ -251,7 +273,9 @@ void ProviderInstance::replace_config(const config::ProviderConfig& next) {
 }
 
 int32_t ProviderInstance::reconfigure_in_place(const config::ProviderConfig& next, std::string& error) {
-    const auto* extension = library_->reconfigure_extension();
+    // Isolated, the instance lives in the runner: the runner calls the plugin's extension.
+    const auto reconfigure_call =
+        isolated() ? &isolation::reconfigure_in_runner : library_->reconfigure_extension()->reconfigure;
     struct Result {
         int32_t code = MDP_ERROR;
         std::array<char, kErrorCapacity> message{};
@@ -260,9 +284,9 @@ int32_t ProviderInstance::reconfigure_in_place(const config::ProviderConfig& nex
     auto config_json = std::make_shared<const std::string>(next.config.value.dump());
     std::unique_lock lifecycle(lifecycle_mutex_);
     if (!call_plugin("reconfigure()", config_.restart.start_timeout_ms,
-                     [extension, config_json, result](mdp_provider_t* provider) {
-                         result->code = extension->reconfigure(provider, config_json->c_str(), result->message.data(),
-                                                               result->message.size());
+                     [reconfigure_call, config_json, result](mdp_provider_t* provider) {
+                         result->code = reconfigure_call(provider, config_json->c_str(), result->message.data(),
+                                                         result->message.size());
                      })) {
         error = "reconfigure() did not return in time";
         return MDP_ERROR;
@@ -415,6 +439,10 @@ status::ProviderSnapshot ProviderInstance::snapshot() const {
             result.bar_ticks_ignored[std::string(to_string(reason))] = publisher_.bars().ignored(reason);
         }
     }
+    result.isolation = std::string(config::to_string(config_.isolation));
+    result.runner_pid = runner_stats_.pid();
+    result.runner_rss_bytes = result.runner_pid > 0 ? isolation::resident_bytes_of(result.runner_pid) : 0;
+    result.crashes_by_signal = runner_stats_.crashes_by_signal();
     return result;
 }
 

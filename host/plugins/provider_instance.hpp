@@ -10,6 +10,7 @@
 #include "pipeline/backpressure_level.hpp"
 #include "pipeline/overflow_policy.hpp"
 #include "pipeline/rate_receiver.hpp"
+#include "isolation/runner_stats.hpp"
 #include "plugins/event_rate_sampler.hpp"
 #include "plugins/host_extensions.hpp"
 #include "plugins/host_services_table.hpp"
@@ -51,6 +52,9 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     // [control-thread] What the plugin named through MDP_HOST_CONFIG_PROBLEM_ID during the
     // last failed create(), if it did.
     [[nodiscard]] const std::optional<ReportedConfigProblem>& config_problem() const { return config_problem_; }
+    // [control-thread] The last failed create() failed in the isolation itself (the runner could
+    // not be started or load the plugin, or died), not in the plugin's create().
+    [[nodiscard]] bool runner_failed() const { return runner_failed_; }
     // start() and stop() run the plugin's call on a helper thread (common/bounded_call.hpp)
     // and wait at most restart.start_timeout_ms / stop_timeout_ms for it; one that does not
     // return is abandoned: failed, never called again (hung()).
@@ -131,6 +135,9 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     // MDP_RECONFIGURE_NEEDS_RESTART or MDP_ERROR (then `error` is set).
     int32_t reconfigure_in_place(const config::ProviderConfig& next, std::string& error);
     void replace_config(const config::ProviderConfig& next);
+    // The plugin's factory create(), in this process or in a new runner.
+    mdp_provider_t* create_instance(const std::string& config_json, char* error, std::size_t error_capacity);
+    [[nodiscard]] bool isolated() const { return config_.isolation == config::Isolation::process; }
 
     const std::uint32_t id_;
     // Written only on the control thread, under state_mutex_ (reconfigure()); `name` never
@@ -141,6 +148,9 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     HostExtensions extensions_;
     HostServicesTable services_table_;
     std::optional<ReportedConfigProblem> config_problem_;
+    // With "isolation": "process": provider_ is the runner's proxy (isolation/runner_provider).
+    isolation::RunnerStats runner_stats_;
+    bool runner_failed_ = false;
     std::shared_ptr<PluginLibrary> library_;
     mdp_provider_t* provider_ = nullptr;
     bool started_ = false;

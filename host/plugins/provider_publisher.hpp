@@ -48,6 +48,10 @@ class ProviderPublisher {
 
     [[nodiscard]] bool tracks_settlements() const { return target_.stored_acks != nullptr; }
     [[nodiscard]] bool accepts_identities() const { return target_.origins != nullptr; }
+    // Whether a publish waits for space in a full queue (the `block` overflow policy).
+    [[nodiscard]] bool blocks_when_full() const {
+        return target_.queue == nullptr || target_.queue->policy() == config::OverflowPolicy::block;
+    }
 
     // mdp_host_t.publish, and MDP_HOST_STORED_ACKS_ID's publish_with_sequence when
     // `first_sequence` is not NULL (it receives the call's first publish sequence, 0 when it

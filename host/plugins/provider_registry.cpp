@@ -40,6 +40,12 @@ ProviderRegistry::~ProviderRegistry() {
 std::string ProviderRegistry::describe_config_error(const ProviderInstance& instance, const std::string& error) {
     const config::ProviderConfig& provider = instance.config();
     const std::string& file = provider.config.origin->file;
+    if (instance.runner_failed()) {
+        // Not about the plugin's config: about running it isolated.
+        const std::string& config_path = provider.config.path;
+        const std::string entry = config_path.substr(0, config_path.rfind(".config"));
+        return file + ": " + entry + ".isolation: " + error;
+    }
     if (const auto& problem = instance.config_problem()) {
         return file + ": " + join_config_path(provider.config.path, problem->json_path) + ": " + problem->message;
     }

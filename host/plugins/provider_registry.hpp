@@ -68,7 +68,8 @@ class ProviderRegistry {
     ProviderInstance& add(const config::ProviderConfig& provider);
 
     // After a failed create(): "<file>: providers[<i>].config.<path>: <message>" when the
-    // plugin named the value (MDP_HOST_CONFIG_PROBLEM_ID), else
+    // plugin named the value (MDP_HOST_CONFIG_PROBLEM_ID), "<file>: providers[<i>].isolation:
+    // <error>" when an isolated provider's runner failed, else
     // "<file>: providers[<i>].config: <error>".
     static std::string describe_config_error(const ProviderInstance& instance, const std::string& error);
 

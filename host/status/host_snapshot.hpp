@@ -50,6 +50,13 @@ struct ProviderSnapshot {
     std::vector<std::string> bar_intervals;
     std::string bar_source;
     std::map<std::string, std::uint64_t> bar_ticks_ignored;
+    // Where the plugin runs: "in_process" or "process" (docs/isolation.md); isolated, the
+    // current runner's pid and resident memory (0 when none runs) and its runners' crashes by
+    // signal ("SIGSEGV", ..., "exit").
+    std::string isolation = "in_process";
+    std::int64_t runner_pid = 0;
+    std::uint64_t runner_rss_bytes = 0;
+    std::map<std::string, std::uint64_t> crashes_by_signal;
 };
 
 struct SinkSnapshot {

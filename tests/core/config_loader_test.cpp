@@ -117,6 +117,31 @@ TEST_CASE("a missing config file is a clear error", "[config]") {
     }
 }
 
+TEST_CASE("isolation and limits are read per provider, and a bad value names its JSON path", "[config]") {
+    const auto config = parse_host_config(
+        R"({"providers": [{"name": "boxed", "plugin": "x", "isolation": "process",
+            "limits": {"memory_mb": 256, "nice": 5}},
+            {"name": "plain", "plugin": "x"}]})",
+        "/etc/mdp/test.json", {});
+    REQUIRE(config.providers.size() == 2);
+    CHECK(config.providers[0].isolation == mdp::config::Isolation::process);
+    CHECK(config.providers[0].limits.memory_bytes == 256ULL * 1024 * 1024);
+    CHECK(config.providers[0].limits.nice == 5);
+    CHECK(config.providers[1].isolation == mdp::config::Isolation::in_process);
+    CHECK(config.providers[1].limits.memory_bytes == 0);
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "isolation": "sandbox"}]})"),
+               Catch::Contains("/etc/mdp/test.json") && Catch::Contains("providers[0].isolation") &&
+                   Catch::Contains("process"));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "limits": {"memory_mb": 64}}]})"),
+               Catch::Contains("providers[0].limits") && Catch::Contains("only with \"isolation\": \"process\""));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "isolation": "process",
+                   "limits": {"memory_mb": 1}}]})"),
+               Catch::Contains("providers[0].limits.memory_mb: expected an integer from 16 to"));
+    CHECK_THAT(error_of(R"({"providers": [{"name": "a", "plugin": "x", "isolation": "process",
+                   "limits": {"cpu": 1}}]})"),
+               Catch::Contains("providers[0].limits.cpu") && Catch::Contains("unknown key"));
+}
+
 TEST_CASE("freshness settings are read per provider, and a bad calendar names its JSON path", "[config]") {
     const auto config = parse_host_config(
         R"({"providers": [{"name": "us", "plugin": "x", "freshness": {"stale_after_seconds": 30,

@@ -38,12 +38,16 @@ std::size_t busiest_second(double rate, Clock::duration duration) {
 
 }  // namespace
 
-TEST_CASE("no sliding second carries more than TWS's 50 messages at any configured rate", "[ibkr][pacing]") {
+TEST_CASE("no sliding second carries more than TWS's 50 messages at any configured rate, less a jitter margin",
+          "[ibkr][pacing]") {
     for (const double rate : {1.0, 10.0, 45.0, 49.0, 50.0}) {
         INFO("rate " << rate);
         const std::size_t busiest = busiest_second(rate, 10s);
         CHECK(busiest <= 50);
-        CHECK(busiest >= static_cast<std::size_t>(rate));
+        // The jitter margin: up to 45/s, 5 messages of the limit stay free.
+        CHECK(busiest <= static_cast<std::size_t>(std::max(rate, 45.0)));
+        // A sliding second holds rate or rate - 1 sends, depending on where it starts.
+        CHECK(busiest + 1 >= static_cast<std::size_t>(rate));
     }
 }
 
@@ -56,16 +60,16 @@ TEST_CASE("the paced outbox releases 300 requests at the configured rate", "[ibk
     std::string sent;
     auto now = start;
     std::size_t released = outbox.release(sent, now);
-    CHECK(released == 5);  // the burst
+    CHECK(released == 1);  // the burst: 1 at 45/s, which keeps 5 messages of jitter margin
     while (outbox.queued() > 0) {
         now = outbox.next_release_time(now);
         released += outbox.release(sent, now);
     }
     CHECK(released == 300);
     CHECK(sent.substr(0, 6) == "r0;r1;");
-    // 295 requests after the burst at 45/s.
-    CHECK(now - start >= 6500ms);
-    CHECK(now - start <= 6600ms);
+    // 299 requests after the burst at 45/s.
+    CHECK(now - start >= 6600ms);
+    CHECK(now - start <= 6700ms);
     CHECK(outbox.next_release_time(now) == Clock::time_point::max());
 }
 

@@ -3,6 +3,7 @@
 #include "http_client.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 #include <vector>
@@ -11,7 +12,18 @@ namespace mdp::test {
 
 std::filesystem::path write_host_config(const TempDir& dir, const nlohmann::json& config,
                                         const std::string& file_name) {
-    return dir.write_file(file_name, config.dump(2));
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): tests set no variables while they run
+    const char* isolation = std::getenv("MDP_TEST_PROVIDER_ISOLATION");
+    if (isolation == nullptr || !config.contains("providers")) {
+        return dir.write_file(file_name, config.dump(2));
+    }
+    nlohmann::json isolated = config;
+    for (auto& provider : isolated["providers"]) {
+        if (provider.is_object() && !provider.contains("isolation")) {
+            provider["isolation"] = isolation;
+        }
+    }
+    return dir.write_file(file_name, isolated.dump(2));
 }
 
 HostRunner::HostRunner(const std::filesystem::path& config, const std::filesystem::path& output_file,

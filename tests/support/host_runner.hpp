@@ -19,7 +19,9 @@
 
 namespace mdp::test {
 
-// Writes `config` as <dir>/<file_name> and returns its path.
+// Writes `config` as <dir>/<file_name> and returns its path. With MDP_TEST_PROVIDER_ISOLATION
+// set (e.g. "process"), every provider entry without an "isolation" of its own gets that one:
+// how the suite runs the same integration tests with isolated providers (docs/isolation.md).
 std::filesystem::path write_host_config(const TempDir& dir, const nlohmann::json& config,
                                         const std::string& file_name = "mdp.json");
 

@@ -398,6 +398,13 @@ void GatewayConnection::run_script(Clock::time_point now) {
                 return;
             }
         }
+        // A bar goes to the symbol's real-time bar subscription, which the client may request
+        // after its market data (its requests are paced): wait for that too.
+        for (const ScriptStep& step : script_->steps) {
+            if (step.kind == ScriptStep::Kind::bar && !bars_id_of(step.symbol)) {
+                return;
+            }
+        }
         script_started_ = true;
         script_resume_ = now;
         print("script started");

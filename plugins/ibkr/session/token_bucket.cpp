@@ -6,7 +6,7 @@
 namespace mdp::ibkr {
 
 double pacing_burst_for(double rate_per_second) {
-    return std::clamp(std::floor(kTwsMessagesPerSecondLimit + 1.0 - rate_per_second), 1.0, 5.0);
+    return std::clamp(std::floor(kTwsMessagesPerSecondLimit - kPacingJitterMargin + 1.0 - rate_per_second), 1.0, 5.0);
 }
 
 TokenBucket::TokenBucket(double rate_per_second, double burst, Clock::time_point now)

@@ -1,7 +1,7 @@
 #pragma once
 // A token bucket over an injected clock: at most `burst + rate * t` takes in any interval
 // of length t. With burst = pacing_burst_for(rate), no sliding second sees more than TWS's
-// 50 messages, however many requests are queued at once.
+// 50 messages less a margin for delivery jitter, however many requests are queued at once.
 
 #include <chrono>
 
@@ -10,8 +10,16 @@ namespace mdp::ibkr {
 // TWS's limit on client messages per second (max market data lines / 2 with 100 lines).
 inline constexpr double kTwsMessagesPerSecondLimit = 50.0;
 
-// The largest burst that keeps any sliding second at or under the TWS limit: after a burst
-// of B, the rest of that second carries at most rate - 1 more, so B + rate - 1 <= limit.
+// Messages of the limit kept free for delivery jitter: TWS counts messages as they arrive,
+// and a message the network or the scheduler held up arrives together with later ones. With
+// this margin a delay of up to margin / rate (111 ms at the default 45/s) still stays within
+// the limit on arrival.
+inline constexpr double kPacingJitterMargin = 5.0;
+
+// The largest burst (1 to 5) that keeps any sliding second at or under the TWS limit less
+// the jitter margin: after a burst of B, the rest of that second carries at most rate - 1
+// more, so B + rate - 1 <= limit - margin (at rates above limit - margin the burst is 1 and
+// the margin shrinks to limit - rate).
 double pacing_burst_for(double rate_per_second);
 
 class TokenBucket {
