@@ -1,13 +1,16 @@
 #pragma once
 // Wires the host together for one run: store queue, backpressure controller and rate control,
 // store coordinator with its sinks, provider registry, HTTP server. Owns them all; the order
-// of members is the order of construction, and shutdown runs in the reverse order of start:
+// of members is the order of construction. Shutdown is not the reverse of start but the order
+// that loses nothing (docs/architecture.md, "Lifecycle and its ordering"):
 //   start:    sinks open -> providers created -> HTTP -> feedback + coordinator + bar timer
-//             -> providers start
-//   reload:   on the control thread between polls (config_reloader.hpp)
-//   shutdown: providers stopped (all at once, queue still open, coordinator still draining)
-//             -> bar timer stopped, open bars queued -> queue closed -> queue drained into sinks -> HTTP stopped -> summary logged
-//             -> providers destroyed, plugins unloaded
+//             + history sampler -> providers start
+//   reload:   on the control thread, when a reload request or SIGHUP wakes it
+//             (config_reloader.hpp)
+//   shutdown: pending control requests answered 409 -> providers stopped (all at once, queue
+//             still open, coordinator still draining) -> bar timer stopped, open bars queued
+//             -> queue closed -> queue drained into sinks -> feedback and HTTP stopped ->
+//             history sampler stopped -> summary logged -> providers destroyed, plugins unloaded
 
 #include "app/config_reloader.hpp"
 #include "app/history_ring.hpp"
