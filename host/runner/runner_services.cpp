@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/event_type.hpp"
 #include "isolation/runner_protocol.hpp"
+#include "plugins/plugin_library.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -24,7 +25,7 @@ std::string_view text_of(const char* text) { return text != nullptr ? std::strin
 RunnerServices::RunnerServices(isolation::EventRing& ring, isolation::MessageChannel& channel)
     : ring_(ring), channel_(channel) {
     table_.size = sizeof(mdp_host_t);
-    table_.abi_version = MDP_ABI_VERSION_INIT;
+    table_.abi_version = plugins::host_abi_version();  // the same version the host reports in process
     table_.host_data = this;
     table_.publish = &publish_entry;
     table_.rate_scale = &rate_scale_entry;
