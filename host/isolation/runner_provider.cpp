@@ -3,6 +3,7 @@
 #include "isolation/event_ring.hpp"
 #include "isolation/message_channel.hpp"
 #include "isolation/runner_protocol.hpp"
+#include "isolation/settlement_translator.hpp"
 
 #include <mdp/sdk/errno_text.hpp>
 
@@ -66,6 +67,9 @@ class RunnerProvider {
         table_.destroy = &destroy_entry;
         table_.on_feedback = &feedback_entry;
         ring_.control().block_when_full.store(launch.block_when_full ? 1 : 0, std::memory_order_relaxed);
+        stored_acks_ = static_cast<const mdp_host_stored_acks_t*>(host_->get_extension(host_, MDP_HOST_STORED_ACKS_ID));
+        publish_identified_ = static_cast<const mdp_host_publish_identified_t*>(
+            host_->get_extension(host_, MDP_HOST_PUBLISH_IDENTIFIED_ID));
     }
     RunnerProvider(const RunnerProvider&) = delete;
     RunnerProvider& operator=(const RunnerProvider&) = delete;
@@ -102,6 +106,16 @@ class RunnerProvider {
     // ---- the monitor thread
     void monitor();
     void drain_ring();
+    // Publishes the first `count` readable records, which share one origin index, and maps them
+    // for settlements once the plugin subscribed.
+    void publish_run(const EventRing::Readable& readable, std::uint32_t count, mdp_publish_result_t& result);
+    // The plugin subscribed to stored acknowledgements: so does this instance, in the host;
+    // answered.
+    void subscribe_to_settlements();
+    // [store thread] A range of the instance's host publish sequences settled.
+    static void settled_entry(void* user_data, const mdp_stored_ack_t* ack);
+    // [store thread or monitor] Posts what settled, as ring positions, to the runner.
+    void forward_settlements();
     void handle(const Message& message);
     void runner_ended();
     void remember_line(const std::string& line);
@@ -133,6 +147,14 @@ class RunnerProvider {
     std::uint64_t dropped_invalid_seen_ = 0;
     std::uint32_t metrics_declared_ = 0;  // monitor thread only
     std::uint64_t metrics_version_seen_ = 0;
+
+    // The instance's delivery extensions in the host (null when it does not offer them).
+    const mdp_host_stored_acks_t* stored_acks_ = nullptr;
+    const mdp_host_publish_identified_t* publish_identified_ = nullptr;
+    bool mapping_ = false;  // monitor thread only: the plugin subscribed
+    SettlementTranslator settlements_;  // host publish sequences -> ring positions + 1
+    std::mutex forward_mutex_;  // serialises forward_settlements()
+    std::vector<pipeline::SettledRange> unposted_;  // under forward_mutex_: the runner's ring was full
 };
 
 bool RunnerProvider::create(const char* config_json, std::string& error, bool& runner_failed) {
@@ -172,7 +194,9 @@ bool RunnerProvider::create(const char* config_json, std::string& error, bool& r
         .text(location != nullptr ? location->config_file : "")
         .text(location != nullptr ? location->base_directory : "")
         .u32(shard != nullptr ? shard->index : 0)
-        .u32(shard != nullptr ? shard->count : 1);
+        .u32(shard != nullptr ? shard->count : 1)
+        .u32((stored_acks_ != nullptr ? kOffersStoredAcks : 0U) |
+             (publish_identified_ != nullptr ? kOffersPublishIdentified : 0U));
     const std::optional<Reply> created =
         call(MessageType::create, payload, launch_.start_timeout_ms, "create()", error);
     if (created && created->code != MDP_OK) {
@@ -309,6 +333,9 @@ void RunnerProvider::monitor() {
     while (true) {
         drain_ring();
         copy_metrics();
+        if (mapping_) {
+            forward_settlements();  // what the runner had no room for, and drops settled here
+        }
         // The rate scale moves without feedback calls too (the recovery ramp): copy it.
         ring_.control().rate_scale.store(host_->rate_scale(host_), std::memory_order_relaxed);
         std::array<pollfd, 3> watched{pollfd{ring_.data_fd(), POLLIN, 0}, pollfd{channel_->fd(), POLLIN, 0},
@@ -340,8 +367,13 @@ void RunnerProvider::drain_ring() {
     for (EventRing::Readable readable = ring_.readable(); readable.count != 0; readable = ring_.readable()) {
         mdp_publish_result_t result{};
         result.size = sizeof(result);
-        const std::uint32_t count = std::min(readable.count, kMaxRecordsPerPublish);
-        host_->publish(host_, readable.records, count, &result);
+        // One host call per run of records with the same origin.
+        const std::uint32_t limit = std::min(readable.count, kMaxRecordsPerPublish);
+        std::uint32_t count = 1;
+        while (count < limit && readable.origin_indexes[count] == readable.origin_indexes[0]) {
+            ++count;
+        }
+        publish_run(readable, count, result);
         ring_.consume(count);
         ring_.control().level.store(result.level, std::memory_order_relaxed);
         ring_.control().rate_scale.store(result.rate_scale, std::memory_order_relaxed);
@@ -356,6 +388,76 @@ void RunnerProvider::drain_ring() {
     }
     dropped_full_seen_ = full;
     dropped_invalid_seen_ = invalid;
+}
+
+void RunnerProvider::publish_run(const EventRing::Readable& readable, std::uint32_t count,
+                                 mdp_publish_result_t& result) {
+    std::uint64_t first_sequence = 0;
+    std::uint64_t* first = mapping_ ? &first_sequence : nullptr;
+    const std::uint32_t origin_index = readable.origin_indexes[0];
+    if (origin_index == 0) {
+        if (first != nullptr) {
+            stored_acks_->publish(host_, readable.records, count, &result, first);
+        } else {
+            host_->publish(host_, readable.records, count, &result);
+        }
+    } else if (origin_index <= kOriginSlots && publish_identified_ != nullptr) {
+        // Copied out of the shared table, bounded: the runner's memory is not trusted.
+        const OriginText& text = ring_.origin_text(origin_index);
+        const std::string provider(text.provider.data(), ::strnlen(text.provider.data(), text.provider.size() - 1));
+        const std::string run_id(text.run_id.data(), ::strnlen(text.run_id.data(), text.run_id.size() - 1));
+        const mdp_event_origin_t origin{sizeof(mdp_event_origin_t), provider.c_str(), run_id.c_str()};
+        publish_identified_->publish(host_, &origin, readable.records, readable.origin_sequences, count, &result,
+                                     first);
+    } else if (launch_.count_drop) {
+        launch_.count_drop(pipeline::DropReason::invalid, count);  // an origin the runner never wrote
+    }
+    if (mapping_) {
+        const std::uint64_t position = readable.position + 1;
+        if (first_sequence != 0) {
+            settlements_.map(position, first_sequence, count);
+        } else {
+            settlements_.map_dropped(position, count);
+        }
+    }
+}
+
+void RunnerProvider::subscribe_to_settlements() {
+    // The host's control thread is inside this instance's create() or start(), waiting for
+    // the runner: the subscription window is open.
+    const int32_t code = stored_acks_ != nullptr ? stored_acks_->subscribe(host_, &settled_entry, this)
+                                                 : static_cast<int32_t>(MDP_ERROR);
+    if (code == MDP_OK && !mapping_) {
+        settlements_.clear();
+        mapping_ = true;
+    }
+    PayloadWriter answer;
+    answer.i32(code).text("");
+    static_cast<void>(channel_->send(static_cast<std::uint32_t>(MessageType::subscribed), answer));
+}
+
+void RunnerProvider::settled_entry(void* user_data, const mdp_stored_ack_t* ack) {
+    auto& runner = *static_cast<RunnerProvider*>(user_data);
+    runner.settlements_.settle(
+        ack->first_sequence, ack->last_sequence,
+        ack->outcome == MDP_SETTLED_STORED ? pipeline::Settlement::stored : pipeline::Settlement::dropped);
+    runner.forward_settlements();
+}
+
+void RunnerProvider::forward_settlements() {
+    std::lock_guard lock(forward_mutex_);
+    settlements_.take(unposted_);
+    std::size_t posted = 0;
+    while (posted < unposted_.size() && ring_.post_settled(unposted_[posted])) {
+        ++posted;
+    }
+    unposted_.erase(unposted_.begin(), unposted_.begin() + static_cast<std::ptrdiff_t>(posted));
+    if (posted != 0) {
+        ring_.wake_settled();
+    }
+    if (gone()) {
+        unposted_.clear();  // nobody will read them
+    }
 }
 
 void RunnerProvider::remember_line(const std::string& line) {
@@ -395,6 +497,9 @@ void RunnerProvider::handle(const Message& message) {
             }
             case MessageType::metrics_declare:
                 declare_metrics(reader);
+                return;
+            case MessageType::subscribe:
+                subscribe_to_settlements();
                 return;
             case MessageType::config_problem: {
                 std::string path = reader.text();

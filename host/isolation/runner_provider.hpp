@@ -5,7 +5,9 @@
 // destroy), and it calls the instance's real services table (`host`) for everything the
 // plugin does: it publishes what the runner put in the shared ring, logs its lines and
 // reports its states. So the publish path, the counts, backpressure and supervision are the
-// in-process ones.
+// in-process ones. The delivery extensions go through it too: records with an origin are
+// published with it, and when the plugin subscribes to stored acknowledgements this instance
+// subscribes in the host and posts what settled back to the runner as ring positions.
 //
 // A runner that dies (a signal, an exit, the OOM killer) is noticed at once through its
 // pidfd: what it had put in the ring is still published, its crash is counted by signal, and

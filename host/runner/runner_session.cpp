@@ -75,17 +75,21 @@ void RunnerSession::create(PayloadReader& reader) {
     std::string base_directory = reader.text();
     const std::uint32_t shard_index = reader.u32();
     const std::uint32_t shard_count = reader.u32();
+    const std::uint32_t offered_extensions = reader.u32();
     if (library_ == nullptr || provider_ != nullptr) {
         reply(MDP_ERROR, library_ == nullptr ? "no plugin loaded" : "an instance exists already");
         return;
     }
     services_.set_location(std::move(config_file), std::move(base_directory));
     services_.set_shard(shard_index, shard_count);
+    services_.set_offered_extensions(offered_extensions);
     std::array<char, kErrorCapacity> error{};
     const mdp_provider_factory_t* factory = library_->provider_factory();
     services_.accept_declarations(true);
+    services_.accept_subscriptions(true);
     mdp_provider_t* created =
         factory->create(factory, services_.table(), name.c_str(), config_json.c_str(), error.data(), error.size());
+    services_.accept_subscriptions(false);
     services_.accept_declarations(false);
     if (created == nullptr || created->size < sizeof(mdp_provider_t) || created->start == nullptr ||
         created->stop == nullptr || created->destroy == nullptr) {
@@ -95,6 +99,7 @@ void RunnerSession::create(PayloadReader& reader) {
         if (created != nullptr && created->destroy != nullptr) {
             created->destroy(created);
         }
+        services_.end_subscription();
         reply(MDP_ERROR, text.empty() ? "the plugin's factory failed without a reason" : text);
         return;
     }
@@ -108,7 +113,9 @@ void RunnerSession::start() {
         return;
     }
     std::array<char, kErrorCapacity> error{};
+    services_.accept_subscriptions(true);
     const int32_t code = provider_->start(provider_, error.data(), error.size());
+    services_.accept_subscriptions(false);
     error.back() = '\0';
     started_ = code == MDP_OK;
     reply(code == MDP_OK ? MDP_OK : MDP_ERROR, code == MDP_OK ? "" : error.data());
@@ -118,6 +125,7 @@ void RunnerSession::stop() {
     if (provider_ != nullptr) {
         provider_->stop(provider_);
     }
+    services_.end_subscription();  // ranges settled while stop() ran were delivered to it
     started_ = false;
     reply(MDP_OK, "");  // after stop() returned: everything it published is in the ring
 }
@@ -149,6 +157,7 @@ void RunnerSession::feedback(PayloadReader& reader) {
 }
 
 void RunnerSession::destroy() {
+    services_.end_subscription();  // subscribed in create() but never started
     if (provider_ != nullptr) {
         provider_->destroy(provider_);
         provider_ = nullptr;

@@ -129,3 +129,54 @@ TEST_CASE("attach refuses a descriptor that does not hold a ring of this layout"
     REQUIRE(::ftruncate(memory_fd, 1 << 16) == 0);
     CHECK_THROWS_WITH(EventRing::attach(memory_fd, -1, -1), Catch::Contains("layout is not this build's"));
 }
+
+TEST_CASE("a record's identity crosses beside it: origin index, origin sequence and the origin's texts") {
+    EventRing host = EventRing::create(8);
+    EventRing runner = attached_to(host);
+    std::snprintf(runner.origin_text(3).provider.data(), runner.origin_text(3).provider.size(), "ingest-a");
+    std::snprintf(runner.origin_text(3).run_id.data(), runner.origin_text(3).run_id.size(), "run-7");
+    const std::vector<mdp_event_t> events{numbered(1), numbered(2), numbered(3)};
+    const std::vector<std::uint64_t> origin_sequences{41, 42};
+    std::uint64_t position = 99;
+    CHECK(runner.publish(events.data(), 1, {}, &position) == 1);
+    CHECK(position == 0);
+    CHECK(runner.publish(&events[1], 2, {3, origin_sequences.data()}, &position) == 2);
+    CHECK(position == 1);
+    const EventRing::Readable readable = host.readable();
+    REQUIRE(readable.count == 3);
+    CHECK(readable.position == 0);
+    CHECK(readable.origin_indexes[0] == 0);
+    CHECK(readable.origin_indexes[1] == 3);
+    CHECK(readable.origin_indexes[2] == 3);
+    CHECK(readable.origin_sequences[1] == 41);
+    CHECK(readable.origin_sequences[2] == 42);
+    CHECK(std::string(host.origin_text(3).provider.data()) == "ingest-a");
+    CHECK(std::string(host.origin_text(3).run_id.data()) == "run-7");
+}
+
+TEST_CASE("settled ranges cross back in order; a full settlement ring refuses until the runner took them") {
+    using mdp::pipeline::SettledRange;
+    using mdp::pipeline::Settlement;
+    EventRing host = EventRing::create(8);
+    EventRing runner = attached_to(host);
+    std::uint64_t next = 1;
+    for (std::uint32_t index = 0; index < mdp::isolation::kSettledSlots; ++index, next += 2) {
+        REQUIRE(host.post_settled({next, next + 1, index % 2 == 0 ? Settlement::stored : Settlement::dropped}));
+    }
+    CHECK_FALSE(host.post_settled({next, next, Settlement::stored}));
+    std::vector<SettledRange> ranges;
+    runner.take_settled(ranges);
+    REQUIRE(ranges.size() == mdp::isolation::kSettledSlots);
+    CHECK(ranges.front().first == 1);
+    CHECK(ranges.back().last == next - 1);
+    CHECK(ranges[1].outcome == Settlement::dropped);
+    CHECK(host.post_settled({next, next, Settlement::stored}));
+    const std::uint32_t seen = runner.control().settled_signal.load();
+    std::thread poster([&] { host.wake_settled(); });
+    runner.wait_settled(seen, std::chrono::seconds(10));  // returns at once once woken
+    poster.join();
+    ranges.clear();
+    runner.take_settled(ranges);
+    REQUIRE(ranges.size() == 1);
+    CHECK(ranges[0].first == next);
+}

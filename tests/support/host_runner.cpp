@@ -10,17 +10,22 @@
 
 namespace mdp::test {
 
-std::filesystem::path write_host_config(const TempDir& dir, const nlohmann::json& config,
-                                        const std::string& file_name) {
+std::optional<std::string> provider_isolation_under_test() {
     // NOLINTNEXTLINE(concurrency-mt-unsafe): tests set no variables while they run
     const char* isolation = std::getenv("MDP_TEST_PROVIDER_ISOLATION");
-    if (isolation == nullptr || !config.contains("providers")) {
+    return isolation != nullptr ? std::optional<std::string>(isolation) : std::nullopt;
+}
+
+std::filesystem::path write_host_config(const TempDir& dir, const nlohmann::json& config,
+                                        const std::string& file_name) {
+    const std::optional<std::string> isolation = provider_isolation_under_test();
+    if (!isolation || !config.contains("providers")) {
         return dir.write_file(file_name, config.dump(2));
     }
     nlohmann::json isolated = config;
     for (auto& provider : isolated["providers"]) {
         if (provider.is_object() && !provider.contains("isolation")) {
-            provider["isolation"] = isolation;
+            provider["isolation"] = *isolation;
         }
     }
     return dir.write_file(file_name, isolated.dump(2));

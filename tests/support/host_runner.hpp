@@ -19,6 +19,10 @@
 
 namespace mdp::test {
 
+// The isolation the suite runs providers with: MDP_TEST_PROVIDER_ISOLATION (e.g. "process",
+// set by the `isolated/` reruns, tests/CMakeLists.txt), nullopt when unset.
+std::optional<std::string> provider_isolation_under_test();
+
 // Writes `config` as <dir>/<file_name> and returns its path. With MDP_TEST_PROVIDER_ISOLATION
 // set (e.g. "process"), every provider entry without an "isolation" of its own gets that one:
 // how the suite runs the same integration tests with isolated providers (docs/isolation.md).
