@@ -14,9 +14,11 @@ constexpr std::string_view kPrefix = "MDP_";
 constexpr std::string_view kGeneralPrefix = "MDP__";
 
 // Variables that configure something other than the config document (the nats sink reads
-// its servers and credentials itself: sinks/nats/nats_sink_options.cpp).
-constexpr const char* kNonConfigVariables[] = {"MDP_CONFIG",    "MDP_NATS_SERVERS",  "MDP_NATS_CREDENTIALS_FILE",
-                                               "MDP_NATS_USER", "MDP_NATS_PASSWORD", "MDP_NATS_TOKEN"};
+// its servers and credentials itself: sinks/nats/nats_sink_options.cpp; the runner of isolated
+// providers: isolation/runner_provider.cpp).
+constexpr const char* kNonConfigVariables[] = {"MDP_CONFIG",         "MDP_NATS_SERVERS",  "MDP_NATS_CREDENTIALS_FILE",
+                                               "MDP_NATS_USER",      "MDP_NATS_PASSWORD", "MDP_NATS_TOKEN",
+                                               "MDP_PROVIDER_RUNNER"};
 constexpr const char* kIgnoredVariables[] = {"MDP_MODE", "MDP_FB_PROVIDER_NAME"};
 
 std::string lowercase(std::string text) {

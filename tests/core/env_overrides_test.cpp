@@ -85,6 +85,13 @@ TEST_CASE("legacy and foreign MDP_ variables are accepted with a notice, not an 
     CHECK_THAT(config.notices[0], Catch::Contains("MDP_FB_PROVIDER_NAME"));
 }
 
+TEST_CASE("variables read by other parts of mdp are neither config overrides nor notices", "[config][env]") {
+    const auto config = parse_host_config(
+        "{}", "c.json",
+        {{"MDP_CONFIG", "mdp.json"}, {"MDP_NATS_TOKEN", "secret"}, {"MDP_PROVIDER_RUNNER", "/opt/mdp/runner"}});
+    CHECK(config.notices.empty());
+}
+
 TEST_CASE("MDP_SHARD_INDEX and MDP_SHARD_COUNT set the host's shard, copied to every provider",
           "[config][env][shard]") {
     const auto config = mdp::config::parse_host_config(
