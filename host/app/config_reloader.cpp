@@ -51,7 +51,8 @@ status::ControlResult ConfigReloader::reload(const std::string& requester) {
         }
         const plugins::ProviderInstance* instance = targets_.providers->find_by_name(change.name);
         try {
-            auto library = targets_.catalog->resolve(change.next->plugin, change.next->sha256);
+            auto library =
+                targets_.catalog->resolve(change.next->plugin, change.next->sha256, !change.next->isolated());
             if (change.kind == ProviderChangeKind::unchanged && instance != nullptr && instance->library() &&
                 instance->library() != library) {
                 change.kind = ProviderChangeKind::changed;  // its plugin file was replaced

@@ -179,6 +179,9 @@ struct ProviderConfig {
     ShardConfig shard;  // the host's `shard`, copied here for the instance's host extension
     Isolation isolation = Isolation::in_process;
     IsolationLimits limits;  // only with Isolation::process
+
+    // Whether the instance's plugin runs in a runner process (its code never in the host).
+    [[nodiscard]] bool isolated() const { return isolation == Isolation::process; }
 };
 
 struct HostConfig {

@@ -1,5 +1,7 @@
 #include "plugins/isolated_launch.hpp"
 
+#include "plugins/plugin_description.hpp"
+
 namespace mdp::plugins {
 
 isolation::RunnerLaunch isolated_launch(const config::ProviderConfig& provider, const PluginLibrary& library,
@@ -8,12 +10,8 @@ isolation::RunnerLaunch isolated_launch(const config::ProviderConfig& provider, 
     isolation::RunnerLaunch launch;
     launch.command.executable = isolation::default_runner_path();
     launch.command.arguments = {"--plugin", library.info().file, "--sha256", library.info().sha256};
-    for (const auto& directory : library.policy().allowed_directories) {
-        launch.command.arguments.insert(launch.command.arguments.end(), {"--plugin-dir", directory.string()});
-    }
-    if (library.policy().allow_insecure_permissions) {
-        launch.command.arguments.emplace_back("--allow-insecure-permissions");
-    }
+    const std::vector<std::string> loader = loader_arguments(library.policy());
+    launch.command.arguments.insert(launch.command.arguments.end(), loader.begin(), loader.end());
     launch.command.limits.memory_bytes = provider.limits.memory_bytes;
     launch.command.limits.nice = provider.limits.nice;
     launch.start_timeout_ms = provider.restart.start_timeout_ms;

@@ -1,5 +1,7 @@
 #include "plugins/plugin_catalog.hpp"
 
+#include "plugins/plugin_description.hpp"
+#include "isolation/runner_provider.hpp"
 #include "plugins/plugin_file_check.hpp"
 
 #include <fcntl.h>
@@ -29,7 +31,29 @@ std::string describe_directories(const std::vector<std::filesystem::path>& direc
 }  // namespace
 
 PluginCatalog::PluginCatalog(std::vector<std::filesystem::path> directories, bool allow_insecure_permissions)
-    : directories_(std::move(directories)), policy_{directories_, allow_insecure_permissions} {}
+    : directories_(std::move(directories)), policy_{directories_, allow_insecure_permissions} {
+    runner_ = isolation::default_runner_path();
+    if (::access(runner_.c_str(), X_OK) != 0) {
+        spdlog::warn(
+            "{} is missing: plugin files are read by loading them into the host (a plugin that crashes "
+            "while loading then crashes the host), and isolated providers cannot start",
+            runner_.string());
+        runner_.clear();
+    }
+}
+
+std::shared_ptr<PluginLibrary> PluginCatalog::describe_cached(const std::filesystem::path& file) {
+    if (runner_.empty()) {
+        return load_cached(file);
+    }
+    const auto found = described_.find(file);
+    if (found != described_.end()) {
+        return found->second;
+    }
+    auto library = describe_plugin(runner_, file, policy_);
+    described_.emplace(file, library);
+    return library;
+}
 
 std::shared_ptr<PluginLibrary> PluginCatalog::load_cached(const std::filesystem::path& file) {
     const auto found = loaded_.find(file);
@@ -43,18 +67,22 @@ std::shared_ptr<PluginLibrary> PluginCatalog::load_cached(const std::filesystem:
 
 std::vector<std::string> PluginCatalog::forget_changed_files() {
     std::vector<std::string> changed;
-    for (auto it = loaded_.begin(); it != loaded_.end();) {
-        const int fd = ::open(it->first.c_str(), O_RDONLY | O_CLOEXEC);
-        const std::string current = fd >= 0 ? sha256_of_descriptor(fd) : std::string();
-        if (fd >= 0) {
-            ::close(fd);
+    for (auto* cache : {&loaded_, &described_}) {
+        for (auto it = cache->begin(); it != cache->end();) {
+            const int fd = ::open(it->first.c_str(), O_RDONLY | O_CLOEXEC);
+            const std::string current = fd >= 0 ? sha256_of_descriptor(fd) : std::string();
+            if (fd >= 0) {
+                ::close(fd);
+            }
+            if (current == it->second->info().sha256) {
+                ++it;
+                continue;
+            }
+            if (std::find(changed.begin(), changed.end(), it->first.string()) == changed.end()) {
+                changed.push_back(it->first.string());
+            }
+            it = cache->erase(it);
         }
-        if (current == it->second->info().sha256) {
-            ++it;
-            continue;
-        }
-        changed.push_back(it->first.string());
-        it = loaded_.erase(it);
     }
     entries_.clear();
     directory_errors_.clear();
@@ -83,7 +111,7 @@ const std::vector<CatalogEntry>& PluginCatalog::scan() {
         for (const auto& file : files) {
             CatalogEntry entry{file, nullptr, ""};
             try {
-                entry.library = load_cached(file);
+                entry.library = describe_cached(file);
             } catch (const PluginLoadError& failure) {
                 entry.error = failure.what();
             }
@@ -93,13 +121,21 @@ const std::vector<CatalogEntry>& PluginCatalog::scan() {
     return entries_;
 }
 
-std::shared_ptr<PluginLibrary> PluginCatalog::resolve(const std::string& reference, const std::string& sha256) {
+std::shared_ptr<PluginLibrary> PluginCatalog::resolve(const std::string& reference, const std::string& sha256,
+                                                      bool load_here) {
     const bool names_file =
         reference.find('/') != std::string::npos || (reference.size() > 3 && reference.ends_with(".so"));
     auto library = names_file ? resolve_file(reference) : resolve_id(reference);
-    if (!sha256.empty() && library->info().sha256 != sha256) {
-        throw PluginLoadError(library->info().file + ": refusing to load: its SHA-256 is " + library->info().sha256 +
-                              ", the config pins " + sha256);
+    const auto check_pin = [&sha256](const PluginLibrary& candidate) {
+        if (!sha256.empty() && candidate.info().sha256 != sha256) {
+            throw PluginLoadError(candidate.info().file + ": refusing to load: its SHA-256 is " +
+                                  candidate.info().sha256 + ", the config pins " + sha256);
+        }
+    };
+    check_pin(*library);
+    if (load_here && !library->loaded_here()) {
+        library = load_cached(library->info().file);
+        check_pin(*library);  // the file may have changed since it was described
     }
     return library;
 }
@@ -113,7 +149,7 @@ std::shared_ptr<PluginLibrary> PluginCatalog::resolve_file(const std::string& re
         }
         std::error_code error;
         if (std::filesystem::exists(candidate, error)) {
-            return load_cached(candidate);
+            return describe_cached(candidate);
         }
     }
     throw PluginLoadError(reference + ": no such plugin file in " + describe_directories(directories_));
@@ -136,6 +172,11 @@ std::shared_ptr<PluginLibrary> PluginCatalog::resolve_id(const std::string& id) 
         std::string message = "no plugin with id \"" + id + "\" in " + describe_directories(directories_);
         for (const auto& error : directory_errors_) {
             message += "; " + error;
+        }
+        for (const auto& entry : entries_) {
+            if (!entry.library) {
+                message += "; " + entry.error;  // it may be the one, unreadable
+            }
         }
         throw PluginLoadError(message);
     }

@@ -117,6 +117,13 @@ PluginLibrary::PluginLibrary(std::unique_ptr<VerifiedPluginFile> file, boost::dl
     : file_(std::move(file)), library_(std::move(library)), info_(std::move(info)), policy_(std::move(policy)),
       deinit_(deinit), factory_(factory), reconfigure_(reconfigure) {}
 
+std::shared_ptr<PluginLibrary> PluginLibrary::described(PluginInfo info, PluginFilePolicy policy, bool reconfigurable) {
+    auto library = std::shared_ptr<PluginLibrary>(new PluginLibrary(
+        nullptr, boost::dll::shared_library(), std::move(info), std::move(policy), nullptr, nullptr, nullptr));
+    library->described_reconfigurable_ = reconfigurable;
+    return library;
+}
+
 PluginLibrary::~PluginLibrary() {
     if (deinit_ != nullptr) {
         deinit_();

@@ -51,16 +51,24 @@ class PluginLibrary {
     static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file, const PluginFilePolicy& policy,
                                                mdp_abi_version_t host_version = host_abi_version());
 
-    ~PluginLibrary();  // calls deinit(), then unloads
+    // [control-thread] A plugin known by what another process read from it (an isolated
+    // provider's runner, plugins/plugin_description.hpp), never loaded into this one: info,
+    // policy and whether it has the reconfigure extension; no factory, no extension tables.
+    static std::shared_ptr<PluginLibrary> described(PluginInfo info, PluginFilePolicy policy, bool reconfigurable);
+    ~PluginLibrary();  // calls deinit(), then unloads (nothing for a described one)
     PluginLibrary(const PluginLibrary&) = delete;
     PluginLibrary& operator=(const PluginLibrary&) = delete;
 
     [[nodiscard]] const PluginInfo& info() const { return info_; }
-    // Valid while this object lives.
+    // Whether the plugin's code is loaded in this process (false: described()).
+    [[nodiscard]] bool loaded_here() const { return factory_ != nullptr; }
+    // Valid while this object lives; null for a described plugin.
     [[nodiscard]] const mdp_provider_factory_t* provider_factory() const { return factory_; }
     // The in-place reconfigure extension, or null when the plugin has none. Valid while this
     // object lives.
     [[nodiscard]] const mdp_provider_reconfigure_t* reconfigure_extension() const { return reconfigure_; }
+    // Whether the plugin has the reconfigure extension (also for a described plugin).
+    [[nodiscard]] bool reconfigurable() const { return reconfigure_ != nullptr || described_reconfigurable_; }
     // The policy the file was checked against; an isolated provider's runner checks it again.
     [[nodiscard]] const PluginFilePolicy& policy() const { return policy_; }
 
@@ -76,6 +84,7 @@ class PluginLibrary {
     void (*deinit_)() = nullptr;
     const mdp_provider_factory_t* factory_ = nullptr;
     const mdp_provider_reconfigure_t* reconfigure_ = nullptr;
+    bool described_reconfigurable_ = false;
 };
 
 }  // namespace mdp::plugins

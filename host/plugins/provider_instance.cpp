@@ -307,7 +307,7 @@ ProviderInstance::ReconfigureOutcome ProviderInstance::reconfigure(const config:
         return ReconfigureOutcome::failed;
     }
     const bool in_place_possible = started_ && provider_ != nullptr && library == library_ &&
-                                   library_->reconfigure_extension() != nullptr && same_except_config(config_, next);
+                                   library_->reconfigurable() && same_except_config(config_, next);
     if (in_place_possible) {
         const int32_t code = reconfigure_in_place(next, error);
         if (code == MDP_OK) {

@@ -137,7 +137,7 @@ class ProviderInstance final : public pipeline::RateReceiver, private HostServic
     void replace_config(const config::ProviderConfig& next);
     // The plugin's factory create(), in this process or in a new runner.
     mdp_provider_t* create_instance(const std::string& config_json, char* error, std::size_t error_capacity);
-    [[nodiscard]] bool isolated() const { return config_.isolation == config::Isolation::process; }
+    [[nodiscard]] bool isolated() const { return config_.isolated(); }
 
     const std::uint32_t id_;
     // Written only on the control thread, under state_mutex_ (reconfigure()); `name` never

@@ -56,7 +56,7 @@ std::string ProviderRegistry::describe_config_error(const ProviderInstance& inst
 
 std::string ProviderRegistry::probe(PluginCatalog& catalog, const config::ProviderConfig& provider) {
     try {
-        const auto library = catalog.resolve(provider.plugin, provider.sha256);
+        const auto library = catalog.resolve(provider.plugin, provider.sha256, !provider.isolated());
         // Offers the extensions a real instance offers (a plugin may require them in create()),
         // backed by throwaway tables so the probe touches no running provider's.
         const auto probe_acks = std::make_unique<pipeline::StoredAcks>();
@@ -92,7 +92,8 @@ std::string ProviderRegistry::create_all(PluginCatalog& catalog) {
         }
         std::string error;
         try {
-            instance->attach(catalog.resolve(instance->config().plugin, instance->config().sha256));
+            instance->attach(
+                catalog.resolve(instance->config().plugin, instance->config().sha256, !instance->config().isolated()));
         } catch (const PluginLoadError& failure) {
             error = failure.what();
             instance->fail(error);

@@ -8,9 +8,16 @@
 // It loads FILE with the host's own loader checks (inside a plugin directory, permissions,
 // ABI) and refuses it unless its SHA-256 is the one the host verified, then answers the
 // host's control messages (runner_session.hpp) until told to destroy the instance.
+//
+//   mdp-provider-runner --describe --plugin FILE --plugin-dir DIR... [--allow-insecure-permissions]
+//
+// loads FILE the same way, prints what it says about itself as one line of JSON and exits
+// (plugins/plugin_description.hpp): how the host reads plugin files without running their
+// load-time code itself.
 
 #include "isolation/event_ring.hpp"
 #include "isolation/message_channel.hpp"
+#include "plugins/plugin_description.hpp"
 #include "isolation/runner_protocol.hpp"
 #include "plugins/plugin_library.hpp"
 #include "runner/runner_session.hpp"
@@ -32,6 +39,7 @@ struct RunnerArguments {
     std::string plugin;
     std::string sha256;
     mdp::plugins::PluginFilePolicy policy;
+    bool describe = false;
 };
 
 // Throws std::invalid_argument naming the argument at fault.
@@ -42,6 +50,10 @@ RunnerArguments parse_arguments(int argc, char** argv) {
         const std::string_view word = words[index];
         if (word == "--allow-insecure-permissions") {
             parsed.policy.allow_insecure_permissions = true;
+            continue;
+        }
+        if (word == "--describe") {
+            parsed.describe = true;
             continue;
         }
         if (index + 1 >= words.size()) {
@@ -58,8 +70,8 @@ RunnerArguments parse_arguments(int argc, char** argv) {
             throw std::invalid_argument(std::string(word) + ": unknown argument");
         }
     }
-    if (parsed.plugin.empty() || parsed.sha256.empty()) {
-        throw std::invalid_argument("--plugin and --sha256 are required");
+    if (parsed.plugin.empty() || (parsed.sha256.empty() && !parsed.describe)) {
+        throw std::invalid_argument("--plugin and --sha256 (or --describe) are required");
     }
     return parsed;
 }
@@ -80,6 +92,21 @@ std::shared_ptr<mdp::plugins::PluginLibrary> load_plugin(const RunnerArguments& 
     }
 }
 
+// --describe: one line of JSON on stdout; 0 when loaded, 1 when the loader refused the file.
+int describe(const RunnerArguments& arguments) {
+    int code = 0;
+    std::string line;
+    try {
+        line = mdp::plugins::description_json(*mdp::plugins::PluginLibrary::load(arguments.plugin, arguments.policy));
+    } catch (const std::exception& failure) {
+        line = mdp::plugins::refusal_json(failure.what());
+        code = 1;
+    }
+    std::fputs((line + "\n").c_str(), stdout);
+    std::fflush(stdout);
+    return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,6 +119,9 @@ int main(int argc, char** argv) {
     } catch (const std::invalid_argument& bad) {
         std::fprintf(stderr, "mdp-provider-runner: %s (it is started by mdp-host only)\n", bad.what());
         return 2;
+    }
+    if (arguments.describe) {
+        return describe(arguments);
     }
     mdp::isolation::MessageChannel channel(mdp::isolation::kRunnerChannelFd);
     try {

@@ -4,7 +4,8 @@
 // a synthetic provider beside it keep running and storing, /health stays 200, every trade the
 // plugin published before it died is stored (the plugin numbers them), and the restart policy
 // applies as for any failure. In process, the same plugin takes the host down. Runners die
-// with the host.
+// with the host. A plugin that crashes while its file is loaded is a load error, isolated or
+// not: the host reads plugin files in a separate process.
 
 #include "child_process.hpp"
 #include "host_runner.hpp"
@@ -265,4 +266,43 @@ TEST_CASE("a runner that cannot be started is an error naming the provider's iso
                                            ": providers[1].isolation: cannot start the provider "
                                            "runner " +
                                            missing));
+}
+
+TEST_CASE("a plugin that crashes while its file is loaded fails the providers naming it, never the host") {
+    // The host reads plugin files in a separate process: the plugin's static constructor
+    // segfaults there, for the isolated and the in-process provider alike.
+    TempDir dir;
+    json config = host_config(
+        dir, {{"name", "vendor"}, {"plugin", "mdp_load_crash.so"}, {"isolation", "process"}, {"required", false}});
+    config["plugin_path"].push_back(MDP_LOAD_CRASH_PLUGIN_DIR);
+    config["providers"].push_back({{"name", "vendor_in_process"},
+                                   {"plugin", "mdp_load_crash.so"},
+                                   {"isolation", "in_process"},
+                                   {"required", false}});
+    const auto config_file = mdp::test::write_host_config(dir, config);
+    HostRunner host(config_file, dir.path() / "host.log");
+    const unsigned short port = host.wait_for_http_port();
+    host.wait_until_healthy(port);
+
+    const std::string crashed =
+        "mdp_load_crash.so: crashed while loading in a separate process: killed by signal "
+        "SIGSEGV";
+    const json status = mdp::test::status_document(port);
+    for (const std::string name : {"vendor", "vendor_in_process"}) {
+        INFO("provider " << name);
+        const json& provider = mdp::test::provider_in_status(status, name);
+        CHECK(provider["state"] == "failed");
+        CHECK_THAT(provider["last_error"].get<std::string>(), Catch::Contains(crashed));
+    }
+    const std::uint64_t healthy_before = published_total(port, "healthy");
+    CHECK(mdp::test::eventually([&] { return published_total(port, "healthy") > healthy_before; },
+                                std::chrono::seconds(30)));
+    CHECK(mdp::test::http_get(port, "/health").status == 200);
+    REQUIRE(host.stop_and_wait(SIGTERM, std::chrono::seconds(30)) == 0);
+
+    // Listing the plugins reads the file the same way: an entry with the reason, not a crash.
+    const auto listed = mdp::test::run_to_completion(
+        MDP_HOST_BINARY, {"--list-plugins", "--plugin-path", MDP_LOAD_CRASH_PLUGIN_DIR}, std::chrono::seconds(60));
+    CHECK(listed.exit_code != 128 + SIGSEGV);
+    CHECK_THAT(listed.output, Catch::Contains(crashed));
 }

@@ -154,7 +154,7 @@ TEST_CASE("a record's identity crosses beside it: origin index, origin sequence 
     CHECK(std::string(host.origin_text(3).run_id.data()) == "run-7");
 }
 
-TEST_CASE("settled ranges cross back in order; a full settlement ring refuses until the runner took them") {
+TEST_CASE("settled ranges cross back in order, and a full settlement ring refuses until the runner took them") {
     using mdp::pipeline::SettledRange;
     using mdp::pipeline::Settlement;
     EventRing host = EventRing::create(8);

@@ -540,7 +540,9 @@ typedef struct mdp_plugin_entry {
 
     /* [control-thread] Optional (may be NULL). Called once after loading, before any
      * other function; `plugin_path` is the library's path (valid during the call).
-     * Returns MDP_OK or MDP_ERROR (the plugin is then unloaded). */
+     * Returns MDP_OK or MDP_ERROR (the plugin is then unloaded). A library may be loaded
+     * more than once, each load calling init() and deinit(): a host may first load it in a
+     * short-lived process that only reads this entry, then again where it runs. */
     int32_t (*init)(const char* plugin_path);
 
     /* [control-thread] Optional (may be NULL). Called once before unloading, after every
