@@ -130,11 +130,17 @@ TEST_CASE(
         synthetic_at(0.0)(config);
         config["backpressure"]["feedback_enabled"] = false;
         config["store"]["queue_capacity"] = 500;
+        config["store"]["sinks"][0]["busy_timeout_ms"] = 100;  // a write fails soon against the lock
         config["providers"][0]["restart"] = {{"stop_timeout_ms", 2000}};
     });
     INFO(host.output());
     REQUIRE(eventually([&] { return host.stored() > 0; }, 60s));
     mdp::test::SqliteWriteLock lock(host.database());
+    // The store is dead for good once a write failed against the lock: the coordinator then
+    // retries that batch and takes nothing more from the queue. A full queue seen before that
+    // can still be emptied by a batch on its way out, which lets the provider's publish return
+    // and its stop() finish without waiting.
+    REQUIRE(eventually([&] { return host.status()["sinks"][0]["write_errors"].get<std::uint64_t>() > 0; }, 60s));
     REQUIRE(eventually([&] { return host.status()["queue"]["depth"] == 500; }, 60s));
 
     const auto stopped = host.control("synthetic", "stop");
