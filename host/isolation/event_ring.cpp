@@ -280,9 +280,7 @@ void EventRing::take_settled(std::vector<pipeline::SettledRange>& ranges) const 
     const std::uint64_t tail = control_->settled_tail.load(std::memory_order_acquire);
     for (; head != tail; ++head) {
         const SettledSlot& slot = control_->settled[head % kSettledSlots];
-        ranges.push_back(
-            {slot.first, slot.last,
-             slot.outcome == MDP_SETTLED_STORED ? pipeline::Settlement::stored : pipeline::Settlement::dropped});
+        ranges.push_back({slot.first, slot.last, pipeline::settlement_of(slot.outcome)});
     }
     control_->settled_head.store(head, std::memory_order_release);
 }

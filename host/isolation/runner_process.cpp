@@ -74,6 +74,13 @@ constexpr int kScratchFdBase = 64;
 
 }  // namespace
 
+RunnerExit RunnerExit::from_wait_status(int status) {
+    RunnerExit exit;
+    exit.signaled = WIFSIGNALED(status);
+    exit.code = exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
+    return exit;
+}
+
 std::string RunnerExit::signal_label() const {
     if (!signaled) {
         return "exit";
@@ -157,10 +164,7 @@ std::optional<RunnerExit> RunnerProcess::reap(int timeout_ms) {
     if (reaped != pid_) {
         return std::nullopt;
     }
-    RunnerExit result;
-    result.signaled = WIFSIGNALED(status);
-    result.code = result.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
-    exit_ = result;
+    exit_ = RunnerExit::from_wait_status(status);
     return exit_;
 }
 

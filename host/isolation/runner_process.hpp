@@ -29,6 +29,9 @@ struct RunnerCommand {
 
 // How a runner ended.
 struct RunnerExit {
+    // How a process ended, from waitpid()'s status.
+    static RunnerExit from_wait_status(int status);
+
     bool signaled = false;
     int code = 0;  // the exit code, or the signal number when signaled
     // "SIGSEGV" for a signal, "exit" for an exit: the `signal` label of

@@ -438,9 +438,7 @@ void RunnerProvider::subscribe_to_settlements() {
 
 void RunnerProvider::settled_entry(void* user_data, const mdp_stored_ack_t* ack) {
     auto& runner = *static_cast<RunnerProvider*>(user_data);
-    runner.settlements_.settle(
-        ack->first_sequence, ack->last_sequence,
-        ack->outcome == MDP_SETTLED_STORED ? pipeline::Settlement::stored : pipeline::Settlement::dropped);
+    runner.settlements_.settle(ack->first_sequence, ack->last_sequence, pipeline::settlement_of(ack->outcome));
     runner.forward_settlements();
 }
 

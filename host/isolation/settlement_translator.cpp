@@ -14,16 +14,6 @@ using pipeline::Settlement;
 // and only alternate outcomes keep them apart, so the oldest beyond this are let go.
 constexpr std::size_t kMaxUnmatchedRanges = 4096;
 
-// Appends [first, last] to `ranges`, merged into the last range when it continues it.
-template <typename Ranges>
-void append_coalesced(Ranges& ranges, std::uint64_t first, std::uint64_t last, Settlement outcome) {
-    if (!ranges.empty() && ranges.back().outcome == outcome && ranges.back().last + 1 == first) {
-        ranges.back().last = last;
-    } else {
-        ranges.push_back({first, last, outcome});
-    }
-}
-
 }  // namespace
 
 void SettlementTranslator::map(std::uint64_t downstream_first, std::uint64_t upstream_first, std::uint64_t count) {
@@ -46,7 +36,7 @@ void SettlementTranslator::map_dropped(std::uint64_t downstream_first, std::uint
 
 void SettlementTranslator::settle(std::uint64_t first, std::uint64_t last, Settlement outcome) {
     std::lock_guard lock(mutex_);
-    append_coalesced(upstream_, first, last, outcome);
+    pipeline::append_coalesced(upstream_, {first, last, outcome});
     apply();
     if (segments_.empty() && upstream_.size() > kMaxUnmatchedRanges) {
         upstream_.pop_front();
@@ -56,7 +46,7 @@ void SettlementTranslator::settle(std::uint64_t first, std::uint64_t last, Settl
 void SettlementTranslator::take(std::vector<SettledRange>& settled) {
     std::lock_guard lock(mutex_);
     for (const SettledRange& range : downstream_) {
-        append_coalesced(settled, range.first, range.last, range.outcome);
+        pipeline::append_coalesced(settled, range);
     }
     downstream_.clear();
 }
@@ -69,7 +59,7 @@ void SettlementTranslator::clear() {
 }
 
 void SettlementTranslator::emit(std::uint64_t first, std::uint64_t last, Settlement outcome) {
-    append_coalesced(downstream_, first, last, outcome);
+    pipeline::append_coalesced(downstream_, {first, last, outcome});
 }
 
 void SettlementTranslator::apply() {

@@ -10,11 +10,7 @@ SettlementLog::SettlementLog(std::uint64_t settled_through) : settled_through_(s
 }
 
 void SettlementLog::append_ready(const SettledRange& range) {
-    if (!ready_.empty() && ready_.back().outcome == range.outcome && ready_.back().last + 1 == range.first) {
-        ready_.back().last = range.last;
-    } else {
-        ready_.push_back(range);
-    }
+    append_coalesced(ready_, range);
     settled_through_ = range.last;
 }
 

@@ -32,6 +32,23 @@ struct SettledRange {
     Settlement outcome = Settlement::stored;
 };
 
+// The extension's outcome value (mdp_stored_ack_t.outcome) as a Settlement: anything but
+// MDP_SETTLED_STORED counts as dropped, the side that loses nothing.
+constexpr Settlement settlement_of(std::int32_t outcome) {
+    return outcome == MDP_SETTLED_STORED ? Settlement::stored : Settlement::dropped;
+}
+
+// Appends `range` to `ranges` (a vector or deque of SettledRange), merged into the last range
+// when it continues it with the same outcome.
+template <typename Ranges>
+void append_coalesced(Ranges& ranges, const SettledRange& range) {
+    if (!ranges.empty() && ranges.back().outcome == range.outcome && ranges.back().last + 1 == range.first) {
+        ranges.back().last = range.last;
+    } else {
+        ranges.push_back(range);
+    }
+}
+
 // One provider instance's settlements, in publish-sequence order.
 class SettlementLog {
    public:

@@ -67,14 +67,22 @@ std::shared_ptr<PluginLibrary> PluginCatalog::load_cached(const std::filesystem:
 
 std::vector<std::string> PluginCatalog::forget_changed_files() {
     std::vector<std::string> changed;
-    for (auto* cache : {&loaded_, &described_}) {
-        for (auto it = cache->begin(); it != cache->end();) {
-            const int fd = ::open(it->first.c_str(), O_RDONLY | O_CLOEXEC);
-            const std::string current = fd >= 0 ? sha256_of_descriptor(fd) : std::string();
+    // A file in both caches (read, then loaded for an in-process provider) is hashed once.
+    std::map<std::filesystem::path, std::string> hashes;
+    const auto current_hash = [&hashes](const std::filesystem::path& file) -> const std::string& {
+        const auto [found, added] = hashes.try_emplace(file);
+        if (added) {
+            const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+            found->second = fd >= 0 ? sha256_of_descriptor(fd) : std::string();
             if (fd >= 0) {
                 ::close(fd);
             }
-            if (current == it->second->info().sha256) {
+        }
+        return found->second;
+    };
+    for (auto* cache : {&loaded_, &described_}) {
+        for (auto it = cache->begin(); it != cache->end();) {
+            if (current_hash(it->first) == it->second->info().sha256) {
                 ++it;
                 continue;
             }

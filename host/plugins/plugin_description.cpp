@@ -59,10 +59,7 @@ isolation::RunnerExit reap(pid_t pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    isolation::RunnerExit exit;
-    exit.signaled = WIFSIGNALED(status);
-    exit.code = exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
-    return exit;
+    return isolation::RunnerExit::from_wait_status(status);
 }
 
 std::shared_ptr<PluginLibrary> library_from(const nlohmann::json& answer, const PluginFilePolicy& policy) {

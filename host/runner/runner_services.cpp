@@ -85,47 +85,39 @@ RunnerServices& RunnerServices::self(const mdp_host_t* host) { return *static_ca
 
 int32_t RunnerServices::publish_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
                                       mdp_publish_result_t* result) {
-    return self(host).publish_call(events, count, nullptr, nullptr, result, nullptr);
+    return self(host).publish_call(events, count, std::nullopt, result, nullptr);
 }
 
 int32_t RunnerServices::publish_with_sequence_entry(const mdp_host_t* host, const mdp_event_t* events, uint32_t count,
                                                     mdp_publish_result_t* result, uint64_t* first_sequence) {
-    return self(host).publish_call(events, count, nullptr, nullptr, result, first_sequence);
+    return self(host).publish_call(events, count, std::nullopt, result, first_sequence);
 }
 
 int32_t RunnerServices::publish_identified_entry(const mdp_host_t* host, const mdp_event_origin_t* origin,
                                                  const mdp_event_t* events, const uint64_t* origin_sequences,
                                                  uint32_t count, mdp_publish_result_t* result,
                                                  uint64_t* first_sequence) {
-    RunnerServices& services = self(host);
-    const std::string problem = plugins::identity_problem(origin, origin_sequences, count);
-    if (problem.empty()) {
-        return services.publish_call(events, count, origin, origin_sequences, result, first_sequence);
-    }
-    // The host's rule (plugins/provider_publisher): the whole call is invalid, nothing numbered.
-    services.ring_.count_invalid(count);
-    log_entry(host, MDP_LOG_WARN,
-              ("publish with identity rejected " + std::to_string(count) +
-               " events (counted as dropped, reason invalid): " + problem)
-                  .c_str());
-    if (result != nullptr && result->size >= sizeof(mdp_publish_result_t)) {
-        result->accepted = 0;
-        result->level = services.ring_.control().level.load(std::memory_order_relaxed);
-        result->rate_scale = services.ring_.control().rate_scale.load(std::memory_order_relaxed);
-    }
-    if (first_sequence != nullptr) {
-        *first_sequence = 0;
-    }
-    return MDP_ERROR;
+    return self(host).publish_call(events, count, Identified{origin, origin_sequences}, result, first_sequence);
 }
 
-int32_t RunnerServices::publish_call(const mdp_event_t* events, uint32_t count, const mdp_event_origin_t* origin,
-                                     const uint64_t* origin_sequences, mdp_publish_result_t* result,
+int32_t RunnerServices::publish_call(const mdp_event_t* events, uint32_t count,
+                                     const std::optional<Identified>& identified, mdp_publish_result_t* result,
                                      uint64_t* first_sequence) {
     int32_t status = MDP_OK;
     std::uint32_t accepted = 0;
     std::uint64_t first = 0;
-    if (count != 0 && (events == nullptr || events[0].size < sizeof(mdp_event_t))) {
+    const mdp_event_origin_t* origin = identified ? identified->origin : nullptr;
+    const std::string problem =
+        identified ? plugins::identity_problem(origin, identified->origin_sequences, count) : std::string();
+    if (!problem.empty()) {
+        // The host's rule (plugins/provider_publisher): the whole call is invalid, nothing numbered.
+        ring_.count_invalid(count);
+        log_entry(&table_, MDP_LOG_WARN,
+                  ("publish with identity rejected " + std::to_string(count) +
+                   " events (counted as dropped, reason invalid): " + problem)
+                      .c_str());
+        status = MDP_ERROR;
+    } else if (count != 0 && (events == nullptr || events[0].size < sizeof(mdp_event_t))) {
         // The host's rule (plugins/provider_publisher): shorter than a 1.0 record is no record.
         ring_.count_invalid(count);
         status = MDP_ERROR;
@@ -141,7 +133,7 @@ int32_t RunnerServices::publish_call(const mdp_event_t* events, uint32_t count, 
             std::lock_guard lock(publish_mutex_);
             isolation::RingIdentity identity;
             if (origin != nullptr) {
-                identity = {origin_index(*origin), origin_sequences};
+                identity = {origin_index(*origin), identified->origin_sequences};
             }
             std::uint64_t position = 0;
             if (origin == nullptr || identity.origin_index != 0) {

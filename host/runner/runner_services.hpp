@@ -77,9 +77,15 @@ class RunnerServices {
                                             mdp_publish_result_t* result, uint64_t* first_sequence);
     static int32_t subscribe_entry(const mdp_host_t* host, mdp_stored_ack_fn on_settled, void* user_data);
 
-    // Every publish entry ends here: checks, numbers and rings `count` records.
-    int32_t publish_call(const mdp_event_t* events, uint32_t count, const mdp_event_origin_t* origin,
-                         const uint64_t* origin_sequences, mdp_publish_result_t* result, uint64_t* first_sequence);
+    // A publish call's identity (MDP_HOST_PUBLISH_IDENTIFIED_ID), as the plugin gave it.
+    struct Identified {
+        const mdp_event_origin_t* origin = nullptr;
+        const uint64_t* origin_sequences = nullptr;
+    };
+    // Every publish entry ends here: checks (the identity too, when `identified`), numbers and
+    // rings `count` records.
+    int32_t publish_call(const mdp_event_t* events, uint32_t count, const std::optional<Identified>& identified,
+                         mdp_publish_result_t* result, uint64_t* first_sequence);
     // The origin table entry for `origin`, written when new; 0 when none could be freed
     // (under publish_mutex_).
     std::uint32_t origin_index(const mdp_event_origin_t& origin);
