@@ -160,7 +160,8 @@ std::shared_ptr<PluginLibrary> describe_plugin(const std::filesystem::path& runn
     } catch (const nlohmann::json::exception&) {
         // below: an answer that is not a description
     }
-    refuse(file, "loading it in a separate process " + exit.description() + " without a readable description");
+    refuse(file, "failed while loading in a separate process: " + exit.description() +
+                     " without a readable description; not loaded");
 }
 
 }  // namespace mdp::plugins

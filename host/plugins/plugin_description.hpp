@@ -34,7 +34,8 @@ std::string refusal_json(const std::string& error);
 // [control-thread] `file` described by `runner` (an mdp-provider-runner executable) under
 // `policy`: a PluginLibrary::described() library. Throws PluginLoadError naming the
 // file for a refusal, a crash ("crashed while loading in a separate process: killed by signal
-// SIGSEGV (...)"), a load that takes longer than kDescribeTimeout, or an unreadable answer.
+// SIGSEGV (...)"), a load that takes longer than kDescribeTimeout, or an exit without a
+// readable answer ("failed while loading in a separate process: exited with code N ...").
 std::shared_ptr<PluginLibrary> describe_plugin(const std::filesystem::path& runner, const std::filesystem::path& file,
                                                const PluginFilePolicy& policy);
 
