@@ -34,16 +34,31 @@ BatchingLimits limits_for(const config::StoreConfig& config, std::size_t queue_c
 // it fails: readiness must notice a store that hangs, not only one that errors.
 constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
 
+// Buffers for as many batches as the most pipelined sink takes before confirming one;
+// bounded, since each holds max_batch_size events.
+std::size_t pending_window(const std::vector<std::unique_ptr<sinks::Sink>>& sinks) {
+    constexpr std::size_t kMostPendingBatches = 16;
+    std::size_t window = 1;
+    for (const auto& sink : sinks) {
+        window = std::max(window, std::min(sink->max_pending_writes(), kMostPendingBatches));
+    }
+    return window;
+}
+
 }  // namespace
 
 StoreCoordinator::StoreCoordinator(StoreQueue& queue, BackpressureController& controller,
                                    std::vector<std::unique_ptr<sinks::Sink>> sinks, const config::StoreConfig& config)
     : queue_(queue), controller_(controller), config_(config), batching_(limits_for(config, queue.capacity(), sinks)),
-      buffer_(batching_.limits().max_batch_size), latency_counts_(latency_seconds_.bucket_count(), 0),
+      pending_(pending_window(sinks)), latency_counts_(latency_seconds_.bucket_count(), 0),
       retry_backoff_(std::chrono::milliseconds(config.retry_initial_backoff_ms),
                      std::chrono::milliseconds(config.retry_max_backoff_ms)) {
+    for (PendingBatch& batch : pending_) {
+        batch.events.resize(batching_.limits().max_batch_size);
+    }
     for (auto& sink : sinks) {
         auto state = std::make_unique<SinkState>();
+        state->pipelined = sink->max_pending_writes() > 1;
         state->sink = std::move(sink);
         sinks_.push_back(std::move(state));
     }
@@ -96,7 +111,7 @@ void StoreCoordinator::run() {
     while (true) {
         const bool draining = stopping_.load(std::memory_order_acquire) && queue_.closed();
         const std::size_t depth = queue_.depth();
-        if (draining && depth == 0) {
+        if (draining && depth == 0 && pending_count_ == 0) {
             break;
         }
         // Above the low watermark (SOFT or HARD) there is a backlog, and the providers are slowed
@@ -107,6 +122,15 @@ void StoreCoordinator::run() {
             batching_.decide(depth, std::chrono::steady_clock::now(), draining || backlogged);
         if (stored_acks_ != nullptr) {
             stored_acks_->deliver();  // what settled since: written batches, refusals, evictions
+        }
+        // With batches unconfirmed, the next one starts only when it is full (or the queue is
+        // at its HARD watermark, where the providers pause): until then waiting for the oldest
+        // confirmation is the next batch's coalescing time, as a write in flight is for a sink
+        // that is not pipelined (fewer, larger writes under load).
+        const std::size_t full_batch = std::min(batching_.limits().max_batch_size, controller_.watermarks().high);
+        if (pending_count_ > 0 && decision.write_count < full_batch) {
+            settle_oldest();
+            continue;
         }
         if (decision.write_count == 0) {
             // Wake at the HARD watermark at the latest: with a batch_size above it the
@@ -122,76 +146,150 @@ void StoreCoordinator::run() {
 }
 
 bool StoreCoordinator::write_next_batch(std::size_t count) {
-    const auto started = std::chrono::steady_clock::now();
-    const std::size_t taken = queue_.pop(std::span<StoreEvent>(buffer_.data(), std::min(count, buffer_.size())));
+    if (pending_count_ == pending_.size()) {
+        settle_oldest();
+    }
+    PendingBatch& batch = pending_at(pending_count_);
+    batch.started = std::chrono::steady_clock::now();
+    batch.size = queue_.pop(std::span<StoreEvent>(batch.events.data(), std::min(count, batch.events.size())));
     controller_.observe(queue_.depth());
-    if (taken == 0) {
+    if (batch.size == 0) {
         return false;
     }
-    const std::span<const StoreEvent> batch(buffer_.data(), taken);
+    ++pending_count_;
     if (batch_observer_) {
-        batch_observer_(batch);
+        batch_observer_(batch.span());
     }
-    store_batch(batch);
-    batching_.write_finished(started);
+    batch.stored_everywhere = true;
+    start_everywhere(batch);
+    batching_.write_finished(batch.started);
+    settle_confirmed();
     return true;
 }
 
-void StoreCoordinator::store_batch(std::span<const StoreEvent> batch) {
-    bool stored_everywhere = true;
+void StoreCoordinator::start_everywhere(PendingBatch& batch) {
+    const std::size_t end = pending_count_;  // `batch` is the newest pending batch
     for (auto& state : sinks_) {
-        stored_everywhere = write_with_retry(*state, batch) && stored_everywhere;
-    }
-    if (stored_everywhere) {
-        record_latency(batch);
-    } else {
-        not_stored_.fetch_add(batch.size(), std::memory_order_relaxed);
-    }
-    if (stored_acks_ != nullptr) {
-        stored_acks_->batch_settled(batch, stored_everywhere ? Settlement::stored : Settlement::dropped);
+        if (!state->pipelined) {
+            batch.stored_everywhere = write_with_retry(*state, batch.span()) && batch.stored_everywhere;
+            continue;
+        }
+        while (state->unconfirmed >= state->sink->max_pending_writes()) {
+            confirm_oldest(*state, end - 1);  // a sink with a smaller window than the coordinator's
+        }
+        ++state->unconfirmed;
+        if (!attempt(*state, batch.size, [&] { state->sink->start_write(batch.span()); })) {
+            rewrite_unconfirmed(*state, end);  // the sink forgot it with the others
+        }
     }
 }
 
-bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreEvent> batch) {
-    std::uint32_t failed_attempts = 0;
+void StoreCoordinator::settle_oldest() {
+    for (auto& state : sinks_) {
+        if (state->unconfirmed == pending_count_) {  // the oldest batch is among them
+            confirm_oldest(*state, pending_count_);
+        }
+    }
+    settle(pending_at(0));
+}
+
+void StoreCoordinator::confirm_oldest(SinkState& state, std::size_t end) {
+    PendingBatch& batch = pending_at(end - state.unconfirmed);
+    if (attempt(state, batch.size, [&] { state.sink->finish_write(); })) {
+        --state.unconfirmed;
+        record_stored(state, batch.size, batch.started);
+    } else {
+        rewrite_unconfirmed(state, end);
+    }
+}
+
+void StoreCoordinator::settle_confirmed() {
+    while (pending_count_ > 0 && std::all_of(sinks_.begin(), sinks_.end(),
+                                             [&](const auto& state) { return state->unconfirmed < pending_count_; })) {
+        settle(pending_at(0));
+    }
+}
+
+void StoreCoordinator::settle(PendingBatch& batch) {
+    if (batch.stored_everywhere) {
+        record_latency(batch.span());
+    } else {
+        not_stored_.fetch_add(batch.size, std::memory_order_relaxed);
+    }
+    if (stored_acks_ != nullptr) {
+        stored_acks_->batch_settled(batch.span(), batch.stored_everywhere ? Settlement::stored : Settlement::dropped);
+    }
+    oldest_ = (oldest_ + 1) % pending_.size();
+    --pending_count_;
+}
+
+void StoreCoordinator::rewrite_unconfirmed(SinkState& state, std::size_t end) {
+    const std::size_t first = end - state.unconfirmed;
+    state.unconfirmed = 0;
+    for (std::size_t index = first; index < end; ++index) {
+        PendingBatch& batch = pending_at(index);
+        // The first of them failed just now: its retry waits the backoff.
+        batch.stored_everywhere =
+            write_with_retry(state, batch.span(), index == first ? 1 : 0) && batch.stored_everywhere;
+    }
+}
+
+bool StoreCoordinator::write_with_retry(SinkState& state, std::span<const StoreEvent> batch,
+                                        std::uint32_t failed_attempts) {
     while (true) {
+        if (failed_attempts > 0) {
+            if (give_up_now()) {
+                spdlog::error("sink {}: giving up on a batch of {} events at the shutdown drain deadline",
+                              state.sink->name(), batch.size());
+                return false;
+            }
+            // The queue keeps filling meanwhile; the controller must see it even with providers
+            // paused, so observe here too.
+            controller_.observe(queue_.depth());
+            std::this_thread::sleep_for(retry_backoff_.delay_before_retry(failed_attempts));
+            state.retries.fetch_add(1, std::memory_order_relaxed);
+        }
         const auto started = std::chrono::steady_clock::now();
-        state.write_started_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
-        try {
-            state.sink->write(batch);
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            state.write_started_ns.store(0, std::memory_order_relaxed);
-            state.write_duration_seconds.observe(seconds);
-            state.last_write_seconds.store(seconds, std::memory_order_relaxed);
-            state.events_stored.fetch_add(batch.size(), std::memory_order_relaxed);
-            state.batches_written.fetch_add(1, std::memory_order_relaxed);
-            state.last_success_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
-            if (!state.healthy.exchange(true)) {
-                spdlog::info("sink {}: writing again", state.sink->name());
-            }
+        if (attempt(state, batch.size(), [&] { state.sink->write(batch); })) {
+            record_stored(state, batch.size(), started);
             return true;
-        } catch (const std::exception& error) {
-            state.write_started_ns.store(0, std::memory_order_relaxed);
-            state.write_errors.fetch_add(1, std::memory_order_relaxed);
-            {
-                std::lock_guard lock(state.error_mutex);
-                state.last_error = error.what();
-            }
-            if (state.healthy.exchange(false)) {
-                spdlog::error("sink {}: write failed, retrying the batch of {} events: {}", state.sink->name(),
-                              batch.size(), error.what());
-            }
         }
-        if (give_up_now()) {
-            spdlog::error("sink {}: giving up on a batch of {} events at the shutdown drain deadline",
-                          state.sink->name(), batch.size());
-            return false;
+        ++failed_attempts;
+    }
+}
+
+template <typename Call>
+bool StoreCoordinator::attempt(SinkState& state, std::size_t batch_events, Call&& call) {
+    state.write_started_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
+    try {
+        std::forward<Call>(call)();
+        state.write_started_ns.store(0, std::memory_order_relaxed);
+        return true;
+    } catch (const std::exception& error) {
+        state.write_started_ns.store(0, std::memory_order_relaxed);
+        state.write_errors.fetch_add(1, std::memory_order_relaxed);
+        {
+            std::lock_guard lock(state.error_mutex);
+            state.last_error = error.what();
         }
-        // The queue keeps filling meanwhile; the controller must see it even with providers
-        // paused, so observe here too.
-        controller_.observe(queue_.depth());
-        std::this_thread::sleep_for(retry_backoff_.delay_before_retry(++failed_attempts));
-        state.retries.fetch_add(1, std::memory_order_relaxed);
+        if (state.healthy.exchange(false)) {
+            spdlog::error("sink {}: write failed, retrying the batch of {} events: {}", state.sink->name(),
+                          batch_events, error.what());
+        }
+        return false;
+    }
+}
+
+void StoreCoordinator::record_stored(SinkState& state, std::size_t batch_events,
+                                     std::chrono::steady_clock::time_point started) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    state.write_duration_seconds.observe(seconds);
+    state.last_write_seconds.store(seconds, std::memory_order_relaxed);
+    state.events_stored.fetch_add(batch_events, std::memory_order_relaxed);
+    state.batches_written.fetch_add(1, std::memory_order_relaxed);
+    state.last_success_ns.store(common::utc_now_ns(), std::memory_order_relaxed);
+    if (!state.healthy.exchange(true)) {
+        spdlog::info("sink {}: writing again", state.sink->name());
     }
 }
 

@@ -6,6 +6,13 @@
 // A failing sink is retried with capped exponential backoff: the coordinator is the one
 // layer that retries (a sink's write() makes one attempt) — the batch is never skipped, so under the `block` policy the queue fills, backpressure rises, and nothing
 // is lost. Only a shutdown whose drain deadline passes gives up, and says how much.
+//
+// Pipelined sinks (Sink::max_pending_writes() > 1): the coordinator keeps up to the largest
+// such limit of batches started and unconfirmed, each in a buffer of its own, and settles
+// them (counts, latency, stored acknowledgements) oldest first once every sink confirmed
+// them; a sink that fails forgets its unconfirmed batches, and the coordinator writes them
+// again in order with write() and the same backoff. These batches are off the queue and
+// not counted in its depth: up to that many times max_batch_size events more in memory.
 
 #include "status/host_snapshot.hpp"
 #include "common/retry_backoff.hpp"
@@ -63,6 +70,10 @@ class StoreCoordinator {
    private:
     struct SinkState {
         std::unique_ptr<sinks::Sink> sink;
+        bool pipelined = false;  // max_pending_writes() > 1
+        // Batches started on this sink and not yet confirmed: always the newest `unconfirmed`
+        // of the pending batches (coordinator thread only).
+        std::size_t unconfirmed = 0;
         metrics::Histogram write_duration_seconds{metrics::Histogram::duration_bounds_seconds()};
         std::atomic<std::uint64_t> events_stored{0};
         std::atomic<std::uint64_t> batches_written{0};
@@ -70,19 +81,47 @@ class StoreCoordinator {
         std::atomic<std::uint64_t> retries{0};  // writes repeated after a failed one
         std::atomic<bool> healthy{true};
         std::atomic<std::int64_t> last_success_ns{0};
-        std::atomic<std::int64_t> write_started_ns{0};  // 0 when no write is in progress
+        std::atomic<std::int64_t> write_started_ns{0};  // 0 when no call into the sink is in progress
         std::atomic<double> last_write_seconds{0.0};
         mutable std::mutex error_mutex;
         std::string last_error;
     };
 
+    // A batch taken off the queue and not yet settled; its buffer is reused.
+    struct PendingBatch {
+        std::vector<StoreEvent> events;  // capacity: max_batch_size
+        std::size_t size = 0;
+        std::chrono::steady_clock::time_point started;
+        bool stored_everywhere = true;
+        [[nodiscard]] std::span<const StoreEvent> span() const { return {events.data(), size}; }
+    };
+
     void run();
-    // Pops up to `count` events and writes them to every sink; false when the queue handed out
-    // nothing (a producer is still copying into a claimed slot).
+    // Pops up to `count` events and starts writing them to every sink, after settling the
+    // oldest pending batch when the window is full; false when the queue handed out nothing
+    // (a producer is still copying into a claimed slot).
     bool write_next_batch(std::size_t count);
-    void store_batch(std::span<const StoreEvent> batch);
+    void start_everywhere(PendingBatch& batch);
+    // Waits until every sink confirmed the oldest pending batch, then settles it.
+    void settle_oldest();
+    // Settles the oldest pending batches that no sink holds unconfirmed.
+    void settle_confirmed();
+    void settle(PendingBatch& batch);
+    // `state`'s unconfirmed batches are the pending ones just before index `end`: waits for
+    // the oldest of them to be confirmed, or writes them all again when the sink fails.
+    void confirm_oldest(SinkState& state, std::size_t end);
+    // After `state`'s sink failed: writes its unconfirmed batches (those before `end`) again,
+    // oldest first, and with that has none.
+    void rewrite_unconfirmed(SinkState& state, std::size_t end);
+    [[nodiscard]] PendingBatch& pending_at(std::size_t index) { return pending_[(oldest_ + index) % pending_.size()]; }
     // Writes to one sink until it succeeds; false when the shutdown deadline gave up.
-    bool write_with_retry(SinkState& state, std::span<const StoreEvent> batch);
+    // `failed_attempts`: attempts at this batch that already failed (the first retry waits).
+    bool write_with_retry(SinkState& state, std::span<const StoreEvent> batch, std::uint32_t failed_attempts = 0);
+    // One call into the sink (write, start_write or finish_write), timed for the stall check;
+    // false when it threw (counted and logged).
+    template <typename Call>
+    bool attempt(SinkState& state, std::size_t batch_events, Call&& call);
+    void record_stored(SinkState& state, std::size_t batch_events, std::chrono::steady_clock::time_point started);
     void record_latency(std::span<const StoreEvent> batch);
     bool give_up_now() const;
 
@@ -91,7 +130,9 @@ class StoreCoordinator {
     const config::StoreConfig config_;
     std::vector<std::unique_ptr<SinkState>> sinks_;
     BatchingRule batching_;
-    std::vector<StoreEvent> buffer_;
+    std::vector<PendingBatch> pending_;  // a ring: as many as the largest max_pending_writes()
+    std::size_t oldest_ = 0;  // index into pending_ of the oldest pending batch
+    std::size_t pending_count_ = 0;
     BatchObserver batch_observer_;
     metrics::Histogram latency_seconds_{metrics::Histogram::event_latency_bounds_seconds()};
     std::vector<std::uint64_t> latency_counts_;  // per-batch scratch, reused: no allocation per batch

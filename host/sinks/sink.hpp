@@ -102,6 +102,24 @@ class Sink {
     // sinks that cannot promise that, is documented as at-least-once.
     virtual void write(std::span<const pipeline::StoreEvent> batch) = 0;
 
+    // Pipelined writes, for a sink whose write mostly waits for a remote acknowledgement (a
+    // message log's PubAck): it may take further batches before the first is confirmed, up
+    // to max_pending_writes() started and not yet finished. With 1 (the default) write() is
+    // the whole story; start_write() is write() and finish_write() does nothing.
+    // A sink returning N > 1 promises:
+    //  - [coordinator thread, may block] start_write() hands `batch` over; it may block while
+    //    the sink's own in-flight limits are reached. `batch` stays valid until the
+    //    finish_write() that confirms it or until the sink threw.
+    //  - [coordinator thread, may block] finish_write() returns once the oldest started and
+    //    unconfirmed write is stored, all of it.
+    //  - A SinkError from either forgets every started and unconfirmed write: none of them
+    //    counts as stored, and the coordinator writes each again, oldest first, with write().
+    //  - write() is called only with no write started and unconfirmed.
+    // [any thread] Constant for the sink's lifetime.
+    [[nodiscard]] virtual std::size_t max_pending_writes() const { return 1; }
+    virtual void start_write(std::span<const pipeline::StoreEvent> batch) { write(batch); }
+    virtual void finish_write() {}
+
     // [coordinator thread] Flush buffered output and release resources. Idempotent.
     virtual void close() = 0;
 

@@ -1,6 +1,7 @@
 // The store coordinator: group commit (an idle sink writes at once, what queues up during a
 // write is the next batch, up to the sink's preferred size), batching by size and by time,
-// retrying a failing sink without losing or reordering a batch, and draining on shutdown.
+// retrying a failing sink without losing or reordering a batch, and draining on shutdown;
+// pipelined sinks (several batches started before the first is confirmed).
 // The batching rule's timing on made-up clocks: batching_rule_test.cpp.
 
 #include "pipeline/store_coordinator.hpp"
@@ -8,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -85,10 +87,129 @@ class RecordingSink final : public sinks::Sink {
     std::atomic<bool> closed_{false};
 };
 
+// A pipelined sink (max_pending_writes() > 1) as the Sink contract describes one: start_write()
+// keeps a batch as unconfirmed, finish_write() (held at a gate the test opens) stores the
+// oldest, and a failure of either forgets every unconfirmed batch. Records what it stored and
+// whether the coordinator ever broke the contract.
+class PipelinedSink final : public sinks::Sink {
+   public:
+    explicit PipelinedSink(std::size_t max_pending) : max_pending_(max_pending) {}
+    const std::string& name() const override { return name_; }
+    const std::string& type() const override { return type_; }
+    std::size_t max_pending_writes() const override { return max_pending_; }
+    void open(const sinks::SinkContext&) override {}
+    void close() override {}
+    void write(std::span<const StoreEvent> batch) override {
+        std::lock_guard lock(mutex_);
+        contract_broken_ = contract_broken_ || !unconfirmed_.empty();
+        ++writes_;
+        if (broken_) {
+            throw sinks::SinkError("deliberate write failure");
+        }
+        store(sequences_of(batch));
+    }
+    void start_write(std::span<const StoreEvent> batch) override {
+        std::lock_guard lock(mutex_);
+        contract_broken_ = contract_broken_ || unconfirmed_.size() >= max_pending_;
+        if (broken_ || ++starts_ == failing_start_) {
+            unconfirmed_.clear();
+            throw sinks::SinkError("deliberate start failure");
+        }
+        unconfirmed_.push_back(sequences_of(batch));
+        most_unconfirmed_ = std::max(most_unconfirmed_, unconfirmed_.size());
+        changed_.notify_all();
+    }
+    void finish_write() override {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return gate_open_; });
+        contract_broken_ = contract_broken_ || unconfirmed_.empty();
+        if (broken_ || finish_failures_left_ > 0) {
+            finish_failures_left_ -= finish_failures_left_ > 0 ? 1 : 0;
+            unconfirmed_.clear();
+            throw sinks::SinkError("deliberate finish failure");
+        }
+        if (!unconfirmed_.empty()) {
+            store(unconfirmed_.front());
+            unconfirmed_.pop_front();
+        }
+    }
+
+    void set_gate(bool open) {
+        std::lock_guard lock(mutex_);
+        gate_open_ = open;
+        changed_.notify_all();
+    }
+    // Waits until `count` batches are started and unconfirmed; false after 10 s.
+    bool wait_for_unconfirmed(std::size_t count) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return unconfirmed_.size() >= count; });
+    }
+    // The `number`th start_write() from the sink's creation fails.
+    void fail_start_number(int number) {
+        std::lock_guard lock(mutex_);
+        failing_start_ = number;
+    }
+    // Every call fails from now on.
+    void break_sink() {
+        std::lock_guard lock(mutex_);
+        broken_ = true;
+    }
+    void fail_next_finish(int count) {
+        std::lock_guard lock(mutex_);
+        finish_failures_left_ = count;
+    }
+    std::vector<std::uint64_t> stored() const {
+        std::lock_guard lock(mutex_);
+        return stored_;
+    }
+    std::size_t most_unconfirmed() const {
+        std::lock_guard lock(mutex_);
+        return most_unconfirmed_;
+    }
+    int writes() const {
+        std::lock_guard lock(mutex_);
+        return writes_;
+    }
+    bool contract_broken() const {
+        std::lock_guard lock(mutex_);
+        return contract_broken_;
+    }
+
+   private:
+    static std::vector<std::uint64_t> sequences_of(std::span<const StoreEvent> batch) {
+        std::vector<std::uint64_t> sequences;
+        for (const auto& record : batch) {
+            sequences.push_back(record.sequence);
+        }
+        return sequences;
+    }
+    void store(const std::vector<std::uint64_t>& sequences) {
+        stored_.insert(stored_.end(), sequences.begin(), sequences.end());
+    }
+
+    std::string name_ = "pipelined";
+    std::string type_ = "pipelined";
+    const std::size_t max_pending_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    bool gate_open_ = true;
+    std::deque<std::vector<std::uint64_t>> unconfirmed_;
+    std::size_t most_unconfirmed_ = 0;
+    int starts_ = 0;
+    int failing_start_ = 0;
+    int finish_failures_left_ = 0;
+    bool broken_ = false;
+    int writes_ = 0;
+    bool contract_broken_ = false;
+    std::vector<std::uint64_t> stored_;
+};
+
 struct Pipeline {
     // `start`: false leaves the coordinator for the test to start (after filling the queue).
+    // `pipelined`: a PipelinedSink taking that many batches unconfirmed, beside the
+    // RecordingSink; 0: the RecordingSink alone.
     explicit Pipeline(const config::StoreConfig& store_config, std::size_t capacity = 1000,
-                      std::size_t preferred_batch_size = 0, bool start = true)
+                      std::size_t preferred_batch_size = 0, bool start = true, std::size_t pipelined = 0)
         : queue(capacity, config::OverflowPolicy::block),
           controller(capacity, pipeline::watermarks_for(capacity, 0.5, 0.8), "store_coordinator",
                      [this] { return queue.depth(); }) {
@@ -96,12 +217,25 @@ struct Pipeline {
         sink = owned.get();
         std::vector<std::unique_ptr<sinks::Sink>> sinks;
         sinks.push_back(std::move(owned));
+        if (pipelined > 0) {
+            auto owned_pipelined = std::make_unique<PipelinedSink>(pipelined);
+            pipelined_sink = owned_pipelined.get();
+            sinks.push_back(std::move(owned_pipelined));
+        }
         coordinator = std::make_unique<pipeline::StoreCoordinator>(queue, controller, std::move(sinks), store_config);
         coordinator->open_sinks({"run", {"p"}});
         if (start) {
             coordinator->start();
         }
     }
+    ~Pipeline() {
+        if (pipelined_sink != nullptr) {
+            pipelined_sink->set_gate(true);  // a test that failed while holding it must still end
+        }
+    }
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
     void push(std::size_t count) {
         queue.push(count, [&](StoreEvent& slot, std::size_t) {
             slot = StoreEvent{};
@@ -117,6 +251,7 @@ struct Pipeline {
     pipeline::StoreQueue queue;
     pipeline::BackpressureController controller;
     RecordingSink* sink = nullptr;
+    PipelinedSink* pipelined_sink = nullptr;
     std::unique_ptr<pipeline::StoreCoordinator> coordinator;
     std::uint64_t next_sequence = 0;
 };
@@ -268,4 +403,98 @@ TEST_CASE("stored events feed the latency histogram", "[coordinator]") {
     REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 25; }));
     pipeline.stop();
     CHECK(pipeline.coordinator->latency_snapshot().count == 25);
+}
+
+// In these tests the queue is filled before the coordinator starts, so it starts batches
+// back to back (with nothing queued it waits for the oldest batch's confirmation instead).
+TEST_CASE("a pipelined sink gets further batches before the first is confirmed, never more than it takes",
+          "[coordinator][pipelined]") {
+    Pipeline pipeline(store_config(10, 20), 1000, 0, false, 3);
+    PipelinedSink& sink = *pipeline.pipelined_sink;
+    sink.set_gate(false);
+    pipeline.push(60);
+    pipeline.coordinator->start();
+    REQUIRE(sink.wait_for_unconfirmed(3));
+    // Stored by the other sink, but settled only when every sink confirmed: nothing yet.
+    REQUIRE(wait_until([&] { return pipeline.sink->sequences().size() == 30; }));
+    CHECK(pipeline.coordinator->latency_snapshot().count == 0);
+    CHECK(sink.stored().empty());
+    sink.set_gate(true);
+    REQUIRE(wait_until([&] { return sink.stored().size() == 60; }));
+    CHECK(pipeline.stop() == 0);
+    const auto stored = sink.stored();
+    for (std::size_t index = 0; index < stored.size(); ++index) {
+        REQUIRE(stored[index] == index + 1);
+    }
+    CHECK(sink.most_unconfirmed() == 3);
+    CHECK(sink.writes() == 0);
+    CHECK_FALSE(sink.contract_broken());
+    CHECK(pipeline.coordinator->latency_snapshot().count == 60);
+    CHECK(pipeline.coordinator->sink_snapshots()[1].events_stored == 60);
+}
+
+TEST_CASE("a pipelined sink that fails to confirm gets its unconfirmed batches again, in order, with write()",
+          "[coordinator][pipelined]") {
+    Pipeline pipeline(store_config(10, 20), 1000, 0, false, 4);
+    PipelinedSink& sink = *pipeline.pipelined_sink;
+    sink.set_gate(false);
+    pipeline.push(30);
+    pipeline.coordinator->start();
+    REQUIRE(sink.wait_for_unconfirmed(3));
+    sink.fail_next_finish(1);
+    sink.set_gate(true);
+    REQUIRE(wait_until([&] { return sink.stored().size() == 30; }));
+    pipeline.push(25);
+    REQUIRE(wait_until([&] { return sink.stored().size() == 55; }));
+    CHECK(pipeline.stop() == 0);
+    const auto stored = sink.stored();
+    REQUIRE(stored.size() == 55);
+    for (std::size_t index = 0; index < stored.size(); ++index) {
+        REQUIRE(stored[index] == index + 1);
+    }
+    CHECK(sink.writes() == 3);  // the three forgotten batches, written again
+    CHECK_FALSE(sink.contract_broken());
+    const auto snapshot = pipeline.coordinator->sink_snapshots()[1];
+    CHECK(snapshot.write_errors == 1);
+    CHECK(snapshot.events_stored == 55);
+    CHECK(snapshot.healthy);
+    CHECK(pipeline.coordinator->latency_snapshot().count == 55);
+}
+
+TEST_CASE("a pipelined sink that refuses a batch gets it and the unconfirmed ones before it again",
+          "[coordinator][pipelined]") {
+    Pipeline pipeline(store_config(10, 20), 1000, 0, false, 4);
+    PipelinedSink& sink = *pipeline.pipelined_sink;
+    sink.set_gate(false);
+    sink.fail_start_number(3);
+    pipeline.push(30);
+    pipeline.coordinator->start();
+    REQUIRE(wait_until([&] { return sink.writes() == 3; }));  // both unconfirmed and the refused one
+    CHECK(sink.stored().size() == 30);
+    sink.set_gate(true);
+    pipeline.push(15);
+    REQUIRE(wait_until([&] { return sink.stored().size() == 45; }));
+    CHECK(pipeline.stop() == 0);
+    const auto stored = sink.stored();
+    for (std::size_t index = 0; index < stored.size(); ++index) {
+        REQUIRE(stored[index] == index + 1);
+    }
+    CHECK_FALSE(sink.contract_broken());
+    CHECK(pipeline.coordinator->sink_snapshots()[1].write_errors == 1);
+    CHECK(pipeline.coordinator->latency_snapshot().count == 45);
+}
+
+TEST_CASE("shutdown gives up on the batches a pipelined sink never confirms and reports them",
+          "[coordinator][pipelined]") {
+    auto config = store_config(10, 20);
+    config.shutdown_drain_timeout_ms = 100;
+    Pipeline pipeline(config, 1000, 0, false, 4);
+    PipelinedSink& sink = *pipeline.pipelined_sink;
+    sink.break_sink();
+    pipeline.push(35);
+    pipeline.coordinator->start();
+    CHECK(pipeline.stop() == 35);
+    CHECK(pipeline.coordinator->latency_snapshot().count == 0);
+    CHECK(sink.stored().empty());
+    CHECK_FALSE(sink.contract_broken());
 }
