@@ -1,6 +1,7 @@
 // The nats sink against a real nats-server: what arrives in the stream (subjects, headers,
-// identity, every field), the duplicate window turning a repeated batch into nothing, an
-// outage and recovery without a restart, and bad settings failing with a clear reason.
+// identity, every field), the duplicate window turning a repeated batch into nothing,
+// pipelined batches confirmed in order, an outage and recovery without a restart (also with
+// batches unconfirmed), and bad settings failing with a clear reason.
 #include "nats_fixture.hpp"
 #include "sinks/nats/nats_sink.hpp"
 #include "sinks/sink_registry.hpp"
@@ -168,6 +169,80 @@ TEST_CASE("nats sink: nats-server killed mid-run, writes fail until it is back, 
     both.insert(both.end(), second.begin(), second.end());
     StreamReader reader(server.url());
     check_stored_once(both, mdp::test::decode_all(reader.read_all(kTestStream)));
+}
+
+TEST_CASE("nats sink: batches are published before the oldest is confirmed, and confirmed in order",
+          "[nats][integration]") {
+    MDP_REQUIRE_NATS_SERVER();
+    NatsServer server;
+    auto sink = make_nats_sink(nats_sink_object(server.url(), {{"max_batches_in_flight", 3}}));
+    CHECK(sink->max_pending_writes() == 3);
+    sink->open(make_context());
+    const auto first = make_mixed_batch(4, 2, 0, 1);
+    const auto second = make_mixed_batch(3, 1, 0, 7);
+    const auto third = make_mixed_batch(2, 2, 0, 11);
+    sink->start_write(first);
+    sink->start_write(second);
+    sink->start_write(third);
+    StreamReader reader(server.url());
+    // All three in the stream while none is confirmed: nothing counted as stored yet.
+    REQUIRE(eventually([&] { return reader.message_count(kTestStream) == 6; }, 10s));
+    CHECK(sink->stats().rows_by_table.empty());
+    sink->finish_write();
+    CHECK(sink->stats().rows_by_table.at("quote") == 4);
+    CHECK(sink->stats().rows_by_table.at("trade") == 2);
+    sink->finish_write();
+    sink->finish_write();
+    CHECK(sink->stats().rows_by_table.at("quote") == 9);
+    CHECK(sink->stats().rows_by_table.at("trade") == 5);
+    std::vector<mdp::pipeline::StoreEvent> all = first;
+    all.insert(all.end(), second.begin(), second.end());
+    all.insert(all.end(), third.begin(), third.end());
+    check_stored_once(all, mdp::test::decode_all(reader.read_all(kTestStream)));
+}
+
+TEST_CASE("nats sink: a failure forgets every unconfirmed batch, which written again is stored once",
+          "[nats][integration]") {
+    MDP_REQUIRE_NATS_SERVER();
+    NatsServer server;
+    auto sink = make_nats_sink(nats_sink_object(server.url(), {{"publish_timeout_ms", 300}}));
+    sink->open(make_context());
+    const auto first = make_mixed_batch(5, 5, 0, 1);
+    const auto second = make_mixed_batch(5, 5, 0, 11);
+    const auto third = make_mixed_batch(5, 5, 0, 21);
+    sink->write(first);
+    server.kill();
+    // Started while the server is gone: either start or the first confirmation fails, as the
+    // coordinator would see it.
+    std::string failure;
+    try {
+        sink->start_write(second);
+        sink->start_write(third);
+        sink->finish_write();
+    } catch (const mdp::sinks::SinkError& error) {
+        failure = error.what();
+    }
+    CHECK_THAT(failure, Catch::Contains("PubAck") || Catch::Contains("not connected"));
+    server.start();
+    // The coordinator writes every forgotten batch again, oldest first, with write().
+    for (const auto* batch : {&second, &third}) {
+        REQUIRE(eventually(
+            [&] {
+                try {
+                    sink->write(*batch);
+                    return true;
+                } catch (const mdp::sinks::SinkError&) {
+                    return false;
+                }
+            },
+            30s));
+    }
+    std::vector<mdp::pipeline::StoreEvent> all = first;
+    all.insert(all.end(), second.begin(), second.end());
+    all.insert(all.end(), third.begin(), third.end());
+    StreamReader reader(server.url());
+    check_stored_once(all, mdp::test::decode_all(reader.read_all(kTestStream)));
+    CHECK(sink->stats().rows_by_table.at("quote") == 15);
 }
 
 TEST_CASE("nats sink: a missing stream with create_stream false is an error naming the stream", "[nats][integration]") {

@@ -132,17 +132,25 @@ bool NatsJetStream::connected() const { return natsConnection_Status(connection_
 
 void NatsJetStream::on_pub_ack(jsCtx* /*js*/, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* closure) {
     auto* self = static_cast<NatsJetStream*>(closure);
-    {
-        std::lock_guard lock(self->tally_mutex_);
-        NatsPubAckTally& tally = self->tally_;
-        if (ack != nullptr) {
-            ++(ack->Duplicate ? tally.duplicates : tally.stored);
-        } else {
-            ++tally.failed;
-            if (tally.first_error.empty() && error != nullptr) {
-                tally.first_error = std::string(natsStatus_GetText(error->Err)) +
-                                    (error->ErrText != nullptr ? std::string(": ") + error->ErrText : std::string());
+    const char* message_id = nullptr;
+    if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &message_id) == NATS_OK && message_id != nullptr) {
+        std::lock_guard lock(self->writes_mutex_);
+        const auto found = self->write_of_message_.find(message_id);
+        // Not found: a message of a forgotten write.
+        if (found != self->write_of_message_.end() && found->second >= self->first_write_) {
+            NatsPubAckTally& tally = self->writes_[found->second - self->first_write_].tally;
+            if (ack != nullptr) {
+                ++(ack->Duplicate ? tally.duplicates : tally.stored);
+            } else {
+                ++tally.failed;
+                if (tally.first_error.empty() && error != nullptr) {
+                    tally.first_error =
+                        std::string(natsStatus_GetText(error->Err)) +
+                        (error->ErrText != nullptr ? std::string(": ") + error->ErrText : std::string());
+                }
             }
+            self->write_of_message_.erase(found);
+            self->write_acknowledged_.notify_all();
         }
     }
     natsMsg_Destroy(msg);
@@ -161,12 +169,16 @@ std::size_t NatsJetStream::discard_pending() {
 }
 
 void NatsJetStream::begin_write() {
-    // A failed write may have left messages without PubAck; their acks must not count for
-    // this write (the retry publishes them again under the same ids).
+    std::lock_guard lock(writes_mutex_);
+    writes_.emplace_back();
+}
+
+void NatsJetStream::forget_writes() {
     (void)discard_pending();
-    std::lock_guard lock(tally_mutex_);
-    tally_ = {};
-    published_in_write_ = 0;
+    std::lock_guard lock(writes_mutex_);
+    first_write_ += writes_.size();
+    writes_.clear();
+    write_of_message_.clear();
 }
 
 void NatsJetStream::publish(const std::string& subject, const std::string& message_id,
@@ -185,6 +197,12 @@ void NatsJetStream::publish(const std::string& subject, const std::string& messa
         }
     }
     if (status == NATS_OK) {
+        // Before the publish: the PubAck may come back before it returns.
+        std::lock_guard lock(writes_mutex_);
+        ++writes_.back().published;
+        write_of_message_[message_id] = first_write_ + writes_.size() - 1;
+    }
+    if (status == NATS_OK) {
         jsPubOptions publish_options;
         jsPubOptions_Init(&publish_options);
         publish_options.MsgId = message_id.c_str();
@@ -198,26 +216,30 @@ void NatsJetStream::publish(const std::string& subject, const std::string& messa
                         "publishing to " + subject + ": " + wire::nats_error_text(status) +
                             (connected() ? "" : " (not connected to NATS)"));
     }
-    ++published_in_write_;
 }
 
-NatsPubAckTally NatsJetStream::wait_for_pub_acks() {
-    jsPubOptions wait_options;
-    jsPubOptions_Init(&wait_options);
-    wait_options.MaxWait = options_.publish_timeout.count();
-    const natsStatus status = js_PublishAsyncComplete(js_, &wait_options);
-    if (status != NATS_OK) {
-        const std::size_t missing = discard_pending();
+NatsPubAckTally NatsJetStream::wait_for_oldest_write() {
+    std::unique_lock lock(writes_mutex_);
+    const bool complete =
+        write_acknowledged_.wait_for(lock, options_.publish_timeout, [&] { return writes_.front().complete(); });
+    Write oldest = std::move(writes_.front());
+    lock.unlock();
+    if (!complete) {
+        const std::uint64_t answered = oldest.tally.stored + oldest.tally.duplicates + oldest.tally.failed;
         throw NatsError("timeout", "no PubAck within " + std::to_string(options_.publish_timeout.count()) + " ms for " +
-                                       std::to_string(missing) + " of " + std::to_string(published_in_write_) +
-                                       " messages" + (connected() ? "" : " (not connected to NATS)"));
+                                       std::to_string(oldest.published - answered) + " of " +
+                                       std::to_string(oldest.published) + " messages" +
+                                       (connected() ? "" : " (not connected to NATS)"));
     }
-    std::lock_guard lock(tally_mutex_);
-    if (tally_.failed > 0) {
-        throw NatsError("publish", "stream " + options_.stream + " refused " + std::to_string(tally_.failed) + " of " +
-                                       std::to_string(published_in_write_) + " messages: " + tally_.first_error);
+    if (oldest.tally.failed > 0) {
+        throw NatsError("publish", "stream " + options_.stream + " refused " + std::to_string(oldest.tally.failed) +
+                                       " of " + std::to_string(oldest.published) +
+                                       " messages: " + oldest.tally.first_error);
     }
-    return tally_;
+    lock.lock();
+    writes_.pop_front();
+    ++first_write_;
+    return std::move(oldest.tally);
 }
 
 }  // namespace mdp::sinks

@@ -52,11 +52,18 @@ void NatsSink::open(const SinkContext& context) {
 }
 
 void NatsSink::write(std::span<const pipeline::StoreEvent> batch) {
+    start_write(batch);
+    finish_write();
+}
+
+void NatsSink::start_write(std::span<const pipeline::StoreEvent> batch) {
     if (jetstream_ == nullptr) {
         throw SinkError("nats sink " + name() + " is not open");
     }
     if (!breaker_.allow_attempt(CircuitBreaker::Clock::now())) {
         stats_recorder().add_error("circuit_open");
+        jetstream_->forget_writes();
+        unconfirmed_counts_.clear();
         throw SinkError("circuit open after " + std::to_string(breaker_.consecutive_failures()) +
                         " failed writes; next attempt in " +
                         std::to_string(breaker_.remaining_cooldown(CircuitBreaker::Clock::now()).count()) + " ms");
@@ -64,27 +71,43 @@ void NatsSink::write(std::span<const pipeline::StoreEvent> batch) {
     try {
         publish_batch(batch);
     } catch (const NatsError& error) {
-        stats_recorder().add_error(error.kind());
-        breaker_.record_failure(CircuitBreaker::Clock::now());
-        publish_circuit_state();
-        throw;
+        fail(error);
+    }
+    unconfirmed_counts_.push_back(count_event_types(batch));
+}
+
+void NatsSink::finish_write() {
+    NatsPubAckTally tally;
+    try {
+        tally = jetstream_->wait_for_oldest_write();
+    } catch (const NatsError& error) {
+        fail(error);
+    }
+    messages_stored_ += tally.stored;
+    messages_duplicate_ += tally.duplicates;
+    if (tally.duplicates > 0) {
+        spdlog::info("nats sink {}: stream {} dropped {} repeated messages (already stored before a lost PubAck)",
+                     name(), options_.stream, tally.duplicates);
     }
     breaker_.record_success();
     publish_circuit_state();
-    count_stored(batch);
+    stats_recorder().add_rows_by_type(unconfirmed_counts_.front());
+    unconfirmed_counts_.pop_front();
+}
+
+void NatsSink::fail(const NatsError& error) {
+    stats_recorder().add_error(error.kind());
+    breaker_.record_failure(CircuitBreaker::Clock::now());
+    publish_circuit_state();
+    jetstream_->forget_writes();
+    unconfirmed_counts_.clear();
+    throw error;
 }
 
 void NatsSink::publish_batch(std::span<const pipeline::StoreEvent> batch) {
     jetstream_->begin_write();
     for (const PlannedMessage& message : plan_messages(batch, max_events_per_message_)) {
         publish_events(batch, message.indices, message.type);
-    }
-    const NatsPubAckTally tally = jetstream_->wait_for_pub_acks();
-    messages_stored_ += tally.stored;
-    messages_duplicate_ += tally.duplicates;
-    if (tally.duplicates > 0) {
-        spdlog::info("nats sink {}: stream {} dropped {} repeated messages (already stored before a lost PubAck)",
-                     name(), options_.stream, tally.duplicates);
     }
 }
 
@@ -111,10 +134,6 @@ void NatsSink::publish_events(std::span<const pipeline::StoreEvent> batch, std::
                                      indices.size()};
     jetstream_->publish(subject, message_id(identity.provider, identity.run_id, identity.sequence, last_seq), headers,
                         payload_);
-}
-
-void NatsSink::count_stored(std::span<const pipeline::StoreEvent> batch) {
-    stats_recorder().add_rows_by_type(count_event_types(batch));
 }
 
 void NatsSink::close() { jetstream_.reset(); }

@@ -6,16 +6,20 @@
 // Nats-Msg-Id made from the events' identity, so a batch published again after a lost PubAck
 // is dropped by the stream's duplicate window: exactly once into the stream.
 //
-// write() returns only once every message of the batch has its PubAck (stored, or dropped as
-// a duplicate of a stored one); publishing is asynchronous with at most max_in_flight
-// messages awaiting their PubAck. Any failure (not connected, no PubAck within
-// publish_timeout_ms, the stream refusing a message) throws SinkError, so the coordinator
-// keeps the batch and retries it with its backoff while the queue fills and backpressure
-// slows the providers, exactly as for a database outage. The client reconnects by itself.
-// After circuit_failure_threshold consecutive failed writes the circuit opens: write() throws
-// at once for circuit_cooldown_ms, then lets one attempt through.
+// A batch counts as stored once every message of it has its PubAck (stored, or dropped as a
+// duplicate of a stored one). The sink is pipelined (Sink::max_pending_writes()): up to
+// max_batches_in_flight batches are published before the oldest must be confirmed, so the
+// coordinator encodes and publishes the next batch while the stream acknowledges the last;
+// at most max_in_flight messages await their PubAck. Any failure (not connected, no PubAck
+// within publish_timeout_ms, the stream refusing a message) throws SinkError and forgets every
+// unconfirmed batch, which the coordinator then writes again, oldest first, with its backoff,
+// while the queue fills and backpressure slows the providers, exactly as for a database
+// outage. The client reconnects by itself. After circuit_failure_threshold consecutive
+// failures the circuit opens: writes throw at once for circuit_cooldown_ms, then one attempt
+// is let through.
 
 #include "sinks/circuit_breaker.hpp"
+#include "sinks/event_fields.hpp"
 #include "sinks/nats/nats_jetstream.hpp"
 #include "sinks/nats/nats_sink_options.hpp"
 #include "sinks/sink.hpp"
@@ -23,6 +27,7 @@
 #include "sinks/sink_base.hpp"
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -35,7 +40,11 @@ class NatsSink final : public SinkBase {
 
     // Connects and makes sure the stream exists; throws SinkError naming what failed.
     void open(const SinkContext& context) override;
+    // Publishes and waits for the batch's PubAcks: start_write() and finish_write() at once.
     void write(std::span<const pipeline::StoreEvent> batch) override;
+    [[nodiscard]] std::size_t max_pending_writes() const override { return options_.max_batches_in_flight; }
+    void start_write(std::span<const pipeline::StoreEvent> batch) override;
+    void finish_write() override;
     void close() override;
     // rows_by_table: events newly stored, by type (quote, trade, bar); errors_by_kind:
     // connect, auth, stream, publish, timeout, circuit_open; circuit_state.
@@ -49,11 +58,12 @@ class NatsSink final : public SinkBase {
 
    private:
     void publish_batch(std::span<const pipeline::StoreEvent> batch);
+    // Counts a failure, forgets every unconfirmed batch and rethrows `error`.
+    [[noreturn]] void fail(const NatsError& error);
     // Publishes the events `indices` of `batch` as one message, or as several when the
     // encoding exceeds the server's max_payload.
     void publish_events(std::span<const pipeline::StoreEvent> batch, std::span<const std::uint32_t> indices,
                         common::EventType type);
-    void count_stored(std::span<const pipeline::StoreEvent> batch);
     void publish_circuit_state();
 
     NatsSinkOptions options_;
@@ -63,6 +73,7 @@ class NatsSink final : public SinkBase {
     std::size_t max_events_per_message_ = 0;  // options and max_payload together
     CircuitBreaker breaker_;
     std::string payload_;  // reused encoding buffer
+    std::deque<EventTypeCounts> unconfirmed_counts_;  // by type, per unconfirmed batch, oldest first
     std::atomic<std::uint64_t> messages_stored_{0};
     std::atomic<std::uint64_t> messages_duplicate_{0};
 };

@@ -72,6 +72,8 @@ void read_publishing(config::JsonNode& node, NatsSinkOptions& options) {
         "max_events_per_message", 1, 1'000'000, static_cast<std::int64_t>(options.max_events_per_message)));
     options.max_in_flight = static_cast<std::size_t>(
         node.get_int("max_in_flight", 1, 65'536, static_cast<std::int64_t>(options.max_in_flight)));
+    options.max_batches_in_flight = static_cast<std::size_t>(
+        node.get_int("max_batches_in_flight", 1, 16, static_cast<std::int64_t>(options.max_batches_in_flight)));
     options.publish_timeout = std::chrono::milliseconds(node.get_int("publish_timeout_ms", 100, 600'000, 5000));
     options.connect_timeout = std::chrono::milliseconds(node.get_int("connect_timeout_ms", 100, 600'000, 2000));
     options.connect_attempts = static_cast<std::uint32_t>(node.get_int("connect_attempts", 1, 1000, 3));

@@ -45,7 +45,9 @@ struct NatsSinkOptions {
     wire::Encoding encoding = wire::Encoding::binary;
     std::size_t max_events_per_message = 4096;  // also bounded by the server's max_payload
     std::size_t max_in_flight = 256;  // messages published but not yet acknowledged
-    std::chrono::milliseconds publish_timeout{5000};  // for all PubAcks of one write()
+    // Batches published before the oldest must be confirmed (Sink::max_pending_writes()).
+    std::size_t max_batches_in_flight = 4;
+    std::chrono::milliseconds publish_timeout{5000};  // for the PubAcks of one batch, from when they are awaited
     std::chrono::milliseconds connect_timeout{2000};  // per connection attempt
     std::uint32_t connect_attempts = 3;  // at open(); afterwards the client reconnects forever
     std::chrono::milliseconds reconnect_wait{250};
