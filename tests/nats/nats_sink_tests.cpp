@@ -34,6 +34,21 @@ std::string error_of_open(mdp::sinks::Sink& sink) {
     return "open() succeeded";
 }
 
+// Writes `batch` again and again, as the coordinator retries it, until the client is back
+// and the write succeeds; false after 30 s.
+bool written_when_back(mdp::sinks::Sink& sink, const std::vector<mdp::pipeline::StoreEvent>& batch) {
+    return eventually(
+        [&] {
+            try {
+                sink.write(batch);
+                return true;
+            } catch (const mdp::sinks::SinkError&) {
+                return false;
+            }
+        },
+        30s);
+}
+
 // Each event of `batch` is in `stored` exactly once, with its identity and every field.
 void check_stored_once(const std::vector<mdp::pipeline::StoreEvent>& batch,
                        const std::vector<mdp::test::StoredEvent>& stored) {
@@ -155,16 +170,7 @@ TEST_CASE("nats sink: nats-server killed mid-run, writes fail until it is back, 
     CHECK(sink->stats().errors_by_kind.size() == 1);
     server.start();
     // The coordinator retries the same batch; the client reconnects by itself.
-    REQUIRE(eventually(
-        [&] {
-            try {
-                sink->write(second);
-                return true;
-            } catch (const mdp::sinks::SinkError&) {
-                return false;
-            }
-        },
-        30s));
+    REQUIRE(written_when_back(*sink, second));
     std::vector<mdp::pipeline::StoreEvent> both = first;
     both.insert(both.end(), second.begin(), second.end());
     StreamReader reader(server.url());
@@ -225,18 +231,8 @@ TEST_CASE("nats sink: a failure forgets every unconfirmed batch, which written a
     CHECK_THAT(failure, Catch::Contains("PubAck") || Catch::Contains("not connected"));
     server.start();
     // The coordinator writes every forgotten batch again, oldest first, with write().
-    for (const auto* batch : {&second, &third}) {
-        REQUIRE(eventually(
-            [&] {
-                try {
-                    sink->write(*batch);
-                    return true;
-                } catch (const mdp::sinks::SinkError&) {
-                    return false;
-                }
-            },
-            30s));
-    }
+    REQUIRE(written_when_back(*sink, second));
+    REQUIRE(written_when_back(*sink, third));
     std::vector<mdp::pipeline::StoreEvent> all = first;
     all.insert(all.end(), second.begin(), second.end());
     all.insert(all.end(), third.begin(), third.end());
