@@ -1,16 +1,22 @@
 // The scale-out transport end to end on one machine: real mdp-hosts around a real nats-server.
 //
-//   build/bench/transport_bench e2e     [--seconds S] [--runs N]
+//   build/bench/transport_bench e2e     [--seconds S] [--runs N] [--unlimited] [--batches-in-flight B]
+//   build/bench/transport_bench halves  [--seconds S] [--runs N]
 //   build/bench/transport_bench scaling [--seconds S] [--latency-ms L] [--rate R]
 //
 // e2e: events per second from an ingest host (synthetic, unthrottled, 4 symbols -> nats
 // sink) through JetStream into a store host (nats provider -> null sink), counted at the store
-// host's sink over a window after a warm-up. Baseline, in the same run and on the same
-// server: a minimal NATS C client program that publishes the same bytes (binary batches of the
-// size the sink sends, encoded beforehand) with the same number of PubAcks in flight and
-// consumes them with a pull consumer that fetches and acknowledges each message — the
-// transport's cost without mdp. Runs alternate (baseline, mdp, ...), each on a fresh server,
-// and the medians are compared.
+// host's sink over a window after a warm-up of 2 s. Baseline, in the same run and measured the
+// same way: a minimal NATS C client program that publishes the same bytes (binary batches of
+// the size the sink sends, encoded beforehand) with the same number of PubAcks in flight into
+// a stream configured as the sink creates it, and consumes them with a pull consumer that
+// fetches and acknowledges each message — the transport's cost without mdp. Runs alternate
+// (baseline, mdp, ...), each on a fresh server, and the medians are compared. --unlimited:
+// both streams without the default byte limit. --batches-in-flight: the ingest sink's
+// max_batches_in_flight (1: it waits for each batch's PubAcks before publishing the next).
+//
+// halves: the two hosts apart — the ingest host alone (no consumer, an unlimited stream) next
+// to the baseline's publisher alone, and a store host draining a stream filled beforehand.
 //
 // scaling: 1, 2 and 3 store hosts sharing the consumer, each into a null sink whose every
 // write takes --latency-ms (a stand-in for a remote database's commit, so two cores are not
@@ -42,6 +48,7 @@ using nlohmann::json;
 
 constexpr const char* kStream = "MDP_BENCH";
 constexpr std::size_t kEventsPerMessage = 2500;  // what the sink sends at 20000-event batches, 8 groups
+constexpr std::size_t kBaselineLeadMessages = 1024;  // the consumer's max_ack_pending
 
 struct Arguments {
     std::string mode;
@@ -49,6 +56,8 @@ struct Arguments {
     int runs = 3;
     int latency_ms = 20;
     double rate = 300'000;
+    bool unlimited = false;  // streams without a byte limit, on both sides
+    int batches_in_flight = 0;  // the ingest sink's max_batches_in_flight; 0: its default
 };
 
 Arguments parse_arguments(int argc, char** argv) {
@@ -58,8 +67,16 @@ Arguments parse_arguments(int argc, char** argv) {
         std::exit(2);
     }
     arguments.mode = argv[1];
-    for (int index = 2; index + 1 < argc; index += 2) {
+    for (int index = 2; index < argc; index += 2) {
         const std::string flag = argv[index];
+        if (flag == "--unlimited") {
+            arguments.unlimited = true;
+            --index;
+            continue;
+        }
+        if (index + 1 == argc) {
+            break;
+        }
         const double value = std::stod(argv[index + 1]);
         if (flag == "--seconds") {
             arguments.seconds = value;
@@ -69,6 +86,8 @@ Arguments parse_arguments(int argc, char** argv) {
             arguments.latency_ms = static_cast<int>(value);
         } else if (flag == "--rate") {
             arguments.rate = value;
+        } else if (flag == "--batches-in-flight") {
+            arguments.batches_in_flight = static_cast<int>(value);
         }
     }
     return arguments;
@@ -93,74 +112,151 @@ std::string encoded_batch(std::uint64_t first_seq) {
     return payload;
 }
 
-// The baseline: publish `messages` copies of one batch (256 PubAcks in flight) while a pull
-// consumer fetches and acknowledges them; events per second from first publish to last ack.
-double baseline_events_per_second(const std::string& url, std::size_t messages) {
+// A connection and JetStream context for the baseline programs, with the stream created as
+// the nats sink creates it by default (nats_sink_options.hpp), or with no byte limit. The
+// limit and its discard policy cost the server time per message (nats-server 2.9 looks at the
+// stream's state for each), so the baseline pays that as mdp does.
+struct BaselineClient {
+    BaselineClient(const std::string& url, bool unlimited) {
+        check(natsConnection_ConnectTo(&connection, url.c_str()), "connect");
+        jsOptions options;
+        jsOptions_Init(&options);
+        options.PublishAsync.MaxPending = 256;
+        check(natsConnection_JetStream(&js, connection, &options), "JetStream");
+        jsStreamConfig config;
+        jsStreamConfig_Init(&config);
+        const char* subjects[] = {"mdp.events.>"};  // the sink's default subjects
+        config.Name = kStream;
+        config.Subjects = subjects;
+        config.SubjectsLen = 1;
+        config.Retention = js_WorkQueuePolicy;
+        config.Storage = js_FileStorage;
+        config.MaxBytes = unlimited ? -1 : std::int64_t{1} << 30;
+        config.Discard = js_DiscardNew;
+        check(js_AddStream(nullptr, js, &config, nullptr, nullptr), "add stream");
+    }
+    ~BaselineClient() {
+        jsCtx_Destroy(js);
+        natsConnection_Destroy(connection);
+    }
+    BaselineClient(const BaselineClient&) = delete;
+    BaselineClient& operator=(const BaselineClient&) = delete;
+
+    // Publishes one batch as the sink would (format header, a message id), without waiting
+    // for its PubAck (at most 256 in flight).
+    void publish(const std::string& payload, std::size_t index) const {
+        natsMsg* message = nullptr;
+        check(natsMsg_Create(&message, "mdp.events.synthetic.trade.AAPL", nullptr, payload.data(),
+                             static_cast<int>(payload.size())),
+              "message");
+        natsMsgHeader_Set(message, "Mdp-Format", "mdp.events.bin/1");
+        const std::string id = "synthetic:bench-run:" + std::to_string(index);
+        jsPubOptions publish_options;
+        jsPubOptions_Init(&publish_options);
+        publish_options.MsgId = id.c_str();
+        natsStatus status = NATS_TIMEOUT;
+        while (status == NATS_TIMEOUT) {  // 256 PubAcks outstanding for longer than the stall wait
+            status = js_PublishMsgAsync(js, &message, &publish_options);
+        }
+        natsMsg_Destroy(message);  // no-op when the client took it
+        check(status, "publish");
+    }
+
     natsConnection* connection = nullptr;
-    check(natsConnection_ConnectTo(&connection, url.c_str()), "connect");
-    jsOptions options;
-    jsOptions_Init(&options);
-    options.PublishAsync.MaxPending = 256;
     jsCtx* js = nullptr;
-    check(natsConnection_JetStream(&js, connection, &options), "JetStream");
-    jsStreamConfig config;
-    jsStreamConfig_Init(&config);
-    const char* subjects[] = {"bench.>"};
-    config.Name = kStream;
-    config.Subjects = subjects;
-    config.SubjectsLen = 1;
-    config.Retention = js_WorkQueuePolicy;
-    config.Storage = js_FileStorage;
-    check(js_AddStream(nullptr, js, &config, nullptr, nullptr), "add stream");
+};
+
+// The baseline, measured as mdp is: one thread publishes copies of one batch (256 PubAcks in
+// flight, at most kBaselineLeadMessages ahead of the consumer) while another, on a connection
+// of its own, pulls them with a durable consumer (batches of 64) and acknowledges
+// each; events acknowledged per second over `seconds`, after a warm-up of 2 s.
+double baseline_events_per_second(const std::string& url, double seconds, bool unlimited) {
+    // Two connections, as the two hosts have: one publishes, one consumes.
+    const BaselineClient client(url, unlimited);
+    const BaselineClient consuming(url, unlimited);
     natsSubscription* subscription = nullptr;
     jsSubOptions sub_options;
     jsSubOptions_Init(&sub_options);
     sub_options.Config.AckPolicy = js_AckExplicit;
     sub_options.Config.MaxAckPending = 1024;
-    check(js_PullSubscribe(&subscription, js, "bench.>", "baseline", nullptr, &sub_options, nullptr), "subscribe");
+    check(js_PullSubscribe(&subscription, consuming.js, "mdp.events.>", "baseline", nullptr, &sub_options, nullptr),
+          "subscribe");
     const std::string payload = encoded_batch(1);
-    const auto started = Clock::now();
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> consumed_events{0};
+    std::atomic<std::uint64_t> consumed_messages{0};
     std::thread consumer([&] {
-        std::size_t consumed = 0;
-        while (consumed < messages) {
+        while (!stop.load()) {
             natsMsgList list{};
-            if (natsSubscription_Fetch(&list, subscription, 64, 1000, nullptr) == NATS_OK) {
+            if (natsSubscription_Fetch(&list, subscription, 64, 200, nullptr) == NATS_OK) {
                 for (int index = 0; index < list.Count; ++index) {
                     natsMsg_Ack(list.Msgs[index], nullptr);
                 }
-                consumed += static_cast<std::size_t>(list.Count);
+                consumed_events += static_cast<std::uint64_t>(list.Count) * kEventsPerMessage;
+                consumed_messages += static_cast<std::uint64_t>(list.Count);
             }
             natsMsgList_Destroy(&list);
         }
     });
-    for (std::size_t index = 0; index < messages; ++index) {
-        natsMsg* message = nullptr;
-        check(natsMsg_Create(&message, "bench.synthetic.trade.AAPL", nullptr, payload.data(),
-                             static_cast<int>(payload.size())),
-              "message");
-        natsMsgHeader_Set(message, "Mdp-Format", "mdp.events.bin/1");
-        const std::string id = "synthetic:bench-run:" + std::to_string(index);
-        jsPubOptions publish;
-        jsPubOptions_Init(&publish);
-        publish.MsgId = id.c_str();
-        check(js_PublishMsgAsync(js, &message, &publish), "publish");
-    }
-    check(js_PublishAsyncComplete(js, nullptr), "PubAcks");
+    std::string publish_error;
+    std::thread publisher([&] {
+        try {
+            for (std::size_t index = 0; !stop.load(); ++index) {
+                // A bounded lead over the consumer, as in the mdp run, whose store host keeps up:
+                // the stream holds a small backlog instead of filling up.
+                while (index > consumed_messages.load() + kBaselineLeadMessages && !stop.load()) {
+                    std::this_thread::sleep_for(std::chrono::microseconds(100));
+                }
+                client.publish(payload, index);
+            }
+        } catch (const std::exception& error) {
+            publish_error = error.what();
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const std::uint64_t before = consumed_events.load();
+    const auto started = Clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const std::uint64_t after = consumed_events.load();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    stop = true;
+    publisher.join();
     consumer.join();
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     natsSubscription_Destroy(subscription);
-    jsCtx_Destroy(js);
-    natsConnection_Destroy(connection);
-    return static_cast<double>(messages * kEventsPerMessage) / seconds;
+    if (!publish_error.empty()) {
+        throw std::runtime_error("baseline publisher: " + publish_error);
+    }
+    return static_cast<double>(after - before) / elapsed;
 }
 
-mdp::test::SyntheticHostOptions ingest_options(const mdp::test::NatsServer& server, double rate_per_symbol) {
+// Publishes `messages` copies of one batch and waits for every PubAck: a stream for a store
+// host to drain. Returns events per second from the first publish to the last PubAck.
+double prefill_events_per_second(const std::string& url, std::size_t messages) {
+    const BaselineClient client(url, true);
+    const std::string payload = encoded_batch(1);
+    const auto started = Clock::now();
+    for (std::size_t index = 0; index < messages; ++index) {
+        client.publish(payload, index);
+    }
+    check(js_PublishAsyncComplete(client.js, nullptr), "PubAcks");
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    return static_cast<double>(messages * kEventsPerMessage) / elapsed;
+}
+
+mdp::test::SyntheticHostOptions ingest_options(const mdp::test::NatsServer& server, double rate_per_symbol,
+                                               bool unlimited = false, int batches_in_flight = 0) {
     mdp::test::SyntheticHostOptions options;
     options.symbols = {"AAPL", "MSFT", "SPY", "EURUSD"};
     options.rate_per_symbol = rate_per_symbol;
     options.queue_capacity = 100'000;
     options.batch_size = 20'000;
     options.sink = {{"type", "nats"}, {"name", "bus"}, {"servers", {server.url()}}, {"stream", kStream}};
+    if (unlimited) {
+        options.sink["max_bytes"] = -1;
+    }
+    if (batches_in_flight > 0) {
+        options.sink["max_batches_in_flight"] = batches_in_flight;
+    }
     return options;
 }
 
@@ -195,12 +291,12 @@ double measure(const std::vector<std::unique_ptr<mdp::test::SyntheticHost>>& hos
     return static_cast<double>(after - before) / std::chrono::duration<double>(Clock::now() - started).count();
 }
 
-double mdp_events_per_second(double seconds) {
+double mdp_events_per_second(const Arguments& arguments) {
     const mdp::test::NatsServer server;
-    mdp::test::SyntheticHost ingest(ingest_options(server, 0));
+    mdp::test::SyntheticHost ingest(ingest_options(server, 0, arguments.unlimited, arguments.batches_in_flight));
     std::vector<std::unique_ptr<mdp::test::SyntheticHost>> stores;
     stores.push_back(std::make_unique<mdp::test::SyntheticHost>(store_options(server, 0)));
-    const double rate = measure(stores, seconds);
+    const double rate = measure(stores, arguments.seconds);
     (void)ingest.stop();
     return rate;
 }
@@ -211,9 +307,15 @@ void run_e2e(const Arguments& arguments) {
     for (int run = 0; run < arguments.runs; ++run) {
         {
             const mdp::test::NatsServer server;
-            baseline.push_back(baseline_events_per_second(server.url(), 800));
+            try {
+                baseline.push_back(baseline_events_per_second(server.url(), arguments.seconds, arguments.unlimited));
+            } catch (const std::exception& error) {
+                const std::string log = server.log();
+                throw std::runtime_error(std::string(error.what()) + "; nats-server's log ends:\n" +
+                                         log.substr(log.size() > 2000 ? log.size() - 2000 : 0));
+            }
         }
-        mdp.push_back(mdp_events_per_second(arguments.seconds));
+        mdp.push_back(mdp_events_per_second(arguments));
         std::printf("run %d: baseline %.2f M events/s, mdp ingest -> JetStream -> store %.2f M events/s\n", run + 1,
                     baseline.back() / 1e6, mdp.back() / 1e6);
     }
@@ -221,6 +323,49 @@ void run_e2e(const Arguments& arguments) {
     const double mdp_median = mdp::bench::median(mdp);
     std::printf("median: baseline %.2f M events/s, mdp %.2f M events/s, ratio %.2f\n", baseline_median / 1e6,
                 mdp_median / 1e6, mdp_median / baseline_median);
+}
+
+// The two halves apart, each next to the baseline's same half: the ingest host alone
+// publishing into the stream (events per second its sink had acknowledged), and a store host
+// draining a stream the baseline publisher filled beforehand.
+void run_halves(const Arguments& arguments) {
+    for (int run = 0; run < arguments.runs; ++run) {
+        double publish_only = 0;
+        {
+            const mdp::test::NatsServer server;
+            publish_only = prefill_events_per_second(server.url(), 800);
+        }
+        double ingest_rate = 0;
+        {
+            const mdp::test::NatsServer server;
+            mdp::test::SyntheticHost ingest(ingest_options(server, 0, true));  // nothing drains the stream here
+            std::this_thread::sleep_for(std::chrono::seconds(2));
+            const std::uint64_t before = mdp::test::first_sink_events_stored(ingest.status());
+            const auto started = Clock::now();
+            std::this_thread::sleep_for(std::chrono::duration<double>(arguments.seconds));
+            const std::uint64_t after = mdp::test::first_sink_events_stored(ingest.status());
+            ingest_rate =
+                static_cast<double>(after - before) / std::chrono::duration<double>(Clock::now() - started).count();
+            (void)ingest.stop();
+        }
+        double drain_rate = 0;
+        {
+            const mdp::test::NatsServer server;
+            const std::size_t messages = 2000;
+            (void)prefill_events_per_second(server.url(), messages);
+            const auto started = Clock::now();
+            mdp::test::SyntheticHost store(store_options(server, 0));
+            while (mdp::test::first_sink_events_stored(store.status()) < messages * kEventsPerMessage) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            drain_rate = static_cast<double>(messages * kEventsPerMessage) /
+                         std::chrono::duration<double>(Clock::now() - started).count();
+        }
+        std::printf(
+            "run %d: baseline publish only %.2f M events/s, ingest host %.2f M events/s, store host "
+            "draining %.2f M events/s (start-up included)\n",
+            run + 1, publish_only / 1e6, ingest_rate / 1e6, drain_rate / 1e6);
+    }
 }
 
 void run_scaling(const Arguments& arguments) {
@@ -247,6 +392,8 @@ int main(int argc, char** argv) {
     try {
         if (arguments.mode == "e2e") {
             run_e2e(arguments);
+        } else if (arguments.mode == "halves") {
+            run_halves(arguments);
         } else if (arguments.mode == "scaling") {
             run_scaling(arguments);
         } else {
