@@ -74,6 +74,16 @@ constexpr int kScratchFdBase = 64;
 
 }  // namespace
 
+std::vector<char*> exec_argv(std::vector<std::string>& words) {
+    std::vector<char*> argv;
+    argv.reserve(words.size() + 1);
+    for (auto& word : words) {
+        argv.push_back(word.data());
+    }
+    argv.push_back(nullptr);
+    return argv;
+}
+
 RunnerExit RunnerExit::from_wait_status(int status) {
     RunnerExit exit;
     exit.signaled = WIFSIGNALED(status);
@@ -104,12 +114,7 @@ RunnerProcess RunnerProcess::spawn(const RunnerCommand& command, int channel_fd,
     }
     std::vector<std::string> words{command.executable};
     words.insert(words.end(), command.arguments.begin(), command.arguments.end());
-    std::vector<char*> argv;
-    argv.reserve(words.size() + 1);
-    for (auto& word : words) {
-        argv.push_back(word.data());
-    }
-    argv.push_back(nullptr);
+    std::vector<char*> argv = exec_argv(words);
     const std::array<int, 4> sources{channel_fd, ring.memory_fd(), ring.data_fd(), ring.space_fd()};
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();

@@ -21,6 +21,10 @@ struct RunnerLimits {
     int nice = 0;  // 0..19, added to the host's
 };
 
+// What execv() and posix_spawn() take for `words`: pointers into them, ending in nullptr.
+// Valid while `words` lives unchanged.
+std::vector<char*> exec_argv(std::vector<std::string>& words);
+
 struct RunnerCommand {
     std::string executable;  // absolute path of mdp-provider-runner
     std::vector<std::string> arguments;  // after argv[0]

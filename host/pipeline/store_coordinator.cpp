@@ -34,13 +34,18 @@ BatchingLimits limits_for(const config::StoreConfig& config, std::size_t queue_c
 // it fails: readiness must notice a store that hangs, not only one that errors.
 constexpr std::int64_t kStalledWriteNs = 5'000'000'000;
 
-// Buffers for as many batches as the most pipelined sink takes before confirming one;
-// bounded, since each holds max_batch_size events.
-std::size_t pending_window(const std::vector<std::unique_ptr<sinks::Sink>>& sinks) {
+// How many batches `sink` is given before the first is confirmed: its max_pending_writes(),
+// bounded, since the coordinator holds each in a buffer of max_batch_size events.
+std::size_t pending_limit(const sinks::Sink& sink) {
     constexpr std::size_t kMostPendingBatches = 16;
+    return std::clamp<std::size_t>(sink.max_pending_writes(), 1, kMostPendingBatches);
+}
+
+// Buffers for as many batches as the most pipelined sink takes.
+std::size_t pending_window(const std::vector<std::unique_ptr<sinks::Sink>>& sinks) {
     std::size_t window = 1;
     for (const auto& sink : sinks) {
-        window = std::max(window, std::min(sink->max_pending_writes(), kMostPendingBatches));
+        window = std::max(window, pending_limit(*sink));
     }
     return window;
 }
@@ -58,7 +63,7 @@ StoreCoordinator::StoreCoordinator(StoreQueue& queue, BackpressureController& co
     }
     for (auto& sink : sinks) {
         auto state = std::make_unique<SinkState>();
-        state->pipelined = sink->max_pending_writes() > 1;
+        state->max_pending = pending_limit(*sink);
         state->sink = std::move(sink);
         sinks_.push_back(std::move(state));
     }
@@ -170,11 +175,11 @@ bool StoreCoordinator::write_next_batch(std::size_t count) {
 void StoreCoordinator::start_everywhere(PendingBatch& batch) {
     const std::size_t end = pending_count_;  // `batch` is the newest pending batch
     for (auto& state : sinks_) {
-        if (!state->pipelined) {
+        if (state->max_pending == 1) {
             batch.stored_everywhere = write_with_retry(*state, batch.span()) && batch.stored_everywhere;
             continue;
         }
-        while (state->unconfirmed >= state->sink->max_pending_writes()) {
+        while (state->unconfirmed >= state->max_pending) {
             confirm_oldest(*state, end - 1);  // a sink with a smaller window than the coordinator's
         }
         ++state->unconfirmed;

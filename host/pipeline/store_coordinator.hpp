@@ -70,7 +70,7 @@ class StoreCoordinator {
    private:
     struct SinkState {
         std::unique_ptr<sinks::Sink> sink;
-        bool pipelined = false;  // max_pending_writes() > 1
+        std::size_t max_pending = 1;  // pending_limit(): the sink's max_pending_writes(); above 1: pipelined
         // Batches started on this sink and not yet confirmed: always the newest `unconfirmed`
         // of the pending batches (coordinator thread only).
         std::size_t unconfirmed = 0;

@@ -112,12 +112,7 @@ std::shared_ptr<PluginLibrary> describe_plugin(const std::filesystem::path& runn
     std::vector<std::string> arguments{runner.string(), "--describe", "--plugin", file.string()};
     const std::vector<std::string> loader = loader_arguments(policy);
     arguments.insert(arguments.end(), loader.begin(), loader.end());
-    std::vector<char*> argv;
-    argv.reserve(arguments.size() + 1);
-    for (std::string& argument : arguments) {
-        argv.push_back(argument.data());
-    }
-    argv.push_back(nullptr);
+    std::vector<char*> argv = isolation::exec_argv(arguments);
 
     std::array<int, 2> pipe_fds{};
     if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {

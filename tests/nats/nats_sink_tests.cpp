@@ -34,6 +34,16 @@ std::string error_of_open(mdp::sinks::Sink& sink) {
     return "open() succeeded";
 }
 
+// The batches one after the other.
+std::vector<mdp::pipeline::StoreEvent> joined(
+    std::initializer_list<const std::vector<mdp::pipeline::StoreEvent>*> batches) {
+    std::vector<mdp::pipeline::StoreEvent> all;
+    for (const auto* batch : batches) {
+        all.insert(all.end(), batch->begin(), batch->end());
+    }
+    return all;
+}
+
 // Writes `batch` again and again, as the coordinator retries it, until the client is back
 // and the write succeeds; false after 30 s.
 bool written_when_back(mdp::sinks::Sink& sink, const std::vector<mdp::pipeline::StoreEvent>& batch) {
@@ -171,8 +181,7 @@ TEST_CASE("nats sink: nats-server killed mid-run, writes fail until it is back, 
     server.start();
     // The coordinator retries the same batch; the client reconnects by itself.
     REQUIRE(written_when_back(*sink, second));
-    std::vector<mdp::pipeline::StoreEvent> both = first;
-    both.insert(both.end(), second.begin(), second.end());
+    const auto both = joined({&first, &second});
     StreamReader reader(server.url());
     check_stored_once(both, mdp::test::decode_all(reader.read_all(kTestStream)));
 }
@@ -201,9 +210,7 @@ TEST_CASE("nats sink: batches are published before the oldest is confirmed, and 
     sink->finish_write();
     CHECK(sink->stats().rows_by_table.at("quote") == 9);
     CHECK(sink->stats().rows_by_table.at("trade") == 5);
-    std::vector<mdp::pipeline::StoreEvent> all = first;
-    all.insert(all.end(), second.begin(), second.end());
-    all.insert(all.end(), third.begin(), third.end());
+    const auto all = joined({&first, &second, &third});
     check_stored_once(all, mdp::test::decode_all(reader.read_all(kTestStream)));
 }
 
@@ -233,9 +240,7 @@ TEST_CASE("nats sink: a failure forgets every unconfirmed batch, which written a
     // The coordinator writes every forgotten batch again, oldest first, with write().
     REQUIRE(written_when_back(*sink, second));
     REQUIRE(written_when_back(*sink, third));
-    std::vector<mdp::pipeline::StoreEvent> all = first;
-    all.insert(all.end(), second.begin(), second.end());
-    all.insert(all.end(), third.begin(), third.end());
+    const auto all = joined({&first, &second, &third});
     StreamReader reader(server.url());
     check_stored_once(all, mdp::test::decode_all(reader.read_all(kTestStream)));
     CHECK(sink->stats().rows_by_table.at("quote") == 15);

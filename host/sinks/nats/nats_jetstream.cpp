@@ -222,7 +222,13 @@ NatsPubAckTally NatsJetStream::wait_for_oldest_write() {
     std::unique_lock lock(writes_mutex_);
     const bool complete =
         write_acknowledged_.wait_for(lock, options_.publish_timeout, [&] { return writes_.front().complete(); });
-    Write oldest = std::move(writes_.front());
+    const Write oldest = writes_.front();
+    if (complete && oldest.tally.failed == 0) {
+        writes_.pop_front();
+        ++first_write_;
+        return oldest.tally;
+    }
+    // connected() takes the client's lock, which its thread may hold while it waits for ours.
     lock.unlock();
     if (!complete) {
         const std::uint64_t answered = oldest.tally.stored + oldest.tally.duplicates + oldest.tally.failed;
@@ -231,15 +237,9 @@ NatsPubAckTally NatsJetStream::wait_for_oldest_write() {
                                        std::to_string(oldest.published) + " messages" +
                                        (connected() ? "" : " (not connected to NATS)"));
     }
-    if (oldest.tally.failed > 0) {
-        throw NatsError("publish", "stream " + options_.stream + " refused " + std::to_string(oldest.tally.failed) +
-                                       " of " + std::to_string(oldest.published) +
-                                       " messages: " + oldest.tally.first_error);
-    }
-    lock.lock();
-    writes_.pop_front();
-    ++first_write_;
-    return std::move(oldest.tally);
+    throw NatsError("publish", "stream " + options_.stream + " refused " + std::to_string(oldest.tally.failed) +
+                                   " of " + std::to_string(oldest.published) +
+                                   " messages: " + oldest.tally.first_error);
 }
 
 }  // namespace mdp::sinks

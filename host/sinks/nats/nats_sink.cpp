@@ -62,8 +62,7 @@ void NatsSink::start_write(std::span<const pipeline::StoreEvent> batch) {
     }
     if (!breaker_.allow_attempt(CircuitBreaker::Clock::now())) {
         stats_recorder().add_error("circuit_open");
-        jetstream_->forget_writes();
-        unconfirmed_counts_.clear();
+        forget_unconfirmed();
         throw SinkError("circuit open after " + std::to_string(breaker_.consecutive_failures()) +
                         " failed writes; next attempt in " +
                         std::to_string(breaker_.remaining_cooldown(CircuitBreaker::Clock::now()).count()) + " ms");
@@ -99,9 +98,13 @@ void NatsSink::fail(const NatsError& error) {
     stats_recorder().add_error(error.kind());
     breaker_.record_failure(CircuitBreaker::Clock::now());
     publish_circuit_state();
+    forget_unconfirmed();
+    throw error;
+}
+
+void NatsSink::forget_unconfirmed() {
     jetstream_->forget_writes();
     unconfirmed_counts_.clear();
-    throw error;
 }
 
 void NatsSink::publish_batch(std::span<const pipeline::StoreEvent> batch) {

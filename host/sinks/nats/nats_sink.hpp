@@ -60,6 +60,8 @@ class NatsSink final : public SinkBase {
     void publish_batch(std::span<const pipeline::StoreEvent> batch);
     // Counts a failure, forgets every unconfirmed batch and rethrows `error`.
     [[noreturn]] void fail(const NatsError& error);
+    // What a throw from start_write() or finish_write() promises: no batch is unconfirmed.
+    void forget_unconfirmed();
     // Publishes the events `indices` of `batch` as one message, or as several when the
     // encoding exceeds the server's max_payload.
     void publish_events(std::span<const pipeline::StoreEvent> batch, std::span<const std::uint32_t> indices,
